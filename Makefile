@@ -1,0 +1,91 @@
+# pagelab: one Makefile, every output under build/.
+#
+#   make          build the command, the library and the guest kernel
+#   make run      install what is missing, build, boot the default experiment
+#   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests
+#   make bench    benchmarks: guest beside native Linux and beside this host's floor
+#   make clean
+
+B := build
+A := $(B)/asan
+
+CC ?= cc
+HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD -MP \
+	-D_GNU_SOURCE -fno-strict-aliasing
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+HOST_LDLIBS := -lfdt -lpthread
+
+HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c))
+VMM_SRCS := $(sort $(wildcard vmm/*.c))
+
+HOSTLIB_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/%.o)
+HOSTLIB_PIC_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/pic/%.o)
+HOSTLIB_ASAN_OBJS := $(HOSTLIB_SRCS:%.c=$(A)/%.o)
+VMM_OBJS := $(VMM_SRCS:%.c=$(B)/%.o)
+VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(A)/%.o)
+
+KERNEL := $(B)/guest/kernel.elf
+
+.PHONY: all run test bench clean deps images unit-tests integration-tests guest-tests format \
+	check-format stress
+all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(KERNEL)
+
+deps:
+	@scripts/deps.sh
+
+# ---------------------------------------------------------------- host
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+
+$(A)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libpagelab.a: $(HOSTLIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libpagelab.so: $(HOSTLIB_PIC_OBJS)
+	$(CC) -shared -o $@ $^ $(HOST_LDLIBS)
+
+$(A)/libpagelab.a: $(HOSTLIB_ASAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/pagelab: $(VMM_OBJS) $(B)/libpagelab.a
+	$(CC) -o $@ $^ $(HOST_LDLIBS)
+
+$(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+include guest/guest.mk
+include tests/tests.mk
+include images/images.mk
+
+# ---------------------------------------------------------------- top level
+run: deps all
+	$(B)/pagelab run
+
+test: deps
+	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries
+	@scripts/run-tests.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all bench-binaries
+	@scripts/run-bench.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+check-format:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B) images/build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+# The guest kernel: freestanding C11 + a little assembly, linked at
+# PL_KERNEL_VBASE + its physical load address.
+
+GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fno-strict-aliasing \
+	-Iinclude -Iguest/include -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T guest/kernel.ld
+# Debian's libfdt.a is position-independent and freestanding enough: it needs
+# the string functions (guest/lib/string.c) and a stack canary at %fs:0x28,
+# which the kernel provides during boot (the only time it parses the tree).
+LIBFDT_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/libfdt.a))
+
+GUEST_C_SRCS := $(sort $(shell find guest -name '*.c'))
+GUEST_S_SRCS := $(sort $(shell find guest -name '*.S'))
+GUEST_OBJS := $(GUEST_S_SRCS:%.S=$(B)/k/%.o) $(GUEST_C_SRCS:%.c=$(B)/k/%.o)
+
+# Pure guest modules: no privileged instructions, no kernel globals beyond
+# their own. They are also compiled for the host so cmocka can test them.
+GUEST_PURE_SRCS := $(sort $(wildcard guest/lib/format.c guest/mm/frame.c guest/mm/kmalloc.c \
+	guest/fs/cpio.c guest/mm/vma.c guest/mm/mmap_check.c guest/proc/elf_check.c))
+
+$(B)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(B)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+$(KERNEL): $(GUEST_OBJS) guest/kernel.ld
+	ld $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(LIBFDT_A)

@@ -1,0 +1,50 @@
+# Tests: cmocka unit tests (host, ASan+UBSan), integration tests that boot
+# guests under KVM, guest programs (musl-gcc -static) run natively and in the
+# sandbox, and benchmarks.
+
+CMOCKA_LIBS := -lcmocka
+MUSL_CC ?= musl-gcc
+GUEST_PROG_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude
+
+# Pure guest modules compiled for the host, with sanitizers.
+PURE_HOST_OBJS := $(GUEST_PURE_SRCS:%.c=$(A)/pure/%.o)
+$(A)/pure/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/include -DPL_HOST_TEST -c -o $@ $<
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(A)/tests/unit/%)
+$(A)/tests/unit/%: tests/unit/%.c $(A)/libpagelab.a $(PURE_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/include -DPL_HOST_TEST -o $@ $< \
+		$(PURE_HOST_OBJS) $(A)/libpagelab.a $(CMOCKA_LIBS) $(HOST_LDLIBS)
+
+INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(A)/tests/integration/%)
+INTEG_COMMON := $(wildcard tests/integration/common.c)
+$(A)/tests/integration/%: tests/integration/%.c $(INTEG_COMMON) $(A)/libpagelab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/integration -o $@ $< $(INTEG_COMMON) \
+		$(A)/libpagelab.a $(CMOCKA_LIBS) $(HOST_LDLIBS)
+
+GUEST_PROG_SRCS := $(sort $(wildcard tests/guest/*.c))
+GUEST_PROGS := $(GUEST_PROG_SRCS:tests/guest/%.c=$(B)/tests/guest/%)
+$(B)/tests/guest/%: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+
+BENCH_HOST_SRCS := $(sort $(wildcard tests/bench/host_*.c))
+BENCH_HOST_BINS := $(BENCH_HOST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)
+$(B)/tests/bench/host_%: tests/bench/host_%.c $(B)/libpagelab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(B)/libpagelab.a $(HOST_LDLIBS) -lm
+
+BENCH_GUEST_SRCS := $(sort $(wildcard tests/bench/guest_*.c))
+BENCH_GUEST_BINS := $(BENCH_GUEST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)
+$(B)/tests/bench/guest_%: tests/bench/guest_%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+
+.PHONY: test-binaries bench-binaries
+test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS)
+bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS)
