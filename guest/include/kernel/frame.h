@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical frame allocator: a binary buddy allocator over 4 KiB frames,
+ * with a DMA zone below 16 MiB (MAP_BELOW16M) and one descriptor per frame.
+ *
+ * The descriptor table must be zero when frame_init() is given it: the host
+ * hands the guest zeroed RAM, so boot touches no per-frame state. Ranges are
+ * added as runs of maximal aligned blocks, so boot has no per-page loop.
+ *
+ * Pure module: also compiled for the host (PL_HOST_TEST) and unit-tested.
+ */
+#ifndef KERNEL_FRAME_H
+#define KERNEL_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define FRAME_NONE UINT64_MAX
+#define FRAME_MAX_ORDER 18 /* largest block: 1 GiB */
+#define FRAME_DMA_LIMIT_PFN (0x1000000UL >> PAGE_SHIFT)
+
+/* frame_alloc*() flags */
+#define FA_BELOW16M 0x1 /* only from the zone below 16 MiB */
+#define FA_NOX64K 0x2   /* must not cross a 64 KiB boundary (start on one if larger) */
+
+/* struct frame.flags */
+#define FRAME_FREE 0x1   /* head of a free buddy block (order is valid) */
+#define FRAME_SLAB 0x2   /* owned by kmalloc's small-object caches */
+#define FRAME_KLARGE 0x4 /* first frame of a large kmalloc allocation */
+
+struct frame {
+	uint32_t next, prev; /* free-list links (PFNs) while FRAME_FREE */
+	uint32_t refcount;   /* 0 = free or reserved */
+	uint16_t flags;
+	uint8_t order; /* block order while FRAME_FREE */
+	uint8_t kind;  /* owner-defined */
+	uint64_t private; /* owner-defined (kmalloc: size class / page count) */
+};
+
+void frame_init(struct frame *table, uint64_t nr_frames);
+/* Make frames [start_pfn, end_pfn) available. No per-frame loop. */
+void frame_add_range(uint64_t start_pfn, uint64_t end_pfn);
+/*
+ * Allocate npages physically contiguous frames, each with refcount 1, the
+ * first aligned to the smallest power of two >= npages. Returns the first
+ * PFN or FRAME_NONE. Without FA_BELOW16M the DMA zone is used only when the
+ * rest is exhausted.
+ */
+uint64_t frame_alloc_pages(uint64_t npages, unsigned flags);
+static inline uint64_t frame_alloc(unsigned flags)
+{
+	return frame_alloc_pages(1, flags);
+}
+/* Free npages frames from pfn on regardless of their refcounts. */
+void frame_free_pages(uint64_t pfn, uint64_t npages);
+void frame_get(uint64_t pfn);
+/* Drop a reference; the frame is freed when the last one goes. True if freed. */
+bool frame_put(uint64_t pfn);
+struct frame *frame_desc(uint64_t pfn);
+uint64_t frame_free_count(void);
+uint64_t frame_free_count_below16m(void);
+uint64_t frame_total_count(void); /* frames ever added */
+
+#endif
