@@ -118,5 +118,15 @@ struct pl_panic_report {
 #define PL_FDT_PROP_TSC_KHZ "pagelab,tsc-khz"
 #define PL_FDT_PROP_BOOT_EPOCH "pagelab,boot-epoch-ns"
 #define PL_FDT_PROP_HOST_FLAGS "pagelab,host-flags"
+/*
+ * /chosen carries the run: "bootargs" (kernel options, space separated:
+ * verbose, trace (strace-style syscall trace), selftest=NAME), the
+ * program's argument and environment vectors as FDT string lists
+ * (the first argv string is the path of the program inside the initramfs),
+ * and the initramfs as "linux,initrd-start" / "linux,initrd-end"
+ * (64-bit values, two cells each).
+ */
+#define PL_FDT_PROP_ARGV "pagelab,argv"
+#define PL_FDT_PROP_ENVP "pagelab,envp"
 
 #endif
