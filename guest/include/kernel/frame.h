@@ -16,32 +16,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define FRAME_NONE UINT64_MAX
-#define FRAME_MAX_ORDER 18 /* largest block: 1 GiB */
+#define PAGE_SHIFT	    12
+#define PAGE_SIZE	    (1UL << PAGE_SHIFT)
+#define FRAME_NONE	    UINT64_MAX
+#define FRAME_MAX_ORDER	    18 /* largest block: 1 GiB */
 #define FRAME_DMA_LIMIT_PFN (0x1000000UL >> PAGE_SHIFT)
 
 /* frame_alloc*() flags */
 #define FA_BELOW16M 0x1 /* only from the zone below 16 MiB */
-#define FA_NOX64K 0x2   /* must not cross a 64 KiB boundary (start on one if larger) */
+#define FA_NOX64K   0x2 /* must not cross a 64 KiB boundary (start on one if larger) */
 
 /* struct frame.flags */
-#define FRAME_FREE 0x1   /* head of a free buddy block (order is valid) */
-#define FRAME_SLAB 0x2   /* owned by kmalloc's small-object caches */
+#define FRAME_FREE   0x1 /* head of a free buddy block (order is valid) */
+#define FRAME_SLAB   0x2 /* owned by kmalloc's small-object caches */
 #define FRAME_KLARGE 0x4 /* first frame of a large kmalloc allocation */
 
 struct frame {
-	uint32_t next, prev; /* free-list links (PFNs) while FRAME_FREE */
+	uint32_t next, prev; /* PFN links: free list while FRAME_FREE, owner's list otherwise */
 	uint32_t refcount;   /* 0 = free or reserved */
 	uint16_t flags;
-	uint8_t order; /* block order while FRAME_FREE */
-	uint8_t kind;  /* owner-defined */
-	uint64_t private; /* owner-defined (kmalloc: size class / page count) */
+	uint8_t order;	  /* block order while FRAME_FREE */
+	uint8_t kind;	  /* owner-defined */
+	uint64_t private; /* owner-defined (kmalloc: slab state / page count) */
 };
 
 void frame_init(struct frame *table, uint64_t nr_frames);
-/* Make frames [start_pfn, end_pfn) available. No per-frame loop. */
+/*
+ * Make frames [start_pfn, end_pfn) available. No per-frame loop. Each frame
+ * may be added once; frames beyond the table are ignored.
+ */
 void frame_add_range(uint64_t start_pfn, uint64_t end_pfn);
 /*
  * Allocate npages physically contiguous frames, each with refcount 1, the
@@ -63,5 +66,13 @@ struct frame *frame_desc(uint64_t pfn);
 uint64_t frame_free_count(void);
 uint64_t frame_free_count_below16m(void);
 uint64_t frame_total_count(void); /* frames ever added */
+
+/*
+ * Called when a caller frees, gets or puts a frame that is not allocated
+ * (double free, put of a free frame, free of a reserved frame, PFN outside the
+ * table). The kernel panics; a host test records the call. If it returns, the
+ * allocator leaves its state unchanged.
+ */
+void frame_corruption(const char *what, uint64_t pfn);
 
 #endif

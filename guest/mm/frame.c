@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Binary buddy allocator over 4 KiB frames.
+ *
+ * A free block of 2^order frames is represented only by its first frame
+ * (FRAME_FREE set, .order valid), linked into its zone's list for that order.
+ * The other frames of the block keep zeroed flags, so the whole table starts
+ * out "reserved" when it is zero, and adding or freeing a range only touches
+ * the heads of the aligned blocks it decomposes into.
+ *
+ * The two zones never share a block: 16 MiB is 2^12 frames, so every block of
+ * order <= 12 lies entirely on one side of the boundary, and coalescing stops
+ * when a buddy lies in the other zone. A DMA block is therefore at most order
+ * 12, and an allocation never straddles 16 MiB.
+ */
+#include <kernel/frame.h>
+
+#define NIL UINT32_MAX
+
+enum { ZONE_DMA, ZONE_NORMAL, NR_ZONES };
+
+struct zone {
+	uint32_t head[FRAME_MAX_ORDER + 1];
+	uint64_t nr_free;
+};
+
+static struct frame *table;
+static uint64_t nr_frames;
+static uint64_t nr_total;
+static struct zone zones[NR_ZONES];
+
+#ifdef PL_HOST_TEST
+/*
+ * Every host test binary links every pure module, so tests that never use the
+ * frame allocator still need this symbol. Tests that use it define their own.
+ */
+__attribute__((weak)) void frame_corruption(const char *what, uint64_t pfn)
+{
+	(void)what;
+	(void)pfn;
+	__builtin_trap();
+}
+#endif
+
+static unsigned zone_of(uint64_t pfn)
+{
+	return pfn < FRAME_DMA_LIMIT_PFN ? ZONE_DMA : ZONE_NORMAL;
+}
+
+static void list_push(uint64_t pfn, unsigned order)
+{
+	struct zone *z = &zones[zone_of(pfn)];
+	struct frame *f = &table[pfn];
+
+	f->flags = FRAME_FREE;
+	f->order = order;
+	f->refcount = 0;
+	f->prev = NIL;
+	f->next = z->head[order];
+	if (f->next != NIL)
+		table[f->next].prev = pfn;
+	z->head[order] = pfn;
+	z->nr_free += 1ULL << order;
+}
+
+static void list_del(uint64_t pfn)
+{
+	struct frame *f = &table[pfn];
+	struct zone *z = &zones[zone_of(pfn)];
+
+	if (f->prev != NIL)
+		table[f->prev].next = f->next;
+	else
+		z->head[f->order] = f->next;
+	if (f->next != NIL)
+		table[f->next].prev = f->prev;
+	f->flags &= ~FRAME_FREE;
+	z->nr_free -= 1ULL << f->order;
+}
+
+/* Give a block back, merging it with its buddy as long as the buddy is free and whole. */
+static void release_block(uint64_t pfn, unsigned order)
+{
+	while (order < FRAME_MAX_ORDER) {
+		uint64_t buddy = pfn ^ (1ULL << order);
+
+		if (buddy >= nr_frames || zone_of(buddy) != zone_of(pfn))
+			break;
+		if (!(table[buddy].flags & FRAME_FREE) || table[buddy].order != order)
+			break;
+		list_del(buddy);
+		pfn &= ~(1ULL << order);
+		order++;
+	}
+	list_push(pfn, order);
+}
+
+/* Largest order of a naturally aligned block that starts at s and ends by e. */
+static unsigned block_order_at(uint64_t s, uint64_t e)
+{
+	unsigned order = s ? (unsigned)__builtin_ctzll(s) : FRAME_MAX_ORDER;
+
+	if (order > FRAME_MAX_ORDER)
+		order = FRAME_MAX_ORDER;
+	while ((1ULL << order) > e - s)
+		order--;
+	return order;
+}
+
+static void release_run_in_zone(uint64_t s, uint64_t e)
+{
+	while (s < e) {
+		unsigned order = block_order_at(s, e);
+
+		release_block(s, order);
+		s += 1ULL << order;
+	}
+}
+
+static void release_run(uint64_t s, uint64_t e)
+{
+	if (s < FRAME_DMA_LIMIT_PFN && e > FRAME_DMA_LIMIT_PFN) {
+		release_run_in_zone(s, FRAME_DMA_LIMIT_PFN);
+		s = FRAME_DMA_LIMIT_PFN;
+	}
+	release_run_in_zone(s, e);
+}
+
+void frame_init(struct frame *t, uint64_t n)
+{
+	table = t;
+	/* Free-list links are 32-bit PFNs and NIL is reserved: 16 TiB is plenty. */
+	nr_frames = n < NIL ? n : NIL;
+	nr_total = 0;
+	for (unsigned z = 0; z < NR_ZONES; z++) {
+		for (unsigned o = 0; o <= FRAME_MAX_ORDER; o++)
+			zones[z].head[o] = NIL;
+		zones[z].nr_free = 0;
+	}
+}
+
+void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
+{
+	if (end_pfn > nr_frames)
+		end_pfn = nr_frames;
+	if (start_pfn >= end_pfn)
+		return;
+	nr_total += end_pfn - start_pfn;
+	release_run(start_pfn, end_pfn);
+}
+
+static unsigned order_for(uint64_t npages)
+{
+	return npages <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(npages - 1);
+}
+
+/* Take a block of exactly 2^order frames from zone z, splitting a larger one. */
+static uint64_t take_block(unsigned z, unsigned order)
+{
+	unsigned o = order;
+	uint64_t pfn;
+
+	while (o <= FRAME_MAX_ORDER && zones[z].head[o] == NIL)
+		o++;
+	if (o > FRAME_MAX_ORDER)
+		return FRAME_NONE;
+	pfn = zones[z].head[o];
+	list_del(pfn);
+	while (o > order) {
+		o--;
+		list_push(pfn + (1ULL << o), o);
+	}
+	return pfn;
+}
+
+/*
+ * FA_NOX64K needs no work: a block of order <= 4 (64 KiB) is aligned to its
+ * size and so cannot cross a 64 KiB boundary, and a larger one starts on one.
+ */
+uint64_t frame_alloc_pages(uint64_t npages, unsigned flags)
+{
+	unsigned order;
+	uint64_t pfn;
+
+	if (npages == 0 || npages > (1ULL << FRAME_MAX_ORDER))
+		return FRAME_NONE;
+	order = order_for(npages);
+	if (flags & FA_BELOW16M) {
+		pfn = take_block(ZONE_DMA, order);
+	} else {
+		pfn = take_block(ZONE_NORMAL, order);
+		if (pfn == FRAME_NONE)
+			pfn = take_block(ZONE_DMA, order);
+	}
+	if (pfn == FRAME_NONE)
+		return FRAME_NONE;
+	release_run(pfn + npages, pfn + (1ULL << order));
+	for (uint64_t i = pfn; i < pfn + npages; i++) {
+		table[i].refcount = 1;
+		table[i].flags = 0;
+		table[i].kind = 0;
+		table[i].private = 0;
+	}
+	return pfn;
+}
+
+static void reset_frame(struct frame *f)
+{
+	f->refcount = 0;
+	f->flags = 0;
+	f->kind = 0;
+	f->private = 0;
+}
+
+void frame_free_pages(uint64_t pfn, uint64_t npages)
+{
+	if (npages == 0)
+		return;
+	if (pfn >= nr_frames || npages > nr_frames - pfn) {
+		frame_corruption("free beyond the frame table", pfn);
+		return;
+	}
+	/* Check the whole run first so that a bad call changes nothing. */
+	for (uint64_t i = pfn; i < pfn + npages; i++) {
+		if (table[i].refcount == 0) {
+			frame_corruption("free of a frame that is not allocated", i);
+			return;
+		}
+	}
+	for (uint64_t i = pfn; i < pfn + npages; i++)
+		reset_frame(&table[i]);
+	release_run(pfn, pfn + npages);
+}
+
+void frame_get(uint64_t pfn)
+{
+	if (pfn >= nr_frames) {
+		frame_corruption("get beyond the frame table", pfn);
+		return;
+	}
+	if (table[pfn].refcount == 0 || table[pfn].refcount == UINT32_MAX) {
+		frame_corruption("get of a free frame or refcount overflow", pfn);
+		return;
+	}
+	table[pfn].refcount++;
+}
+
+bool frame_put(uint64_t pfn)
+{
+	if (pfn >= nr_frames) {
+		frame_corruption("put beyond the frame table", pfn);
+		return false;
+	}
+	if (table[pfn].refcount == 0) {
+		frame_corruption("put of a frame that is not allocated", pfn);
+		return false;
+	}
+	if (--table[pfn].refcount)
+		return false;
+	reset_frame(&table[pfn]);
+	release_block(pfn, 0);
+	return true;
+}
+
+struct frame *frame_desc(uint64_t pfn)
+{
+	return pfn < nr_frames ? &table[pfn] : NULL;
+}
+
+uint64_t frame_free_count(void)
+{
+	return zones[ZONE_DMA].nr_free + zones[ZONE_NORMAL].nr_free;
+}
+
+uint64_t frame_free_count_below16m(void)
+{
+	return zones[ZONE_DMA].nr_free;
+}
+
+uint64_t frame_total_count(void)
+{
+	return nr_total;
+}
