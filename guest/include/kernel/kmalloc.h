@@ -3,6 +3,9 @@
  * Kernel heap on top of the frame allocator: power-of-two size classes
  * (16..2048 bytes) carved from single frames, larger requests as whole
  * contiguous frames. kfree() finds the size from the frame descriptor.
+ * Small objects are aligned to their size class, large ones to a page.
+ * kmalloc(0) and a failed allocation return NULL; kfree(NULL) does nothing.
+ * kfree() of a pointer that kmalloc() did not return calls frame_corruption().
  *
  * Pure module. The kernel supplies the direct-map translation; host tests
  * supply their own arena.
