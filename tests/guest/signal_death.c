@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Death by signal: the run must end as the shell reports it, 128 + the
+ * signal number. signal_death KIND where KIND is
+ *   segv   raise(SIGSEGV)                        -> 139
+ *   abort  abort()                               -> 134
+ *   fault  a store through a null pointer        -> 139 (a real page fault)
+ *   ud2    an invalid instruction                -> 132 (SIGILL)
+ *   div    integer division by zero              -> 136 (SIGFPE)
+ *   term   kill(getpid(), SIGTERM)               -> 143
+ *   kill   kill(getpid(), SIGKILL)               -> 137
+ */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+static volatile int zero;
+static int *volatile null_ptr;
+
+/* In assembly: the compiler would turn a C division by a constant 1 into a test. */
+static void divide_by_zero(void)
+{
+	int q;
+
+	__asm__ volatile("cltd; idivl %1" : "=a"(q) : "r"(zero), "a"(1) : "rdx");
+	printf("# quotient %d\n", q);
+}
+
+static void die(const char *kind)
+{
+	if (!strcmp(kind, "segv"))
+		raise(SIGSEGV);
+	else if (!strcmp(kind, "abort"))
+		abort();
+	else if (!strcmp(kind, "fault"))
+		*null_ptr = 1;
+	else if (!strcmp(kind, "ud2"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(kind, "div"))
+		divide_by_zero();
+	else if (!strcmp(kind, "term"))
+		kill(getpid(), SIGTERM);
+	else if (!strcmp(kind, "kill"))
+		kill(getpid(), SIGKILL);
+}
+
+int main(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "";
+
+	tap_plan(1);
+	ok(argc > 1, "about to die by %s", kind);
+	fflush(stdout);
+	die(kind);
+	/* Still here: the signal did not kill us. */
+	printf("# still alive after %s\n", kind);
+	return 1;
+}
