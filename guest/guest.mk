@@ -13,12 +13,15 @@ LIBFDT_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/l
 
 GUEST_C_SRCS := $(sort $(shell find guest -name '*.c'))
 GUEST_S_SRCS := $(sort $(shell find guest -name '*.S'))
-GUEST_OBJS := $(GUEST_S_SRCS:%.S=$(B)/k/%.o) $(GUEST_C_SRCS:%.c=$(B)/k/%.o)
+GUEST_OBJS := $(GUEST_S_SRCS:%.S=$(B)/k/%.o) $(GUEST_C_SRCS:%.c=$(B)/k/%.o) \
+	$(B)/k/gen/syscall_names.o
+UNISTD_64 := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h \
+	/usr/include/asm/unistd_64.h))
 
 # Pure guest modules: no privileged instructions, no kernel globals beyond
 # their own. They are also compiled for the host so cmocka can test them.
 GUEST_PURE_SRCS := $(sort $(wildcard guest/lib/format.c guest/mm/frame.c guest/mm/kmalloc.c \
-	guest/fs/cpio.c guest/mm/vma.c guest/mm/mmap_check.c guest/proc/elf_check.c))
+	guest/fs/cpio.c guest/mm/vma.c guest/mm/vma_range.c guest/mm/mmap_check.c guest/proc/elf_check.c))
 
 $(B)/k/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -27,6 +30,18 @@ $(B)/k/%.o: %.c
 $(B)/k/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+# Names of every Linux syscall, for --trace-syscalls and the report of
+# unimplemented ones, straight from the kernel's own header.
+$(B)/k/gen/syscall_names.c: $(UNISTD_64)
+	@mkdir -p $(dir $@)
+	awk 'BEGIN { print "const char *const linux_syscall_names[] = {" } \
+		/^#define __NR_/ { n = $$2; sub("__NR_", "", n); printf "\t[%s] = \"%s\",\n", $$3, n } \
+		END { print "};"; print "const unsigned long linux_syscall_count =" \
+			" sizeof(linux_syscall_names) / sizeof(linux_syscall_names[0]);" }' $< > $@
+
+$(B)/k/gen/%.o: $(B)/k/gen/%.c
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(KERNEL): $(GUEST_OBJS) guest/kernel.ld
 	ld $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(LIBFDT_A)

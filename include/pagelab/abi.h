@@ -78,6 +78,13 @@ enum pl_hcall_nr {
 	PL_HC_PANIC = 4, /* arg0 = GPA of a struct pl_panic_report */
 };
 
+/* PL_HC_EVENT kinds */
+enum pl_event_kind {
+	PL_EVENT_TRAPS = 1,     /* value: privileged instructions the kernel executed (each traps on kvm_pvm) */
+	PL_EVENT_EXEC_MODE = 2, /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	PL_EVENT_CHECKPOINT = 16, /* value: a guest program's checkpoint */
+};
+
 enum pl_stream {
 	PL_STREAM_STDIN = 0,
 	PL_STREAM_STDOUT = 1,

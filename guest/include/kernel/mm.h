@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's view of memory: the virtual layout, physical<->virtual
+ * translation, and safe access to user memory.
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <kernel/types.h>
+#include <pagelab/abi.h>
+
+/*
+ * User space is the lower canonical half up to USER_TOP (as Linux's
+ * TASK_SIZE); the page above it holds the kernel's user trampolines.
+ */
+#define USER_TOP	   0x00007ffffffff000ULL
+#define USER_TRAMPOLINE_VA USER_TOP
+
+static inline void *phys_to_virt(u64 pa)
+{
+	return (void *)(PL_DIRECT_MAP_BASE + pa);
+}
+
+static inline u64 virt_to_phys(const void *va)
+{
+	u64 v = (u64)va;
+
+	if (v >= PL_KERNEL_VBASE)
+		return v - PL_KERNEL_VBASE;
+	return v - PL_DIRECT_MAP_BASE;
+}
+
+static inline u64 kernel_virt_to_phys(const void *va)
+{
+	return (u64)va - PL_KERNEL_VBASE;
+}
+
+/* 0 or -EFAULT; the range must lie below USER_TOP. */
+int copy_to_user(u64 uaddr, const void *src, size_t len);
+int copy_from_user(void *dst, u64 uaddr, size_t len);
+/* Copies a NUL-terminated user string of at most max bytes (including NUL). */
+long strncpy_from_user(char *dst, u64 uaddr, size_t max);
+
+#endif

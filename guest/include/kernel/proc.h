@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes: one thread each, a Linux-compatible view for programs.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <kernel/arch.h>
+#include <kernel/signal.h>
+#include <kernel/types.h>
+
+#define KSTACK_SIZE 16384
+#define MAX_PROCS 256
+
+enum proc_state {
+	PROC_UNUSED,
+	PROC_RUNNABLE,
+	PROC_SLEEPING,
+	PROC_ZOMBIE,
+};
+
+struct mm;
+struct fdtable;
+struct inode;
+
+struct proc {
+	int pid;
+	enum proc_state state;
+	struct proc *parent;
+	struct proc *children, *sibling;
+	int wait_status; /* as wait4 reports it */
+	struct mm *mm;
+	u8 *kstack;
+	u64 ksp; /* saved by switch_stack while not running */
+	struct trap_frame *frame; /* user context, at the top of kstack */
+	struct fdtable *files;
+	struct inode *cwd;
+	const void *wait_chan;
+	u64 wake_at_ns; /* timed sleeps; 0 = none */
+	struct sigstate sig;
+	u64 fs_base;
+	u64 clear_child_tid;
+	u64 syscall_nr; /* of the syscall in progress, for restarts */
+	struct proc *run_next; /* run queue link */
+	char comm[16];
+	u8 fpu[512] __aligned(16); /* fxsave area */
+};
+
+extern struct proc *current;
+
+struct proc *proc_find(int pid);
+
+#endif

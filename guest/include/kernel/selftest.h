@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KERNEL_SELFTEST_H
+#define KERNEL_SELFTEST_H
+
+/* bootargs selftest=NAME: checks that need kernel privileges (tests use them). */
+void selftest_run(const char *name);
+/* Starts the first program (/chosen pagelab,argv); does not return. */
+void init_start(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System calls. Each subsystem registers its own with SYSCALL(), which
+ * places a descriptor in the .syscalls section (self-registration, as
+ * kvmtool's device init macros do); the dispatcher indexes them at boot.
+ * Numbers are Linux's own (<asm/unistd_64.h>, from linux-libc-dev).
+ */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <asm/unistd_64.h>
+#include <kernel/types.h>
+
+typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
+
+/*
+ * args: one letter per argument, for --trace-syscalls:
+ *   d signed  u unsigned  x hex  o octal  p pointer  s user string
+ *   f fd      b user buffer whose length is the next argument (shown as text)
+ *   B like b, but filled by the call (shown after it returns)
+ */
+struct syscall_desc {
+	u32 nr;
+	const char *name;
+	syscall_fn fn;
+	const char *args;
+};
+
+#define SYSCALL(name_, fn_, args_)                                                                 \
+	static const struct syscall_desc __syscall_##name_                                         \
+		__attribute__((section(".syscalls"), used, aligned(8))) = {                        \
+			__NR_##name_, #name_, (syscall_fn)(fn_), args_                             \
+		}
+
+void syscall_init(void);
+/* Name of a Linux syscall number (also those not implemented), or NULL. */
+const char *syscall_name(u64 nr);
+/* "unimplemented syscalls called: name (count), ..." on the console, if any. */
+void syscall_report_unimplemented(void);
+
+#endif

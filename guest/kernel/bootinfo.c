@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading the device tree with libfdt: memory nodes, the reservation
+ * block, /chosen. Runs once at boot; nothing here is on a hot path.
+ */
+#include <kernel/boot.h>
+#include <kernel/console.h>
+#include <kernel/mm.h>
+#include <kernel/string.h>
+#include <libfdt.h>
+
+struct boot_info boot_info;
+
+static u64 read_cells(const fdt32_t *p, int cells)
+{
+	u64 v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const char *what)
+{
+	if (end <= start)
+		return;
+	if (*n == BOOT_MAX_RANGES)
+		panic("device tree: more than %d %s ranges", BOOT_MAX_RANGES, what);
+	list[*n].start = start;
+	list[*n].end = end;
+	(*n)++;
+}
+
+static void parse_memory(const void *fdt)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
+						     sizeof("memory"))) >= 0) {
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+		for (int off = 0; reg && off + (ac + sc) * 4 <= len; off += (ac + sc) * 4) {
+			u64 base = read_cells(reg + off / 4, ac);
+			u64 size = read_cells(reg + off / 4 + ac, sc);
+
+			add_range(boot_info.ram, &boot_info.nr_ram, base, base + size, "memory");
+			boot_info.max_phys = MAX(boot_info.max_phys, base + size);
+		}
+	}
+	if (!boot_info.nr_ram)
+		panic("device tree has no memory nodes");
+}
+
+static void parse_reservations(const void *fdt, u64 fdt_pa)
+{
+	int n = fdt_num_mem_rsv(fdt);
+
+	for (int i = 0; i < n; i++) {
+		uint64_t addr, size;
+
+		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0)
+			add_range(boot_info.reserved, &boot_info.nr_reserved, addr, addr + size,
+				  "reserved");
+	}
+	add_range(boot_info.reserved, &boot_info.nr_reserved, fdt_pa,
+		  fdt_pa + fdt_totalsize(fdt), "reserved");
+}
+
+static u64 chosen_u64(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || (len != 4 && len != 8))
+		return 0;
+	return read_cells(p, len / 4);
+}
+
+static void parse_chosen(const void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	if (node < 0)
+		return;
+	boot_info.bootargs = fdt_getprop(fdt, node, "bootargs", NULL);
+	boot_info.argv = fdt_getprop(fdt, node, PL_FDT_PROP_ARGV, &boot_info.argv_len);
+	boot_info.envp = fdt_getprop(fdt, node, PL_FDT_PROP_ENVP, &boot_info.envp_len);
+	if (!boot_info.argv)
+		boot_info.argv_len = 0;
+	if (!boot_info.envp)
+		boot_info.envp_len = 0;
+	boot_info.initrd_start = chosen_u64(fdt, node, "linux,initrd-start");
+	boot_info.initrd_end = chosen_u64(fdt, node, "linux,initrd-end");
+	boot_info.tsc_khz = chosen_u64(fdt, node, PL_FDT_PROP_TSC_KHZ);
+	boot_info.boot_epoch_ns = chosen_u64(fdt, node, PL_FDT_PROP_BOOT_EPOCH);
+	if (boot_info.initrd_end > boot_info.initrd_start)
+		add_range(boot_info.reserved, &boot_info.nr_reserved, boot_info.initrd_start,
+			  boot_info.initrd_end, "reserved");
+}
+
+void boot_info_parse(const void *fdt, u64 fdt_pa)
+{
+	if (fdt_check_header(fdt) != 0)
+		panic("no valid device tree at %#lx", (unsigned long)fdt_pa);
+	boot_info.fdt = fdt;
+	parse_memory(fdt);
+	parse_reservations(fdt, fdt_pa);
+	parse_chosen(fdt);
+}
+
+const char *boot_option(const char *name, char *buf, size_t size)
+{
+	const char *p = boot_info.bootargs;
+	size_t nlen = strlen(name);
+
+	while (p && *p) {
+		const char *end;
+
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ' ');
+		if (!end)
+			end = p + strlen(p);
+		if ((size_t)(end - p) >= nlen && !strncmp(p, name, nlen) &&
+		    (p + nlen == end || p[nlen] == '=')) {
+			const char *v = p + nlen + (p + nlen < end);
+			size_t vlen = MIN((size_t)(end - v), size - 1);
+
+			memcpy(buf, v, vlen);
+			buf[vlen] = 0;
+			return buf;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+/* Device regions (VGA, ROM, MMIO window): nodes with "reg" that are not RAM. */
+static void print_devices(const void *fdt)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *name = fdt_get_name(fdt, node, NULL);
+
+		if (!reg || len < (ac + sc) * 4 || (type && !strcmp(type, "memory")))
+			continue;
+		u64 base = read_cells(reg, ac), size = read_cells(reg + ac, sc);
+		printk("  mem 0x%016lx-0x%016lx %.*s\n", (unsigned long)base,
+		       (unsigned long)(base + size - 1), (int)(strchr(name, '@') ? strchr(name, '@') - name : (long)strlen(name)), name);
+	}
+}
+
+void boot_info_print(void)
+{
+	printk("physical memory map (from the device tree):\n");
+	for (int i = 0; i < boot_info.nr_ram; i++)
+		printk("  mem 0x%016lx-0x%016lx ram (%lu KiB)\n",
+		       (unsigned long)boot_info.ram[i].start,
+		       (unsigned long)boot_info.ram[i].end - 1,
+		       (unsigned long)(boot_info.ram[i].end - boot_info.ram[i].start) >> 10);
+	print_devices(boot_info.fdt);
+	for (int i = 0; i < boot_info.nr_reserved; i++)
+		printk("  mem 0x%016lx-0x%016lx reserved\n",
+		       (unsigned long)boot_info.reserved[i].start,
+		       (unsigned long)boot_info.reserved[i].end - 1);
+}

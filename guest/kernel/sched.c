@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler: a FIFO run queue, switches on sleep, exit and the timer
+ * tick, and an idle loop that halts until an interrupt. The kernel itself
+ * is never preempted; interrupts arrive only in user mode, while idle, or
+ * in the last instruction before a return to user mode.
+ */
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/sched.h>
+#include <kernel/timer.h>
+
+struct proc *current;
+bool need_resched;
+static struct proc *run_head, *run_tail;
+
+extern struct proc proc_table[MAX_PROCS];
+void switch_stack(u64 *save_sp, u64 new_sp);
+
+static bool on_run_queue(struct proc *p)
+{
+	return p->run_next || run_tail == p;
+}
+
+static void enqueue(struct proc *p)
+{
+	if (on_run_queue(p))
+		return;
+	p->run_next = NULL;
+	if (run_tail)
+		run_tail->run_next = p;
+	else
+		run_head = p;
+	run_tail = p;
+}
+
+static struct proc *dequeue(void)
+{
+	struct proc *p = run_head;
+
+	if (!p)
+		return NULL;
+	run_head = p->run_next;
+	if (!run_head)
+		run_tail = NULL;
+	p->run_next = NULL;
+	return p;
+}
+
+void sched_make_runnable(struct proc *p)
+{
+	p->state = PROC_RUNNABLE;
+	p->wait_chan = NULL;
+	p->wake_at_ns = 0;
+	if (p != current)
+		enqueue(p);
+}
+
+static bool anyone_can_wake(void)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (proc_table[i].state == PROC_SLEEPING && proc_table[i].wake_at_ns)
+			return true;
+	return false;
+}
+
+/* Nothing runnable: halt until an interrupt makes something runnable. */
+static struct proc *idle_until_runnable(void)
+{
+	struct proc *next;
+
+	while (!(next = dequeue())) {
+		if (!anyone_can_wake())
+			panic("deadlock: every process is blocked and nothing can wake one");
+		arch_wait_for_interrupt();
+	}
+	return next;
+}
+
+static void switch_to(struct proc *prev, struct proc *next)
+{
+	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
+	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
+	if (prev->mm != next->mm)
+		procmm_activate(next->mm);
+	arch_set_kernel_stack((u64)next->kstack + KSTACK_SIZE);
+	arch_set_user_fs(next->fs_base);
+	current = next;
+	switch_stack(&prev->ksp, next->ksp);
+}
+
+void schedule(void)
+{
+	struct proc *prev = current, *next;
+
+	need_resched = false;
+	if (prev->state == PROC_RUNNABLE)
+		enqueue(prev);
+	next = dequeue();
+	if (!next)
+		next = idle_until_runnable();
+	if (next != prev)
+		switch_to(prev, next);
+}
+
+int sleep_until(const void *chan, u64 deadline_ns)
+{
+	if (signal_pending(current))
+		return -EINTR;
+	current->state = PROC_SLEEPING;
+	current->wait_chan = chan;
+	current->wake_at_ns = deadline_ns;
+	schedule();
+	current->wait_chan = NULL;
+	current->wake_at_ns = 0;
+	return signal_pending(current) ? -EINTR : 0;
+}
+
+int sleep_on(const void *chan)
+{
+	return sleep_until(chan, 0);
+}
+
+void wakeup(const void *chan)
+{
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state == PROC_SLEEPING && p->wait_chan == chan)
+			sched_make_runnable(p);
+	}
+}
+
+void sched_tick(void)
+{
+	u64 now = clock_monotonic_ns();
+
+	timer_ticks++;
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state == PROC_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now)
+			sched_make_runnable(p);
+	}
+	if (run_head)
+		need_resched = true;
+}

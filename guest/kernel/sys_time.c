@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Clocks and sleeps. Both clocks come from the TSC: monotonic counts from
+ * boot, realtime adds the host's wall-clock time at boot (device tree).
+ */
+#include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/timer.h>
+
+struct timespec {
+	s64 sec, nsec;
+};
+
+struct timeval {
+	s64 sec, usec;
+};
+
+enum { CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_REALTIME_COARSE = 5, CLOCK_TAI = 11 };
+
+static long clock_now(u64 id, u64 *ns)
+{
+	if (id > CLOCK_TAI)
+		return -EINVAL;
+	/* Realtime-like clocks; the CPU-time clocks are close enough to monotonic here. */
+	if (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI)
+		*ns = clock_realtime_ns();
+	else
+		*ns = clock_monotonic_ns();
+	return 0;
+}
+
+static struct timespec to_timespec(u64 ns)
+{
+	return (struct timespec){ ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+}
+
+static long sys_clock_gettime(u64 id, u64 uts)
+{
+	u64 ns;
+	long err = clock_now(id, &ns);
+	struct timespec ts = to_timespec(ns);
+
+	if (err)
+		return err;
+	return copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+static long sys_clock_getres(u64 id, u64 uts)
+{
+	struct timespec ts = { 0, 1 };
+	u64 ns;
+
+	if (clock_now(id, &ns))
+		return -EINVAL;
+	return uts && copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+static long sys_gettimeofday(u64 utv, u64 utz)
+{
+	u64 ns = clock_realtime_ns();
+	struct timeval tv = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
+	u64 zero = 0;
+
+	if (utv && copy_to_user(utv, &tv, sizeof(tv)))
+		return -EFAULT;
+	if (utz && copy_to_user(utz, &zero, sizeof(zero)))
+		return -EFAULT;
+	return 0;
+}
+
+static long sys_time(u64 ut)
+{
+	s64 t = clock_realtime_ns() / NSEC_PER_SEC;
+
+	if (ut && copy_to_user(ut, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+/* Sleeps until the monotonic deadline; -EINTR (with *left) on a signal. */
+static long sleep_to(u64 deadline, u64 *left)
+{
+	u64 now;
+
+	while ((now = clock_monotonic_ns()) < deadline) {
+		if (sleep_until(&current->wake_at_ns, deadline)) {
+			*left = deadline - clock_monotonic_ns();
+			if ((s64)*left < 0)
+				*left = 0;
+			return -EINTR;
+		}
+	}
+	return 0;
+}
+
+static long read_timespec(u64 uts, u64 *ns)
+{
+	struct timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = ts.sec * NSEC_PER_SEC + ts.nsec;
+	return 0;
+}
+
+static long sys_nanosleep(u64 ureq, u64 urem)
+{
+	u64 ns, left = 0;
+	long err = read_timespec(ureq, &ns);
+	struct timespec rem;
+
+	if (err)
+		return err;
+	err = sleep_to(clock_monotonic_ns() + ns, &left);
+	if (err && urem) {
+		rem = to_timespec(left);
+		if (copy_to_user(urem, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	return err;
+}
+
+static long sys_clock_nanosleep(u64 id, u64 flags, u64 ureq, u64 urem)
+{
+	u64 ns, now, left = 0, deadline;
+	long err = read_timespec(ureq, &ns);
+	struct timespec rem;
+
+	if (err)
+		return err;
+	if (clock_now(id, &now))
+		return -EINVAL;
+	/* TIMER_ABSTIME: ns is a point on that clock; convert to monotonic. */
+	deadline = clock_monotonic_ns() + ((flags & 1) ? (ns > now ? ns - now : 0) : ns);
+	err = sleep_to(deadline, &left);
+	if (err && urem && !(flags & 1)) {
+		rem = to_timespec(left);
+		if (copy_to_user(urem, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	return err;
+}
+
+SYSCALL(clock_gettime, sys_clock_gettime, "dp");
+SYSCALL(clock_getres, sys_clock_getres, "dp");
+SYSCALL(gettimeofday, sys_gettimeofday, "pp");
+SYSCALL(time, sys_time, "p");
+SYSCALL(nanosleep, sys_nanosleep, "pp");
+SYSCALL(clock_nanosleep, sys_clock_nanosleep, "dxpp");

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * execve: load a static ELF (ET_EXEC, or a static PIE at Linux's base for
+ * PIEs without ASLR) into a fresh address space and build the initial
+ * stack Linux gives a program: argc, argv, envp, auxv, and the strings.
+ */
+#include <kernel/errno.h>
+#include <kernel/exec.h>
+#include <kernel/kmalloc.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/string.h>
+#include <kernel/vfs.h>
+#include <kernel/vm.h>
+
+#define PIE_BASE 0x555555554000ULL
+#define STACK_SIZE (8ULL << 20)
+#define MAX_PHDRS 64
+
+struct elf64_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	u32 type, flags;
+	u64 offset, vaddr, paddr, filesz, memsz, align;
+};
+
+enum { PT_LOAD = 1, PT_INTERP = 3, PT_PHDR = 6 };
+enum { ET_EXEC = 2, ET_DYN = 3, EM_X86_64 = 62 };
+enum { PF_X = 1, PF_W = 2, PF_R = 4 };
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+	AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+	AT_HWCAP2 = 26, AT_EXECFN = 31,
+};
+
+struct image {
+	struct elf64_ehdr eh;
+	struct elf64_phdr ph[MAX_PHDRS];
+	u64 bias;
+	u64 brk;
+	u64 phdr_va;
+};
+
+static int read_exact(struct inode *ino, u64 off, void *buf, size_t len)
+{
+	long n = inode_read(ino, off, buf, len);
+
+	return n == (long)len ? 0 : -ENOEXEC;
+}
+
+static int check_header(const struct elf64_ehdr *eh)
+{
+	if (memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 || eh->ident[5] != 1)
+		return -ENOEXEC;
+	if (eh->machine != EM_X86_64 || (eh->type != ET_EXEC && eh->type != ET_DYN))
+		return -ENOEXEC;
+	if (eh->phentsize != sizeof(struct elf64_phdr) || !eh->phnum || eh->phnum > MAX_PHDRS)
+		return -ENOEXEC;
+	return 0;
+}
+
+static int prot_of(u32 flags)
+{
+	return (flags & PF_R ? VM_PROT_READ : 0) | (flags & PF_W ? VM_PROT_WRITE : 0) |
+	       (flags & PF_X ? VM_PROT_EXEC : 0);
+}
+
+static int load_segment(struct mm *mm, struct inode *ino, struct image *im,
+			const struct elf64_phdr *ph)
+{
+	u64 va = im->bias + ph->vaddr, start = ALIGN_DOWN(va, PAGE_SIZE);
+	u64 end = ALIGN_UP(va + ph->memsz, PAGE_SIZE);
+	char *buf;
+	int err;
+
+	if (ph->filesz > ph->memsz || va + ph->memsz < va || end > USER_TOP || !ph->memsz)
+		return -ENOEXEC;
+	err = procmm_map_anon(mm, start, end - start, prot_of(ph->flags), false);
+	if (err)
+		return err;
+	buf = kmalloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (u64 done = 0; done < ph->filesz && !err;) {
+		size_t chunk = MIN(ph->filesz - done, PAGE_SIZE);
+
+		err = read_exact(ino, ph->offset + done, buf, chunk);
+		if (!err)
+			err = procmm_write(mm, va + done, buf, chunk);
+		done += chunk;
+	}
+	kfree(buf);
+	if (!ph->offset)
+		im->phdr_va = va + im->eh.phoff;
+	im->brk = MAX(im->brk, end);
+	return err;
+}
+
+static int load_image(struct mm *mm, struct inode *ino, struct image *im)
+{
+	int err = read_exact(ino, 0, &im->eh, sizeof(im->eh));
+
+	if (err || (err = check_header(&im->eh)))
+		return err;
+	err = read_exact(ino, im->eh.phoff, im->ph, im->eh.phnum * sizeof(struct elf64_phdr));
+	if (err)
+		return err;
+	im->bias = im->eh.type == ET_DYN ? PIE_BASE : 0;
+	for (int i = 0; i < im->eh.phnum; i++)
+		if (im->ph[i].type == PT_INTERP)
+			return -ENOEXEC; /* dynamically linked: no loader in the sandbox */
+	for (int i = 0; i < im->eh.phnum; i++) {
+		if (im->ph[i].type == PT_PHDR)
+			im->phdr_va = im->bias + im->ph[i].vaddr;
+		if (im->ph[i].type == PT_LOAD && (err = load_segment(mm, ino, im, &im->ph[i])))
+			return err;
+	}
+	return im->brk ? 0 : -ENOEXEC;
+}
+
+/* Pushes bytes down the new stack; returns their user address. */
+static u64 push_bytes(struct mm *mm, u64 *sp, const void *data, size_t len, int *err)
+{
+	*sp -= len;
+	if (!*err)
+		*err = procmm_write(mm, *sp, data, len);
+	return *sp;
+}
+
+static u64 push_strings(struct mm *mm, u64 *sp, const char *s, size_t len, int count, u64 *ptrs,
+			int *err)
+{
+	u64 base = push_bytes(mm, sp, s, len, err);
+
+	for (int i = 0, off = 0; i < count; i++) {
+		ptrs[i] = base + off;
+		off += strlen(s + off) + 1;
+	}
+	return base;
+}
+
+static u64 build_stack(struct mm *mm, const struct image *im, const char *path,
+		       const struct exec_args *a, int *err)
+{
+	u64 sp = USER_TOP, random[2] = { rdtsc() * 0x9e3779b97f4a7c15ULL, rdtsc() ^ im->bias };
+	u64 *ptrs = kmalloc((a->argc + a->envc + 2) * 8 + 64 * 8);
+	u64 *argvp = ptrs, *envpp = ptrs + a->argc + 1, *v, execfn, rnd, plat;
+	int n = 0;
+
+	if (!ptrs) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	execfn = push_bytes(mm, &sp, path, strlen(path) + 1, err);
+	push_strings(mm, &sp, a->envp, a->envp_len, a->envc, envpp, err);
+	push_strings(mm, &sp, a->argv, a->argv_len, a->argc, argvp, err);
+	plat = push_bytes(mm, &sp, "x86_64", 7, err);
+	rnd = push_bytes(mm, &sp, random, sizeof(random), err);
+	argvp[a->argc] = envpp[a->envc] = 0;
+	v = envpp + a->envc + 1;
+#define AUX(k, val) (v[n++] = (k), v[n++] = (val))
+	AUX(AT_PHDR, im->phdr_va);
+	AUX(AT_PHENT, sizeof(struct elf64_phdr));
+	AUX(AT_PHNUM, im->eh.phnum);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, im->bias + im->eh.entry);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_SECURE, 0);
+	AUX(AT_HWCAP, cpu_hwcap());
+	AUX(AT_HWCAP2, 0);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PLATFORM, plat);
+	AUX(AT_RANDOM, rnd);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_NULL, 0);
+#undef AUX
+	/* argc, argv[], NULL, envp[], NULL, auxv: sp 16-byte aligned at argc. */
+	size_t words = 1 + (a->argc + 1) + (a->envc + 1) + n;
+
+	u64 argc = a->argc;
+
+	sp = ALIGN_DOWN(sp - words * 8, 16);
+	if (!*err)
+		*err = procmm_write(mm, sp, &argc, 8);
+	if (!*err)
+		*err = procmm_write(mm, sp + 8, ptrs, (words - 1) * 8);
+	kfree(ptrs);
+	return sp;
+}
+
+static void reset_for_new_program(struct proc *p, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	for (int s = 0; s < NSIG; s++) {
+		struct k_sigaction *act = &p->sig.action[s];
+
+		if (act->handler != SIG_IGN)
+			*act = (struct k_sigaction){ 0 };
+	}
+	p->sig.altstack_sp = p->sig.altstack_size = 0;
+	p->sig.altstack_flags = 0;
+	p->fs_base = 0;
+	p->clear_child_tid = 0;
+	memset(p->comm, 0, sizeof(p->comm));
+	memcpy(p->comm, base, MIN(strlen(base), sizeof(p->comm) - 1));
+	fpu_init_state(p->fpu);
+}
+
+static void start_frame(struct trap_frame *f, u64 entry, u64 sp)
+{
+	memset(f, 0, sizeof(*f));
+	f->rip = f->rcx = entry;
+	f->rsp = sp;
+	f->rflags = f->r11 = 0x202;
+	f->cs = PL_SEL_UCODE;
+	f->ss = PL_SEL_UDATA;
+	f->vector = VEC_SYSCALL;
+}
+
+long exec_program(struct proc *p, const char *path, const struct exec_args *args)
+{
+	struct image *im = kzalloc(sizeof(*im));
+	struct inode *ino = NULL;
+	struct mm *mm = NULL, *old;
+	int err = 0;
+	u64 sp = 0;
+
+	if (!im)
+		return -ENOMEM;
+	err = vfs_lookup(path, &ino);
+	/* Linux: a directory or device is not executable (EACCES), nor is a file without x bits. */
+	if (!err && (!inode_is_reg(ino) || !(inode_mode(ino) & 0111)))
+		err = -EACCES;
+	if (!err && !(mm = procmm_new()))
+		err = -ENOMEM;
+	if (!err)
+		err = load_image(mm, ino, im);
+	if (!err)
+		err = procmm_map_anon(mm, USER_TOP - STACK_SIZE, STACK_SIZE,
+				      VM_PROT_READ | VM_PROT_WRITE, true);
+	if (!err)
+		sp = build_stack(mm, im, path, args, &err);
+	if (ino)
+		inode_put(ino);
+	if (err) {
+		if (mm)
+			procmm_put(mm);
+		kfree(im);
+		return err;
+	}
+	procmm_set_brk(mm, im->brk);
+	old = p->mm;
+	p->mm = mm;
+	if (p == current)
+		procmm_activate(mm);
+	if (old)
+		procmm_put(old);
+	reset_for_new_program(p, path);
+	start_frame(p->frame, im->bias + im->eh.entry, sp);
+	kfree(im);
+	return 0;
+}

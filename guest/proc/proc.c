@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Process lifetime: the first program, fork, exit and wait.
+ */
+#include <kernel/boot.h>
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/exec.h>
+#include <kernel/kmalloc.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pvm.h>
+#include <kernel/sched.h>
+#include <kernel/selftest.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/timer.h>
+#include <kernel/trap.h>
+#include <kernel/vfs.h>
+
+struct proc proc_table[MAX_PROCS];
+static int next_pid = 1;
+
+extern void trap_return(void);
+extern void fork_child_entry(void);
+
+struct proc *proc_find(int pid)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (proc_table[i].state != PROC_UNUSED && proc_table[i].pid == pid)
+			return &proc_table[i];
+	return NULL;
+}
+
+static struct proc *proc_alloc(void)
+{
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state != PROC_UNUSED)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->kstack = kmalloc(KSTACK_SIZE);
+		if (!p->kstack)
+			return NULL;
+		p->pid = next_pid++;
+		p->state = PROC_SLEEPING; /* not runnable until set up */
+		p->frame = (struct trap_frame *)(p->kstack + KSTACK_SIZE) - 1;
+		return p;
+	}
+	return NULL;
+}
+
+static void proc_free(struct proc *p)
+{
+	if (p->mm)
+		procmm_put(p->mm);
+	kfree(p->kstack);
+	p->state = PROC_UNUSED;
+}
+
+/* Arrange for the first switch to p to return to user mode through its frame. */
+static void prepare_first_switch(struct proc *p)
+{
+	u64 *sp = (u64 *)p->frame;
+
+	*--sp = (u64)fork_child_entry;
+	sp -= 6; /* rbx rbp r12 r13 r14 r15, popped by switch_stack */
+	memset(sp, 0, 6 * 8);
+	p->ksp = (u64)sp;
+}
+
+static void link_child(struct proc *parent, struct proc *child)
+{
+	child->parent = parent;
+	child->sibling = parent->children;
+	parent->children = child;
+}
+
+long sys_fork(void)
+{
+	struct proc *parent = current, *child = proc_alloc();
+
+	if (!child)
+		return -EAGAIN;
+	child->mm = procmm_fork(parent->mm);
+	if (!child->mm) {
+		proc_free(child);
+		return -ENOMEM;
+	}
+	*child->frame = *parent->frame;
+	child->frame->rax = 0;
+	child->files = fdtable_dup(parent->files);
+	child->cwd = parent->cwd;
+	inode_get(child->cwd);
+	memcpy(child->sig.action, parent->sig.action, sizeof(child->sig.action));
+	child->sig.blocked = parent->sig.blocked;
+	child->sig.altstack_sp = parent->sig.altstack_sp;
+	child->sig.altstack_size = parent->sig.altstack_size;
+	child->sig.altstack_flags = parent->sig.altstack_flags;
+	child->fs_base = parent->fs_base;
+	asm volatile("fxsave64 %0" : "=m"(child->fpu));
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	link_child(parent, child);
+	prepare_first_switch(child);
+	sched_make_runnable(child);
+	return child->pid;
+}
+
+/* The first code a new process runs, on its own kernel stack (entry.S). */
+void fork_child_return(struct trap_frame *f)
+{
+	user_return_work(f, true);
+}
+
+static void reparent_children(struct proc *p)
+{
+	struct proc *init = proc_find(1);
+
+	while (p->children) {
+		struct proc *c = p->children;
+
+		p->children = c->sibling;
+		if (init && init != p) {
+			link_child(init, c);
+			if (c->state == PROC_ZOMBIE)
+				wakeup(init);
+		} else {
+			c->parent = NULL;
+		}
+	}
+}
+
+static void report_signal_death(struct proc *p, int sig)
+{
+	const struct fault_info *fi = &p->sig.fault[sig];
+	char line[200];
+	int n;
+
+	if (fi->code && fi->trapno)
+		n = ksnprintf(line, sizeof(line),
+			      "pagelab: %s (pid %d) killed by signal %d (%s) at address %#lx, rip %#lx\n",
+			      p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
+			      (unsigned long)p->frame->rip);
+	else
+		n = ksnprintf(line, sizeof(line), "pagelab: %s (pid %d) killed by signal %d (%s)\n",
+			      p->comm, p->pid, sig, signal_name(sig));
+	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
+}
+
+/* Ends current; wait_status as wait4 reports it. Does not return. */
+void do_exit(int wait_status)
+{
+	struct proc *p = current;
+	int sig = wait_status & 0x7f;
+
+	if (sig)
+		report_signal_death(p, sig);
+	if (p->pid == 1) {
+		syscall_report_unimplemented();
+		kernel_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);
+	}
+	fdtable_put(p->files);
+	p->files = NULL;
+	inode_put(p->cwd);
+	p->cwd = NULL;
+	reparent_children(p);
+	p->wait_status = wait_status;
+	p->state = PROC_ZOMBIE;
+	if (p->parent) {
+		signal_send(p->parent, SIGCHLD, p->pid);
+		wakeup(p->parent);
+	}
+	schedule();
+	panic("a zombie was scheduled");
+}
+
+long sys_exit(u64 code)
+{
+	do_exit((code & 0xff) << 8);
+	return 0;
+}
+
+static bool wait_matches(struct proc *c, long pid)
+{
+	return pid <= 0 || c->pid == pid;
+}
+
+long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
+{
+	long pid = (int)upid;
+
+	for (;;) {
+		bool have_child = false;
+
+		for (struct proc **pp = &current->children; *pp; pp = &(*pp)->sibling) {
+			struct proc *c = *pp;
+
+			if (!wait_matches(c, pid))
+				continue;
+			have_child = true;
+			if (c->state != PROC_ZOMBIE)
+				continue;
+			int status = c->wait_status, cpid = c->pid;
+
+			if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+				return -EFAULT;
+			if (urusage) {
+				u8 zero[144] = { 0 };
+
+				if (copy_to_user(urusage, zero, sizeof(zero)))
+					return -EFAULT;
+			}
+			*pp = c->sibling;
+			proc_free(c);
+			return cpid;
+		}
+		if (!have_child)
+			return -ECHILD;
+		if (options & 1) /* WNOHANG */
+			return 0;
+		if (sleep_on(current))
+			return -ERESTARTSYS;
+	}
+}
+
+static void unpack_args(struct exec_args *a)
+{
+	a->argv = boot_info.argv;
+	a->argv_len = boot_info.argv_len;
+	a->envp = boot_info.envp;
+	a->envp_len = boot_info.envp_len;
+	for (int i = 0; i < a->argv_len; i++)
+		a->argc += !a->argv[i];
+	for (int i = 0; i < (int)a->envp_len; i++)
+		a->envc += !a->envp[i];
+}
+
+void init_start(void)
+{
+	struct exec_args args = { 0 };
+	struct proc *p = proc_alloc();
+	long err;
+
+	syscall_init();
+	vfs_init(phys_to_virt(boot_info.initrd_start),
+		 boot_info.initrd_end - boot_info.initrd_start);
+	unpack_args(&args);
+	if (!p)
+		panic("cannot allocate the first process");
+	p->files = fdtable_new_stdio();
+	vfs_root_get(&p->cwd);
+	current = p;
+	arch_set_kernel_stack((u64)p->kstack + KSTACK_SIZE);
+	err = exec_program(p, args.argv, &args);
+	if (err)
+		panic("cannot run %s: error %ld", args.argv, -err);
+	p->state = PROC_RUNNABLE;
+	procmm_activate(p->mm);
+	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
+	arch_set_user_fs(0);
+	timer_init();
+	enter_user(p->frame);
+}
+
+SYSCALL(fork, sys_fork, "");
+SYSCALL(vfork, sys_fork, "");
+SYSCALL(exit, sys_exit, "d");
+SYSCALL(wait4, sys_wait4, "dpxp");

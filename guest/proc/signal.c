@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signals: queueing, default actions, and delivery to user handlers with
+ * Linux's x86-64 rt_sigframe, so musl's sigaction, siglongjmp and
+ * ucontext-reading handlers work unmodified.
+ */
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/pvm.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+
+extern bool need_resched;
+
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define CORE_SIGNALS                                                                               \
+	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) |    \
+	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
+#define IGNORED_BY_DEFAULT                                                                         \
+	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) |  \
+	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+/* RFLAGS bits a handler's context may change (CF PF AF ZF SF TF DF OF AC). */
+#define USER_RFLAGS_MASK 0x40dd5ULL
+
+struct sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+	u64 rflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2, fpstate;
+	u64 reserved[8];
+};
+
+struct ucontext {
+	u64 flags, link;
+	u64 ss_sp;
+	s32 ss_flags;
+	u32 pad;
+	u64 ss_size;
+	struct sigcontext mc;
+	u64 sigmask;
+};
+
+struct siginfo {
+	s32 signo, errno_, code, pad;
+	union {
+		u64 addr;
+		struct {
+			s32 pid;
+			u32 uid;
+			s32 status;
+		} kill;
+		u8 bytes[112];
+	};
+};
+
+struct rt_sigframe {
+	u64 pretcode;
+	struct ucontext uc;
+	struct siginfo info;
+};
+
+static const char *const names[32] = {
+	NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+	"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+	"SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
+	"SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+};
+
+const char *signal_name(int sig)
+{
+	return sig > 0 && sig < 32 ? names[sig] : "SIGRT";
+}
+
+bool signal_pending(struct proc *p)
+{
+	return p->sig.pending & ~(p->sig.blocked & ~UNBLOCKABLE);
+}
+
+void signal_send(struct proc *p, int sig, int sender_pid)
+{
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+		return;
+	p->sig.pending |= SIGBIT(sig);
+	p->sig.sender_pid[sig - 1] = sender_pid;
+	if (p->state == PROC_SLEEPING && signal_pending(p))
+		sched_make_runnable(p);
+}
+
+/* A fault cannot be blocked or ignored: Linux forces the default then. */
+void signal_force_fault(int sig, const struct fault_info *info)
+{
+	struct sigstate *s = &current->sig;
+
+	if ((s->blocked & SIGBIT(sig)) || s->action[sig - 1].handler == SIG_IGN) {
+		s->blocked &= ~SIGBIT(sig);
+		s->action[sig - 1].handler = SIG_DFL;
+	}
+	s->fault[sig - 1] = *info;
+	s->pending |= SIGBIT(sig);
+}
+
+static int next_signal(struct sigstate *s)
+{
+	u64 ready = s->pending & ~(s->blocked & ~UNBLOCKABLE);
+
+	return ready ? __builtin_ctzll(ready) + 1 : 0;
+}
+
+static void fill_siginfo(struct siginfo *si, struct sigstate *s, int sig)
+{
+	const struct fault_info *fi = &s->fault[sig - 1];
+
+	memset(si, 0, sizeof(*si));
+	si->signo = sig;
+	if (fi->code) {
+		si->code = fi->code;
+		si->addr = fi->addr;
+		return;
+	}
+	si->code = SI_USER;
+	si->kill.pid = s->sender_pid[sig - 1];
+}
+
+static void save_context(struct sigcontext *mc, const struct trap_frame *f,
+			 const struct fault_info *fi, u64 fpstate)
+{
+	*mc = (struct sigcontext){
+		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
+		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+		.rdi = f->rdi, .rsi = f->rsi, .rbp = f->rbp, .rbx = f->rbx,
+		.rdx = f->rdx, .rax = f->rax, .rcx = f->rcx, .rsp = f->rsp,
+		.rip = f->rip, .rflags = f->rflags, .cs = f->cs, .ss = f->ss,
+		.err = fi->error, .trapno = fi->trapno, .cr2 = fi->addr, .fpstate = fpstate,
+	};
+}
+
+static bool on_altstack(const struct sigstate *s, u64 sp)
+{
+	return s->altstack_size && sp - s->altstack_sp < s->altstack_size;
+}
+
+static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *act)
+{
+	struct sigstate *s = &current->sig;
+	struct rt_sigframe frame;
+	u8 fpu[512] __aligned(16);
+	u64 sp = f->rsp - 128, fp_user, frame_user;
+
+	if ((act->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, f->rsp))
+		sp = s->altstack_sp + s->altstack_size;
+	fp_user = ALIGN_DOWN(sp - sizeof(fpu), 64);
+	frame_user = ALIGN_DOWN(fp_user - sizeof(frame), 16) - 8;
+	asm volatile("fxsave64 %0" : "=m"(fpu));
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = act->restorer;
+	frame.uc.ss_sp = s->altstack_sp;
+	frame.uc.ss_size = s->altstack_size;
+	frame.uc.ss_flags = s->altstack_size ? (on_altstack(s, f->rsp) ? 1 : 0) : 2;
+	save_context(&frame.uc.mc, f, &s->fault[sig - 1], fp_user);
+	frame.uc.sigmask = s->blocked;
+	fill_siginfo(&frame.info, s, sig);
+	if (copy_to_user(fp_user, fpu, sizeof(fpu)) ||
+	    copy_to_user(frame_user, &frame, sizeof(frame)))
+		return -EFAULT;
+	f->rsp = frame_user;
+	f->rip = act->handler;
+	f->rdi = sig;
+	f->rsi = frame_user + offsetof(struct rt_sigframe, info);
+	f->rdx = frame_user + offsetof(struct rt_sigframe, uc);
+	f->rax = 0;
+	f->rflags &= ~(1ULL << 10 | 1ULL << 8); /* DF and TF clear in the handler */
+	return 0;
+}
+
+static int default_wait_status(int sig)
+{
+	return sig | (CORE_SIGNALS & SIGBIT(sig) ? 0x80 : 0);
+}
+
+/* Linux's restart rules for a syscall a signal interrupted. */
+static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigaction *act)
+{
+	if (f->vector != VEC_SYSCALL || (s64)f->rax != -ERESTARTSYS)
+		return;
+	if (act && act->handler > SIG_IGN && !(act->flags & SA_RESTART)) {
+		f->rax = -EINTR;
+		return;
+	}
+	f->rax = current->syscall_nr;
+	f->rip -= 2;
+	f->rcx = f->rip;
+}
+
+static void deliver_signals(struct trap_frame *f)
+{
+	struct sigstate *s = &current->sig;
+	int sig;
+
+	while ((sig = next_signal(s))) {
+		struct k_sigaction *act = &s->action[sig - 1];
+
+		s->pending &= ~SIGBIT(sig);
+		if (act->handler == SIG_IGN ||
+		    (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
+			continue;
+		if (act->handler == SIG_DFL)
+			do_exit(default_wait_status(sig));
+		fix_interrupted_syscall(f, act);
+		if (setup_frame(f, sig, act))
+			do_exit(default_wait_status(SIGSEGV));
+		s->blocked |= act->mask;
+		if (!(act->flags & SA_NODEFER))
+			s->blocked |= SIGBIT(sig);
+		s->blocked &= ~UNBLOCKABLE;
+		if (act->flags & SA_RESETHAND)
+			*act = (struct k_sigaction){ 0 };
+		memset(&s->fault[sig - 1], 0, sizeof(s->fault[0]));
+		return;
+	}
+	fix_interrupted_syscall(f, NULL);
+}
+
+void user_return_work(struct trap_frame *f, bool can_schedule)
+{
+	if (need_resched && can_schedule)
+		schedule();
+	if (current->sig.pending)
+		deliver_signals(f);
+	else
+		fix_interrupted_syscall(f, NULL);
+	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
+		do_exit(default_wait_status(SIGSEGV));
+}
+
+static long sys_rt_sigreturn(void)
+{
+	struct trap_frame *f = current->frame;
+	struct ucontext uc;
+	u8 fpu[512] __aligned(16);
+	const struct sigcontext *mc = &uc.mc;
+
+	if (copy_from_user(&uc, f->rsp, sizeof(uc)))
+		do_exit(default_wait_status(SIGSEGV));
+	f->r8 = mc->r8, f->r9 = mc->r9, f->r10 = mc->r10, f->r11 = mc->r11;
+	f->r12 = mc->r12, f->r13 = mc->r13, f->r14 = mc->r14, f->r15 = mc->r15;
+	f->rdi = mc->rdi, f->rsi = mc->rsi, f->rbp = mc->rbp, f->rbx = mc->rbx;
+	f->rdx = mc->rdx, f->rax = mc->rax, f->rcx = mc->rcx, f->rsp = mc->rsp;
+	f->rip = mc->rip;
+	f->rflags = (f->rflags & ~USER_RFLAGS_MASK) | (mc->rflags & USER_RFLAGS_MASK) | 0x202;
+	f->cs = PL_SEL_UCODE;
+	f->ss = PL_SEL_UDATA;
+	f->vector = 0; /* not a syscall any more: no restart logic */
+	current->sig.blocked = uc.sigmask & ~UNBLOCKABLE;
+	if (mc->fpstate) {
+		if (copy_from_user(fpu, mc->fpstate, sizeof(fpu)))
+			do_exit(default_wait_status(SIGSEGV));
+		/* A reserved MXCSR bit would make fxrstor fault in the kernel. */
+		*(u32 *)(fpu + 24) &= 0xffbf;
+		asm volatile("fxrstor64 %0" : : "m"(fpu));
+	}
+	return f->rax;
+}
+
+static long sys_rt_sigaction(u64 sig, u64 uact, u64 uold, u64 size)
+{
+	struct k_sigaction act, *cur;
+
+	if (sig < 1 || sig > NSIG || size != 8)
+		return -EINVAL;
+	cur = &current->sig.action[sig - 1];
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;
+	if (uold && copy_to_user(uold, cur, sizeof(*cur)))
+		return -EFAULT;
+	if (uact) {
+		*cur = act;
+		cur->mask &= ~UNBLOCKABLE;
+		/* Setting SIG_IGN discards a pending instance (POSIX). */
+		if (act.handler == SIG_IGN)
+			current->sig.pending &= ~SIGBIT(sig);
+	}
+	return 0;
+}
+
+static long sys_rt_sigprocmask(u64 how, u64 uset, u64 uold, u64 size)
+{
+	u64 set, *blocked = &current->sig.blocked;
+
+	if (size != 8)
+		return -EINVAL;
+	if (uold && copy_to_user(uold, blocked, 8))
+		return -EFAULT;
+	if (!uset)
+		return 0;
+	if (copy_from_user(&set, uset, 8))
+		return -EFAULT;
+	if (how == 0)
+		*blocked |= set;
+	else if (how == 1)
+		*blocked &= ~set;
+	else if (how == 2)
+		*blocked = set;
+	else
+		return -EINVAL;
+	*blocked &= ~UNBLOCKABLE;
+	return 0;
+}
+
+static long sys_rt_sigpending(u64 uset, u64 size)
+{
+	u64 set = current->sig.pending & current->sig.blocked;
+
+	if (size != 8)
+		return -EINVAL;
+	return copy_to_user(uset, &set, 8) ? -EFAULT : 0;
+}
+
+static long sys_rt_sigsuspend(u64 uset, u64 size)
+{
+	u64 set, saved = current->sig.blocked;
+
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, uset, 8))
+		return -EFAULT;
+	current->sig.blocked = set & ~UNBLOCKABLE;
+	while (!sleep_on(&current->sig))
+		;
+	/* The handler runs with the temporary mask; sigreturn restores the old one. */
+	current->sig.blocked = saved;
+	return -EINTR;
+}
+
+static long sys_pause(void)
+{
+	while (!sleep_on(&current->sig))
+		;
+	return -EINTR;
+}
+
+struct stack_t {
+	u64 sp;
+	s32 flags;
+	u32 pad;
+	u64 size;
+};
+
+static long sys_sigaltstack(u64 uss, u64 uold)
+{
+	struct sigstate *s = &current->sig;
+	struct stack_t ss, old = { s->altstack_sp, 0, 0, s->altstack_size };
+
+	old.flags = s->altstack_size ? (on_altstack(s, current->frame->rsp) ? 1 : 0) : 2;
+	if (uss) {
+		if (copy_from_user(&ss, uss, sizeof(ss)))
+			return -EFAULT;
+		if (on_altstack(s, current->frame->rsp))
+			return -EPERM;
+		if (ss.flags & ~(2 | (1U << 31)))
+			return -EINVAL;
+		if (ss.flags & 2) {
+			s->altstack_sp = s->altstack_size = 0;
+		} else {
+			if (ss.size < 2048) /* MINSIGSTKSZ */
+				return -ENOMEM;
+			s->altstack_sp = ss.sp;
+			s->altstack_size = ss.size;
+		}
+	}
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+static long kill_one(struct proc *p, int sig)
+{
+	if (sig)
+		signal_send(p, sig, current->pid);
+	return 0;
+}
+
+static long sys_kill(u64 upid, u64 usig)
+{
+	int pid = (int)upid, sig = (int)usig, found = 0;
+	extern struct proc proc_table[MAX_PROCS];
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		struct proc *p = proc_find(pid);
+
+		return p ? kill_one(p, sig) : -ESRCH;
+	}
+	/* No process groups or sessions: 0 and -1 reach every other process. */
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE ||
+		    (pid == -1 && (p->pid == 1 || p == current)))
+			continue;
+		kill_one(p, sig);
+		found++;
+	}
+	return found || pid == -1 ? 0 : -ESRCH;
+}
+
+static long sys_tkill(u64 tid, u64 sig)
+{
+	return sys_kill(tid, sig);
+}
+
+static long sys_tgkill(u64 tgid, u64 tid, u64 sig)
+{
+	(void)tgid;
+	return sys_kill(tid, sig);
+}
+
+SYSCALL(rt_sigaction, sys_rt_sigaction, "dppu");
+SYSCALL(rt_sigprocmask, sys_rt_sigprocmask, "dppu");
+SYSCALL(rt_sigreturn, sys_rt_sigreturn, "");
+SYSCALL(rt_sigpending, sys_rt_sigpending, "pu");
+SYSCALL(rt_sigsuspend, sys_rt_sigsuspend, "pu");
+SYSCALL(pause, sys_pause, "");
+SYSCALL(sigaltstack, sys_sigaltstack, "pp");
+SYSCALL(kill, sys_kill, "dd");
+SYSCALL(tkill, sys_tkill, "dd");
+SYSCALL(tgkill, sys_tgkill, "ddd");
