@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * UART bytes are collected into lines: a byte per write(2) would make the
+ * host's side of early boot slow and interleave badly with stderr. Whole
+ * hypercall buffers go out as they come, after any pending UART bytes, so
+ * the order the guest printed in is kept.
+ */
+#include <string.h>
+
+#include "console.h"
+
+void pl_console_init(struct pl_console *c, const struct pl_config *cfg)
+{
+	memset(c, 0, sizeof(*c));
+	c->fn = cfg->output;
+	c->opaque = cfg->output_opaque;
+	c->file[PL_STREAM_STDOUT] = cfg->out ? cfg->out : stdout;
+	c->file[PL_STREAM_STDERR] = cfg->err ? cfg->err : stderr;
+	c->file[PL_STREAM_CONSOLE] = cfg->console ? cfg->console : stdout;
+}
+
+static void track_line(struct pl_console *c, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			if (c->ncur) {
+				memcpy(c->last, c->cur, c->ncur);
+				c->last[c->ncur] = '\0';
+			}
+			c->ncur = 0;
+		} else if (ch != '\r' && c->ncur < sizeof(c->cur) - 1) {
+			c->cur[c->ncur++] = ch;
+		}
+	}
+}
+
+static void emit(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
+{
+	if (!len)
+		return;
+	if (stream == PL_STREAM_CONSOLE)
+		track_line(c, buf, len);
+	if (c->fn) {
+		c->fn(c->opaque, stream, buf, len);
+		return;
+	}
+	fwrite(buf, 1, len, c->file[stream]);
+	fflush(c->file[stream]);
+}
+
+void pl_console_flush(struct pl_console *c)
+{
+	emit(c, PL_STREAM_CONSOLE, c->uart, c->nuart);
+	c->nuart = 0;
+}
+
+void pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
+{
+	pl_console_flush(c);
+	emit(c, stream, buf, len);
+}
+
+void pl_console_putc(struct pl_console *c, char ch)
+{
+	c->uart[c->nuart++] = ch;
+	if (ch == '\n' || c->nuart == sizeof(c->uart))
+		pl_console_flush(c);
+}
+
+static void copy_printable(char *dst, size_t len, const char *src, size_t n)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && j + 1 < len; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[j++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	dst[j] = '\0';
+}
+
+void pl_console_last_line(const struct pl_console *c, char *buf, size_t len)
+{
+	/* Bytes still in the UART buffer or a line without its newline came last. */
+	struct pl_console tmp;
+
+	if (!len)
+		return;
+	memcpy(tmp.cur, c->cur, c->ncur);
+	tmp.ncur = c->ncur;
+	memcpy(tmp.last, c->last, sizeof(tmp.last));
+	track_line(&tmp, c->uart, c->nuart);
+	if (tmp.ncur)
+		copy_printable(buf, len, tmp.cur, tmp.ncur);
+	else
+		copy_printable(buf, len, tmp.last, strlen(tmp.last));
+}

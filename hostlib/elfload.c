@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Everything in the file is checked before anything is copied: the
+ * kernel is chosen by the user, and a truncated or wrong file should end
+ * in one clear line, not in a guest that jumps into zeroes.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pagelab/abi.h>
+
+#include "elfload.h"
+#include "error.h"
+
+#define KERR(img, ...)                                                           \
+	do {                                                                     \
+		char msg_[256];                                                  \
+		snprintf(msg_, sizeof(msg_), __VA_ARGS__);                       \
+		pl_set_error(PL_ERR_KERNEL, "kernel %s: %s", (img)->name, msg_); \
+	} while (0)
+
+static bool in_file(const struct pl_kernel_image *img, uint64_t off, uint64_t len)
+{
+	return off <= img->size && len <= img->size - off;
+}
+
+static int check_header(struct pl_kernel_image *img, const Elf64_Ehdr **eh)
+{
+	const Elf64_Ehdr *h = (const Elf64_Ehdr *)img->data;
+
+	if (img->size < SELFMAG || memcmp(img->data, ELFMAG, SELFMAG) != 0) {
+		KERR(img, "not an ELF file");
+		return -1;
+	}
+	if (img->size < sizeof(*h) || h->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    h->e_ident[EI_DATA] != ELFDATA2LSB || h->e_machine != EM_X86_64 ||
+	    h->e_type != ET_EXEC) {
+		KERR(img, "not a 64-bit x86-64 ELF executable");
+		return -1;
+	}
+	if (h->e_phentsize != sizeof(Elf64_Phdr) || h->e_phnum == 0 ||
+	    !in_file(img, h->e_phoff, (uint64_t)h->e_phnum * sizeof(Elf64_Phdr)) ||
+	    h->e_phoff % 8) {
+		KERR(img, "bad or truncated program headers");
+		return -1;
+	}
+	*eh = h;
+	return 0;
+}
+
+/* The boot tables map [0, PL_BOOT_MAP_SIZE) at 0 and at PL_KERNEL_VBASE. */
+static bool linked_right(const Elf64_Phdr *ph)
+{
+	return ph->p_vaddr == ph->p_paddr || ph->p_vaddr == ph->p_paddr + PL_KERNEL_VBASE;
+}
+
+static int check_segment(struct pl_kernel_image *img, const Elf64_Phdr *ph, unsigned i)
+{
+	if (!in_file(img, ph->p_offset, ph->p_filesz) || ph->p_filesz > ph->p_memsz) {
+		KERR(img, "segment %u lies outside the file", i);
+		return -1;
+	}
+	if (ph->p_paddr < PL_RAM_BASE || ph->p_memsz > PL_BOOT_MAP_SIZE ||
+	    ph->p_paddr > PL_BOOT_MAP_SIZE - ph->p_memsz) {
+		KERR(img,
+		     "segment %u at physical 0x%" PRIx64 "+0x%" PRIx64
+		     " is outside [1M, %lluM), where the kernel is loaded",
+		     i, (uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz, PL_BOOT_MAP_SIZE >> 20);
+		return -1;
+	}
+	if (!linked_right(ph)) {
+		KERR(img,
+		     "segment %u is linked at 0x%" PRIx64 ", not at its physical address "
+		     "or PL_KERNEL_VBASE + it",
+		     i, (uint64_t)ph->p_vaddr);
+		return -1;
+	}
+	return 0;
+}
+
+static bool segments_overlap(const Elf64_Phdr *a, const Elf64_Phdr *b)
+{
+	return a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz;
+}
+
+static bool entry_in(const Elf64_Phdr *ph, uint64_t entry)
+{
+	return (ph->p_flags & PF_X) && entry >= ph->p_vaddr && entry - ph->p_vaddr < ph->p_memsz;
+}
+
+int pl_elf_check(struct pl_kernel_image *img)
+{
+	const Elf64_Ehdr *h;
+	const Elf64_Phdr *ph;
+	bool entry_ok = false;
+	unsigned nload = 0;
+
+	if (check_header(img, &h))
+		return -1;
+	ph = (const Elf64_Phdr *)(img->data + h->e_phoff);
+	img->start = UINT64_MAX;
+	img->end = 0;
+	for (unsigned i = 0; i < h->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		if (check_segment(img, &ph[i], i))
+			return -1;
+		for (unsigned j = 0; j < i; j++) {
+			if (ph[j].p_type == PT_LOAD && ph[j].p_memsz &&
+			    segments_overlap(&ph[i], &ph[j])) {
+				KERR(img, "segments %u and %u overlap", j, i);
+				return -1;
+			}
+		}
+		entry_ok |= entry_in(&ph[i], h->e_entry);
+		if (ph[i].p_paddr < img->start)
+			img->start = ph[i].p_paddr;
+		if (ph[i].p_paddr + ph[i].p_memsz > img->end)
+			img->end = ph[i].p_paddr + ph[i].p_memsz;
+		nload++;
+	}
+	if (!nload) {
+		KERR(img, "no loadable segments");
+		return -1;
+	}
+	if (!entry_ok) {
+		KERR(img, "entry point 0x%" PRIx64 " is not in an executable segment",
+		     (uint64_t)h->e_entry);
+		return -1;
+	}
+	img->entry = h->e_entry;
+	return 0;
+}
+
+static int read_all(int fd, uint8_t *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return 0;
+}
+
+int pl_elf_read(const char *path, struct pl_kernel_image *img)
+{
+	struct stat st;
+	uint8_t *buf;
+	int fd;
+
+	memset(img, 0, sizeof(*img));
+	snprintf(img->name, sizeof(img->name), "%s", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		KERR(img, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (uint64_t)st.st_size > PL_KERNEL_MAX_FILE) {
+		KERR(img, "not a regular file of at most %lluM", PL_KERNEL_MAX_FILE >> 20);
+		close(fd);
+		return -1;
+	}
+	buf = malloc(st.st_size);
+	if (!buf || read_all(fd, buf, st.st_size)) {
+		KERR(img, "cannot read it: %s", buf ? strerror(errno) : "out of memory");
+		free(buf);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	img->data = buf;
+	img->size = st.st_size;
+	if (pl_elf_check(img)) {
+		pl_elf_free(img);
+		return -1;
+	}
+	return 0;
+}
+
+int pl_elf_load(const struct pl_kernel_image *img, struct pl_guestmem *m)
+{
+	const Elf64_Ehdr *h = (const Elf64_Ehdr *)img->data;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(img->data + h->e_phoff);
+
+	for (unsigned i = 0; i < h->e_phnum; i++) {
+		uint8_t *dst;
+
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		dst = pl_guestmem_check(m, ph[i].p_paddr, ph[i].p_memsz, PL_ACC_WRITE);
+		if (!dst) {
+			KERR(img,
+			     "segment %u at 0x%" PRIx64 "+0x%" PRIx64
+			     " does not fit in guest RAM (more memory with -m?)",
+			     i, (uint64_t)ph[i].p_paddr, (uint64_t)ph[i].p_memsz);
+			return -1;
+		}
+		/* The rest (.bss) is fresh anonymous memory: already zero. */
+		memcpy(dst, img->data + ph[i].p_offset, ph[i].p_filesz);
+	}
+	return 0;
+}
+
+void pl_elf_free(struct pl_kernel_image *img)
+{
+	free((void *)img->data);
+	img->data = NULL;
+	img->size = 0;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* Setting the one-line message that pl_error() returns. */
+#ifndef PL_HOSTLIB_ERROR_H
+#define PL_HOSTLIB_ERROR_H
+
+#include <pagelab/hostlib.h>
+
+__attribute__((format(printf, 2, 3))) void pl_set_error(enum pl_err_kind kind, const char *fmt,
+							...);
+void pl_clear_error(void);
+
+#endif

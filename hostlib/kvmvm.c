@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KVM plumbing, in the order the API wants it: the irqchip must exist
+ * before the vCPU (the guest uses the in-kernel LAPIC timer), and the
+ * CPUID must be set before the vCPU first runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "kvmvm.h"
+
+/* Where VMX keeps its real-mode helpers: inside the reserved platform region. */
+#define PL_KVM_TSS_ADDR 0xfffbd000ULL
+
+void pl_kvm_init(struct pl_kvm *k)
+{
+	*k = (struct pl_kvm){ .sys = -1, .vm = -1, .vcpu = -1 };
+}
+
+int pl_kvm_open_dev(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		pl_set_error(PL_ERR_NOKVM, "/dev/kvm does not exist: this machine offers no KVM "
+					   "(enable virtualization, or load kvm_intel/kvm_amd)");
+	else if (errno == EACCES || errno == EPERM)
+		pl_set_error(PL_ERR_NOKVM, "no permission to open /dev/kvm: add yourself to its "
+					   "group (sudo usermod -aG kvm $USER, then log in again)");
+	else
+		pl_set_error(PL_ERR_NOKVM, "cannot open /dev/kvm: %s", strerror(errno));
+	return -1;
+}
+
+static int kvm_fail(const char *what)
+{
+	pl_set_error(PL_ERR_HOST, "%s failed: %s", what, strerror(errno));
+	return -1;
+}
+
+static int set_slots(struct pl_kvm *k, const struct pl_guestmem *m)
+{
+	k->readonly_rom = ioctl(k->sys, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	for (unsigned i = 0; i < m->nslots; i++) {
+		const struct pl_slot *s = &m->slot[i];
+		struct kvm_userspace_memory_region r = {
+			.slot = i,
+			.guest_phys_addr = s->gpa,
+			.memory_size = s->size,
+			.userspace_addr = (uintptr_t)s->hva,
+		};
+
+		/* Without read-only slots the ROM device serves reads as MMIO. */
+		if (s->flags & PL_SLOT_READONLY) {
+			if (!k->readonly_rom)
+				continue;
+			r.flags = KVM_MEM_READONLY;
+		}
+		if (ioctl(k->vm, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+			return kvm_fail("KVM_SET_USER_MEMORY_REGION");
+	}
+	return 0;
+}
+
+static int set_cpuid(struct pl_kvm *k)
+{
+	struct kvm_cpuid2 *c = NULL;
+	int err = -1;
+
+	for (unsigned n = 64; n <= 4096; n *= 2) {
+		free(c);
+		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+		if (!c)
+			break;
+		c->nent = n;
+		if (ioctl(k->sys, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+			err = 0;
+			break;
+		}
+		if (errno != E2BIG)
+			break;
+	}
+	if (err) {
+		free(c);
+		return kvm_fail("KVM_GET_SUPPORTED_CPUID");
+	}
+	/* One vCPU: its APIC ID (leaf 1 EBX[31:24], leaf 0xB EDX) is 0. */
+	for (unsigned i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 1)
+			c->entries[i].ebx &= 0x00ffffff;
+		if (c->entries[i].function == 0xb)
+			c->entries[i].edx = 0;
+	}
+	err = ioctl(k->vcpu, KVM_SET_CPUID2, c);
+	free(c);
+	return err < 0 ? kvm_fail("KVM_SET_CPUID2") : 0;
+}
+
+static int create_vcpu(struct pl_kvm *k)
+{
+	int size;
+	void *run;
+
+	k->vcpu = ioctl(k->vm, KVM_CREATE_VCPU, 0);
+	if (k->vcpu < 0)
+		return kvm_fail("KVM_CREATE_VCPU");
+	size = ioctl(k->sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run))
+		return kvm_fail("KVM_GET_VCPU_MMAP_SIZE");
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu, 0);
+	if (run == MAP_FAILED)
+		return kvm_fail("mapping the vCPU's kvm_run");
+	k->run = run;
+	k->run_size = size;
+	return set_cpuid(k);
+}
+
+int pl_kvm_setup(struct pl_kvm *k, const struct pl_guestmem *m)
+{
+	k->sys = pl_kvm_open_dev();
+	if (k->sys < 0)
+		return -1;
+	if (ioctl(k->sys, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		pl_set_error(PL_ERR_NOKVM, "/dev/kvm speaks an unknown KVM API version");
+		return -1;
+	}
+	do
+		k->vm = ioctl(k->sys, KVM_CREATE_VM, 0);
+	while (k->vm < 0 && errno == EINTR);
+	if (k->vm < 0)
+		return kvm_fail("KVM_CREATE_VM");
+	if (set_slots(k, m))
+		return -1;
+	if (ioctl(k->sys, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
+	    ioctl(k->vm, KVM_SET_TSS_ADDR, PL_KVM_TSS_ADDR) < 0)
+		return kvm_fail("KVM_SET_TSS_ADDR");
+	if (ioctl(k->vm, KVM_CREATE_IRQCHIP, 0) < 0)
+		return kvm_fail("KVM_CREATE_IRQCHIP");
+	return create_vcpu(k);
+}
+
+uint32_t pl_kvm_tsc_khz(const struct pl_kvm *k)
+{
+	int khz;
+
+	if (ioctl(k->sys, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0)
+		return 0;
+	khz = ioctl(k->vcpu, KVM_GET_TSC_KHZ, 0);
+	return khz > 0 ? (uint32_t)khz : 0;
+}
+
+void pl_kvm_close(struct pl_kvm *k)
+{
+	if (k->run)
+		munmap(k->run, k->run_size);
+	if (k->vcpu >= 0)
+		close(k->vcpu);
+	if (k->vm >= 0)
+		close(k->vm);
+	if (k->sys >= 0)
+		close(k->sys);
+	pl_kvm_init(k);
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Creating a sandbox: everything that depends only on the configuration
+ * and the files (memory map, kernel, placement) is checked before
+ * /dev/kvm is opened, so that mistakes in the input are reported as such
+ * even on a machine without KVM.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "boot.h"
+#include "elfload.h"
+#include "error.h"
+#include "fdtgen.h"
+#include "sandbox.h"
+
+#define PAGE	4096ULL
+#define FDT_MAX (16ULL << 20)
+
+static uint64_t page_up(uint64_t v)
+{
+	return (v + PAGE - 1) & ~(PAGE - 1);
+}
+
+void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
+{
+	memset(sb, 0, sizeof(*sb));
+	pl_kvm_init(&sb->kvm);
+	sb->pio.space = "port";
+	sb->mmio.space = "MMIO address";
+	pl_console_init(&sb->con, cfg);
+	sb->timeout_ms = cfg->timeout_ms;
+	sb->verbose = cfg->verbose;
+	sb->report = cfg->report;
+	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
+	pl_devices_register(sb);
+}
+
+static uint64_t epoch_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void fdt_params(const struct pl_sandbox *sb, const struct pl_config *cfg,
+		       struct pl_fdt_params *p)
+{
+	const struct pl_layout *l = &sb->layout;
+
+	*p = (struct pl_fdt_params){
+		.map = &sb->map,
+		.bootargs = cfg->bootargs,
+		.argv = cfg->argv,
+		.envp = cfg->envp,
+		.initrd_start = l->initramfs,
+		.initrd_end = l->initramfs + l->initramfs_size,
+		.boot_epoch_ns = epoch_ns(),
+		.rom_ident_len = (uint32_t)strlen(sb->rom_ident),
+	};
+	p->reserved[p->nreserved++] = (struct pl_range){ l->boot_tables, l->boot_tables_size };
+	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, page_up(l->fdt_size) };
+	if (l->initramfs_size)
+		p->reserved[p->nreserved++] = (struct pl_range){ l->initramfs, l->initramfs_size };
+}
+
+/* Builds the tree into a host buffer that grows until it fits. */
+static void *fdt_make(const struct pl_sandbox *sb, const struct pl_config *cfg, uint32_t tsc_khz,
+		      size_t *size)
+{
+	struct pl_fdt_params p;
+
+	fdt_params(sb, cfg, &p);
+	p.tsc_khz = tsc_khz;
+	for (size_t cap = 64 << 10; cap <= FDT_MAX; cap *= 2) {
+		void *buf = malloc(cap);
+		int err;
+
+		if (!buf)
+			break;
+		err = pl_fdt_build(buf, cap, &p);
+		if (!err) {
+			*size = cap;
+			return buf;
+		}
+		free(buf);
+		if (err != -FDT_ERR_NOSPACE)
+			break;
+	}
+	pl_set_error(PL_ERR_CONFIG, "the device tree (kernel options, argv, envp) is too large");
+	return NULL;
+}
+
+static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
+{
+	uint64_t memory = cfg->memory ? cfg->memory : PL_DEFAULT_MEMORY;
+
+	if (pl_memory_check(memory) || pl_memmap(memory, &sb->map))
+		return -1;
+	if (!cfg->kernel || !cfg->kernel[0]) {
+		pl_set_error(PL_ERR_CONFIG, "no guest kernel given");
+		return -1;
+	}
+	if (cfg->initramfs_size && !cfg->initramfs) {
+		pl_set_error(PL_ERR_CONFIG, "an initramfs size without an initramfs");
+		return -1;
+	}
+	return 0;
+}
+
+static int map_memory(struct pl_sandbox *sb)
+{
+	const struct pl_slot *rom;
+
+	if (pl_guestmem_map(&sb->mem, &sb->map))
+		return -1;
+	snprintf(sb->rom_ident, sizeof(sb->rom_ident), "pagelab %s BIOS ROM", PAGELAB_VERSION);
+	rom = pl_guestmem_slot(&sb->mem, PL_ROM_BASE);
+	memcpy(rom->hva, sb->rom_ident, strlen(sb->rom_ident) + 1);
+	sb->layout.boot_tables = PL_BOOT_GDT;
+	sb->layout.boot_tables_size = PL_BOOT_END - PL_BOOT_GDT;
+	return pl_boot_write_tables(&sb->mem);
+}
+
+static int load_kernel(struct pl_sandbox *sb, struct pl_kernel_image *img, const char *path)
+{
+	if (pl_elf_read(path, img) || pl_elf_load(img, &sb->mem))
+		return -1;
+	sb->layout.kernel_start = img->start;
+	sb->layout.kernel_end = img->end;
+	sb->layout.entry = img->entry;
+	return 0;
+}
+
+/* The device tree and the initramfs go right above the kernel image. */
+static int place_blobs(struct pl_sandbox *sb, const struct pl_config *cfg)
+{
+	struct pl_layout *l = &sb->layout;
+	size_t cap;
+	void *fdt;
+	char *dst;
+
+	l->fdt = page_up(l->kernel_end);
+	/* A dry run with every property present measures the tree. */
+	fdt = fdt_make(sb, cfg, 1, &cap);
+	if (!fdt)
+		return -1;
+	l->fdt_size = fdt_totalsize(fdt);
+	free(fdt);
+	l->initramfs = page_up(l->fdt + l->fdt_size);
+	l->initramfs_size = cfg->initramfs_size;
+	if (!pl_guestmem_check(&sb->mem, l->fdt, page_up(l->fdt_size), PL_ACC_WRITE) ||
+	    !(dst = pl_guestmem_check(&sb->mem, l->initramfs, l->initramfs_size, PL_ACC_WRITE))) {
+		pl_set_error(PL_ERR_CONFIG,
+			     "the kernel, device tree and initramfs (%" PRIu64
+			     " KiB) do not fit in guest RAM below %lluM: use more memory (-m)",
+			     (l->initramfs + l->initramfs_size) >> 10,
+			     (unsigned long long)(PL_LOWRAM_TOP >> 20));
+		return -1;
+	}
+	if (l->initramfs_size)
+		memcpy(dst, cfg->initramfs, l->initramfs_size);
+	else
+		l->initramfs = 0;
+	return 0;
+}
+
+static int write_fdt(struct pl_sandbox *sb, const struct pl_config *cfg)
+{
+	size_t cap;
+	void *fdt = fdt_make(sb, cfg, pl_kvm_tsc_khz(&sb->kvm), &cap);
+	void *dst;
+
+	if (!fdt)
+		return -1;
+	dst = pl_guestmem_check(&sb->mem, sb->layout.fdt, fdt_totalsize(fdt), PL_ACC_WRITE);
+	if (!dst || fdt_totalsize(fdt) > page_up(sb->layout.fdt_size)) {
+		pl_set_error(PL_ERR_HOST, "the device tree grew after it was placed");
+		free(fdt);
+		return -1;
+	}
+	memcpy(dst, fdt, fdt_totalsize(fdt));
+	sb->layout.fdt_size = fdt_totalsize(fdt);
+	free(fdt);
+	return 0;
+}
+
+static void describe(const struct pl_sandbox *sb, const char *kernel)
+{
+	const struct pl_layout *l = &sb->layout;
+	FILE *f = sb->report ? sb->report : stderr;
+
+	fprintf(f, "pagelab: kernel %s at 0x%" PRIx64 "-0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
+		kernel, l->kernel_start, l->kernel_end, l->entry);
+	fprintf(f, "pagelab: device tree at 0x%" PRIx64 " (%" PRIu64 " bytes)", l->fdt,
+		l->fdt_size);
+	if (l->initramfs_size)
+		fprintf(f, ", initramfs at 0x%" PRIx64 " (%" PRIu64 " bytes)", l->initramfs,
+			l->initramfs_size);
+	fprintf(f, "; CR4.FSGSBASE %s\n", sb->fsgsbase ? "on" : "refused by KVM");
+	pl_memmap_print(&sb->map, f);
+}
+
+struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
+{
+	struct pl_kernel_image img = { 0 };
+	struct pl_sandbox *sb = malloc(sizeof(*sb));
+
+	if (!sb) {
+		pl_set_error(PL_ERR_HOST, "out of memory");
+		return NULL;
+	}
+	pl_sandbox_init(sb, cfg);
+	pl_clear_error();
+	if (check_config(sb, cfg) || map_memory(sb) || load_kernel(sb, &img, cfg->kernel) ||
+	    place_blobs(sb, cfg) || pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
+	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
+		pl_elf_free(&img);
+		pl_sandbox_destroy(sb);
+		return NULL;
+	}
+	pl_elf_free(&img);
+	if (sb->verbose)
+		describe(sb, cfg->kernel);
+	return sb;
+}
+
+void pl_sandbox_destroy(struct pl_sandbox *sb)
+{
+	if (!sb)
+		return;
+	pl_kvm_close(&sb->kvm);
+	pl_guestmem_unmap(&sb->mem);
+	free(sb->events);
+	free(sb);
+}
+
+const struct pl_memmap *pl_sandbox_memmap(const struct pl_sandbox *sb)
+{
+	return &sb->map;
+}
+
+void pl_sandbox_layout(const struct pl_sandbox *sb, struct pl_layout *layout)
+{
+	*layout = sb->layout;
+}
+
+static int gpa_refused(struct pl_sandbox *sb, uint64_t gpa, size_t len, bool write)
+{
+	if (write && pl_guestmem_check(&sb->mem, gpa, len, PL_ACC_READ)) {
+		pl_set_error(PL_ERR_FAULT, "guest-physical 0x%" PRIx64 "+%zu is read-only", gpa,
+			     len);
+		return -EACCES;
+	}
+	pl_set_error(PL_ERR_FAULT,
+		     "guest-physical 0x%" PRIx64 "+%zu is not inside one guest memory region", gpa,
+		     len);
+	return -EFAULT;
+}
+
+int pl_gpa_read(struct pl_sandbox *sb, uint64_t gpa, void *buf, size_t len)
+{
+	const void *src = pl_guestmem_check(&sb->mem, gpa, len, PL_ACC_READ);
+
+	if (!src)
+		return gpa_refused(sb, gpa, len, false);
+	memcpy(buf, src, len);
+	return 0;
+}
+
+int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t len)
+{
+	void *dst = pl_guestmem_check(&sb->mem, gpa, len, PL_ACC_WRITE);
+
+	if (!dst)
+		return gpa_refused(sb, gpa, len, true);
+	memcpy(dst, buf, len);
+	return 0;
+}
+
+void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len)
+{
+	void *p = pl_guestmem_check(&sb->mem, gpa, len, PL_ACC_WRITE);
+
+	if (!p)
+		gpa_refused(sb, gpa, len, true);
+	return p;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/* Sizes as people write them on a command line: 256M, 4G, 64k. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <pagelab/hostlib.h>
+
+static int suffix_shift(char c)
+{
+	switch (c) {
+	case 'k':
+	case 'K':
+		return 10;
+	case 'm':
+	case 'M':
+		return 20;
+	case 'g':
+	case 'G':
+		return 30;
+	case 't':
+	case 'T':
+		return 40;
+	default:
+		return -1;
+	}
+}
+
+int pl_parse_size(const char *text, uint64_t *bytes)
+{
+	uint64_t v = 0;
+	const char *p = text;
+	int shift = 0;
+
+	if (!text || *p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (*p) {
+		shift = suffix_shift(*p++);
+		if (shift < 0 || *p)
+			return -EINVAL;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*bytes = v << shift;
+	return 0;
+}
+
+char *pl_format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "TGMK";
+	int shift = 40;
+
+	for (const char *u = units; *u; u++, shift -= 10) {
+		uint64_t unit = 1ULL << shift;
+
+		if (bytes && bytes % unit == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", bytes / unit, *u);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
+}

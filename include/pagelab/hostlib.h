@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpagelab: create a KVM sandbox that boots the pagelab guest kernel,
+ * run it, and look into its physical memory.
+ *
+ *	struct pl_config cfg = { .memory = 256 << 20, .kernel = "kernel.elf" };
+ *	struct pl_sandbox *sb = pl_sandbox_create(&cfg);
+ *	if (!sb)
+ *		errx(2, "%s", pl_error());
+ *	struct pl_result res;
+ *	int status = pl_sandbox_run(sb, &res);
+ *	pl_sandbox_destroy(sb);
+ *
+ * Every call that can fail leaves a one-line message for a person in
+ * pl_error() (thread-local, no trailing newline, no "pagelab:" prefix).
+ */
+#ifndef PAGELAB_HOSTLIB_H
+#define PAGELAB_HOSTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pagelab/abi.h>
+
+#define PL_DEFAULT_MEMORY (256ULL << 20)
+#define PL_MIN_MEMORY	  (4ULL << 20)
+
+/* ---------------------------------------------------------------- errors */
+
+enum pl_err_kind {
+	PL_ERR_NONE = 0,
+	PL_ERR_CONFIG, /* the configuration is wrong: the caller's input */
+	PL_ERR_KERNEL, /* the kernel file is missing or not a usable ELF */
+	PL_ERR_NOKVM,  /* /dev/kvm is missing or not accessible */
+	PL_ERR_HOST,   /* a host resource or a KVM call failed */
+	PL_ERR_FAULT,  /* a guest-physical range is not (suitably) backed */
+};
+
+const char *pl_error(void);
+enum pl_err_kind pl_error_kind(void);
+
+/* ---------------------------------------------------------------- sizes */
+
+/*
+ * "256M", "4G", "1048576", "64k": decimal digits and an optional binary
+ * suffix K, M, G or T (either case). 0 on success, -EINVAL when the text
+ * is not a size, -ERANGE when it does not fit in 64 bits.
+ */
+int pl_parse_size(const char *text, uint64_t *bytes);
+/* The shortest exact form: "256M", "5G", "4100K", "12345". */
+char *pl_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* ---------------------------------------------------------------- memory map */
+
+enum pl_region_kind {
+	PL_REGION_RAM,
+	PL_REGION_VGA,	    /* RAM-backed, the host can read the text buffer */
+	PL_REGION_ROM,	    /* read-only for the guest, filled by the host */
+	PL_REGION_MMIO,	    /* device window: accesses exit to the host */
+	PL_REGION_RESERVED, /* nothing there; a guest access is an error */
+};
+
+struct pl_region {
+	uint64_t base;
+	uint64_t size;
+	enum pl_region_kind kind;
+	const char *name;
+};
+
+#define PL_MEMMAP_MAX 10
+
+struct pl_memmap {
+	uint64_t memory; /* the configured size: top of RAM as on a PC */
+	uint64_t ram;	 /* bytes of RAM in the map (memory minus the PC hole) */
+	unsigned n;
+	struct pl_region region[PL_MEMMAP_MAX]; /* sorted by base, disjoint */
+};
+
+/*
+ * The guest-physical layout for a memory size (a pure function).
+ * memory must be a multiple of 4 KiB and at least PL_MIN_MEMORY.
+ * 0, or -EINVAL with pl_error() set.
+ */
+int pl_memmap(uint64_t memory, struct pl_memmap *map);
+/*
+ * 0 if a sandbox of this memory size can be made here: pl_memmap's rules,
+ * and no more than the host's physical memory. Else -EINVAL, pl_error().
+ */
+int pl_memory_check(uint64_t memory);
+const char *pl_region_kind_name(enum pl_region_kind kind);
+/* One line per region, for people. */
+void pl_memmap_print(const struct pl_memmap *map, FILE *f);
+
+/* ---------------------------------------------------------------- host */
+
+struct pl_kvm_cap {
+	const char *name; /* "KVM_CAP_READONLY_MEM" */
+	long value;	  /* KVM_CHECK_EXTENSION result: 0 = not offered */
+	const char *use;  /* what pagelab uses it for */
+};
+
+/*
+ * The KVM capabilities pagelab cares about, as this host offers them.
+ * Returns the number of entries filled (at most max), or -1 (pl_error()
+ * says why, e.g. no /dev/kvm). *module is "kvm_intel", "kvm_amd",
+ * "kvm_pvm" or "unknown".
+ */
+int pl_kvm_caps(struct pl_kvm_cap *caps, size_t max, const char **module);
+
+/* ---------------------------------------------------------------- sandbox */
+
+/* Console, program output and host reports, when a callback is used. */
+typedef void (*pl_output_fn)(void *opaque, enum pl_stream stream, const char *buf, size_t len);
+
+/*
+ * Everything is read during pl_sandbox_create except the output and
+ * input settings, the timeout and verbose, which are used while running:
+ * strings and buffers need not outlive the create call.
+ */
+struct pl_config {
+	uint64_t memory;	 /* bytes; 0 = PL_DEFAULT_MEMORY */
+	const char *kernel;	 /* path of the guest kernel ELF (required) */
+	const char *bootargs;	 /* kernel options for /chosen/bootargs */
+	const char *const *argv; /* NULL-terminated; /chosen/pagelab,argv */
+	const char *const *envp; /* NULL-terminated; /chosen/pagelab,envp */
+	const void *initramfs;	 /* a cpio newc archive, copied into the guest */
+	size_t initramfs_size;
+	uint64_t timeout_ms; /* 0 = no limit */
+	bool verbose;	     /* describe the setup on the report stream */
+
+	/* Where guest output goes. NULL FILEs mean stdout/stdout/stderr. */
+	FILE *console;	     /* PL_STREAM_CONSOLE: kernel messages and the UART */
+	FILE *out;	     /* PL_STREAM_STDOUT */
+	FILE *err;	     /* PL_STREAM_STDERR */
+	FILE *report;	     /* the paragraph about an abnormal end; NULL = stderr */
+	pl_output_fn output; /* if set, receives the three guest streams instead */
+	void *output_opaque;
+
+	/* The guest's standard input: 0 (the default) is the host's stdin. */
+	int stdin_fd;
+	bool no_stdin; /* the guest reads end of file at once */
+};
+
+/* How a run ended. */
+enum pl_end {
+	PL_END_NONE = 0, /* not run */
+	PL_END_EXIT,	 /* the guest wrote its status to the exit port */
+	PL_END_PANIC,	 /* the kernel reported a panic (PL_HC_PANIC) */
+	PL_END_TRIPLE_FAULT,
+	PL_END_HALTED,
+	PL_END_KVM_ERROR,
+	PL_END_BAD_GUEST,
+	PL_END_VMM_ERROR,
+	PL_END_TIMEOUT,
+};
+
+/* What the vCPU's exits were. */
+enum pl_exit_kind {
+	PL_XK_PIO,
+	PL_XK_MMIO,
+	PL_XK_HLT,
+	PL_XK_INTR, /* KVM_RUN interrupted by a signal, or KVM_EXIT_INTR */
+	PL_XK_SHUTDOWN,
+	PL_XK_ERROR, /* INTERNAL_ERROR, FAIL_ENTRY */
+	PL_XK_OTHER,
+	PL_XK_COUNT,
+};
+
+#define PL_HC_COUNT 5 /* hypercalls[0] counts unknown numbers */
+
+struct pl_event {
+	uint64_t kind;
+	uint64_t value;
+};
+
+struct pl_result {
+	enum pl_end end;
+	int guest_status;  /* PL_END_EXIT: 0..255 */
+	int exit_status;   /* what a process running the sandbox should exit with */
+	char report[1024]; /* one paragraph for an abnormal end, else "" */
+
+	uint64_t exits[PL_XK_COUNT];
+	uint64_t exits_total;
+	uint64_t hypercalls[PL_HC_COUNT]; /* by number; [0] = unknown */
+	uint64_t uart_bytes;
+	uint64_t rom_writes; /* ignored guest writes to the ROM */
+	uint64_t run_ns;     /* wall time inside pl_sandbox_run */
+
+	const struct pl_event *events; /* owned by the sandbox */
+	size_t nevents;
+	uint64_t events_dropped;
+};
+
+struct pl_sandbox;
+
+/* NULL on failure, with pl_error() and pl_error_kind() set. */
+struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg);
+/*
+ * Runs the guest until it ends (once per sandbox). Fills *res when res is
+ * not NULL, prints the report of an abnormal end to the report stream and
+ * returns res->exit_status.
+ */
+int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res);
+void pl_sandbox_destroy(struct pl_sandbox *sb);
+const struct pl_memmap *pl_sandbox_memmap(const struct pl_sandbox *sb);
+
+/* Where pl_sandbox_create put things (guest-physical). */
+struct pl_layout {
+	uint64_t kernel_start, kernel_end, entry;
+	uint64_t fdt, fdt_size;
+	uint64_t initramfs, initramfs_size;
+	uint64_t boot_tables, boot_tables_size; /* GDT, TSS, page tables */
+};
+void pl_sandbox_layout(const struct pl_sandbox *sb, struct pl_layout *layout);
+
+/*
+ * Guest-physical memory access. A range must lie inside one memory slot
+ * (low RAM, VGA, ROM, RAM, high RAM): a range that wraps, leaves memory or
+ * crosses from one slot into the next is refused with -EFAULT; writes to
+ * the ROM with -EACCES. Nothing is accessed then.
+ */
+int pl_gpa_read(struct pl_sandbox *sb, uint64_t gpa, void *buf, size_t len);
+int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t len);
+/* A host pointer to len writable bytes at gpa, or NULL (pl_error()). */
+void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len);
+
+/* ---------------------------------------------------------------- results */
+
+/* The process exit status for an end: the guest's status or PL_EXIT_*. */
+int pl_exit_status(enum pl_end end, int guest_status);
+const char *pl_end_name(enum pl_end end);
+const char *pl_exit_kind_name(enum pl_exit_kind kind);
+/* Exit counts, hypercalls and events, a few lines for people. */
+void pl_result_print_stats(const struct pl_result *res, FILE *f);
+
+#endif
