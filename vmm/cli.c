@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/* Helpers the subcommands share: messages, sizes, finding the kernel. */
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pagelab/hostlib.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("pagelab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_error_status(void)
+{
+	switch (pl_error_kind()) {
+	case PL_ERR_HOST:
+	case PL_ERR_FAULT:
+		return PL_EXIT_VMM_ERROR;
+	default:
+		return PL_EXIT_USAGE;
+	}
+}
+
+int cli_parse_memory(const char *arg, uint64_t *bytes)
+{
+	if (pl_parse_size(arg, bytes) < 0) {
+		cli_error("invalid memory size '%s' (use e.g. 256M or 4G)", arg);
+		return -1;
+	}
+	if (pl_memory_check(*bytes) < 0) {
+		cli_error("%s", pl_error());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Next to the binary first (build/pagelab -> build/guest/kernel.elf,
+ * build/asan/pagelab -> build/guest/kernel.elf), then where an install
+ * puts it (PREFIX/bin/pagelab -> PREFIX/share/pagelab/kernel.elf).
+ */
+int cli_find_kernel(char *buf, size_t len)
+{
+	static const char *const rel[] = { "guest/kernel.elf", "../guest/kernel.elf",
+					   "../share/pagelab/kernel.elf" };
+	static const char *const fixed[] = { "/usr/local/share/pagelab/kernel.elf",
+					     "/usr/share/pagelab/kernel.elf" };
+	const char *env = getenv("PAGELAB_KERNEL");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && env[0]) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s/%s", dirname(exe), rel[i]);
+			if (access(buf, R_OK) == 0)
+				return 0;
+			exe[n] = '\0'; /* dirname may have cut it */
+		}
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		snprintf(buf, len, "%s", fixed[i]);
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	cli_error("no guest kernel found next to the pagelab binary or in "
+		  "/usr/local/share/pagelab: build it with 'make', or use --kernel FILE");
+	return -1;
+}

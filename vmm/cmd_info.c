@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* pagelab info [-m SIZE]: the guest's memory map and what this host's KVM offers. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include <pagelab/hostlib.h>
+
+#include "cli.h"
+
+static const struct option long_opts[] = {
+	{ "memory", required_argument, NULL, 'm' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int print_kvm(void)
+{
+	struct pl_kvm_cap caps[32];
+	const char *module;
+	int n = pl_kvm_caps(caps, sizeof(caps) / sizeof(caps[0]), &module);
+
+	if (n < 0) {
+		cli_error("%s", pl_error());
+		return PL_EXIT_USAGE;
+	}
+	printf("KVM on this host (module %s):\n", module);
+	for (int i = 0; i < n; i++) {
+		char v[24];
+
+		snprintf(v, sizeof(v), "%ld", caps[i].value);
+		printf("  %-28s %-6s %s\n", caps[i].name,
+		       caps[i].value == 1 ? "yes"
+		       : caps[i].value	  ? v
+					  : "no",
+		       caps[i].use);
+	}
+	return 0;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	uint64_t memory = PL_DEFAULT_MEMORY;
+	struct pl_memmap map;
+	char sz[32];
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:m:h", long_opts, NULL)) != -1) {
+		if (c == 'm') {
+			if (cli_parse_memory(optarg, &memory))
+				return PL_EXIT_USAGE;
+		} else if (c == 'h') {
+			puts("usage: pagelab info [-m SIZE]\n"
+			     "Print the guest-physical memory map for SIZE (default 256M) and the\n"
+			     "KVM capabilities this host offers.");
+			return 0;
+		} else {
+			cli_error("info: %s '%s' (see pagelab info --help)",
+				  c == ':' ? "option needs a value:" : "unknown option",
+				  argv[optind - 1]);
+			return PL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("info: unexpected argument '%s'", argv[optind]);
+		return PL_EXIT_USAGE;
+	}
+	if (pl_memmap(memory, &map)) {
+		cli_error("%s", pl_error());
+		return PL_EXIT_USAGE;
+	}
+	printf("pagelab %s: guest-physical memory map for -m %s\n", PAGELAB_VERSION,
+	       pl_format_size(memory, sz, sizeof(sz)));
+	pl_memmap_print(&map, stdout);
+	return print_kvm();
+}

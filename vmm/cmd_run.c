@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/* pagelab run [options] [PROGRAM [ARGS...]] */
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagelab/hostlib.h>
+
+#include "cli.h"
+#include "initrd.h"
+
+#define MAX_FILES     256
+#define MAX_TIMEOUT_S 1e6
+
+struct run_opts {
+	uint64_t memory;
+	const char *kernel;
+	uint64_t timeout_ms;
+	char bootargs[4096];
+	bool verbose, stats;
+	struct initrd_spec rd;
+	const char *files[MAX_FILES];
+	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
+};
+
+enum {
+	OPT_KERNEL = 256,
+	OPT_TIMEOUT,
+	OPT_APPEND,
+	OPT_VERSION,
+	OPT_STATS,
+	OPT_FILE,
+	OPT_INITRD,
+	OPT_TRACE
+};
+
+static const struct option long_opts[] = {
+	{ "memory", required_argument, NULL, 'm' },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void help(void)
+{
+	fputs("usage: pagelab run [options] [PROGRAM [ARGS...]]\n"
+	      "Boot the pagelab kernel in a KVM sandbox and run PROGRAM (a static x86-64\n"
+	      "Linux executable, e.g. built with musl-gcc -static) as /bin/NAME in it.\n"
+	      "Options end at PROGRAM or at '--'. The exit status is the program's, or\n"
+	      "110 guest panic, 111 triple fault, 112 KVM error, 113 bad guest, 114 halted,\n"
+	      "115 host failure, 124 timeout, 2 bad usage.\n"
+	      "\n"
+	      "  -m, --memory SIZE      guest memory, with K/M/G/T suffix (default 256M)\n"
+	      "      --kernel FILE      guest kernel ELF (default: the built one)\n"
+	      "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
+	      "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
+	      "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
+	      "      --trace-syscalls   the kernel traces the program's system calls\n"
+	      "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
+	      "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
+	      "      --stats            print exit counts, hypercalls and events on stderr\n"
+	      "  -h, --help             this help\n"
+	      "      --version          print the version\n",
+	      stdout);
+}
+
+static int parse_timeout(const char *arg, uint64_t *ms)
+{
+	char *end;
+	double s = strtod(arg, &end);
+
+	if (end == arg || *end || !isfinite(s) || s <= 0 || s > MAX_TIMEOUT_S) {
+		cli_error("invalid timeout '%s' (seconds, e.g. 10 or 0.5)", arg);
+		return -1;
+	}
+	*ms = (uint64_t)(s * 1000 + 0.999); /* round up: 0.0001 s is still a limit */
+	return 0;
+}
+
+static int add_bootarg(struct run_opts *o, const char *arg)
+{
+	size_t n = strlen(o->bootargs);
+
+	if (n + 1 + strlen(arg) >= sizeof(o->bootargs)) {
+		cli_error("kernel options are too long");
+		return -1;
+	}
+	snprintf(o->bootargs + n, sizeof(o->bootargs) - n, "%s%s", n ? " " : "", arg);
+	return 0;
+}
+
+static int bad_option(char **argv, int c)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		cli_error("run: option '%s' needs a value", arg);
+	else if (optopt && optopt < 256)
+		cli_error("run: unknown option '-%c' (see pagelab run --help)", optopt);
+	else
+		cli_error("run: unknown option '%s' (see pagelab run --help)", arg);
+	return -1;
+}
+
+/* Returns 0 to go on, 1 when done (help/version), -1 on bad usage. */
+static int parse_one(struct run_opts *o, int c, char **argv)
+{
+	switch (c) {
+	case 'm':
+		return cli_parse_memory(optarg, &o->memory);
+	case OPT_KERNEL:
+		o->kernel = optarg;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(optarg, &o->timeout_ms);
+	case OPT_APPEND:
+		return add_bootarg(o, optarg);
+	case 'v':
+		o->verbose = true;
+		return add_bootarg(o, "verbose");
+	case OPT_TRACE:
+		return add_bootarg(o, "trace");
+	case OPT_STATS:
+		o->stats = true;
+		return 0;
+	case OPT_FILE:
+		if (o->rd.nfiles == MAX_FILES) {
+			cli_error("too many --file options (at most %d)", MAX_FILES);
+			return -1;
+		}
+		o->files[o->rd.nfiles++] = optarg;
+		return 0;
+	case OPT_INITRD:
+		o->rd.prebuilt = optarg;
+		return 0;
+	case 'h':
+		help();
+		return 1;
+	case OPT_VERSION:
+		printf("pagelab %s\n", PAGELAB_VERSION);
+		return 1;
+	default:
+		return bad_option(argv, c);
+	}
+}
+
+static int parse(struct run_opts *o, int argc, char **argv)
+{
+	int c, r;
+
+	o->memory = PL_DEFAULT_MEMORY;
+	o->rd.files = o->files;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at PROGRAM, whose own options are its business. */
+	while ((c = getopt_long(argc, argv, "+:m:vh", long_opts, NULL)) != -1)
+		if ((r = parse_one(o, c, argv)) != 0)
+			return r;
+	if (optind < argc) {
+		o->prog_argv = argv + optind;
+		o->rd.program = argv[optind];
+	}
+	return 0;
+}
+
+static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
+{
+	char guest_prog[PATH_MAX];
+	const char **gargv = NULL;
+	struct pl_config cfg = {
+		.memory = o->memory,
+		.kernel = kernel,
+		.bootargs = o->bootargs,
+		.initramfs = rd->data,
+		.initramfs_size = rd->size,
+		.timeout_ms = o->timeout_ms,
+		.verbose = o->verbose,
+	};
+	struct pl_sandbox *sb;
+	struct pl_result res;
+	int status, n = 0;
+
+	if (o->prog_argv) {
+		while (o->prog_argv[n])
+			n++;
+		gargv = calloc(n + 1, sizeof(*gargv));
+		if (!gargv)
+			return PL_EXIT_VMM_ERROR;
+		initrd_guest_path(o->prog_argv[0], guest_prog, sizeof(guest_prog));
+		gargv[0] = guest_prog;
+		for (int i = 1; i < n; i++)
+			gargv[i] = o->prog_argv[i];
+		cfg.argv = gargv;
+	}
+	sb = pl_sandbox_create(&cfg);
+	free(gargv);
+	if (!sb) {
+		cli_error("%s", pl_error());
+		return cli_error_status();
+	}
+	status = pl_sandbox_run(sb, &res);
+	if (o->stats)
+		pl_result_print_stats(&res, stderr);
+	pl_sandbox_destroy(sb);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct initrd rd;
+	char kernel[PATH_MAX];
+	int r = parse(&o, argc, argv);
+
+	if (r)
+		return r > 0 ? 0 : PL_EXIT_USAGE;
+	if (o.kernel)
+		snprintf(kernel, sizeof(kernel), "%s", o.kernel);
+	else if (cli_find_kernel(kernel, sizeof(kernel)))
+		return PL_EXIT_USAGE;
+	if (initrd_make(&o.rd, &rd))
+		return PL_EXIT_USAGE;
+	r = run(&o, kernel, &rd);
+	initrd_free(&rd);
+	return r;
+}
