@@ -5,6 +5,8 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/pvm.h>
+#include <kernel/signal.h>
 #include <kernel/trap.h>
 
 struct ex_entry {
@@ -50,13 +52,17 @@ static void kernel_exception(struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	/* Only a frame that came from user mode is on the process's own stack. */
+	bool on_process_stack = f->cs & 3;
+
 	if (f->vector >= 32) {
+		pvm_fixup_sysret_window(f);
 		handle_interrupt(f);
-		return;
-	}
-	if (!(f->cs & 3)) {
+	} else if (!(f->cs & 3)) {
 		kernel_exception(f);
-		return;
+	} else {
+		handle_user_exception(f);
 	}
-	handle_user_exception(f);
+	if (f->cs & 3)
+		user_return_work(f, on_process_stack);
 }

@@ -9,7 +9,9 @@
 #ifndef PAGELAB_ABI_H
 #define PAGELAB_ABI_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 #define PAGELAB_VERSION "0.1.0"
 
@@ -57,6 +59,7 @@
 #define PL_PORT_HYPERCALL 0x500 /* out32: GPA of a struct pl_hcall (< 4 GiB) */
 #define PL_PORT_EXIT 0x504      /* out32: the run's exit status */
 
+#ifndef __ASSEMBLY__
 /*
  * Hypercalls. One `out` carries the guest-physical address of this block;
  * the host validates every field, performs the call and writes `ret`
@@ -108,6 +111,8 @@ struct pl_panic_report {
 	uint64_t cr3;
 	char message[160];
 };
+
+#endif /* __ASSEMBLY__ */
 
 /* Exit statuses of a run that did not end by the guest's own exit. */
 #define PL_EXIT_USAGE 2

@@ -49,5 +49,7 @@ struct proc {
 extern struct proc *current;
 
 struct proc *proc_find(int pid);
+/* The soft limit of resource res (RLIMIT_* numbers). */
+u64 rlimit_cur(int res);
 
 #endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User address spaces: struct mm, its page tables and its VMAs.
+ */
+#ifndef KERNEL_UVM_H
+#define KERNEL_UVM_H
+
+#include <kernel/types.h>
+#include <kernel/vma.h>
+
+struct fault_info;
+
+struct mm {
+	u64 pml4_pa;
+	struct vma_tree vmas;
+	u64 brk_start, brk;
+	int refcount;
+	/* TLB work owed by a change to the active address space. */
+	u64 flush_va;
+	u32 flush_pages;
+};
+
+/* ---- page tables (pt.c) ---- */
+u64 pt_new_root(void);
+/* The leaf PTE for va, allocating missing tables when alloc; NULL if absent. */
+u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc);
+/* Clears the leaves in [start, end), dropping their frames' references. */
+void pt_unmap(struct mm *mm, u64 start, u64 end);
+/* Rewrites permission bits of present leaves in [start, end). */
+void pt_protect(struct mm *mm, u64 start, u64 end, u32 prot, bool shared);
+/* fork: copies the leaves of [start, end); private writable pages become COW. */
+int pt_copy(struct mm *dst, struct mm *src, u64 start, u64 end, bool shared);
+/* Frees every user page table (the leaves must already be unmapped). */
+void pt_free_tables(u64 pml4_pa);
+u64 pte_for(u64 pfn, u32 prot, bool writable);
+
+/* ---- TLB (procmm.c) ---- */
+void mm_flush_page(struct mm *mm, u64 va);
+/* Performs the flushes owed since the last call (one invlpg or one CR3 load). */
+void mm_flush_commit(struct mm *mm);
+
+/* ---- memory objects behind VMAs (file or shared memory inodes) ---- */
+void memobj_get(void *obj);
+void memobj_put(void *obj);
+/* A not-present page of an object-backed VMA: map the object's page at *pte. */
+int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 *pte, struct fault_info *fi);
+
+/* ---- faults (fault.c) ---- */
+/*
+ * Resolves a fault at addr (x86 #PF error code bits): 0, or the signal to
+ * send (SIGSEGV, SIGBUS, SIGKILL when out of memory) with *fi filled in.
+ */
+int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
+
+#define PF_ERR_PRESENT 0x1
+#define PF_ERR_WRITE 0x2
+#define PF_ERR_USER 0x4
+#define PF_ERR_INSTR 0x10
+
+#endif

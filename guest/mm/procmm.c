@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Address spaces: creation, fork (copy-on-write), destruction, switching,
+ * and the TLB discipline. On kvm_pvm a stale translation survives until
+ * the page is invlpg'd or CR3 is reloaded (~25 us either way), and a
+ * not-present -> present change needs no flush, so changes to the active
+ * address space collect their flushes and pay one trap at the end: invlpg
+ * for a single page, a CR3 reload for more.
+ */
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/frame.h>
+#include <kernel/kmalloc.h>
+#include <kernel/mm.h>
+#include <kernel/paging.h>
+#include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/string.h>
+#include <kernel/uvm.h>
+#include <kernel/vm.h>
+
+static struct mm *active_mm;
+
+static struct vma *vma_node_alloc(void *ctx)
+{
+	(void)ctx;
+	return kmalloc(sizeof(struct vma));
+}
+
+static void vma_node_free(void *ctx, struct vma *v)
+{
+	(void)ctx;
+	kfree(v);
+}
+
+static void obj_get(void *ctx, void *obj)
+{
+	(void)ctx;
+	memobj_get(obj);
+}
+
+static void obj_put(void *ctx, void *obj)
+{
+	(void)ctx;
+	memobj_put(obj);
+}
+
+static const struct vma_ops mm_vma_ops = {
+	.alloc = vma_node_alloc,
+	.free = vma_node_free,
+	.obj_get = obj_get,
+	.obj_put = obj_put,
+};
+
+void mm_flush_page(struct mm *mm, u64 va)
+{
+	if (mm != active_mm)
+		return;
+	mm->flush_va = va;
+	mm->flush_pages++;
+}
+
+void mm_flush_commit(struct mm *mm)
+{
+	if (!mm->flush_pages)
+		return;
+	if (mm->flush_pages == 1)
+		invlpg(mm->flush_va);
+	else
+		write_cr3(mm->pml4_pa);
+	mm->flush_pages = 0;
+}
+
+struct mm *procmm_new(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->pml4_pa = pt_new_root();
+	if (!mm->pml4_pa) {
+		kfree(mm);
+		return NULL;
+	}
+	vma_tree_init(&mm->vmas, &mm_vma_ops);
+	mm->refcount = 1;
+	return mm;
+}
+
+static void unmap_piece(void *arg, const struct vma *piece)
+{
+	pt_unmap(arg, piece->start, piece->end);
+}
+
+void procmm_put(struct mm *mm)
+{
+	if (--mm->refcount)
+		return;
+	if (mm == active_mm)
+		procmm_activate(NULL);
+	vma_unmap_range(&mm->vmas, 0, USER_TOP, unmap_piece, mm);
+	vma_tree_destroy(&mm->vmas);
+	pt_free_tables(mm->pml4_pa);
+	kfree(mm);
+}
+
+/* NULL: the kernel's own tables (while an address space is torn down). */
+void procmm_activate(struct mm *mm)
+{
+	write_cr3(mm ? mm->pml4_pa : kernel_pml4_pa);
+	if (mm)
+		mm->flush_pages = 0;
+	active_mm = mm;
+}
+
+static int fork_vma(struct mm *child, struct mm *parent, const struct vma *v)
+{
+	struct vma *copy;
+	bool shared = v->flags & VM_SHARED;
+
+	if (v->flags & VM_DONTCOPY)
+		return 0;
+	if (v->obj)
+		memobj_get(v->obj);
+	copy = vma_new(&child->vmas, v->start, v->end, v->prot, v->flags, v->obj, v->pgoff);
+	if (!copy) {
+		if (v->obj)
+			memobj_put(v->obj);
+		return -ENOMEM;
+	}
+	vma_insert(&child->vmas, copy);
+	if (v->flags & VM_WIPEONFORK)
+		return 0;
+	return pt_copy(child, parent, v->start, v->end, shared) ? -ENOMEM : 0;
+}
+
+struct mm *procmm_fork(struct mm *parent)
+{
+	struct mm *child = procmm_new();
+
+	if (!child)
+		return NULL;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	for (struct vma *v = parent->vmas.first; v; v = v->next) {
+		if (fork_vma(child, parent, v)) {
+			mm_flush_commit(parent);
+			procmm_put(child);
+			return NULL;
+		}
+	}
+	mm_flush_commit(parent);
+	return child;
+}
+
+int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown)
+{
+	u64 flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT |
+		    (growsdown ? VM_GROWSDOWN : 0);
+
+	return vma_map(&mm->vmas, start, start + len, prot, flags, NULL, start >> PAGE_SHIFT,
+		       unmap_piece, mm, NULL);
+}
+
+/* Fills pages of an address space that need not be active, through the direct map. */
+int procmm_write(struct mm *mm, u64 va, const void *src, size_t len)
+{
+	while (len) {
+		size_t off = va & (PAGE_SIZE - 1), chunk = MIN(len, PAGE_SIZE - off);
+		u64 *pte = pt_leaf(mm->pml4_pa, va, false);
+		struct fault_info fi;
+
+		if (!pte || !(*pte & PTE_P)) {
+			if (vm_fault(mm, va, PF_ERR_WRITE | PF_ERR_USER, &fi))
+				return -EFAULT;
+			pte = pt_leaf(mm->pml4_pa, va, false);
+		}
+		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + off, src, chunk);
+		va += chunk;
+		src = (const char *)src + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+void procmm_set_brk(struct mm *mm, u64 start)
+{
+	mm->brk_start = mm->brk = start;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User page tables: the lower half of each address space's 4-level tree.
+ * The upper half is copied from the kernel's PML4 and never changes.
+ *
+ * Every mapped leaf holds one reference on its frame. Permissions live in
+ * the leaves; upper levels allow everything (P|W|U).
+ */
+#include <kernel/arch.h>
+#include <kernel/frame.h>
+#include <kernel/mm.h>
+#include <kernel/paging.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+#include <kernel/uvm.h>
+#include <kernel/vm.h>
+
+#define TABLE_BITS (PTE_P | PTE_W | PTE_U)
+#define LEVEL_SPAN(level) (1ULL << (12 + 9 * (level)))
+
+static u64 *table_va(u64 entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
+
+static u64 alloc_table(void)
+{
+	u64 pfn = frame_alloc(0);
+
+	if (pfn == FRAME_NONE)
+		return 0;
+	memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+	return pfn << PAGE_SHIFT;
+}
+
+u64 pt_new_root(void)
+{
+	u64 pa = alloc_table();
+
+	if (pa)
+		memcpy((u64 *)phys_to_virt(pa) + 256, (u64 *)phys_to_virt(kernel_pml4_pa) + 256,
+		       256 * sizeof(u64));
+	return pa;
+}
+
+u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
+{
+	u64 *table = phys_to_virt(pml4_pa);
+
+	for (int level = 3; level > 0; level--) {
+		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
+
+		if (!(*e & PTE_P)) {
+			u64 pa;
+
+			if (!alloc || !(pa = alloc_table()))
+				return NULL;
+			*e = pa | TABLE_BITS;
+		}
+		table = table_va(*e);
+	}
+	return &table[PT_INDEX(va)];
+}
+
+/*
+ * PROT_NONE pages stay present but supervisor-only, so they keep their
+ * contents and every user access faults (x86 has no present-but-no-access).
+ */
+u64 pte_for(u64 pfn, u32 prot, bool writable)
+{
+	u64 pte = pfn << PAGE_SHIFT | PTE_P | PTE_A;
+
+	if (!(prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)))
+		return pte | PTE_NX;
+	pte |= PTE_U;
+	if (writable) /* pre-set D: the MMU would otherwise write it back */
+		pte |= PTE_W | PTE_D;
+	if (!(prot & VM_PROT_EXEC))
+		pte |= PTE_NX;
+	return pte;
+}
+
+/*
+ * Visits the present leaves of [start, end), skipping absent tables whole,
+ * so sparse ranges cost in proportion to what is mapped.
+ */
+typedef void (*leaf_fn)(struct mm *mm, u64 va, u64 *pte, void *arg);
+
+static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 end, leaf_fn fn,
+		 void *arg)
+{
+	u64 span = LEVEL_SPAN(level);
+
+	for (u64 i = (start - base) / span; i < 512; i++) {
+		u64 va = base + i * span;
+
+		if (va >= end)
+			return;
+		if (!(table[i] & PTE_P))
+			continue;
+		if (level == 0)
+			fn(mm, va, &table[i], arg);
+		else
+			walk(mm, table_va(table[i]), level - 1, va, MAX(start, va),
+			     MIN(end, va + span), fn, arg);
+	}
+}
+
+static void walk_range(struct mm *mm, u64 start, u64 end, leaf_fn fn, void *arg)
+{
+	if (start < end)
+		walk(mm, phys_to_virt(mm->pml4_pa), 3, 0, start, end, fn, arg);
+}
+
+static void unmap_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
+{
+	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
+
+	(void)arg;
+	*pte = 0;
+	frame_put(pfn);
+	mm_flush_page(mm, va);
+}
+
+void pt_unmap(struct mm *mm, u64 start, u64 end)
+{
+	walk_range(mm, start, end, unmap_leaf, NULL);
+}
+
+struct protect_arg {
+	u32 prot;
+	bool shared;
+};
+
+static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
+{
+	const struct protect_arg *p = arg;
+	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT, old = *pte;
+	/* A private page shared with another process stays read-only (COW). */
+	bool writable = (p->prot & VM_PROT_WRITE) &&
+			(p->shared || frame_desc(pfn)->refcount == 1);
+
+	*pte = pte_for(pfn, p->prot, writable);
+	if (*pte != old)
+		mm_flush_page(mm, va);
+}
+
+void pt_protect(struct mm *mm, u64 start, u64 end, u32 prot, bool shared)
+{
+	struct protect_arg p = { prot, shared };
+
+	walk_range(mm, start, end, protect_leaf, &p);
+}
+
+struct copy_arg {
+	struct mm *dst;
+	bool shared;
+	int err;
+};
+
+static void copy_leaf(struct mm *src, u64 va, u64 *pte, void *arg)
+{
+	struct copy_arg *c = arg;
+	u64 *dpte, pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
+
+	if (c->err)
+		return;
+	dpte = pt_leaf(c->dst->pml4_pa, va, true);
+	if (!dpte) {
+		c->err = -1;
+		return;
+	}
+	if (!c->shared && (*pte & PTE_W)) {
+		*pte &= ~(PTE_W | PTE_D);
+		mm_flush_page(src, va);
+	}
+	frame_get(pfn);
+	*dpte = *pte;
+}
+
+int pt_copy(struct mm *dst, struct mm *src, u64 start, u64 end, bool shared)
+{
+	struct copy_arg c = { dst, shared, 0 };
+
+	walk_range(src, start, end, copy_leaf, &c);
+	return c.err;
+}
+
+static void free_level(u64 *table, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		if (!(table[i] & PTE_P))
+			continue;
+		if (level > 1)
+			free_level(table_va(table[i]), level - 1);
+		frame_put((table[i] & PTE_ADDR) >> PAGE_SHIFT);
+	}
+}
+
+void pt_free_tables(u64 pml4_pa)
+{
+	u64 *pml4 = phys_to_virt(pml4_pa);
+
+	for (int i = 0; i < 256; i++) {
+		if (!(pml4[i] & PTE_P))
+			continue;
+		free_level(table_va(pml4[i]), 2);
+		frame_put((pml4[i] & PTE_ADDR) >> PAGE_SHIFT);
+	}
+	frame_put(pml4_pa >> PAGE_SHIFT);
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory syscalls: brk, mmap, munmap, mprotect. Argument checks are
+ * mmap_check.c's (Linux's order of errors); the VMA set is vma.c's; this
+ * file joins them to page tables and frames.
+ */
+#include <kernel/errno.h>
+#include <kernel/frame.h>
+#include <kernel/mm.h>
+#include <kernel/mmap_check.h>
+#include <kernel/proc.h>
+#include <kernel/signal.h>
+#include <kernel/syscall.h>
+#include <kernel/uvm.h>
+#include <kernel/vm.h>
+
+#define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
+
+static void unmap_piece(void *arg, const struct vma *piece)
+{
+	pt_unmap(arg, piece->start, piece->end);
+}
+
+static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
+{
+	struct mm *mm = ctx;
+	struct vma_gap_req req = {
+		.len = len,
+		.align = align,
+		.floor = MC_MIN_ADDR,
+		.limit = MMAP_BASE,
+		.hint = hint,
+		.hint_limit = USER_TOP,
+	};
+
+	(void)flags;
+	return vma_find_gap(&mm->vmas, &req);
+}
+
+static bool intersects(void *ctx, uint64_t start, uint64_t end)
+{
+	struct mm *mm = ctx;
+
+	return !vma_range_free(&mm->vmas, start, end);
+}
+
+static void fill_limits(struct mm *mm, struct mm_limits *l)
+{
+	*l = (struct mm_limits){
+		.task_size = USER_TOP,
+		.min_addr = MC_MIN_ADDR,
+		.map_count = mm->vmas.count,
+		.max_map_count = 1000000,
+		.memlock_limit = rlimit_cur(8),
+		.cap_ipc_lock = true,
+		.cap_sys_rawio = true,
+	};
+}
+
+/* Faults in every page now (MAP_POPULATE): one syscall, no exits per page. */
+static void populate(struct mm *mm, u64 start, u64 end, u32 prot)
+{
+	u64 error = PF_ERR_USER | (prot & VM_PROT_WRITE ? PF_ERR_WRITE : 0);
+	struct fault_info fi;
+
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		u64 *pte = pt_leaf(mm->pml4_pa, va, false);
+
+		if ((!pte || !(*pte & PTE_P)) && vm_fault(mm, va, error, &fi))
+			break;
+	}
+}
+
+static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct mm *mm = current->mm;
+	struct mmap_args a = { addr, len, prot, flags, off };
+	struct mm_limits l;
+	struct mmap_space space = { get_area, intersects, mm };
+	struct mmap_plan plan;
+	int err;
+
+	(void)fd;
+	fill_limits(mm, &l);
+	if (!(flags & K_MAP_ANONYMOUS))
+		return -ENODEV; /* file mappings: not yet (issue 4) */
+	err = mmap_check(&a, NULL, &l, &space, &plan);
+	if (err)
+		return err;
+	err = vma_map(&mm->vmas, plan.addr, plan.addr + plan.len, plan.prot, plan.vm_flags, NULL,
+		      plan.pgoff, unmap_piece, mm, NULL);
+	mm_flush_commit(mm);
+	if (err)
+		return err;
+	if (plan.populate)
+		populate(mm, plan.addr, plan.addr + plan.len, plan.prot);
+	return plan.addr;
+}
+
+static long sys_munmap(u64 addr, u64 len)
+{
+	struct mm *mm = current->mm;
+	u64 end;
+	int err = munmap_check(addr, len, USER_TOP, &end);
+
+	if (err)
+		return err;
+	err = vma_unmap_range(&mm->vmas, addr, end, unmap_piece, mm);
+	mm_flush_commit(mm);
+	return err;
+}
+
+static void protect_changed(void *arg, const struct vma *piece, uint32_t old_prot,
+			    uint64_t old_flags)
+{
+	(void)old_prot;
+	(void)old_flags;
+	pt_protect(arg, piece->start, piece->end, piece->prot, piece->flags & VM_SHARED);
+}
+
+static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
+{
+	struct mm *mm = current->mm;
+	u64 end;
+	u32 prot;
+	bool growsdown;
+	int err = mprotect_check(addr, len, prot_in, &end, &prot, &growsdown);
+
+	if (err || end == addr)
+		return err;
+	err = vma_protect_range(&mm->vmas, addr, end, prot, protect_changed, mm);
+	mm_flush_commit(mm);
+	return err;
+}
+
+/* Linux's brk: returns the new break, or the old one when it cannot move. */
+static long sys_brk(u64 want)
+{
+	struct mm *mm = current->mm;
+	u64 old_top = ALIGN_UP(mm->brk, PAGE_SIZE), new_top = ALIGN_UP(want, PAGE_SIZE);
+
+	if (want < mm->brk_start || want >= MMAP_BASE)
+		return mm->brk;
+	if (new_top > old_top) {
+		if (!vma_range_free(&mm->vmas, old_top, new_top) ||
+		    procmm_map_anon(mm, old_top, new_top - old_top, VM_PROT_READ | VM_PROT_WRITE,
+				    false))
+			return mm->brk;
+	} else if (new_top < old_top) {
+		vma_unmap_range(&mm->vmas, new_top, old_top, unmap_piece, mm);
+		mm_flush_commit(mm);
+	}
+	mm->brk = want;
+	return mm->brk;
+}
+
+SYSCALL(mmap, sys_mmap, "pxxxdx");
+SYSCALL(munmap, sys_munmap, "px");
+SYSCALL(mprotect, sys_mprotect, "pxx");
+SYSCALL(brk, sys_brk, "p");
