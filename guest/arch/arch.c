@@ -14,6 +14,7 @@ u64 arch_trap_count;
 bool arch_has_fsgsbase;
 bool arch_has_1g_pages;
 volatile u8 *pvm_vif;
+static u32 hwcap;
 
 extern u8 pvm_page[4096];
 bool pvm_detect(void);
@@ -46,8 +47,6 @@ void arch_cpu_init(void)
 	cpuid(1, 0, &a, &b, &c, &d);
 	hwcap = d;
 }
-
-static u32 hwcap;
 
 u64 cpu_hwcap(void)
 {

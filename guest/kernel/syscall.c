@@ -25,6 +25,11 @@ static const struct syscall_desc *table[MAX_SYSCALL];
 static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
+struct trace {
+	char args[6][100];
+};
+static struct trace *trace_buf;
+
 void syscall_init(void)
 {
 	char opt[8];
@@ -63,11 +68,9 @@ void syscall_report_unimplemented(void)
 	}
 }
 
-struct trace;
 static void trace_before(struct trace *t, const struct syscall_desc *d, const u64 *args);
 static void trace_after(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args,
 			long ret, bool returns);
-static struct trace *trace_buf;
 
 static bool never_returns(u64 nr)
 {
@@ -174,10 +177,6 @@ static int render_arg(char *out, size_t size, char kind, const u64 *args, int i,
  * Arguments are rendered before the call (execve replaces the memory they
  * point to, exit never returns) except buffers the call fills ('B').
  */
-struct trace {
-	char args[6][100];
-};
-
 static void trace_before(struct trace *t, const struct syscall_desc *d, const u64 *args)
 {
 	const char *fmt = d ? d->args : "xxxxxx";

@@ -8,6 +8,7 @@
 #include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
+#include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>

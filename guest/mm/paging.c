@@ -43,7 +43,7 @@ static void map_direct(u64 *pml4, u64 (*alloc_page)(void), u64 bits)
 
 		pdpt[gb] = pd_pa | PTE_P | PTE_W | bits;
 		for (int i = 0; i < 512; i++)
-			pd[i] = gb * GIB + i * MIB2 | PTE_P | PTE_W | PTE_PS | PTE_NX | bits;
+			pd[i] = (gb * GIB + i * MIB2) | PTE_P | PTE_W | PTE_PS | PTE_NX | bits;
 	}
 }
 
@@ -56,7 +56,7 @@ static void map_kernel_image(u64 *pml4, u64 (*alloc_page)(void), u64 bits)
 	pml4[PML4_INDEX(PL_KERNEL_VBASE)] = pdpt_pa | PTE_P | PTE_W | bits;
 	pdpt[PDPT_INDEX(PL_KERNEL_VBASE)] = pd_pa | PTE_P | PTE_W | bits;
 	for (int i = 0; i < 512; i++)
-		pd[i] = i * MIB2 | PTE_P | PTE_W | PTE_PS | bits;
+		pd[i] = (i * MIB2) | PTE_P | PTE_W | PTE_PS | bits;
 }
 
 void paging_init(u64 (*alloc_page)(void))

@@ -8,6 +8,8 @@
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/mmap_check.h>
+#include <kernel/paging.h>
+#include <kernel/procmm.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
@@ -121,12 +123,14 @@ static void protect_changed(void *arg, const struct vma *piece, uint32_t old_pro
 static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 {
 	struct mm *mm = current->mm;
-	u64 end;
-	u32 prot;
-	bool growsdown;
-	int err = mprotect_check(addr, len, prot_in, &end, &prot, &growsdown);
+	u64 end, grows;
+	uint32_t prot;
+	int err = mprotect_check(addr, len, prot_in, &end, &prot, &grows);
 
 	if (err || end == addr)
+		return err;
+	err = mprotect_first_check(vma_find_above(&mm->vmas, addr), &addr, end, grows);
+	if (err)
 		return err;
 	err = vma_protect_range(&mm->vmas, addr, end, prot, protect_changed, mm);
 	mm_flush_commit(mm);

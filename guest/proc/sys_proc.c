@@ -12,6 +12,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/vfs.h>
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

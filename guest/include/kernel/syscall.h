@@ -11,6 +11,11 @@
 #include <asm/unistd_64.h>
 #include <kernel/types.h>
 
+/*
+ * Handlers declare only the arguments they use; the x86-64 calling
+ * convention passes all six in registers, so calling through this type is
+ * what every table-driven kernel does (the cast goes through void (*)(void)).
+ */
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
 /*
@@ -29,7 +34,7 @@ struct syscall_desc {
 #define SYSCALL(name_, fn_, args_)                                                                 \
 	static const struct syscall_desc __syscall_##name_                                         \
 		__attribute__((section(".syscalls"), used, aligned(8))) = {                        \
-			__NR_##name_, #name_, (syscall_fn)(fn_), args_                             \
+			__NR_##name_, #name_, (syscall_fn)(void (*)(void))(fn_), args_             \
 		}
 
 void syscall_init(void);
