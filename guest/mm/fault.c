@@ -67,12 +67,13 @@ static u64 new_zeroed_frame(void)
 }
 
 /* Not present: a fresh zeroed page for anonymous memory. */
-static int fault_in(struct mm *mm, struct vma *v, u64 page, u64 *pte, struct fault_info *fi)
+static int fault_in(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
+		    struct fault_info *fi)
 {
 	u64 pfn;
 
 	if (v->obj)
-		return memobj_fault(mm, v, page, pte, fi);
+		return memobj_fault(mm, v, page, error, pte, fi);
 	pfn = new_zeroed_frame();
 	if (pfn == FRAME_NONE)
 		return OOM(fi, page);
@@ -111,7 +112,7 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	if (!pte)
 		return OOM(fi, addr);
 	if (!(*pte & PTE_P))
-		err = fault_in(mm, v, page, pte, fi);
+		err = fault_in(mm, v, page, error, pte, fi);
 	else if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
 		err = copy_on_write(mm, v, page, pte, fi);
 	else

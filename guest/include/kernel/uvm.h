@@ -43,7 +43,8 @@ void mm_flush_commit(struct mm *mm);
 void memobj_get(void *obj);
 void memobj_put(void *obj);
 /* A not-present page of an object-backed VMA: map the object's page at *pte. */
-int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 *pte, struct fault_info *fi);
+int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
+		 struct fault_info *fi);
 
 /* ---- faults (fault.c) ---- */
 /*

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory objects behind VMAs: ramfs inodes. A file's data frames are its
+ * page cache, so MAP_SHARED maps them directly (stores are what read()
+ * sees) and MAP_PRIVATE maps them read-only until a store copies the page.
+ * Shared anonymous memory and POSIX shm are unlinked or /dev/shm inodes.
+ */
+#include <kernel/frame.h>
+#include <kernel/kmalloc.h>
+#include <kernel/paging.h>
+#include <kernel/ramfs.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+#include <kernel/uvm.h>
+#include <kernel/vm.h>
+
+void memobj_get(void *obj)
+{
+	inode_get(obj);
+}
+
+void memobj_put(void *obj)
+{
+	inode_put(obj);
+}
+
+static int sigbus(struct fault_info *fi, u64 addr)
+{
+	fi->code = BUS_ADRERR;
+	fi->addr = addr;
+	return SIGBUS;
+}
+
+static int oom(struct fault_info *fi, u64 addr)
+{
+	fi->code = SI_KERNEL;
+	fi->addr = addr;
+	return SIGKILL;
+}
+
+int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
+		 struct fault_info *fi)
+{
+	struct inode *ino = v->obj;
+	u64 index = v->pgoff + ((page - v->start) >> PAGE_SHIFT), pfn, copy;
+	bool shared = v->flags & VM_SHARED;
+
+	(void)mm;
+	/* A page wholly past the end of the file: SIGBUS, as on Linux. */
+	if (index >= ALIGN_UP(inode_size(ino), PAGE_SIZE) >> PAGE_SHIFT)
+		return sigbus(fi, page);
+	pfn = inode_get_page(ino, index, true);
+	if (pfn == FRAME_NONE)
+		return oom(fi, page);
+	if (shared || !(error & PF_ERR_WRITE)) {
+		*pte = pte_for(pfn, v->prot, shared && (v->prot & VM_PROT_WRITE));
+		return 0;
+	}
+	/* A store to a private file page: the process gets its own copy now. */
+	copy = frame_alloc(0);
+	if (copy == FRAME_NONE) {
+		frame_put(pfn);
+		return oom(fi, page);
+	}
+	memcpy(frame_to_virt(copy), frame_to_virt(pfn), PAGE_SIZE);
+	frame_put(pfn);
+	*pte = pte_for(copy, v->prot, true);
+	return 0;
+}
