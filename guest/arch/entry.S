@@ -83,11 +83,13 @@ _start:
 	.balign 16
 	.globl vector_stubs
 vector_stubs:
+	.altmacro
 	.set v, 0
 	.rept 256
 	EXC %v
 	.set v, v + 1
 	.endr
+	.noaltmacro
 
 /* IST delivery: if the interrupt came from user mode, continue on the
  * process's kernel stack (the IST stack is shared by every interrupt). */

@@ -24,6 +24,9 @@ static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const
 {
 	if (end <= start)
 		return;
+	for (int i = 0; i < *n; i++)
+		if (start >= list[i].start && end <= list[i].end)
+			return; /* already covered (the host may list the tree itself) */
 	if (*n == BOOT_MAX_RANGES)
 		panic("device tree: more than %d %s ranges", BOOT_MAX_RANGES, what);
 	list[*n].start = start;
