@@ -194,6 +194,20 @@ void pl_report_build(struct pl_sandbox *sb)
 			 last);
 }
 
+static const char *event_name(uint64_t kind)
+{
+	switch (kind) {
+	case PL_EVENT_TRAPS:
+		return "traps";
+	case PL_EVENT_EXEC_MODE:
+		return "exec-mode";
+	case PL_EVENT_CHECKPOINT:
+		return "checkpoint";
+	default:
+		return NULL;
+	}
+}
+
 void pl_result_print_stats(const struct pl_result *res, FILE *f)
 {
 	static const char *const hc_names[PL_HC_COUNT] = { "unknown", "write", "read", "event",
@@ -208,9 +222,15 @@ void pl_result_print_stats(const struct pl_result *res, FILE *f)
 			res->hypercalls[i % PL_HC_COUNT]);
 	fprintf(f, "; uart bytes %" PRIu64 "; rom writes %" PRIu64 "; run %.3f ms; end: %s\n",
 		res->uart_bytes, res->rom_writes, res->run_ns / 1e6, pl_end_name(res->end));
-	for (size_t i = 0; i < res->nevents; i++)
-		fprintf(f, "pagelab: event %" PRIu64 " %" PRIu64 "\n", res->events[i].kind,
-			res->events[i].value);
+	for (size_t i = 0; i < res->nevents; i++) {
+		const char *name = event_name(res->events[i].kind);
+
+		if (name)
+			fprintf(f, "pagelab: event %s %" PRIu64 "\n", name, res->events[i].value);
+		else
+			fprintf(f, "pagelab: event %" PRIu64 " %" PRIu64 "\n", res->events[i].kind,
+				res->events[i].value);
+	}
 	if (res->events_dropped)
 		fprintf(f, "pagelab: %" PRIu64 " events dropped\n", res->events_dropped);
 }
