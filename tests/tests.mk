@@ -48,3 +48,15 @@ $(B)/tests/bench/guest_%: tests/bench/guest_%.c
 .PHONY: test-binaries bench-binaries
 test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS)
 bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS)
+
+# VMM test kernels: a few instructions each, every one exercising one
+# device or one way for a run to end (tests/integration/test_vmm.c).
+FIXTURE_DIR := tests/integration/fixtures
+FIXTURE_SRCS := $(sort $(wildcard $(FIXTURE_DIR)/*.S))
+FIXTURES := $(FIXTURE_SRCS:$(FIXTURE_DIR)/%.S=$(B)/tests/fixtures/%.elf)
+$(B)/tests/fixtures/%.elf: $(FIXTURE_DIR)/%.S $(FIXTURE_DIR)/fixture.h $(FIXTURE_DIR)/fixture.ld
+	@mkdir -p $(dir $@)
+	$(CC) -c -I$(FIXTURE_DIR) -o $(@:.elf=.o) $<
+	ld -nostdlib -static -z max-page-size=4096 --no-warn-rwx-segments \
+		-T $(FIXTURE_DIR)/fixture.ld -o $@ $(@:.elf=.o)
+test-binaries: $(FIXTURES)

@@ -1,0 +1,101 @@
+#!/bin/sh
+# make test: every unit test (ASan+UBSan), every integration test (they boot
+# guests under KVM, with the ASan build of pagelab), then the differential
+# guest tests if present. Ends with one line: "tests: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+
+B=${B:-build}
+A=$B/asan
+export PAGELAB=${PAGELAB:-$A/pagelab}
+# Any sanitizer report fails the run; leaks too.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:halt_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+if [ ! -c /dev/kvm ]; then
+	echo "tests: /dev/kvm does not exist: the integration tests boot guests under KVM" >&2
+	echo "tests: and cannot run here. Run 'make test' on a machine with KVM." >&2
+	exit 1
+fi
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "tests: no permission on /dev/kvm: add yourself to its group (sudo usermod -aG kvm \$USER)" >&2
+	exit 1
+fi
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# One cmocka binary: count its cases; a crash or a non-zero exit without
+# a failed case still counts as a failure.
+run_suite() {
+	name=$1
+	shift
+	"$@" >"$log" 2>&1
+	rc=$?
+	total=$(sed -n 's/^\[==========\] Running \([0-9]*\) test(s)\./\1/p' "$log" | head -n 1)
+	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log" | head -n 1)
+	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | head -n 1)
+	ok=${ok:-0}
+	if [ -n "$total" ]; then
+		bad=$((total - ok))
+	else
+		bad=${bad:-0}
+	fi
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1 # crashed, a sanitizer report, or an error outside the cases
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		printf '  %-40s %3d passed\n' "$name" "$ok"
+	else
+		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$name" "$ok" "$bad" "$rc"
+		grep -v -e '^\[ RUN      \]' -e '^\[       OK \]' "$log" | sed 's/^/    | /' | tail -n 60
+	fi
+}
+
+suites() {
+	dir=$1
+	found=0
+	for t in "$dir"/test_*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		found=1
+		run_suite "${t#"$A"/tests/}" "$t"
+	done
+	if [ "$found" -eq 0 ]; then
+		echo "  $dir: no test binaries (did 'make test-binaries' run?)"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "unit tests ($A/tests/unit):"
+suites "$A/tests/unit"
+echo "integration tests ($A/tests/integration, PAGELAB=$PAGELAB):"
+suites "$A/tests/integration"
+
+if [ -x tests/guest/run-diff.sh ]; then
+	echo "guest programs, native vs sandbox (tests/guest/run-diff.sh):"
+	tests/guest/run-diff.sh >"$log" 2>&1
+	rc=$?
+	line=" $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)"
+	ok=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p')
+	bad=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p')
+	ok=${ok:-0}
+	bad=${bad:-0}
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		printf '  %-40s %3d passed\n' run-diff.sh "$ok"
+	else
+		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' run-diff.sh "$ok" "$bad" "$rc"
+		sed 's/^/    | /' "$log" | tail -n 60
+	fi
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

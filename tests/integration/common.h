@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Integration tests run the pagelab binary ($PAGELAB, default
+ * build/asan/pagelab) as a user would and check its output and status.
+ */
+#ifndef PL_TEST_INTEGRATION_COMMON_H
+#define PL_TEST_INTEGRATION_COMMON_H
+
+#include <stdbool.h>
+
+struct run {
+	int status;	/* exit status, or 128 + signal */
+	bool timed_out; /* killed at the time limit */
+	char *out;	/* everything it wrote, NUL-terminated */
+	char *err;
+	double seconds;
+};
+
+struct run_opts {
+	const char *input; /* standard input; NULL = /dev/null */
+	int limit_s;	   /* 0 = 60 */
+	bool as_nobody;	   /* drop to uid/gid 65534 first (needs root) */
+};
+
+/* Runs pagelab with the NULL-terminated arguments. Fails the test if it cannot start. */
+void run_pagelab(struct run *r, const struct run_opts *o, ...) __attribute__((sentinel));
+void run_free(struct run *r);
+
+const char *pagelab_path(void);
+/* build/tests/fixtures/NAME.elf, which must exist. */
+const char *fixture(const char *name);
+/* The real guest kernel ($PAGELAB_KERNEL or build/guest/kernel.elf), which must exist. */
+const char *guest_kernel(void);
+/* Fails the test loudly when /dev/kvm is missing: a guest test must not skip. */
+void require_kvm(void);
+/* Number of lines in s (a last line without newline counts). */
+int count_lines(const char *s);
+
+#endif

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The real guest kernel under KVM: a plain boot prints the memory map the
+ * host built and exits 0; the kernel's self-tests (bootargs selftest=NAME)
+ * prove native execution, a fatal fault's report and --timeout.
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pagelab/hostlib.h>
+
+#include "common.h"
+
+/* Per test, so that each test reports the missing piece as its own failure. */
+static int setup(void **state)
+{
+	(void)state;
+	require_kvm();
+	guest_kernel();
+	return 0;
+}
+
+static void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not found in:\n%s", want, text);
+}
+
+/* Every RAM region of the host's map appears as a "mem 0x...-0x... ram" line. */
+static void check_map_lines(const char *out, uint64_t memory)
+{
+	struct pl_memmap map;
+	char line[96];
+
+	assert_int_equal(pl_memmap(memory, &map), 0);
+	for (unsigned i = 0; i < map.n; i++) {
+		const struct pl_region *r = &map.region[i];
+
+		if (r->kind != PL_REGION_RAM)
+			continue;
+		snprintf(line, sizeof(line), "mem 0x%016" PRIx64 "-0x%016" PRIx64 " ram", r->base,
+			 r->base + r->size - 1);
+		has(out, line);
+	}
+}
+
+static void boots(uint64_t memory, const char *size)
+{
+	struct run r;
+
+	run_pagelab(&r, NULL, "run", "--kernel", guest_kernel(), "-m", size, "--timeout", "60",
+		    NULL);
+	if (r.status != 0)
+		fail_msg("a plain boot with -m %s ended with %d:\n%s\n%s", size, r.status, r.out,
+			 r.err);
+	has(r.out, "pagelab kernel");
+	check_map_lines(r.out, memory);
+	run_free(&r);
+}
+
+static void test_boot(void **state)
+{
+	(void)state;
+	boots(256ULL << 20, "256M");
+}
+
+static void test_boot_high_memory(void **state)
+{
+	(void)state;
+	boots(5ULL << 30, "5G");
+}
+
+/* After boot the kernel runs natively: a tight loop costs well under 100 ns. */
+static void test_native(void **state)
+{
+	struct run r;
+	const char *p;
+	double ns;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--kernel", guest_kernel(), "--append", "selftest=native",
+		    "--timeout", "60", NULL);
+	p = strstr(r.out, "native: ");
+	if (!p || sscanf(p, "native: %lf ns per iteration", &ns) != 1)
+		fail_msg("no 'native: N ns per iteration' line (status %d):\n%s\n%s", r.status,
+			 r.out, r.err);
+	if (!(ns < 100))
+		fail_msg("%.3f ns per iteration: the kernel is emulated, not native", ns);
+	run_free(&r);
+}
+
+static void test_fault_report(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--kernel", guest_kernel(), "--append", "selftest=fault",
+		    "--timeout", "60", NULL);
+	if (r.status != PL_EXIT_GUEST_PANIC)
+		fail_msg("status %d, expected %d:\n%s", r.status, PL_EXIT_GUEST_PANIC, r.err);
+	has(r.err, "panicked");
+	has(r.err, "RIP 0x");
+	has(r.err, "CR2 0x");
+	run_free(&r);
+}
+
+static void test_timeout(void **state)
+{
+	struct run_opts o = { .limit_s = 60 };
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, &o, "run", "--kernel", guest_kernel(), "--append", "selftest=spin",
+		    "--timeout", "1", NULL);
+	if (r.status != PL_EXIT_TIMEOUT)
+		fail_msg("status %d, expected %d:\n%s", r.status, PL_EXIT_TIMEOUT, r.err);
+	has(r.err, "timeout");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_boot, setup),
+		cmocka_unit_test_setup(test_boot_high_memory, setup),
+		cmocka_unit_test_setup(test_native, setup),
+		cmocka_unit_test_setup(test_fault_report, setup),
+		cmocka_unit_test_setup(test_timeout, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

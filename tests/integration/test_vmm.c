@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VMM under KVM with tiny test kernels (fixtures/NAME.S): the boot
+ * protocol, every output path, each way a run can end, and the checks on
+ * what a guest hands the host. Independent of the real guest kernel.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common.h"
+
+/* Per test, so that each test reports the missing piece as its own failure. */
+static int setup(void **state)
+{
+	(void)state;
+	require_kvm();
+	return 0;
+}
+
+/* Runs a fixture with extra arguments; returns its result for checks. */
+#define RUN_FIXTURE(r, opts, name, ...) \
+	run_pagelab((r), (opts), "run", "--kernel", fixture(name), ##__VA_ARGS__, NULL)
+
+static void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not found in:\n%s", want, text);
+}
+
+/* An abnormal end: its status, and one report line on stderr. */
+static void ended(struct run *r, int status, const char *want)
+{
+	if (r->status != status)
+		fail_msg("status %d, expected %d; stderr:\n%s", r->status, status, r->err);
+	has(r->err, want);
+	has(r->err, "RIP 0x");
+	has(r->err, "CR3 0x");
+	assert_int_equal(count_lines(r->err), 1);
+	run_free(r);
+}
+
+static void test_boot_and_output(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "hello", "--stats");
+	if (r.status != 42)
+		fail_msg("status %d (3: boot magic, 4: FDT, 5: ROM, 6/7: hypercall ret); "
+			 "stderr:\n%s",
+			 r.status, r.err);
+	/* Console (UART and PL_STREAM_CONSOLE) and program stdout go to stdout, in order. */
+	assert_string_equal(r.out, "uart: hello\nconsole: hello\nstdout: hello\n");
+	has(r.err, "stderr: hello\n");
+	has(r.err, "event checkpoint 1234\n");
+	has(r.err, "write 3");
+	has(r.err, "uart bytes 12");
+	has(r.err, "end: exit");
+	run_free(&r);
+}
+
+static void test_large_memory(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "hello", "-m", "5G");
+	assert_int_equal(r.status, 42);
+	run_free(&r);
+}
+
+static void test_verbose(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "hello", "-v");
+	assert_int_equal(r.status, 42);
+	has(r.err, "kernel ");
+	has(r.err, "entry 0xffffffff80200000");
+	has(r.err, "device tree at 0x");
+	has(r.err, "0x00000000000f0000-0x00000000000fffff  rom");
+	run_free(&r);
+}
+
+static void test_triple_fault(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "triple");
+	has(r.out, "about to fault\n");
+	has(r.err, "Last console line: \"about to fault\"");
+	ended(&r, 111, "triple-faulted");
+}
+
+static void test_unknown_port(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "badport");
+	ended(&r, 113, "1-byte write to unassigned port 0x123");
+}
+
+static void test_unknown_mmio(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "mmio");
+	ended(&r, 113, "4-byte read from unassigned MMIO address 0xc0000");
+}
+
+static void test_bad_hypercall_block(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "badblock");
+	ended(&r, 113, "hypercall block at 0xfffffff0");
+}
+
+static void test_bad_hypercall_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "badargs", "--stats");
+	if (r.status != 0)
+		fail_msg("the guest saw a wrong return value (status %d):\n%s", r.status, r.err);
+	assert_string_equal(r.out, ""); /* nothing was written */
+	has(r.err, "unknown 1");
+	run_free(&r);
+}
+
+static void test_bad_exit_status(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "exit300");
+	ended(&r, 113, "exit status 300");
+}
+
+static void test_rom_write(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "romwrite", "--stats");
+	if (r.status != 0)
+		fail_msg("the ROM changed under a guest write (status %d)", r.status);
+	has(r.err, "rom writes 1");
+	has(r.err, "mmio 1");
+	run_free(&r);
+}
+
+static void test_panic(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "panic");
+	has(r.err, "exception 14, #PF page fault, error code 0x2");
+	has(r.err, "RIP 0xffffffff80201234, CR2 0xdead000");
+	ended(&r, 110, "panicked: fixture: page fault in kernel mode");
+}
+
+static void test_timeout(void **state)
+{
+	struct run_opts o = { .limit_s = 20 };
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, &o, "spin", "--timeout", "1");
+	assert_false(r.timed_out);
+	if (r.seconds < 0.9 || r.seconds > 5)
+		fail_msg("a 1 s timeout took %.2f s", r.seconds);
+	ended(&r, 124, "did not end within the 1 s timeout");
+}
+
+static void test_stdin(void **state)
+{
+	struct run_opts o = { .input = "ping\npong\n" };
+	struct run r;
+
+	(void)state;
+	RUN_FIXTURE(&r, &o, "echo");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ping\npong\n");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_boot_and_output, setup),
+		cmocka_unit_test_setup(test_large_memory, setup),
+		cmocka_unit_test_setup(test_verbose, setup),
+		cmocka_unit_test_setup(test_triple_fault, setup),
+		cmocka_unit_test_setup(test_unknown_port, setup),
+		cmocka_unit_test_setup(test_unknown_mmio, setup),
+		cmocka_unit_test_setup(test_bad_hypercall_block, setup),
+		cmocka_unit_test_setup(test_bad_hypercall_args, setup),
+		cmocka_unit_test_setup(test_bad_exit_status, setup),
+		cmocka_unit_test_setup(test_rom_write, setup),
+		cmocka_unit_test_setup(test_panic, setup),
+		cmocka_unit_test_setup(test_timeout, setup),
+		cmocka_unit_test_setup(test_stdin, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
