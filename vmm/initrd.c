@@ -25,6 +25,12 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* The initramfs builder's messages carry our prefix already. */
+static const char *bare(const char *msg)
+{
+	return strncmp(msg, "pagelab: ", 9) ? msg : msg + 9;
+}
+
 void initrd_guest_path(const char *program, char *buf, size_t len)
 {
 	snprintf(buf, len, "/bin/%s", base_name(program));
@@ -83,7 +89,7 @@ static int add_file_arg(struct pl_cpio *c, const char *arg)
 		return -1;
 	}
 	if (pl_cpio_add_host_file(c, guest, host, err, sizeof(err)) < 0) {
-		cli_error("--file %s: %s", arg, err);
+		cli_error("--file %s: %s", arg, bare(err));
 		return -1;
 	}
 	return 0;
@@ -100,12 +106,12 @@ static int build(const struct initrd_spec *spec, struct initrd *out)
 	}
 	if (spec->program) {
 		if (pl_program_check(spec->program, err, sizeof(err)) < 0) {
-			cli_error("%s", err);
+			cli_error("%s", bare(err));
 			return -1;
 		}
 		initrd_guest_path(spec->program, guest, sizeof(guest));
 		if (pl_cpio_add_host_file(out->cpio, guest, spec->program, err, sizeof(err)) < 0) {
-			cli_error("%s", err);
+			cli_error("%s", bare(err));
 			return -1;
 		}
 	}
@@ -131,7 +137,11 @@ int initrd_make(const struct initrd_spec *spec, struct initrd *out)
 	}
 	if (!spec->program && !spec->nfiles)
 		return 0;
-	return build(spec, out);
+	if (build(spec, out)) {
+		initrd_free(out);
+		return -1;
+	}
+	return 0;
 }
 
 void initrd_free(struct initrd *rd)
