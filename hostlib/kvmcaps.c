@@ -22,7 +22,8 @@ struct cap_desc {
 static const struct cap_desc caps_wanted[] = {
 	CAP(KVM_CAP_USER_MEMORY, "guest RAM slots (required)"),
 	CAP(KVM_CAP_READONLY_MEM, "the BIOS ROM as a read-only slot"),
-	CAP(KVM_CAP_IRQCHIP, "in-kernel LAPIC timer (required)"),
+	CAP(KVM_CAP_SPLIT_IRQCHIP, "in-kernel LAPIC alone (fast VM teardown)"),
+	CAP(KVM_CAP_IRQCHIP, "in-kernel LAPIC timer (fallback)"),
 	CAP(KVM_CAP_EXT_CPUID, "KVM_GET_SUPPORTED_CPUID (required)"),
 	CAP(KVM_CAP_GET_TSC_KHZ, "TSC frequency for the guest's clock"),
 	CAP(KVM_CAP_TSC_DEADLINE_TIMER, "TSC-deadline timer"),

@@ -17,13 +17,14 @@ struct pl_kvm {
 	int vcpu;
 	struct kvm_run *run;
 	size_t run_size;
-	bool readonly_rom; /* the ROM is a KVM_MEM_READONLY slot */
+	bool readonly_rom;  /* the ROM is a KVM_MEM_READONLY slot */
+	bool split_irqchip; /* LAPIC in the kernel, no PIC/IOAPIC */
 };
 
 void pl_kvm_init(struct pl_kvm *k);
 /* /dev/kvm with a message that says what to do; fd or -1 (PL_ERR_NOKVM). */
 int pl_kvm_open_dev(void);
-/* VM, memory slots, in-kernel irqchip, vCPU 0 with the host's CPUID. */
+/* VM, memory slots, in-kernel LAPIC, vCPU 0 with the host's CPUID. */
 int pl_kvm_setup(struct pl_kvm *k, const struct pl_guestmem *m);
 /* The guest TSC frequency, or 0 when KVM does not say. */
 uint32_t pl_kvm_tsc_khz(const struct pl_kvm *k);

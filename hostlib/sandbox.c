@@ -202,7 +202,8 @@ static void describe(const struct pl_sandbox *sb, const char *kernel)
 	if (l->initramfs_size)
 		fprintf(f, ", initramfs at 0x%" PRIx64 " (%" PRIu64 " bytes)", l->initramfs,
 			l->initramfs_size);
-	fprintf(f, "; CR4.FSGSBASE %s\n", sb->fsgsbase ? "on" : "refused by KVM");
+	fprintf(f, "; CR4.FSGSBASE %s; irqchip %s\n", sb->fsgsbase ? "on" : "refused by KVM",
+		sb->kvm.split_irqchip ? "split (LAPIC only)" : "full");
 	pl_memmap_print(&sb->map, f);
 }
 
