@@ -60,3 +60,4 @@ $(B)/tests/fixtures/%.elf: $(FIXTURE_DIR)/%.S $(FIXTURE_DIR)/fixture.h $(FIXTURE
 	ld -nostdlib -static -z max-page-size=4096 --no-warn-rwx-segments \
 		-T $(FIXTURE_DIR)/fixture.ld -o $@ $(@:.elf=.o)
 test-binaries: $(FIXTURES)
+bench-binaries: $(FIXTURES)
