@@ -45,6 +45,7 @@
 #define K_MAP_FIXED	      0x10
 #define K_MAP_ANONYMOUS	      0x20
 #define K_MAP_32BIT	      0x40
+#define K_MAP_ABOVE4G	      0x80
 #define K_MAP_GROWSDOWN	      0x100
 #define K_MAP_DENYWRITE	      0x800
 #define K_MAP_EXECUTABLE      0x1000
@@ -66,10 +67,11 @@
  * The flags MAP_SHARED has always silently accepted; MAP_SHARED_VALIDATE
  * refuses everything else with EOPNOTSUPP (Linux's LEGACY_MAP_MASK).
  */
-#define K_LEGACY_MAP_MASK                                                                 \
-	(K_MAP_SHARED | K_MAP_PRIVATE | K_MAP_FIXED | K_MAP_ANONYMOUS | K_MAP_DENYWRITE | \
-	 K_MAP_EXECUTABLE | K_MAP_UNINITIALIZED | K_MAP_GROWSDOWN | K_MAP_LOCKED |        \
-	 K_MAP_NORESERVE | K_MAP_POPULATE | K_MAP_NONBLOCK | K_MAP_STACK | K_MAP_HUGETLB)
+#define K_LEGACY_MAP_MASK                                                                  \
+	(K_MAP_SHARED | K_MAP_PRIVATE | K_MAP_FIXED | K_MAP_ANONYMOUS | K_MAP_DENYWRITE |  \
+	 K_MAP_EXECUTABLE | K_MAP_UNINITIALIZED | K_MAP_GROWSDOWN | K_MAP_LOCKED |         \
+	 K_MAP_NORESERVE | K_MAP_POPULATE | K_MAP_NONBLOCK | K_MAP_STACK | K_MAP_HUGETLB | \
+	 K_MAP_32BIT | K_MAP_ABOVE4G | K_MAP_HUGE_2MB | K_MAP_HUGE_1GB)
 
 /* msync */
 #define K_MS_ASYNC	1

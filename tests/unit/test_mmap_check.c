@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The errno tables of the memory system calls (guest/mm/mmap_check.c and
+ * mmap_check_vma.c). Rows with several faults at once pin down Linux's order
+ * of checks; the single-fault rows were confirmed against Linux 6.18 on the
+ * build host with a static musl program (tests/guest/mmap_conformance.c covers
+ * the same ground end to end).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <kernel/mmap_check.h>
+#include <kernel/vma.h>
+
+#define PG   MC_PAGE_SIZE
+#define M2   MC_HUGE_SIZE
+#define TOP  MC_TASK_SIZE
+#define R    K_PROT_READ
+#define RW   (K_PROT_READ | K_PROT_WRITE)
+#define PRIV K_MAP_PRIVATE
+#define SHR  K_MAP_SHARED
+#define ANON K_MAP_ANONYMOUS
+#define FIX  K_MAP_FIXED
+#define AREA 0x7f0000000000ULL /* where the fake address space places things */
+#define FREE 0x500000000ULL    /* a free, page-aligned address */
+
+enum {
+	F_ANON,
+	F_BAD,
+	F_RW,
+	F_RO,
+	F_WO,
+	F_DIR,
+	F_PIPE_R,
+	F_PIPE_W,
+	F_SOCK,
+	F_NULL,
+	F_ZERO,
+	F_APPEND,
+	F_NOEXEC
+};
+
+static const struct mmap_file files[] = {
+	[F_BAD] = { .kind = MMAP_FD_NONE },
+	[F_RW] = { .kind = MMAP_FD_REGULAR, .readable = true, .writable = true },
+	[F_RO] = { .kind = MMAP_FD_REGULAR, .readable = true },
+	[F_WO] = { .kind = MMAP_FD_REGULAR, .writable = true },
+	[F_DIR] = { .kind = MMAP_FD_DIRECTORY, .readable = true },
+	[F_PIPE_R] = { .kind = MMAP_FD_PIPE, .readable = true },
+	[F_PIPE_W] = { .kind = MMAP_FD_PIPE, .writable = true },
+	[F_SOCK] = { .kind = MMAP_FD_SOCKET, .readable = true, .writable = true },
+	[F_NULL] = { .kind = MMAP_FD_CHARDEV, .readable = true, .writable = true },
+	[F_ZERO] = { .kind = MMAP_FD_CHARDEV,
+		     .readable = true,
+		     .writable = true,
+		     .dev_mmap = true },
+	[F_APPEND] = { .kind = MMAP_FD_REGULAR,
+		       .readable = true,
+		       .writable = true,
+		       .append = true },
+	[F_NOEXEC] = { .kind = MMAP_FD_REGULAR,
+		       .readable = true,
+		       .writable = true,
+		       .noexec = true },
+};
+
+/* Process state tweaks of a row. */
+enum {
+	L_FULL = 1 << 0,     /* map_count above vm.max_map_count */
+	L_NOROOM = 1 << 1,   /* the address space has no free area */
+	L_TAKEN = 1 << 2,    /* something is mapped at the MAP_FIXED address */
+	L_NOLOCK = 1 << 3,   /* RLIMIT_MEMLOCK 0 */
+	L_LOCKFULL = 1 << 4, /* RLIMIT_MEMLOCK already used up */
+	L_ROOT = 1 << 5,     /* CAP_IPC_LOCK and CAP_SYS_RAWIO */
+	L_NEVER = 1 << 6,    /* vm.overcommit_memory = 2 */
+};
+
+static unsigned row_limits;
+static uint64_t area_hint, area_align;
+
+static int64_t fake_get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
+{
+	(void)ctx;
+	(void)len;
+	(void)flags;
+	area_hint = hint;
+	area_align = align;
+	if (row_limits & L_NOROOM)
+		return -K_ENOMEM;
+	return hint ? (int64_t)hint : (int64_t)AREA;
+}
+
+static bool fake_intersects(void *ctx, uint64_t start, uint64_t end)
+{
+	(void)ctx;
+	(void)start;
+	(void)end;
+	return (row_limits & L_TAKEN) != 0;
+}
+
+static const struct mmap_space space = { .get_area = fake_get_area, .intersects = fake_intersects };
+
+static struct mm_limits limits(unsigned l)
+{
+	struct mm_limits m = { .task_size = TOP,
+			       .min_addr = MC_MIN_ADDR,
+			       .map_count = 10,
+			       .max_map_count = 65530,
+			       .locked_pages = 0,
+			       .total_pages = 100,
+			       .memlock_limit = 8 << 20 };
+
+	if (l & L_FULL)
+		m.map_count = 65531;
+	if (l & L_NOLOCK)
+		m.memlock_limit = 0;
+	if (l & L_LOCKFULL)
+		m.locked_pages = 2048;
+	if (l & L_ROOT)
+		m.cap_ipc_lock = m.cap_sys_rawio = true;
+	if (l & L_NEVER)
+		m.overcommit_never = true;
+	return m;
+}
+
+static int run_mmap(const struct mmap_args *a, int file, unsigned l, struct mmap_plan *p)
+{
+	struct mm_limits m = limits(l);
+
+	row_limits = l;
+	return mmap_check(a, file == F_ANON ? NULL : &files[file], &m, &space, p);
+}
+
+struct mmap_row {
+	const char *what;
+	struct mmap_args a;
+	int file;
+	unsigned l;
+	int err;
+};
+
+#define ARGS(addr, len, prot, flags, off)   \
+	{                                   \
+		addr, len, prot, flags, off \
+	}
+
+static const struct mmap_row mmap_rows[] = {
+	/* One fault each. */
+	{ "anonymous private", ARGS(0, PG, RW, PRIV | ANON, 0), F_ANON, 0, 0 },
+	{ "length 0", ARGS(0, 0, RW, PRIV | ANON, 0), F_ANON, 0, -K_EINVAL },
+	{ "neither shared nor private", ARGS(0, PG, RW, ANON, 0), F_ANON, 0, -K_EINVAL },
+	{ "shared-validate anonymous", ARGS(0, PG, RW, K_MAP_SHARED_VALIDATE | ANON, 0), F_ANON, 0,
+	  -K_EINVAL },
+	{ "droppable (not in pagelab)", ARGS(0, PG, RW, K_MAP_DROPPABLE | ANON, 0), F_ANON, 0,
+	  -K_EINVAL },
+	{ "unaligned offset", ARGS(0, PG, R, PRIV, 1), F_RW, 0, -K_EINVAL },
+	{ "unaligned MAP_FIXED", ARGS(FREE + 1, PG, R, PRIV | ANON | FIX, 0), F_ANON, 0,
+	  -K_EINVAL },
+	{ "bad fd", ARGS(0, PG, R, PRIV, 0), F_BAD, 0, -K_EBADF },
+	{ "read-only fd, shared writable", ARGS(0, PG, RW, SHR, 0), F_RO, 0, -K_EACCES },
+	{ "read-only fd, private writable", ARGS(0, PG, RW, PRIV, 0), F_RO, 0, 0 },
+	{ "write-only fd", ARGS(0, PG, R, PRIV, 0), F_WO, 0, -K_EACCES },
+	{ "write-only fd, shared", ARGS(0, PG, RW, SHR, 0), F_WO, 0, -K_EACCES },
+	{ "append-only fd, shared", ARGS(0, PG, R, SHR, 0), F_APPEND, 0, -K_EACCES },
+	{ "append-only fd, private", ARGS(0, PG, R, PRIV, 0), F_APPEND, 0, 0 },
+	{ "noexec mount, PROT_EXEC", ARGS(0, PG, R | K_PROT_EXEC, PRIV, 0), F_NOEXEC, 0, -K_EPERM },
+	{ "directory", ARGS(0, PG, R, PRIV, 0), F_DIR, 0, -K_ENODEV },
+	{ "pipe", ARGS(0, PG, R, PRIV, 0), F_PIPE_R, 0, -K_ENODEV },
+	{ "socket", ARGS(0, PG, R, PRIV, 0), F_SOCK, 0, -K_ENODEV },
+	{ "device without mmap", ARGS(0, PG, R, PRIV, 0), F_NULL, 0, -K_ENODEV },
+	{ "device with mmap", ARGS(0, PG, R, PRIV, 0), F_ZERO, 0, 0 },
+	{ "offset past the largest file", ARGS(0, 2 * PG, R, PRIV, 0x7ffffffffffff000ULL), F_RW, 0,
+	  -K_EOVERFLOW },
+	{ "huge offset, anonymous", ARGS(0, 2 * PG, R, PRIV | ANON, 0x7ffffffffffff000ULL), F_ANON,
+	  0, 0 },
+	{ "pipe, offset -4096", ARGS(0, 2 * PG, R, PRIV, (uint64_t)-4096), F_PIPE_R, 0,
+	  -K_EOVERFLOW },
+	{ "length rounds past 2^64", ARGS(0, UINT64_MAX - 100, R, PRIV | ANON, 0), F_ANON, 0,
+	  -K_ENOMEM },
+	{ "length over the address space", ARGS(0, 1ULL << 62, R, PRIV | ANON, 0), F_ANON, 0,
+	  -K_ENOMEM },
+	{ "MAP_FIXED past the address space", ARGS(TOP, 2 * PG, R, PRIV | ANON | FIX, 0), F_ANON, 0,
+	  -K_ENOMEM },
+	{ "no room", ARGS(0, PG, R, PRIV | ANON, 0), F_ANON, L_NOROOM, -K_ENOMEM },
+	{ "too many mappings", ARGS(0, PG, R, PRIV | ANON, 0), F_ANON, L_FULL, -K_ENOMEM },
+	{ "MAP_FIXED_NOREPLACE over a mapping",
+	  ARGS(FREE, PG, R, PRIV | ANON | K_MAP_FIXED_NOREPLACE, 0), F_ANON, L_TAKEN, -K_EEXIST },
+	{ "MAP_FIXED over a mapping", ARGS(FREE, PG, R, PRIV | ANON | FIX, 0), F_ANON, L_TAKEN, 0 },
+	{ "MAP_FIXED below mmap_min_addr", ARGS(PG, PG, R, PRIV | ANON | FIX, 0), F_ANON, 0,
+	  -K_EPERM },
+	{ "MAP_FIXED below mmap_min_addr, root", ARGS(PG, PG, R, PRIV | ANON | FIX, 0), F_ANON,
+	  L_ROOT, 0 },
+	{ "shared-validate, unknown flag", ARGS(0, PG, R, K_MAP_SHARED_VALIDATE | 0x200, 0), F_RW,
+	  0, -K_EOPNOTSUPP },
+	{ "shared, unknown flag", ARGS(0, PG, R, SHR | 0x200, 0), F_RW, 0, 0 },
+	{ "shared-validate, MAP_SYNC", ARGS(0, PG, R, K_MAP_SHARED_VALIDATE | K_MAP_SYNC, 0), F_RW,
+	  0, -K_EOPNOTSUPP },
+	{ "shared-validate, MAP_32BIT", ARGS(0, PG, R, K_MAP_SHARED_VALIDATE | K_MAP_32BIT, 0),
+	  F_RW, 0, 0 },
+	{ "MAP_GROWSDOWN file", ARGS(0, PG, R, PRIV | K_MAP_GROWSDOWN, 0), F_RW, 0, -K_EINVAL },
+	{ "MAP_GROWSDOWN shared anonymous", ARGS(0, PG, RW, SHR | ANON | K_MAP_GROWSDOWN, 0),
+	  F_ANON, 0, -K_EINVAL },
+	{ "MAP_LOCKED, RLIMIT_MEMLOCK 0", ARGS(0, PG, RW, PRIV | ANON | K_MAP_LOCKED, 0), F_ANON,
+	  L_NOLOCK, -K_EPERM },
+	{ "MAP_LOCKED over the limit", ARGS(0, PG, RW, PRIV | ANON | K_MAP_LOCKED, 0), F_ANON,
+	  L_LOCKFULL, -K_EAGAIN },
+	{ "MAP_LOCKED over the limit, root", ARGS(0, PG, RW, PRIV | ANON | K_MAP_LOCKED, 0), F_ANON,
+	  L_LOCKFULL | L_ROOT, 0 },
+	{ "MAP_HUGETLB on a file", ARGS(0, PG, R, PRIV | K_MAP_HUGETLB, 0), F_RW, 0, -K_EINVAL },
+	{ "MAP_HUGETLB, unknown size",
+	  ARGS(0, PG, RW, PRIV | ANON | K_MAP_HUGETLB | (14U << 26), 0), F_ANON, 0, -K_EINVAL },
+	{ "MAP_HUGETLB 1 GiB (pagelab: 2 MiB only)",
+	  ARGS(0, PG, RW, PRIV | ANON | K_MAP_HUGETLB | K_MAP_HUGE_1GB, 0), F_ANON, 0, -K_EINVAL },
+	{ "MAP_HUGETLB, unaligned MAP_FIXED",
+	  ARGS(FREE + PG, PG, RW, PRIV | ANON | K_MAP_HUGETLB | FIX, 0), F_ANON, 0, -K_EINVAL },
+	{ "MAP_HUGETLB, offset inside a huge page",
+	  ARGS(0, PG, RW, PRIV | ANON | K_MAP_HUGETLB, PG), F_ANON, 0, -K_EINVAL },
+
+	/* Several faults: the first Linux meets wins. */
+	{ "unaligned offset before bad fd", ARGS(0, PG, R, PRIV, 1), F_BAD, 0, -K_EINVAL },
+	{ "bad fd before length 0", ARGS(0, 0, R, PRIV, 0), F_BAD, 0, -K_EBADF },
+	{ "bad fd before no type", ARGS(0, PG, R, 0, 0), F_BAD, 0, -K_EBADF },
+	{ "MAP_HUGETLB on a file before length 0", ARGS(0, 0, R, PRIV | K_MAP_HUGETLB, 0), F_RW, 0,
+	  -K_EINVAL },
+	{ "length 0 before too many mappings", ARGS(0, 0, R, PRIV | ANON, 0), F_ANON, L_FULL,
+	  -K_EINVAL },
+	{ "too many mappings before no type", ARGS(0, PG, R, ANON, 0), F_ANON, L_FULL, -K_ENOMEM },
+	{ "no room before no type", ARGS(0, PG, R, ANON, 0), F_ANON, L_NOROOM, -K_ENOMEM },
+	{ "no room before a directory", ARGS(0, PG, R, PRIV, 0), F_DIR, L_NOROOM, -K_ENOMEM },
+	{ "MAP_FIXED past the end before unaligned", ARGS(TOP + 1, PG, R, PRIV | ANON | FIX, 0),
+	  F_ANON, 0, -K_ENOMEM },
+	{ "below mmap_min_addr before MAP_FIXED_NOREPLACE",
+	  ARGS(PG, PG, R, PRIV | ANON | K_MAP_FIXED_NOREPLACE, 0), F_ANON, L_TAKEN, -K_EPERM },
+	{ "EEXIST before EACCES", ARGS(FREE, PG, RW, SHR | K_MAP_FIXED_NOREPLACE, 0), F_RO, L_TAKEN,
+	  -K_EEXIST },
+	{ "EEXIST before MAP_LOCKED EPERM",
+	  ARGS(FREE, PG, R, PRIV | ANON | K_MAP_FIXED_NOREPLACE | K_MAP_LOCKED, 0), F_ANON,
+	  L_TAKEN | L_NOLOCK, -K_EEXIST },
+	{ "MAP_LOCKED EPERM before EACCES", ARGS(0, PG, RW, SHR | K_MAP_LOCKED, 0), F_RO, L_NOLOCK,
+	  -K_EPERM },
+	{ "MAP_LOCKED EAGAIN before ENODEV", ARGS(0, PG, R, PRIV | K_MAP_LOCKED, 0), F_DIR,
+	  L_LOCKFULL, -K_EAGAIN },
+	{ "EOVERFLOW before EACCES", ARGS(0, 2 * PG, RW, SHR, 0x7ffffffffffff000ULL), F_RO, 0,
+	  -K_EOVERFLOW },
+	{ "EOPNOTSUPP before EACCES", ARGS(0, PG, RW, K_MAP_SHARED_VALIDATE | 0x200, 0), F_RO, 0,
+	  -K_EOPNOTSUPP },
+	/* MAP_FIXED_NOREPLACE is no legacy flag: MAP_SHARED_VALIDATE refuses it. */
+	{ "shared-validate with MAP_FIXED_NOREPLACE",
+	  ARGS(FREE, PG, R, K_MAP_SHARED_VALIDATE | K_MAP_FIXED_NOREPLACE, 0), F_RW, 0,
+	  -K_EOPNOTSUPP },
+	{ "write on a read-only fd before pipe", ARGS(0, PG, RW, SHR, 0), F_PIPE_R, 0, -K_EACCES },
+	{ "write-only pipe", ARGS(0, PG, R, SHR, 0), F_PIPE_W, 0, -K_EACCES },
+	{ "directory before MAP_GROWSDOWN", ARGS(0, PG, R, PRIV | K_MAP_GROWSDOWN, 0), F_DIR, 0,
+	  -K_ENODEV },
+	{ "no type on a file after the file checks", ARGS(0, PG, R, 0, 0x7ffffffffffff000ULL), F_RW,
+	  0, -K_EOVERFLOW },
+};
+
+static void test_mmap_errno_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(mmap_rows) / sizeof(mmap_rows[0]); i++) {
+		const struct mmap_row *r = &mmap_rows[i];
+		struct mmap_plan p;
+		int got = run_mmap(&r->a, r->file, r->l, &p);
+
+		if (got != r->err)
+			fail_msg("%s: got %d, want %d", r->what, got, r->err);
+	}
+}
+
+static void test_mmap_plan(void **state)
+{
+	struct mmap_args a = ARGS(0, 10, RW, PRIV | ANON, 0);
+	struct mmap_plan p;
+
+	(void)state;
+	/* Private anonymous: page rounding, pgoff from the address, charged. */
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(p.addr, AREA);
+	assert_int_equal(p.len, PG);
+	assert_int_equal(p.pgoff, AREA / PG);
+	assert_int_equal(p.commit_pages, 1);
+	assert_true(p.anon && !p.fixed && !p.populate);
+	assert_int_equal(p.vm_flags, VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC);
+	/* MAP_NORESERVE: not charged, unless overcommit is strict. */
+	a.flags |= K_MAP_NORESERVE;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(p.commit_pages, 0);
+	assert_true(p.vm_flags & VM_NORESERVE);
+	assert_int_equal(run_mmap(&a, F_ANON, L_NEVER, &p), 0);
+	assert_int_equal(p.commit_pages, 1);
+	/* Read-only private memory is not charged; shared anonymous memory is. */
+	a = (struct mmap_args)ARGS(0, 3 * PG, R, PRIV | ANON, 0);
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(p.commit_pages, 0);
+	a.flags = SHR | ANON;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(p.commit_pages, 3);
+	assert_int_equal(p.pgoff, 0);
+	assert_true(p.vm_flags & VM_SHARED && p.vm_flags & VM_MAYSHARE);
+	/* A shared mapping of a read-only fd may never become writable. */
+	a = (struct mmap_args)ARGS(0, PG, R, SHR, 5 * PG);
+	assert_int_equal(run_mmap(&a, F_RO, 0, &p), 0);
+	assert_int_equal(p.pgoff, 5);
+	assert_false(p.vm_flags & (VM_SHARED | VM_MAYWRITE));
+	assert_true(p.vm_flags & VM_MAYSHARE);
+	assert_int_equal(p.commit_pages, 0);
+	/* MAP_POPULATE, MAP_LOCKED and MAP_STACK. */
+	a = (struct mmap_args)ARGS(0, PG, RW, PRIV | ANON | K_MAP_POPULATE | K_MAP_STACK, 0);
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true(p.populate && (p.vm_flags & VM_NOHUGEPAGE));
+	a.flags = PRIV | ANON | K_MAP_POPULATE | K_MAP_NONBLOCK;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_false(p.populate);
+	a.flags = PRIV | ANON | K_MAP_LOCKED;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true(p.populate && (p.vm_flags & VM_LOCKED));
+}
+
+static void test_mmap_placement(void **state)
+{
+	struct mmap_args a = ARGS(FREE + 123, PG, RW, PRIV | ANON, 0);
+	struct mmap_plan p;
+
+	(void)state;
+	/* A hint is rounded down to the page, and up to mmap_min_addr. */
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(area_hint, FREE);
+	assert_int_equal(p.addr, FREE);
+	a.addr = PG + 5;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(area_hint, MC_MIN_ADDR);
+	a.addr = 5; /* rounds down to 0: no hint at all */
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(area_hint, 0);
+	/* MAP_FIXED does not ask the address space. */
+	area_hint = 1;
+	a = (struct mmap_args)ARGS(FREE, PG, RW, PRIV | ANON | FIX, 0);
+	assert_int_equal(run_mmap(&a, F_ANON, L_NOROOM, &p), 0);
+	assert_int_equal(area_hint, 1);
+	assert_true(p.fixed);
+	/* MAP_HUGETLB: 2 MiB length and alignment, a pool reservation. */
+	a = (struct mmap_args)ARGS(0, PG, RW, PRIV | ANON | K_MAP_HUGETLB | K_MAP_HUGE_2MB, 0);
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_int_equal(p.len, M2);
+	assert_int_equal(area_align, M2);
+	assert_int_equal(p.page_size, M2);
+	assert_true(p.reserve_huge && (p.vm_flags & VM_HUGETLB));
+	assert_int_equal(p.commit_pages, 0);
+	a.flags |= K_MAP_NORESERVE;
+	assert_int_equal(run_mmap(&a, F_ANON, L_NEVER, &p), 0);
+	assert_false(p.reserve_huge);
+	/* Rounding a length to 2 MiB can wrap to 0: that is length 0. */
+	a = (struct mmap_args)ARGS(0, UINT64_MAX - PG, RW, PRIV | ANON | K_MAP_HUGETLB, 0);
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), -K_EINVAL);
+}
+
+static void test_munmap(void **state)
+{
+	uint64_t end;
+
+	(void)state;
+	assert_int_equal(munmap_check(FREE, 1, TOP, &end), 0);
+	assert_int_equal(end, FREE + PG);
+	assert_int_equal(munmap_check(FREE, 0, TOP, &end), -K_EINVAL);
+	assert_int_equal(munmap_check(FREE + 1, PG, TOP, &end), -K_EINVAL);
+	assert_int_equal(munmap_check(TOP + PG, PG, TOP, &end), -K_EINVAL);
+	assert_int_equal(munmap_check(TOP - PG, 2 * PG, TOP, &end), -K_EINVAL);
+	assert_int_equal(munmap_check(TOP - PG, PG, TOP, &end), 0);
+}
+
+static void test_mprotect(void **state)
+{
+	struct vma v = { .start = FREE, .end = FREE + 4 * PG, .flags = VM_MAYREAD };
+	uint64_t end, grows, start;
+	uint32_t prot;
+
+	(void)state;
+	assert_int_equal(mprotect_check(FREE, 5, R | K_PROT_SEM, &end, &prot, &grows), 0);
+	assert_int_equal(end, FREE + PG);
+	assert_int_equal(prot, R);
+	/* Length 0 succeeds before anyone looks at the address space. */
+	assert_int_equal(mprotect_check(FREE, 0, RW, &end, &prot, &grows), 0);
+	assert_int_equal(end, FREE);
+	assert_int_equal(mprotect_check(FREE + 1, 0, RW, &end, &prot, &grows), -K_EINVAL);
+	assert_int_equal(mprotect_check(FREE, PG, 0x10, &end, &prot, &grows), -K_EINVAL);
+	assert_int_equal(
+	    mprotect_check(FREE, PG, R | K_PROT_GROWSDOWN | K_PROT_GROWSUP, &end, &prot, &grows),
+	    -K_EINVAL);
+	assert_int_equal(mprotect_check(FREE, UINT64_MAX, R, &end, &prot, &grows), -K_ENOMEM);
+	assert_int_equal(mprotect_check(FREE, -FREE, R, &end, &prot, &grows), -K_ENOMEM);
+	/* The first VMA: a hole at start is ENOMEM before anything changes. */
+	start = FREE + PG;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + 2 * PG, 0), 0);
+	assert_int_equal(mprotect_first_check(NULL, &start, FREE + 2 * PG, 0), -K_ENOMEM);
+	start = FREE - PG;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + PG, 0), -K_ENOMEM);
+	assert_int_equal(mprotect_first_check(&v, &start, FREE, 0), -K_ENOMEM);
+	/* PROT_GROWSUP: no VMA grows up on x86-64, but a hole still says ENOMEM. */
+	start = FREE;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + PG, K_PROT_GROWSUP), -K_EINVAL);
+	start = FREE - PG;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + PG, K_PROT_GROWSUP), -K_ENOMEM);
+	/* PROT_GROWSDOWN extends the range to the VMA's start, if it grows down. */
+	start = FREE + 2 * PG;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + 3 * PG, K_PROT_GROWSDOWN),
+			 -K_EINVAL);
+	v.flags |= VM_GROWSDOWN;
+	assert_int_equal(mprotect_first_check(&v, &start, FREE + 3 * PG, K_PROT_GROWSDOWN), 0);
+	assert_int_equal(start, FREE);
+}
+
+static void test_msync(void **state)
+{
+	uint64_t end;
+
+	(void)state;
+	assert_int_equal(msync_check(FREE, 1, K_MS_SYNC, &end), 0);
+	assert_int_equal(end, FREE + PG);
+	assert_int_equal(msync_check(FREE, PG, K_MS_SYNC | K_MS_ASYNC, &end), -K_EINVAL);
+	assert_int_equal(msync_check(FREE, PG, 8, &end), -K_EINVAL);
+	assert_int_equal(msync_check(FREE + 1, PG, K_MS_ASYNC, &end), -K_EINVAL);
+	/* Flags are checked before the address. */
+	assert_int_equal(msync_check(FREE + 1, PG, 8, &end), -K_EINVAL);
+	/* A length that wraps while rounding is 0, which succeeds (as on Linux). */
+	assert_int_equal(msync_check(FREE, UINT64_MAX, K_MS_SYNC, &end), 0);
+	assert_int_equal(end, FREE);
+	assert_int_equal(msync_check(FREE, UINT64_MAX - 4095, K_MS_SYNC, &end), -K_ENOMEM);
+	assert_int_equal(msync_vma_check(K_MS_INVALIDATE, VM_LOCKED), -K_EBUSY);
+	assert_int_equal(msync_vma_check(K_MS_SYNC, VM_LOCKED), 0);
+	assert_int_equal(msync_vma_check(K_MS_INVALIDATE, 0), 0);
+}
+
+static void test_madvise(void **state)
+{
+	uint64_t end, nf;
+
+	(void)state;
+	assert_int_equal(madvise_check(FREE, 1, K_MADV_DONTNEED, &end), 0);
+	assert_int_equal(end, FREE + PG);
+	assert_int_equal(madvise_check(FREE, 0, K_MADV_DONTNEED, &end), 0);
+	assert_int_equal(end, FREE);
+	assert_int_equal(madvise_check(FREE, PG, 999, &end), -K_EINVAL);
+	assert_int_equal(madvise_check(FREE + 1, PG, 999, &end), -K_EINVAL);
+	assert_int_equal(madvise_check(FREE + 1, PG, K_MADV_NORMAL, &end), -K_EINVAL);
+	assert_int_equal(madvise_check(FREE, UINT64_MAX, K_MADV_NORMAL, &end), -K_EINVAL);
+	/* No address space limit here, only wrap-around. */
+	assert_int_equal(madvise_check(FREE, -FREE - PG, K_MADV_NORMAL, &end), 0);
+	assert_int_equal(madvise_check(FREE, -FREE, K_MADV_NORMAL, &end), -K_EINVAL);
+	assert_false(madvise_behavior_valid(K_MADV_REMOVE));
+	assert_false(madvise_behavior_valid(K_MADV_HWPOISON));
+	assert_true(madvise_behavior_valid(K_MADV_HUGEPAGE));
+
+	end = FREE + PG;
+	assert_int_equal(madvise_vma_check(K_MADV_DONTNEED, VM_LOCKED, false, FREE, &end, &nf),
+			 -K_EINVAL);
+	assert_int_equal(
+	    madvise_vma_check(K_MADV_DONTNEED_LOCKED, VM_LOCKED, false, FREE, &end, &nf), 0);
+	assert_int_equal(madvise_vma_check(K_MADV_FREE, 0, true, FREE, &end, &nf), -K_EINVAL);
+	assert_int_equal(madvise_vma_check(K_MADV_FREE, 0, false, FREE, &end, &nf), 0);
+	assert_int_equal(madvise_vma_check(K_MADV_DONTFORK, 0, true, FREE, &end, &nf), 0);
+	assert_int_equal(nf, VM_DONTCOPY);
+	assert_int_equal(madvise_vma_check(K_MADV_DOFORK, VM_DONTCOPY, true, FREE, &end, &nf), 0);
+	assert_int_equal(nf, 0);
+	assert_int_equal(madvise_vma_check(K_MADV_DOFORK, VM_IO, true, FREE, &end, &nf), -K_EINVAL);
+	assert_int_equal(madvise_vma_check(K_MADV_WIPEONFORK, VM_SHARED, false, FREE, &end, &nf),
+			 -K_EINVAL);
+	assert_int_equal(madvise_vma_check(K_MADV_HUGEPAGE, VM_NOHUGEPAGE, false, FREE, &end, &nf),
+			 0);
+	assert_int_equal(nf, VM_HUGEPAGE);
+	assert_int_equal(madvise_vma_check(K_MADV_SEQUENTIAL, VM_RAND_READ, false, FREE, &end, &nf),
+			 0);
+	assert_int_equal(nf, VM_SEQ_READ);
+	assert_int_equal(madvise_vma_check(K_MADV_COLD, VM_LOCKED, false, FREE, &end, &nf),
+			 -K_EINVAL);
+	/* Huge pages: DONTNEED needs an aligned start and rounds the end down. */
+	end = FREE + M2 + PG;
+	assert_int_equal(madvise_vma_check(K_MADV_DONTNEED, VM_HUGETLB, false, FREE, &end, &nf), 0);
+	assert_int_equal(end, FREE + M2);
+	assert_int_equal(
+	    madvise_vma_check(K_MADV_DONTNEED, VM_HUGETLB, false, FREE + PG, &end, &nf), -K_EINVAL);
+	assert_int_equal(madvise_vma_check(K_MADV_FREE, VM_HUGETLB, false, FREE, &end, &nf),
+			 -K_EINVAL);
+}
+
+static void test_mincore(void **state)
+{
+	uint64_t pages;
+
+	(void)state;
+	assert_int_equal(mincore_check(FREE, PG + 1, TOP, &pages), 0);
+	assert_int_equal(pages, 2);
+	assert_int_equal(mincore_check(FREE, 0, TOP, &pages), 0);
+	assert_int_equal(pages, 0);
+	assert_int_equal(mincore_check(FREE + 1, PG, TOP, &pages), -K_EINVAL);
+	assert_int_equal(mincore_check(TOP - PG, 2 * PG, TOP, &pages), -K_ENOMEM);
+	assert_int_equal(mincore_check(FREE, UINT64_MAX, TOP, &pages), -K_ENOMEM);
+}
+
+static uint64_t already_locked;
+
+static uint64_t locked_in(void *ctx, uint64_t start, uint64_t end)
+{
+	(void)ctx;
+	assert_int_equal((end - start) % PG, 0);
+	return already_locked;
+}
+
+static void test_mlock(void **state)
+{
+	struct mm_limits l = limits(0);
+	uint64_t s, e;
+
+	(void)state;
+	/* The range widens to whole pages; no alignment error. */
+	assert_int_equal(mlock_check(FREE + 100, PG, 0, true, &l, locked_in, NULL, &s, &e), 0);
+	assert_int_equal(s, FREE);
+	assert_int_equal(e, FREE + 2 * PG);
+	assert_int_equal(mlock_check(FREE, PG, 2, true, &l, locked_in, NULL, &s, &e), -K_EINVAL);
+	assert_int_equal(mlock_check(FREE, PG, K_MLOCK_ONFAULT, true, &l, locked_in, NULL, &s, &e),
+			 0);
+	/* RLIMIT_MEMLOCK: 0 is EPERM, over it ENOMEM, unless already locked there. */
+	l = limits(L_NOLOCK);
+	assert_int_equal(mlock_check(FREE, PG, 0, true, &l, locked_in, NULL, &s, &e), -K_EPERM);
+	assert_int_equal(mlock_check(FREE, PG, 2, true, &l, locked_in, NULL, &s, &e), -K_EINVAL);
+	l = limits(L_LOCKFULL);
+	assert_int_equal(mlock_check(FREE, PG, 0, true, &l, locked_in, NULL, &s, &e), -K_ENOMEM);
+	already_locked = 1;
+	assert_int_equal(mlock_check(FREE, PG, 0, true, &l, locked_in, NULL, &s, &e), 0);
+	already_locked = 0;
+	l = limits(L_LOCKFULL | L_ROOT);
+	assert_int_equal(mlock_check(FREE, 1 << 30, 0, true, &l, locked_in, NULL, &s, &e), 0);
+	/* munlock has no limit and no EPERM. */
+	l = limits(L_NOLOCK);
+	assert_int_equal(mlock_check(FREE, PG, 0, false, &l, locked_in, NULL, &s, &e), 0);
+	assert_int_equal(mlock_check(FREE, 0, 0, false, &l, locked_in, NULL, &s, &e), 0);
+	assert_int_equal(s, e);
+	assert_int_equal(mlock_check(-2 * PG, 4 * PG, 0, false, &l, locked_in, NULL, &s, &e),
+			 -K_EINVAL);
+
+	l = limits(0);
+	assert_int_equal(mlockall_check(K_MCL_CURRENT | K_MCL_FUTURE, &l), 0);
+	assert_int_equal(mlockall_check(0, &l), -K_EINVAL);
+	assert_int_equal(mlockall_check(K_MCL_ONFAULT, &l), -K_EINVAL);
+	assert_int_equal(mlockall_check(8, &l), -K_EINVAL);
+	assert_int_equal(mlockall_check(K_MCL_FUTURE | K_MCL_ONFAULT, &l), 0);
+	l.total_pages = l.memlock_limit / PG + 1;
+	assert_int_equal(mlockall_check(K_MCL_CURRENT, &l), -K_ENOMEM);
+	assert_int_equal(mlockall_check(K_MCL_FUTURE, &l), 0);
+	l = limits(L_NOLOCK);
+	assert_int_equal(mlockall_check(K_MCL_FUTURE, &l), -K_EPERM);
+	assert_int_equal(mlockall_check(0, &l), -K_EINVAL);
+}
+
+static void test_mremap(void **state)
+{
+	const uint64_t MOVE = K_MREMAP_MAYMOVE, FIXED = K_MREMAP_FIXED;
+	struct mm_limits l = limits(0);
+	struct vma v = { .start = FREE, .end = FREE + 4 * PG, .flags = VM_MAYREAD, .pgoff = 0 };
+	uint64_t ol, nl;
+
+#define MR(addr, o, n, flags, na) (ol = (o), nl = (n), mremap_check(addr, &ol, &nl, flags, na, TOP))
+#define MV(addr, o, n, flags, ok) \
+	(ol = (o), nl = (n), mremap_vma_check(&v, addr, &ol, &nl, flags, &l, ok))
+	(void)state;
+	assert_int_equal(MR(FREE, PG, 2 * PG, 0, 0), 0);
+	assert_int_equal(MR(FREE, 1, 1, 0, 0), 0);
+	assert_int_equal(ol, PG);
+	assert_int_equal(MR(FREE, PG, 0, 0, 0), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, UINT64_MAX, 0, 0), -K_EINVAL);
+	assert_int_equal(MR(FREE + 1, PG, PG, 0, 0), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, PG, 8, 0), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, PG, FIXED, FREE + M2), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, PG, FIXED | MOVE, FREE + M2), 0);
+	assert_int_equal(MR(FREE, PG, PG, FIXED | MOVE, FREE + M2 + 1), -K_EINVAL);
+	assert_int_equal(MR(FREE, 2 * PG, PG, FIXED | MOVE, FREE + PG), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, PG, FIXED | MOVE, TOP), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, 2 * PG, K_MREMAP_DONTUNMAP | MOVE, FREE + M2), -K_EINVAL);
+	assert_int_equal(MR(FREE, PG, PG, K_MREMAP_DONTUNMAP | MOVE, FREE + M2), 0);
+	/* The new address only matters when a flag asks for it. */
+	assert_int_equal(MR(FREE, PG, PG, MOVE, FREE + 1), 0);
+
+	assert_int_equal(mremap_vma_check(NULL, FREE, &ol, &nl, 0, &l, true), -K_EFAULT);
+	assert_int_equal(MV(FREE, 2 * PG, PG, 0, false), 0);
+	assert_int_equal(MV(FREE + PG, 2 * PG, 8 * PG, MOVE, true), 0);
+	assert_int_equal(MV(FREE + PG, 4 * PG, 8 * PG, MOVE, true), -K_EFAULT);
+	assert_int_equal(MV(FREE + PG, 4 * PG, 2 * PG, MOVE | FIXED, true), 0);
+	assert_int_equal(MV(FREE, PG, 2 * PG, 0, false), -K_ENOMEM);
+	assert_int_equal(MV(FREE, 0, PG, MOVE, true), -K_EINVAL);
+	v.flags |= VM_MAYSHARE;
+	assert_int_equal(MV(FREE, 0, PG, MOVE, true), 0);
+	v.flags |= VM_LOCKED;
+	l = limits(L_LOCKFULL);
+	assert_int_equal(MV(FREE, PG, 2 * PG, 0, true), -K_EAGAIN);
+	v.flags = VM_HUGETLB;
+	v.end = FREE + 2 * M2;
+	assert_int_equal(MV(FREE, PG, PG, 0, true), 0);
+	assert_int_equal(ol, M2);
+	assert_int_equal(MV(FREE, M2, 2 * M2, MOVE, true), -K_EINVAL);
+	assert_int_equal(MV(FREE + PG, M2, M2, MOVE, true), -K_EINVAL);
+#undef MR
+#undef MV
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mmap_errno_table),
+		cmocka_unit_test(test_mmap_plan),
+		cmocka_unit_test(test_mmap_placement),
+		cmocka_unit_test(test_munmap),
+		cmocka_unit_test(test_mprotect),
+		cmocka_unit_test(test_msync),
+		cmocka_unit_test(test_madvise),
+		cmocka_unit_test(test_mincore),
+		cmocka_unit_test(test_mlock),
+		cmocka_unit_test(test_mremap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
