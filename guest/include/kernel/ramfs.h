@@ -22,6 +22,7 @@
 #ifndef KERNEL_RAMFS_H
 #define KERNEL_RAMFS_H
 
+#include <kernel/frame.h> /* PFNs, FRAME_NONE, PAGE_SIZE */
 #include <kernel/types.h>
 
 /* File types and mode bits: Linux's values (<linux/stat.h> hides them under glibc). */
