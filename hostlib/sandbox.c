@@ -190,10 +190,11 @@ static int write_fdt(struct pl_sandbox *sb, const struct pl_config *cfg)
 	return 0;
 }
 
-static void describe(const struct pl_sandbox *sb, const char *kernel)
+static void describe(const struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	const struct pl_layout *l = &sb->layout;
 	FILE *f = sb->report ? sb->report : stderr;
+	const char *kernel = cfg->kernel;
 
 	fprintf(f, "pagelab: kernel %s at 0x%" PRIx64 "-0x%" PRIx64 ", entry 0x%" PRIx64 "\n",
 		kernel, l->kernel_start, l->kernel_end, l->entry);
@@ -204,6 +205,10 @@ static void describe(const struct pl_sandbox *sb, const char *kernel)
 			l->initramfs_size);
 	fprintf(f, "; CR4.FSGSBASE %s; irqchip %s\n", sb->fsgsbase ? "on" : "refused by KVM",
 		sb->kvm.split_irqchip ? "split (LAPIC only)" : "full");
+	fprintf(f, "pagelab: bootargs \"%s\"", cfg->bootargs ? cfg->bootargs : "");
+	for (const char *const *a = cfg->argv; a && *a; a++)
+		fprintf(f, "%s%s", a == cfg->argv ? "; argv " : " ", *a);
+	fputc('\n', f);
 	pl_memmap_print(&sb->map, f);
 }
 
@@ -227,7 +232,7 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	}
 	pl_elf_free(&img);
 	if (sb->verbose)
-		describe(sb, cfg->kernel);
+		describe(sb, cfg);
 	return sb;
 }
 

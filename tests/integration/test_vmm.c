@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <elf.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common.h"
@@ -198,6 +201,72 @@ static void test_stdin(void **state)
 	run_free(&r);
 }
 
+/* The smallest static x86-64 program: exit(0). Written to dir/tiny. */
+static void write_tiny_program(const char *path)
+{
+	static const unsigned char code[] = { 0xb8, 60,	  0, 0, 0, /* mov $60, %eax */
+					      0x31, 0xff,	   /* xor %edi, %edi */
+					      0x0f, 0x05 };	   /* syscall */
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph;
+		unsigned char code[sizeof(code)];
+	} f = { 0 };
+	FILE *out;
+
+	memcpy(f.eh.e_ident, ELFMAG, SELFMAG);
+	f.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	f.eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	f.eh.e_ident[EI_VERSION] = EV_CURRENT;
+	f.eh.e_type = ET_EXEC;
+	f.eh.e_machine = EM_X86_64;
+	f.eh.e_version = EV_CURRENT;
+	f.eh.e_entry = 0x400000 + offsetof(typeof(f), code);
+	f.eh.e_phoff = sizeof(Elf64_Ehdr);
+	f.eh.e_ehsize = sizeof(Elf64_Ehdr);
+	f.eh.e_phentsize = sizeof(Elf64_Phdr);
+	f.eh.e_phnum = 1;
+	f.ph = (Elf64_Phdr){ .p_type = PT_LOAD,
+			     .p_flags = PF_R | PF_X,
+			     .p_vaddr = 0x400000,
+			     .p_paddr = 0x400000,
+			     .p_filesz = sizeof(f),
+			     .p_memsz = sizeof(f),
+			     .p_align = 4096 };
+	memcpy(f.code, code, sizeof(code));
+	out = fopen(path, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(&f, sizeof(f), 1, out), 1);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* PROGRAM and --file go into an initramfs; PROGRAM's arguments into argv. */
+static void test_program_packed(void **state)
+{
+	char dir[] = "/tmp/pagelab-test-XXXXXX", prog[64];
+	struct run r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(prog, sizeof(prog), "%s/tiny", dir);
+	write_tiny_program(prog);
+	RUN_FIXTURE(&r, NULL, "hello", "-v", "--file", "/etc/hostname:/etc/hostname", prog, "a1",
+		    "b 2", "--stats");
+	assert_int_equal(r.status, 42);
+	has(r.err, "initramfs at 0x");
+	has(r.err, "argv /bin/tiny a1 b 2 --stats\n"); /* options end at PROGRAM */
+	assert_null(strstr(r.err, "pagelab: stats:"));
+	run_free(&r);
+	/* '--' ends the options too. */
+	RUN_FIXTURE(&r, NULL, "hello", "-v", "--", prog, "-v");
+	assert_int_equal(r.status, 42);
+	has(r.err, "argv /bin/tiny -v\n");
+	run_free(&r);
+	unlink(prog);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup(test_panic, setup),
 		cmocka_unit_test_setup(test_timeout, setup),
 		cmocka_unit_test_setup(test_stdin, setup),
+		cmocka_unit_test_setup(test_program_packed, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
