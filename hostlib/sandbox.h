@@ -15,8 +15,6 @@
 #include "kvmvm.h"
 
 #define PL_EVENTS_MAX 65536
-/* The most a single PL_HC_WRITE / PL_HC_READ moves. */
-#define PL_HC_MAX_LEN (1u << 20)
 
 struct pl_uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;

@@ -95,6 +95,12 @@ enum pl_stream {
 	PL_STREAM_CONSOLE = 3, /* kernel messages */
 };
 
+/*
+ * Added by the host side: the most one PL_HC_WRITE or PL_HC_READ moves.
+ * A longer len is refused with -PL_E_INVAL; the guest splits its buffers.
+ */
+#define PL_HC_MAX_LEN (1u << 20)
+
 #define PL_E_INVAL 22
 #define PL_E_FAULT 14
 #define PL_E_NOSYS 38
