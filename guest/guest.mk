@@ -45,4 +45,5 @@ $(B)/k/gen/%.o: $(B)/k/gen/%.c
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(KERNEL): $(GUEST_OBJS) guest/kernel.ld
+	@mkdir -p $(dir $@)
 	ld $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) $(LIBFDT_A)

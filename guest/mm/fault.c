@@ -48,6 +48,8 @@ static struct vma *grow_down(struct mm *mm, u64 addr)
 
 static bool access_allowed(const struct vma *v, u64 error)
 {
+	if (error & PF_KERNEL_FILL)
+		return true;
 	if (!(v->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)))
 		return false;
 	if ((error & PF_ERR_WRITE) && !(v->prot & VM_PROT_WRITE))

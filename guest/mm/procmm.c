@@ -171,7 +171,7 @@ int procmm_write(struct mm *mm, u64 va, const void *src, size_t len)
 		struct fault_info fi;
 
 		if (!pte || !(*pte & PTE_P)) {
-			if (vm_fault(mm, va, PF_ERR_WRITE | PF_ERR_USER, &fi))
+			if (vm_fault(mm, va, PF_KERNEL_FILL | PF_ERR_USER, &fi))
 				return -EFAULT;
 			pte = pt_leaf(mm->pml4_pa, va, false);
 		}

@@ -5,6 +5,8 @@
  * file joins them to page tables and frames.
  */
 #include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/vfs.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/mmap_check.h>
@@ -73,6 +75,49 @@ static void populate(struct mm *mm, u64 start, u64 end, u32 prot)
 	}
 }
 
+#define O_APPEND 02000
+
+static void describe_file(const struct file *f, struct mmap_file *mf)
+{
+	u32 type = inode_mode(f->inode) & 0170000;
+
+	*mf = (struct mmap_file){
+		.kind = type == 0100000	  ? MMAP_FD_REGULAR
+			: type == 0040000 ? MMAP_FD_DIRECTORY
+			: type == 0010000 ? MMAP_FD_PIPE
+			: type == 0020000 ? MMAP_FD_CHARDEV
+					  : MMAP_FD_SOCKET,
+		.readable = f->fmode & FMODE_READ,
+		.writable = f->fmode & FMODE_WRITE,
+		.append = f->flags & O_APPEND,
+	};
+}
+
+/* Shared anonymous memory needs an object that fork can share: a nameless inode. */
+static struct inode *new_shared_anon(u64 len)
+{
+	struct inode *ino = ramfs_new_anon(0100600, vfs_now());
+
+	if (ino && ramfs_truncate(ino, len, vfs_now())) {
+		inode_put(ino);
+		return NULL;
+	}
+	return ino;
+}
+
+static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct inode *obj)
+{
+	int err = vma_map(&mm->vmas, plan->addr, plan->addr + plan->len, plan->prot,
+			  plan->vm_flags, obj, plan->pgoff, unmap_piece, mm, NULL);
+
+	mm_flush_commit(mm);
+	if (err)
+		return err;
+	if (plan->populate)
+		populate(mm, plan->addr, plan->addr + plan->len, plan->prot);
+	return plan->addr;
+}
+
 static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 {
 	struct mm *mm = current->mm;
@@ -80,23 +125,29 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	struct mm_limits l;
 	struct mmap_space space = { get_area, intersects, mm };
 	struct mmap_plan plan;
-	int err;
+	struct mmap_file mf = { .kind = MMAP_FD_NONE };
+	struct file *f = NULL;
+	struct inode *obj = NULL;
+	long ret;
 
-	(void)fd;
 	fill_limits(mm, &l);
-	if (!(flags & K_MAP_ANONYMOUS))
-		return -ENODEV; /* file mappings: not yet (issue 4) */
-	err = mmap_check(&a, NULL, &l, &space, &plan);
-	if (err)
-		return err;
-	err = vma_map(&mm->vmas, plan.addr, plan.addr + plan.len, plan.prot, plan.vm_flags, NULL,
-		      plan.pgoff, unmap_piece, mm, NULL);
-	mm_flush_commit(mm);
-	if (err)
-		return err;
-	if (plan.populate)
-		populate(mm, plan.addr, plan.addr + plan.len, plan.prot);
-	return plan.addr;
+	if (!(flags & K_MAP_ANONYMOUS) && (f = fd_get((int)fd)))
+		describe_file(f, &mf);
+	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
+	if (!ret && f) {
+		obj = f->inode;
+		inode_get(obj);
+	} else if (!ret && !plan.anon && !(obj = new_shared_anon(plan.len))) {
+		ret = -ENOMEM;
+	}
+	if (f)
+		file_put(f);
+	if (ret)
+		return ret;
+	ret = map_plan(mm, &plan, obj);
+	if (ret < 0 && obj)
+		inode_put(obj);
+	return ret;
 }
 
 static long sys_munmap(u64 addr, u64 len)
@@ -158,7 +209,33 @@ static long sys_brk(u64 want)
 	return mm->brk;
 }
 
+/*
+ * A file's frames are its page cache and ramfs keeps nothing else, so
+ * stores through MAP_SHARED are in the file already: msync checks its
+ * arguments and the range, as Linux does, and has nothing to write.
+ */
+static long sys_msync(u64 addr, u64 len, u64 flags)
+{
+	struct mm *mm = current->mm;
+	u64 end, at = addr;
+	int err = msync_check(addr, len, (int)flags, &end);
+	struct vma *v;
+
+	if (err || end == addr)
+		return err;
+	vma_for_each_in(&mm->vmas, v, addr, end)
+	{
+		if (v->start > at)
+			return -ENOMEM;
+		if ((err = msync_vma_check((int)flags, v->flags)))
+			return err;
+		at = v->end;
+	}
+	return at < end ? -ENOMEM : 0;
+}
+
 SYSCALL(mmap, sys_mmap, "pxxxdx");
+SYSCALL(msync, sys_msync, "pxx");
 SYSCALL(munmap, sys_munmap, "px");
 SYSCALL(mprotect, sys_mprotect, "pxx");
 SYSCALL(brk, sys_brk, "p");

@@ -6,6 +6,8 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/cpu.h>
+#include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -231,9 +233,9 @@ static void unpack_args(struct exec_args *a)
 	a->argv_len = boot_info.argv_len;
 	a->envp = boot_info.envp;
 	a->envp_len = boot_info.envp_len;
-	for (int i = 0; i < a->argv_len; i++)
+	for (size_t i = 0; i < a->argv_len; i++)
 		a->argc += !a->argv[i];
-	for (int i = 0; i < (int)a->envp_len; i++)
+	for (size_t i = 0; i < a->envp_len; i++)
 		a->envc += !a->envp[i];
 }
 

@@ -114,8 +114,8 @@ struct vma *vma_first_in(struct vma_tree *t, uint64_t start, uint64_t end);
 bool vma_range_free(struct vma_tree *t, uint64_t start, uint64_t end);
 
 /* Visit the VMAs intersecting [start, end) in address order. */
-#define vma_for_each_in(t, v, start, end) \
-	for ((v) = vma_first_in((t), (start), (end)); (v) && (v)->start < (end); (v) = (v)->next)
+#define vma_for_each_in(t, v, from, to) \
+	for ((v) = vma_first_in((t), (from), (to)); (v) && (v)->start < (to); (v) = (v)->next)
 
 /*
  * A new, unlinked VMA holding the caller's reference on obj, or NULL when
