@@ -34,13 +34,28 @@ static u64 alloc_table(void)
 	return pfn << PAGE_SHIFT;
 }
 
+extern char _usertext_start[];
+
+/*
+ * A new address space: the kernel half shared, and the kernel's user
+ * trampolines (entry.S .usertext) read+exec at USER_TRAMPOLINE_VA, above
+ * everything a program can map. That page is part of the kernel image,
+ * not a counted frame; no VMA covers it, so nothing ever unmaps it.
+ */
 u64 pt_new_root(void)
 {
-	u64 pa = alloc_table();
+	u64 pa = alloc_table(), *pte;
 
-	if (pa)
-		memcpy((u64 *)phys_to_virt(pa) + 256, (u64 *)phys_to_virt(kernel_pml4_pa) + 256,
-		       256 * sizeof(u64));
+	if (!pa)
+		return 0;
+	memcpy((u64 *)phys_to_virt(pa) + 256, (u64 *)phys_to_virt(kernel_pml4_pa) + 256,
+	       256 * sizeof(u64));
+	pte = pt_leaf(pa, USER_TRAMPOLINE_VA, true);
+	if (!pte) {
+		pt_free_tables(pa);
+		return 0;
+	}
+	*pte = kernel_virt_to_phys(_usertext_start) | PTE_P | PTE_U | PTE_A;
 	return pa;
 }
 

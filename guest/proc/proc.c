@@ -136,7 +136,7 @@ static void reparent_children(struct proc *p)
 
 static void report_signal_death(struct proc *p, int sig)
 {
-	const struct fault_info *fi = &p->sig.fault[sig];
+	const struct fault_info *fi = &p->sig.fault[sig - 1];
 	char line[200];
 	int n;
 
