@@ -103,8 +103,10 @@ int file_open_inode(struct inode *ino, u32 flags, struct file **out)
 		if (err)
 			return err;
 	}
-	/* open() on x86-64 always sets O_LARGEFILE, and F_GETFL shows it. */
-	f = file_alloc(ino, ops, (flags & OPEN_KEEP_FLAGS) | O_LARGEFILE);
+	/* open() on x86-64 always sets O_LARGEFILE, and F_GETFL shows it (not for O_PATH). */
+	if (!(flags & O_PATH))
+		flags |= O_LARGEFILE;
+	f = file_alloc(ino, ops, flags & OPEN_KEEP_FLAGS);
 	if (!f)
 		return -ENOMEM;
 	if (ops->open) {

@@ -21,7 +21,7 @@
 
 #include "fs.h"
 
-#define PIPE_SIZE 65536
+#define PIPE_SIZE PIPE_CAPACITY
 #define PIPE_BUF  4096
 
 struct pipe {

@@ -97,6 +97,18 @@ static long setfl(int fd, u64 arg)
 	return 0;
 }
 
+static long pipe_size(int fd)
+{
+	struct file *f = fd_get(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	ret = S_ISFIFO(f->inode->mode) ? PIPE_CAPACITY : -EBADF;
+	file_put(f);
+	return ret;
+}
+
 static long sys_fcntl(u64 ufd, u64 cmd, u64 arg)
 {
 	int fd = (int)ufd;
@@ -115,6 +127,8 @@ static long sys_fcntl(u64 ufd, u64 cmd, u64 arg)
 		return getfl(fd);
 	case F_SETFL:
 		return setfl(fd, arg);
+	case F_GETPIPE_SZ:
+		return pipe_size(fd);
 	default:
 		/* Record locks and the rest: not here yet, and said so. */
 		return fd_get_cloexec(fd) < 0 ? -EBADF : -EINVAL;

@@ -11,8 +11,10 @@
 
 #include "fs.h"
 
-/* <linux/fs.h> values; ramfs implements only RENAME_NOREPLACE. */
+/* <linux/fs.h>'s value; ramfs implements only RENAME_NOREPLACE. */
+#ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE 0x1
+#endif
 
 /* The parent of a user path, as the *at() calls resolve it. */
 static int parent_of(int dirfd, u64 upath, char **path, struct nameidata *nd)

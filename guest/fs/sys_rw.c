@@ -101,9 +101,9 @@ static long load_iov(u64 uiov, u64 cnt, struct iovec **out)
 	struct iovec *iov;
 	u64 total = 0;
 
+	*out = NULL;
 	if ((s64)cnt < 0 || cnt > UIO_MAXIOV)
 		return -EINVAL;
-	*out = NULL;
 	if (!cnt)
 		return 0;
 	iov = kmalloc(cnt * sizeof(*iov));
