@@ -175,10 +175,29 @@ static int parse(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The program's environment: a fixed PATH and HOME (the guest's file
+ * system is not the host's), and the host's TERM so that programs that
+ * care about the terminal see the one the person uses.
+ */
+static void guest_environment(const char **envp, char *term, size_t size)
+{
+	const char *host_term = getenv("TERM");
+	int n = 0;
+
+	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[n++] = "HOME=/";
+	if (host_term) {
+		snprintf(term, size, "TERM=%s", host_term);
+		envp[n++] = term;
+	}
+	envp[n] = NULL;
+}
+
 static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
 {
-	char guest_prog[PATH_MAX];
-	const char **gargv = NULL;
+	char guest_prog[PATH_MAX], term[256];
+	const char **gargv = NULL, *genvp[4];
 	struct pl_config cfg = {
 		.memory = o->memory,
 		.kernel = kernel,
@@ -203,6 +222,8 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		for (int i = 1; i < n; i++)
 			gargv[i] = o->prog_argv[i];
 		cfg.argv = gargv;
+		guest_environment(genvp, term, sizeof(term));
+		cfg.envp = genvp;
 	}
 	sb = pl_sandbox_create(&cfg);
 	free(gargv);

@@ -73,6 +73,9 @@ static struct proc *idle_until_runnable(void)
 	struct proc *next;
 
 	while (!(next = dequeue())) {
+		/* Woken while idle: current was asleep, so nothing queued it. */
+		if (current->state == PROC_RUNNABLE)
+			return current;
 		if (!anyone_can_wake())
 			panic("deadlock: every process is blocked and nothing can wake one");
 		arch_wait_for_interrupt();
