@@ -20,8 +20,8 @@
 /* file_ops read/write io flags */
 #define IO_NOWAIT 0x1 /* do not sleep: readv after progress must not block on a pipe */
 
-#define NR_OPEN_MAX	1024  /* RLIMIT_NOFILE */
-#define PIPE_CAPACITY	65536 /* Linux's default pipe size */
+#define NR_OPEN_MAX   1024  /* RLIMIT_NOFILE */
+#define PIPE_CAPACITY 65536 /* Linux's default pipe size */
 
 struct file;
 
