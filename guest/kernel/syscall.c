@@ -47,15 +47,16 @@ const char *syscall_name(u64 nr)
 	return nr < linux_syscall_count ? linux_syscall_names[nr] : NULL;
 }
 
+/* On stderr: it is a diagnostic, not the program's output. */
 void syscall_report_unimplemented(void)
 {
-	char line[512];
+	static char line[4096];
 	int n = 0;
 
 	for (int nr = 0; nr < MAX_SYSCALL; nr++) {
 		const char *name = syscall_name(nr);
 
-		if (!unimplemented[nr] || n >= (int)sizeof(line) - 64)
+		if (!unimplemented[nr] || n >= (int)sizeof(line) - 80)
 			continue;
 		n += ksnprintf(line + n, sizeof(line) - n, "%s %s (%u)", n ? "," : "",
 			       name ? name : "?", unimplemented[nr]);
@@ -63,8 +64,11 @@ void syscall_report_unimplemented(void)
 			n += ksnprintf(line + n, sizeof(line) - n, " #%d", nr);
 	}
 	if (n) {
-		printk("pagelab: unimplemented syscalls called:%s\n", line);
-		console_flush();
+		static const char prefix[] = "pagelab: unimplemented syscalls called:";
+
+		console_write(PL_STREAM_STDERR, prefix, sizeof(prefix) - 1);
+		line[n++] = '\n';
+		console_write(PL_STREAM_STDERR, line, n);
 	}
 }
 
