@@ -217,7 +217,10 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		gargv = calloc(n + 1, sizeof(*gargv));
 		if (!gargv)
 			return PL_EXIT_VMM_ERROR;
-		initrd_guest_path(o->prog_argv[0], guest_prog, sizeof(guest_prog));
+		if (o->rd.prebuilt)
+			snprintf(guest_prog, sizeof(guest_prog), "%s", o->prog_argv[0]);
+		else
+			initrd_guest_path(o->prog_argv[0], guest_prog, sizeof(guest_prog));
 		gargv[0] = guest_prog;
 		for (int i = 1; i < n; i++)
 			gargv[i] = o->prog_argv[i];

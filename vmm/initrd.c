@@ -129,8 +129,14 @@ int initrd_make(const struct initrd_spec *spec, struct initrd *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (spec->prebuilt) {
-		if (spec->program || spec->nfiles) {
-			cli_error("--initrd cannot be combined with PROGRAM or --file");
+		/* PROGRAM then names a file inside the archive, checked by the guest. */
+		if (spec->nfiles) {
+			cli_error("--initrd cannot be combined with --file: put the files in the archive");
+			return -1;
+		}
+		if (spec->program && spec->program[0] != '/') {
+			cli_error("with --initrd, PROGRAM is an absolute path inside the archive, "
+				  "e.g. /bin/hello");
 			return -1;
 		}
 		return read_file(spec->prebuilt, out);

@@ -239,6 +239,20 @@ static void unpack_args(struct exec_args *a)
 		a->envc += !a->envp[i];
 }
 
+/* As a shell reports it: 127 for a missing program, 126 for one that cannot run. */
+static __noreturn void init_failed(const char *path, long err)
+{
+	char line[300];
+	int n = ksnprintf(line, sizeof(line), "pagelab: cannot run %s: %s\n", path,
+			  err == -ENOENT	? "no such file in the guest's file system"
+			  : err == -ENOEXEC ? "not a static x86-64 executable (build it with musl-gcc -static)"
+			  : err == -EACCES  ? "permission denied (not a regular file, or not executable)"
+					    : "out of memory");
+
+	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
+	kernel_exit(err == -ENOENT ? 127 : 126);
+}
+
 void init_start(void)
 {
 	struct exec_args args = { 0 };
@@ -257,7 +271,7 @@ void init_start(void)
 	arch_set_kernel_stack((u64)p->kstack + KSTACK_SIZE);
 	err = exec_program(p, args.argv, &args);
 	if (err)
-		panic("cannot run %s: error %ld", args.argv, -err);
+		init_failed(args.argv, err);
 	p->state = PROC_RUNNABLE;
 	procmm_activate(p->mm);
 	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
