@@ -149,6 +149,42 @@ static void test_fork_shares_files(void **state)
 	sys_close(p[0]);
 }
 
+static void test_fifo(void **state)
+{
+	char buf[8];
+	long r, w, rw;
+
+	(void)state;
+	assert_int_equal(sys_mknod(U("fifo"), S_IFIFO | 0644, 0), 0);
+	assert_true(S_ISFIFO(xstat("fifo").st_mode));
+	/* No reader: a non-blocking writer is refused, a blocking one waits. */
+	assert_int_equal(xopen("fifo", O_WRONLY | O_NONBLOCK, 0), -ENXIO);
+	assert_int_equal(xopen("fifo", O_WRONLY, 0), -ERESTARTSYS);
+	assert_int_equal(sleeps, 1);
+	/* A non-blocking reader opens at once; then a writer finds it. */
+	r = xopen("fifo", O_RDONLY | O_NONBLOCK, 0);
+	assert_true(r >= 0);
+	assert_int_equal(xread(r, buf, sizeof(buf)), 0); /* no writer yet: end of file */
+	w = xopen("fifo", O_WRONLY, 0);
+	assert_true(w >= 0);
+	assert_int_equal(sleeps, 1);
+	assert_int_equal(xwrite(w, "fifo!", 5), 5);
+	assert_int_equal(xread(r, buf, sizeof(buf)), 5);
+	assert_memory_equal(buf, "fifo!", 5);
+	assert_int_equal(xread(r, buf, sizeof(buf)), -EAGAIN);
+	sys_close(w);
+	sys_close(r);
+	/* O_RDWR is both ends and never waits. */
+	rw = xopen("fifo", O_RDWR, 0);
+	assert_true(rw >= 0);
+	assert_int_equal(xwrite(rw, "x", 1), 1);
+	assert_int_equal(xread(rw, buf, 1), 1);
+	sys_close(rw);
+	/* A blocking reader with no writer waits (and a signal ends the wait). */
+	assert_int_equal(xopen("fifo", O_RDONLY, 0), -ERESTARTSYS);
+	assert_int_equal(sleeps, 2);
+}
+
 static void test_vectors(void **state)
 {
 	char a[4], b[8], back[16] = { 0 };
@@ -223,7 +259,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_devices_and_stdio), T(test_pipe_basic), T(test_pipe2_flags_and_full),
-		T(test_fork_shares_files), T(test_vectors),    T(test_synthetic_file),
+		T(test_fork_shares_files), T(test_fifo),       T(test_vectors),
+		T(test_synthetic_file),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
