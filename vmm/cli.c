@@ -70,11 +70,12 @@ int cli_find_kernel(char *buf, size_t len)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		const char *dir = dirname(exe); /* once: dirname cuts exe in place */
+
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, len, "%s/%s", dirname(exe), rel[i]);
+			snprintf(buf, len, "%s/%s", dir, rel[i]);
 			if (access(buf, R_OK) == 0)
 				return 0;
-			exe[n] = '\0'; /* dirname may have cut it */
 		}
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
