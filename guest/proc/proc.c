@@ -91,9 +91,13 @@ long sys_fork(void)
 		proc_free(child);
 		return -ENOMEM;
 	}
+	child->files = fdtable_dup(parent->files);
+	if (!child->files) {
+		proc_free(child);
+		return -ENOMEM;
+	}
 	*child->frame = *parent->frame;
 	child->frame->rax = 0;
-	child->files = fdtable_dup(parent->files);
 	child->cwd = parent->cwd;
 	inode_get(child->cwd);
 	memcpy(child->sig.action, parent->sig.action, sizeof(child->sig.action));
