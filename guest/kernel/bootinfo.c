@@ -5,6 +5,7 @@
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/format.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
 #include <libfdt.h>
@@ -140,8 +141,13 @@ const char *boot_option(const char *name, char *buf, size_t size)
 	return NULL;
 }
 
-/* Device regions (VGA, ROM, MMIO window): nodes with "reg" that are not RAM. */
-static void print_devices(const void *fdt)
+/* One line of the map people see: RAM, device regions, reservations. */
+struct map_entry {
+	u64 start, end;
+	char what[24];
+};
+
+static int collect_devices(const void *fdt, struct map_entry *e, int n, int max)
 {
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
 	int node;
@@ -152,26 +158,60 @@ static void print_devices(const void *fdt)
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		const char *name = fdt_get_name(fdt, node, NULL);
+		const char *at = strchr(name, '@');
 
-		if (!reg || len < (ac + sc) * 4 || (type && !strcmp(type, "memory")))
+		if (!reg || len < (ac + sc) * 4 || (type && !strcmp(type, "memory")) || n == max)
 			continue;
-		u64 base = read_cells(reg, ac), size = read_cells(reg + ac, sc);
-		printk("  mem 0x%016lx-0x%016lx %.*s\n", (unsigned long)base,
-		       (unsigned long)(base + size - 1), (int)(strchr(name, '@') ? strchr(name, '@') - name : (long)strlen(name)), name);
+		e[n].start = read_cells(reg, ac);
+		e[n].end = e[n].start + read_cells(reg + ac, sc);
+		ksnprintf(e[n].what, sizeof(e[n].what), "%.*s",
+			  (int)(at ? at - name : (long)strlen(name)), name);
+		n++;
 	}
+	return n;
+}
+
+static void sort_entries(struct map_entry *e, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct map_entry x = e[i];
+		int j = i;
+
+		for (; j > 0 && e[j - 1].start > x.start; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
+/* The identification string the host put in the BIOS ROM. */
+static void print_rom_string(void)
+{
+	const char *rom = phys_to_virt(PL_ROM_BASE);
+	int n = 0;
+
+	while (n < 64 && rom[n] >= 32 && rom[n] < 127)
+		n++;
+	if (n)
+		printk("BIOS ROM at 0x%lx says: \"%.*s\"\n", (unsigned long)PL_ROM_BASE, n, rom);
 }
 
 void boot_info_print(void)
 {
+	static struct map_entry e[BOOT_MAX_RANGES * 3];
+	int n = 0;
+
+	for (int i = 0; i < boot_info.nr_ram; i++, n++) {
+		e[n] = (struct map_entry){ boot_info.ram[i].start, boot_info.ram[i].end, "ram" };
+	}
+	n = collect_devices(boot_info.fdt, e, n, BOOT_MAX_RANGES * 2);
+	for (int i = 0; i < boot_info.nr_reserved; i++, n++)
+		e[n] = (struct map_entry){ boot_info.reserved[i].start, boot_info.reserved[i].end,
+					   "reserved" };
+	sort_entries(e, n);
 	printk("physical memory map (from the device tree):\n");
-	for (int i = 0; i < boot_info.nr_ram; i++)
-		printk("  mem 0x%016lx-0x%016lx ram (%lu KiB)\n",
-		       (unsigned long)boot_info.ram[i].start,
-		       (unsigned long)boot_info.ram[i].end - 1,
-		       (unsigned long)(boot_info.ram[i].end - boot_info.ram[i].start) >> 10);
-	print_devices(boot_info.fdt);
-	for (int i = 0; i < boot_info.nr_reserved; i++)
-		printk("  mem 0x%016lx-0x%016lx reserved\n",
-		       (unsigned long)boot_info.reserved[i].start,
-		       (unsigned long)boot_info.reserved[i].end - 1);
+	for (int i = 0; i < n; i++)
+		printk("  mem 0x%016lx-0x%016lx %-9s %8lu KiB\n", (unsigned long)e[i].start,
+		       (unsigned long)e[i].end - 1, e[i].what,
+		       (unsigned long)(e[i].end - e[i].start) >> 10);
+	print_rom_string();
 }
