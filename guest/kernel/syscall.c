@@ -126,20 +126,14 @@ static const char *errno_name(long e)
 	return e > 0 && e < (long)ARRAY_SIZE(n) && n[e] ? n[e] : "E?";
 }
 
-/* Up to 32 bytes of user memory as a C string literal. */
-static int render_bytes(char *out, size_t size, u64 uaddr, size_t len, bool stop_at_nul)
+/* Bytes as the inside of a C string literal, escaped. */
+static int escape(char *out, size_t size, const char *data, size_t n)
 {
-	char data[32];
-	size_t n = MIN(len, sizeof(data)), o = 0;
+	size_t o = 0;
 
-	if (copy_from_user(data, uaddr, n))
-		return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
-	out[o++] = '"';
 	for (size_t i = 0; i < n && o + 6 < size; i++) {
 		unsigned char c = data[i];
 
-		if (stop_at_nul && !c)
-			break;
 		if (c == '\n' || c == '\t' || c == '"' || c == '\\')
 			o += ksnprintf(out + o, size - o, "\\%c",
 				       c == '\n' ? 'n' : c == '\t' ? 't' : c);
@@ -148,8 +142,31 @@ static int render_bytes(char *out, size_t size, u64 uaddr, size_t len, bool stop
 		else
 			out[o++] = c;
 	}
-	o += ksnprintf(out + o, size - o, "\"%s", len > n ? "..." : "");
+	out[o] = 0;
 	return o;
+}
+
+/* Up to 32 bytes of a user buffer; "..." when there was more. */
+static int render_bytes(char *out, size_t size, u64 uaddr, size_t len)
+{
+	char data[32], text[140];
+	size_t n = MIN(len, sizeof(data));
+
+	if (copy_from_user(data, uaddr, n))
+		return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
+	escape(text, sizeof(text), data, n);
+	return ksnprintf(out, size, "\"%s\"%s", text, len > n ? "..." : "");
+}
+
+static int render_string(char *out, size_t size, u64 uaddr)
+{
+	char data[33], text[140];
+	long n = strncpy_from_user(data, uaddr, sizeof(data));
+
+	if (n == -EFAULT)
+		return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
+	escape(text, sizeof(text), data, n < 0 ? sizeof(data) - 1 : (size_t)n);
+	return ksnprintf(out, size, "\"%s\"%s", text, n < 0 ? "..." : "");
 }
 
 static int render_arg(char *out, size_t size, char kind, const u64 *args, int i, long ret)
@@ -165,12 +182,12 @@ static int render_arg(char *out, size_t size, char kind, const u64 *args, int i,
 	case 'o':
 		return ksnprintf(out, size, "%#lo", (unsigned long)v);
 	case 's':
-		return v ? render_bytes(out, size, v, 4096, true) : ksnprintf(out, size, "NULL");
+		return v ? render_string(out, size, v) : ksnprintf(out, size, "NULL");
 	case 'b':
-		return render_bytes(out, size, v, args[i + 1], false);
+		return render_bytes(out, size, v, args[i + 1]);
 	case 'B':
 		if (ret >= 0)
-			return render_bytes(out, size, v, ret, false);
+			return render_bytes(out, size, v, ret);
 		return ksnprintf(out, size, "%#lx", (unsigned long)v);
 	default:
 		return v ? ksnprintf(out, size, "%#lx", (unsigned long)v) : ksnprintf(out, size, "NULL");
