@@ -78,7 +78,7 @@ run: deps
 	$(B)/pagelab run --initrd images/build/examples.cpio -- /bin/mmap_basic /data/hello.txt
 
 test: deps
-	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries
+	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries images
 	@scripts/run-tests.sh
 
 bench: deps

@@ -26,7 +26,7 @@ static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
 struct trace {
-	char args[6][100];
+	char args[6][200];
 };
 static struct trace *trace_buf;
 
@@ -169,6 +169,24 @@ static int render_string(char *out, size_t size, u64 uaddr)
 	return ksnprintf(out, size, "\"%s\"%s", text, n < 0 ? "..." : "");
 }
 
+/* writev's iovec array: [{"data", len}, ...], the first four entries. */
+static int render_iovec(char *out, size_t size, u64 uaddr, u64 count)
+{
+	struct {
+		u64 base, len;
+	} iov;
+	int o = ksnprintf(out, size, "[");
+
+	for (u64 i = 0; i < count && i < 4 && (size_t)o + 8 < size; i++) {
+		if (copy_from_user(&iov, uaddr + i * sizeof(iov), sizeof(iov)))
+			return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
+		o += ksnprintf(out + o, size - o, "%s{", i ? ", " : "");
+		o += render_bytes(out + o, size - o, iov.base, iov.len);
+		o += ksnprintf(out + o, size - o, ", %lu}", (unsigned long)iov.len);
+	}
+	return o + ksnprintf(out + o, size - o, "%s]", count > 4 ? ", ..." : "");
+}
+
 static int render_arg(char *out, size_t size, char kind, const u64 *args, int i, long ret)
 {
 	u64 v = args[i];
@@ -185,6 +203,8 @@ static int render_arg(char *out, size_t size, char kind, const u64 *args, int i,
 		return v ? render_string(out, size, v) : ksnprintf(out, size, "NULL");
 	case 'b':
 		return render_bytes(out, size, v, args[i + 1]);
+	case 'v':
+		return render_iovec(out, size, v, args[i + 1]);
 	case 'B':
 		if (ret >= 0)
 			return render_bytes(out, size, v, ret);
@@ -210,7 +230,7 @@ static void trace_before(struct trace *t, const struct syscall_desc *d, const u6
 static void trace_after(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args,
 			long ret, bool returns)
 {
-	char line[720];
+	char line[1300];
 	const char *name = syscall_name(nr);
 	const char *fmt = d ? d->args : "xxxxxx";
 	int n = ksnprintf(line, sizeof(line), "[pid %d] %s(", current->pid, name ? name : "?");

@@ -146,7 +146,7 @@ static void report_signal_death(struct proc *p, int sig)
 
 	if (fi->code && fi->trapno)
 		n = ksnprintf(line, sizeof(line),
-			      "pagelab: %s (pid %d) killed by signal %d (%s) at address %#lx, rip %#lx\n",
+			      "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx\n",
 			      p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
 			      (unsigned long)p->frame->rip);
 	else

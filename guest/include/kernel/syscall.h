@@ -23,6 +23,7 @@ typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
  *   d signed  u unsigned  x hex  o octal  p pointer  s user string
  *   f fd      b user buffer whose length is the next argument (shown as text)
  *   B like b, but filled by the call (shown after it returns)
+ *   v an iovec array whose count is the next argument (writev)
  */
 struct syscall_desc {
 	u32 nr;

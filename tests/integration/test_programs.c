@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running a static musl program the way a person does: its streams reach
+ * the host's, its status is the run's, a signal death is explained, and
+ * the trace, --file and --initrd options do what the README says. The
+ * programs are the differential tests' (build/tests/guest) and the
+ * examples (images/build).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common.h"
+
+#define GUEST "build/tests/guest/"
+
+static int setup(void **state)
+{
+	(void)state;
+	require_kvm();
+	guest_kernel();
+	return 0;
+}
+
+static void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not found in:\n%s", want, text);
+}
+
+static void test_streams_and_status(void **state)
+{
+	struct run_opts o = { .input = "one\ntwo\n" };
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, &o, "run", "--timeout", "60", GUEST "streams", "7", NULL);
+	assert_int_equal(r.status, 7);
+	assert_string_equal(r.out, "to stdout\nstdin: one\nstdin: two\n");
+	assert_string_equal(r.err, "to stderr\n");
+	run_free(&r);
+}
+
+static void test_signal_death_is_explained(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", GUEST "signal_death", "fault", NULL);
+	assert_int_equal(r.status, 128 + 11);
+	has(r.err, "killed by signal 11 (SIGSEGV) at address 0x");
+	has(r.err, "rip 0x");
+	run_free(&r);
+}
+
+static void test_trace_syscalls(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--trace-syscalls", GUEST "streams", "3",
+		    NULL);
+	assert_int_equal(r.status, 3);
+	/* The trace is on stderr, in order with the program's own stderr. */
+	has(r.err, "[pid 1] writev(1, [{\"to stdout\", 9}, {\"\\n\", 1}], 2) = 10");
+	has(r.err, "[pid 1] exit_group(3) = ?");
+	assert_string_equal(r.out, "to stdout\n");
+	run_free(&r);
+}
+
+static void test_unimplemented_syscalls_are_reported(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", GUEST "streams", "0", "nosys", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.err, "pagelab: unimplemented syscalls called: io_setup (1)");
+	assert_string_equal(r.out, "to stdout\n");
+	run_free(&r);
+}
+
+static void test_file_option(void **state)
+{
+	char path[] = "/tmp/pagelab-file-XXXXXX";
+	int fd = mkstemp(path);
+	struct run r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "some data", 9), 9);
+	close(fd);
+	/* A --file lands where the README says and the example maps it. */
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--file", path,
+		    "images/build/bin/map_first_byte", strrchr(path, '/'), NULL);
+	unlink(path);
+	assert_int_equal(r.status, 0);
+	has(r.out, "0x73 's'");
+	run_free(&r);
+}
+
+static void test_initrd_program(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--initrd", "images/build/examples.cpio",
+		    "--", "/bin/mmap_basic", "/data/hello.txt", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "mmap_basic: ok");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--initrd", "images/build/examples.cpio",
+		    "--", "/bin/not-there", NULL);
+	assert_int_equal(r.status, 127);
+	has(r.err, "cannot run /bin/not-there");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_streams_and_status, setup),
+		cmocka_unit_test_setup(test_signal_death_is_explained, setup),
+		cmocka_unit_test_setup(test_trace_syscalls, setup),
+		cmocka_unit_test_setup(test_unimplemented_syscalls_are_reported, setup),
+		cmocka_unit_test_setup(test_file_option, setup),
+		cmocka_unit_test_setup(test_initrd_program, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
