@@ -131,7 +131,8 @@ int initrd_make(const struct initrd_spec *spec, struct initrd *out)
 	if (spec->prebuilt) {
 		/* PROGRAM then names a file inside the archive, checked by the guest. */
 		if (spec->nfiles) {
-			cli_error("--initrd cannot be combined with --file: put the files in the archive");
+			cli_error("--initrd cannot be combined with --file: put the files in the "
+				  "archive");
 			return -1;
 		}
 		if (spec->program && spec->program[0] != '/') {
