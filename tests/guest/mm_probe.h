@@ -25,7 +25,7 @@ static sigjmp_buf probe_env;
 static volatile sig_atomic_t probe_sig, probe_code, probe_armed;
 static void *volatile probe_addr;
 
-static void probe_handler(int sig, siginfo_t *si, void *uc)
+static inline void probe_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	if (!probe_armed) {
@@ -41,7 +41,7 @@ static void probe_handler(int sig, siginfo_t *si, void *uc)
 }
 
 /* SIGSEGV and SIGBUS come back to probe()/probe_call() as values. */
-static void probe_install(void)
+static inline void probe_install(void)
 {
 	struct sigaction sa = { .sa_sigaction = probe_handler, .sa_flags = SA_SIGINFO };
 
@@ -51,7 +51,7 @@ static void probe_install(void)
 }
 
 /* Read (write = 0) or write one byte; 0, or the signal the access raised. */
-static int probe(volatile char *p, int write)
+static inline int probe(volatile char *p, int write)
 {
 	probe_sig = 0;
 	if (sigsetjmp(probe_env, 1))
@@ -65,7 +65,7 @@ static int probe(volatile char *p, int write)
 	return 0;
 }
 
-static int probe_call(int (*fn)(void), int *ret)
+static inline int probe_call(int (*fn)(void), int *ret)
 {
 	probe_sig = 0;
 	if (sigsetjmp(probe_env, 1))
@@ -77,12 +77,12 @@ static int probe_call(int (*fn)(void), int *ret)
 }
 
 /* The last probe faulted with this signal, code and address. */
-static bool faulted(int sig, int code, const volatile void *addr)
+static inline bool faulted(int sig, int code, const volatile void *addr)
 {
 	return probe_sig == sig && probe_code == code && probe_addr == (const void *)addr;
 }
 
-static bool errno_is(long ret, int err, int want)
+static inline bool errno_is(long ret, int err, int want)
 {
 	if (ret == -1 && err == want)
 		return true;
@@ -99,13 +99,13 @@ static bool errno_is(long ret, int err, int want)
 		errno_is(ret_, errno, (e)); \
 	})
 
-static void __attribute__((noreturn)) bail(const char *why)
+static inline void __attribute__((noreturn)) bail(const char *why)
 {
 	printf("Bail out! %s: %s\n", why, strerror(errno));
 	exit(2);
 }
 
-static char *map_anon(size_t len, int prot)
+static inline char *map_anon(size_t len, int prot)
 {
 	char *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -115,7 +115,7 @@ static char *map_anon(size_t len, int prot)
 }
 
 /* Pages of [p, p + n pages) mincore reports resident; -1 if it fails. */
-static int resident(void *p, size_t n)
+static inline int resident(void *p, size_t n)
 {
 	unsigned char vec[256];
 	int count = 0;
@@ -128,7 +128,7 @@ static int resident(void *p, size_t n)
 }
 
 /* Run fn in a child; its wait status. The child never prints. */
-static int in_child(int (*fn)(void *), void *arg)
+static inline int in_child(int (*fn)(void *), void *arg)
 {
 	int status;
 	pid_t pid;
@@ -144,7 +144,7 @@ static int in_child(int (*fn)(void *), void *arg)
 	return status;
 }
 
-static bool exited(int status, int code)
+static inline bool exited(int status, int code)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) == code)
 		return true;
