@@ -73,6 +73,34 @@ static void test_lookup_boundaries(void **state)
 	check_tree(&tree, 1);
 }
 
+static void test_for_each_in_order(void **state)
+{
+	uint64_t starts[8];
+	struct vma *v;
+	int n = 0;
+
+	(void)state;
+	for (int i = 9; i >= 0; i--) /* inserted backwards, visited forwards */
+		map(&tree, A + P(3 * i), A + P(3 * i + 2), i % 2 ? RO : RW, MAY, NULL,
+		    (A + P(3 * i)) / PG);
+	vma_for_each_in(&tree, v, A + P(4), A + P(13))
+	{
+		assert_true(n < 8);
+		starts[n++] = v->start;
+	}
+	/* [3,5) [6,8) [9,11) [12,14) intersect [4,13); [0,2) and [15,17) do not. */
+	assert_int_equal(n, 4);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(starts[i], A + P(3 * (i + 1)));
+	n = 0;
+	vma_for_each_in(&tree, v, A + P(2), A + P(3))
+	{
+		n++;
+	}
+	assert_int_equal(n, 0);
+	check_tree(&tree, 1);
+}
+
 static void test_insert_overlap_refused(void **state)
 {
 	struct vma *v;
@@ -524,6 +552,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_empty_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_boundaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_for_each_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_insert_overlap_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_space_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_every_shape, setup, teardown),
