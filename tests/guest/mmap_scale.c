@@ -32,6 +32,12 @@ static int prot_of(size_t i)
 	return i % 2 ? PROT_READ : PROT_READ | PROT_WRITE;
 }
 
+/* One writable mapping in eight gets a page: 100,000 mappings stay cheap in RAM. */
+static bool touched(size_t i)
+{
+	return i % 16 == 0;
+}
+
 /* A random permutation of 0..n-1. */
 static uint32_t *shuffled(size_t n)
 {
@@ -115,7 +121,7 @@ int main(int argc, char **argv)
 		p[i] = mmap(NULL, PG, prot_of(i), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p[i] == MAP_FAILED)
 			break;
-		if (prot_of(i) & PROT_WRITE)
+		if (touched(i))
 			*(size_t *)p[i] = i;
 		lo = (uintptr_t)p[i] < lo ? (uintptr_t)p[i] : lo;
 		hi = (uintptr_t)p[i] + PG > hi ? (uintptr_t)p[i] + PG : hi;
@@ -132,11 +138,11 @@ int main(int argc, char **argv)
 		unsigned char v = 0;
 
 		found += mprotect(p[i], PG, prot_of(i)) == 0;
-		right += mincore(p[i], PG, &v) == 0 && (v & 1) == !!(prot_of(i) & PROT_WRITE);
-		kept += !(prot_of(i) & PROT_WRITE) || *(size_t *)p[i] == i;
+		right += mincore(p[i], PG, &v) == 0 && (v & 1) == touched(i);
+		kept += !touched(i) || *(size_t *)p[i] == i;
 	}
 	ok(found == made, "mprotect found each of the %zu mappings", made);
-	ok(right == made, "mincore: written mappings resident, untouched ones absent");
+	ok(right == made, "mincore: written mappings resident, the others absent");
 	ok(kept == made, "every written mapping kept its contents");
 
 	munmap(order, made * sizeof(*order));
