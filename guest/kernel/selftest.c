@@ -11,6 +11,7 @@
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/floor.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 
@@ -59,5 +60,7 @@ void selftest_run(const char *name)
 		selftest_fault();
 	if (!strcmp(name, "spin"))
 		selftest_spin();
+	if (!strcmp(name, "floor"))
+		selftest_floor();
 	panic("unknown selftest '%s' (known: native, fault, spin)", name);
 }
