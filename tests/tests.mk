@@ -44,6 +44,8 @@ BENCH_GUEST_BINS := $(BENCH_GUEST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)
 $(B)/tests/bench/guest_%: tests/bench/guest_%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+# The guest benchmarks' shared timing and argument helpers.
+$(BENCH_GUEST_BINS): tests/bench/bench.h
 
 .PHONY: test-binaries bench-binaries
 test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS)
