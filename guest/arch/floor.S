@@ -90,12 +90,15 @@ floor_exc_stubs:
 	.noaltmacro
 
 /*
- * Frame: 0 vector, 8 error, 16 rip. Reports the vector, %rip and the user's
- * %rax to struct floor_exit, then returns the vector from floor_enter_user.
+ * Frame: 0 vector, 8 error, 16 rip, 24 cs. Reports the vector, %rip, %cs
+ * and the user's %rax to struct floor_exit, then returns the vector from
+ * floor_enter_user.
  */
 floor_exc_common:
 	mov floor_out(%rip), %rcx
 	mov %rax, 16(%rcx)
+	mov 24(%rsp), %rax
+	mov %rax, 24(%rcx)
 	mov 16(%rsp), %rax
 	mov %rax, 8(%rcx)
 	mov (%rsp), %rax

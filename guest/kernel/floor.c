@@ -39,7 +39,7 @@
 #define VEC_PF		14
 
 struct floor_exit {
-	u64 vector, rip, rax;
+	u64 vector, rip, rax, cs;
 };
 
 struct idt_gate {
@@ -86,6 +86,10 @@ static u64 run_user(const char *label, u64 arg0, u64 arg1)
 	if (vec != VEC_UD)
 		panic("selftest floor: %s (vector %lu) at %#lx", exception_name(vec),
 		      (unsigned long)vec, (unsigned long)e.rip);
+	/* On kvm_pvm a wrong return path leaves "user" code in kernel mode. */
+	if ((e.cs & 3) != 3)
+		panic("selftest floor: the user loop ended with CS %#lx, not in user mode",
+		      (unsigned long)e.cs);
 	return e.rax;
 }
 
@@ -145,7 +149,11 @@ static void load_idt(const struct idt_ptr *p)
 	asm volatile("lidt %0" : : "m"(*p));
 }
 
-/* The kernel's IDT with vectors 0-31 sent to floor.S (no IST, so TSS.rsp0). */
+/*
+ * The kernel's IDT with vectors 0-31 sent to floor.S. Their IST choices
+ * stay: none but the double fault's, so user-mode exceptions land on
+ * TSS.rsp0.
+ */
 static void swap_idt(struct idt_ptr *saved)
 {
 	struct idt_ptr p = { sizeof(floor_idt) - 1, (u64)floor_idt };
@@ -160,7 +168,6 @@ static void swap_idt(struct idt_ptr *saved)
 		floor_idt[v].offset_low = h & 0xffff;
 		floor_idt[v].offset_mid = (h >> 16) & 0xffff;
 		floor_idt[v].offset_high = h >> 32;
-		floor_idt[v].ist = 0;
 	}
 	load_idt(&p);
 }
