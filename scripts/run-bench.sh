@@ -74,7 +74,267 @@ section_exits() {
 	esac
 }
 
-SECTIONS="section_boot section_exits"
+# ------------------------------------------------ guest beside native and floor
+# The sections below run the static programs of tests/bench/guest_*.c in the
+# sandbox and natively, and this host's floor (the kernel's selftest=floor:
+# a bare syscall and a bare page fault), in ROUNDS interleaved rounds, so a
+# change in the host's load reaches all three alike; each figure is the
+# median over the rounds.
+ROUNDS=${BENCH_ROUNDS:-5}
+BENCH=$B/tests/bench
+WORK=$(mktemp -d /tmp/pagelab-bench-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+in_guest() {
+	"$PAGELAB" run --kernel "$KERNEL" --timeout 600 "$@"
+}
+
+floor_run() {
+	in_guest --append selftest=floor
+}
+
+# rounds NAME FUNCTION...: ROUNDS times, each function in turn; the output
+# of FUNCTION goes to $WORK/NAME.FUNCTION. A failed run fails the section.
+rounds() {
+	name=$1
+	shift
+	for fn in "$@"; do
+		: >"$WORK/$name.$fn"
+	done
+	r=0
+	while [ "$r" -lt "$ROUNDS" ]; do
+		for fn in "$@"; do
+			if ! $fn >>"$WORK/$name.$fn" 2>"$WORK/$name.err"; then
+				failed "$name: $fn did not run to the end"
+				sed 's/^/    | /' "$WORK/$name.err" | tail -n 5
+				return 1
+			fi
+		done
+		r=$((r + 1))
+	done
+}
+
+# med NAME FUNCTION KEY: the median of the "KEY value" lines of those runs
+med() {
+	v=$(awk -v k="$3" '$1 == k { print $2 }' "$WORK/$1.$2" | sort -g |
+		awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+	[ -n "$v" ] && echo "$v" && return 0
+	failed "$1: $2 printed no $3"
+	return 1
+}
+
+# ns -> "12.345 us"
+us() {
+	awk -v v="$1" 'BEGIN { printf "%.3f us", v / 1000 }'
+}
+
+# us -> "12.345 ms"
+msec() {
+	awk -v v="$1" 'BEGIN { printf "%.3f ms", v / 1000 }'
+}
+
+# a / b as "1.23x" (one decimal from 10x up)
+ratio_x() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (b <= 0) { print "?"; exit }
+		r = a / b; printf (r < 10 ? "%.2fx" : "%.1fx"), r }'
+}
+
+row() {
+	printf '  %-56s %s\n' "$1" "$2"
+}
+
+# per_op NAME OPS PROGRAM "ARGS_A" "ARGS_B" WHAT: exits to the VMM and
+# trapped privileged instructions per WHAT, from two --stats runs whose
+# arguments differ by OPS operations (the difference cancels boot, program
+# start and exit).
+stat_of() {
+	case $2 in
+	exits) sed -n 's/^pagelab: stats: \([0-9]*\) exits:.*/\1/p' "$1" ;;
+	traps) sed -n 's/^pagelab: event traps \([0-9]*\)$/\1/p' "$1" | tail -n 1 ;;
+	esac
+}
+
+per_op() {
+	# shellcheck disable=SC2086 # the argument lists split on purpose
+	if ! in_guest --stats "$3" $4 >/dev/null 2>"$WORK/$1.stats_a" ||
+		! in_guest --stats "$3" $5 >/dev/null 2>"$WORK/$1.stats_b"; then
+		failed "$1: pagelab run --stats"
+		return
+	fi
+	for what in exits traps; do
+		a=$(stat_of "$WORK/$1.stats_a" "$what")
+		b=$(stat_of "$WORK/$1.stats_b" "$what")
+		if [ -z "$a" ] || [ -z "$b" ]; then
+			failed "$1: --stats printed no $what count"
+			return
+		fi
+		case $what in
+		exits) label="exits to the VMM per $6" ;;
+		traps) label="trapped instructions per $6" ;;
+		esac
+		row "$label" "$(awk -v a="$a" -v b="$b" -v n="$2" 'BEGIN { printf "%.2f", (b - a) / n }')"
+	done
+}
+
+# One syscall, the cheapest: getpid().
+GETPID_N=2000
+section_syscall() {
+	echo "== syscall: getpid() round trip (median of $ROUNDS rounds)"
+	need_kernel || return
+	sc_guest() { in_guest "$BENCH/guest_getpid" "$GETPID_N"; }
+	sc_native() { "$BENCH/guest_getpid" 200000; }
+	rounds syscall floor_run sc_guest sc_native || return
+	g=$(med syscall sc_guest getpid_ns) || return
+	n=$(med syscall sc_native getpid_ns) || return
+	f=$(med syscall floor_run floor_syscall_ns) || return
+	row "guest: getpid() in pagelab" "$(us "$g")"
+	row "native: the same binary on this Linux" "$(us "$n")"
+	row "floor: bare syscall + sysretq" "$(us "$f")"
+	row "guest / floor (issue 3 asks <= 1.3x)" "$(ratio_x "$g" "$f")"
+	row "guest / native" "$(ratio_x "$g" "$n")"
+	per_op syscall 2000 "$BENCH/guest_getpid" 100 2100 getpid
+}
+
+# Process start to exit, as a user waits for it.
+section_hello() {
+	echo "== hello: hello world, process start to exit ($RUNS runs each)"
+	need_kernel || return
+	g=$($TIMEIT "$RUNS" "$PAGELAB" run --kernel "$KERNEL" "$BENCH/guest_hello") ||
+		{ failed "pagelab run guest_hello"; return; }
+	n=$($TIMEIT "$RUNS" "$BENCH/guest_hello") || { failed "guest_hello natively"; return; }
+	row "guest: pagelab run guest_hello (issue 3: median < 50 ms)" "$g"
+	row "native: guest_hello" "$n"
+	row "guest / native" "$(ratio_x "$(ms "$g" median)" "$(ms "$n" median)") median, $(ratio_x "$(ms "$g" min)" "$(ms "$n" min)") min"
+}
+
+section_mmap() {
+	echo "== mmap: mmap + munmap of 4 KiB anonymous, untouched (median of $ROUNDS rounds)"
+	need_kernel || return
+	mm_guest() { in_guest "$BENCH/guest_mmap" 1000; }
+	mm_native() { "$BENCH/guest_mmap" 100000; }
+	rounds mmap floor_run mm_guest mm_native || return
+	g=$(med mmap mm_guest mmap_munmap_ns) || return
+	n=$(med mmap mm_native mmap_munmap_ns) || return
+	f=$(med mmap floor_run floor_syscall_ns) || return
+	f2=$(awk -v f="$f" 'BEGIN { print 2 * f }')
+	row "guest: mmap + munmap in pagelab" "$(us "$g")"
+	row "native" "$(us "$n")"
+	row "floor: two bare syscalls" "$(us "$f2")"
+	row "guest / floor (issue 4 asks <= 1.3x)" "$(ratio_x "$g" "$f2")"
+	row "guest / native" "$(ratio_x "$g" "$n")"
+	per_op mmap 1000 "$BENCH/guest_mmap" 100 1100 "mmap + munmap"
+}
+
+section_fault() {
+	echo "== fault: first store to each 4 KiB page of 64 MiB anonymous (median of $ROUNDS rounds)"
+	need_kernel || return
+	ft_guest() { in_guest "$BENCH/guest_fault" 64 2; }
+	ft_native() { "$BENCH/guest_fault" 64 2; }
+	rounds fault floor_run ft_guest ft_native || return
+	g=$(med fault ft_guest fault_ns) || return
+	gr=$(med fault ft_guest fault_reuse_ns) || return
+	n=$(med fault ft_native fault_ns) || return
+	f=$(med fault floor_run floor_fault_ns) || return
+	row "guest: first pass, RAM the VM never used before" "$(us "$g")"
+	row "guest: second pass, RAM the first pass freed" "$(us "$gr")"
+	row "native, first pass" "$(us "$n")"
+	row "floor: bare #PF, store a prepared PTE, return" "$(us "$f")"
+	row "guest / floor (issue 4 asks <= 1.3x)" "$(ratio_x "$g" "$f")"
+	row "guest / floor, second pass" "$(ratio_x "$gr" "$f")"
+	row "guest / native" "$(ratio_x "$g" "$n")"
+	per_op fault 4096 "$BENCH/guest_fault" "4 1" "20 1" "page"
+}
+
+section_populate() {
+	echo "== populate: mmap MAP_POPULATE of 64 MiB anonymous, one call (median of $ROUNDS rounds)"
+	need_kernel || return
+	pp_guest() { in_guest "$BENCH/guest_populate" 64 4; }
+	pp_native() { "$BENCH/guest_populate" 64 4; }
+	rounds populate pp_guest pp_native || return
+	g=$(med populate pp_guest populate_total_us) || return
+	gr=$(med populate pp_guest populate_reuse_total_us) || return
+	n=$(med populate pp_native populate_total_us) || return
+	gp=$(med populate pp_guest populate_page_ns) || return
+	np=$(med populate pp_native populate_page_ns) || return
+	nr=$(med populate pp_native populate_reuse_total_us) || return
+	thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+	row "guest: first call, RAM the VM never used before" "$(msec "$g") ($(us "$gp") per page)"
+	row "guest: later calls, RAM the previous call freed" "$(msec "$gr")"
+	row "native, first call (THP ${thp:-unknown})" "$(msec "$n") ($(us "$np") per page)"
+	row "native, later calls" "$(msec "$nr")"
+	row "guest / native (issue 4 asks <= 3x)" "$(ratio_x "$g" "$n")"
+	row "guest / native, later calls" "$(ratio_x "$gr" "$nr")"
+	per_op populate 2 "$BENCH/guest_populate" "64 1" "64 3" "MAP_POPULATE call"
+}
+
+section_mprotect() {
+	echo "== mprotect: one present page, alternating read-only / read-write (median of $ROUNDS rounds)"
+	need_kernel || return
+	mp_guest() { in_guest "$BENCH/guest_mprotect" 1000; }
+	mp_native() { "$BENCH/guest_mprotect" 100000; }
+	rounds mprotect floor_run mp_guest mp_native || return
+	g=$(med mprotect mp_guest mprotect_ns) || return
+	n=$(med mprotect mp_native mprotect_ns) || return
+	f=$(med mprotect floor_run floor_syscall_ns) || return
+	row "guest: mprotect in pagelab" "$(us "$g")"
+	row "native" "$(us "$n")"
+	row "floor: one bare syscall (no TLB flush)" "$(us "$f")"
+	row "guest / floor" "$(ratio_x "$g" "$f")"
+	row "guest / native" "$(ratio_x "$g" "$n")"
+	per_op mprotect 1000 "$BENCH/guest_mprotect" 100 1100 mprotect
+}
+
+section_fork_cow() {
+	echo "== fork_cow: fork with 16 MiB touched, the child stores to every page (median of $ROUNDS rounds)"
+	need_kernel || return
+	fk_guest() { in_guest "$BENCH/guest_fork_cow" 16 5; }
+	fk_native() { "$BENCH/guest_fork_cow" 16 5; }
+	rounds fork_cow floor_run fk_guest fk_native || return
+	gf=$(med fork_cow fk_guest fork_us) || return
+	nf=$(med fork_cow fk_native fork_us) || return
+	gc=$(med fork_cow fk_guest cow_page_ns) || return
+	nc=$(med fork_cow fk_native cow_page_ns) || return
+	f=$(med fork_cow floor_run floor_fault_ns) || return
+	row "guest: fork() in pagelab" "$(msec "$gf")"
+	row "native: fork()" "$(msec "$nf")"
+	row "guest / native, fork" "$(ratio_x "$gf" "$nf")"
+	row "guest: copy-on-write fault per 4 KiB page" "$(us "$gc")"
+	row "native: copy-on-write fault" "$(us "$nc")"
+	row "floor: bare #PF, store a prepared PTE, return" "$(us "$f")"
+	row "guest / floor, copy-on-write" "$(ratio_x "$gc" "$f")"
+	row "guest / native, copy-on-write" "$(ratio_x "$gc" "$nc")"
+	per_op fork_cow 1 "$BENCH/guest_fork_cow" "16 1" "16 2" "fork + COW of 16 MiB"
+}
+
+section_hugetlb() {
+	echo "== hugetlb: first store to each 2 MiB page of MAP_HUGETLB, 16 pages (median of $ROUNDS rounds)"
+	need_kernel || return
+	ht_guest() { in_guest "$BENCH/guest_hugetlb" 16; }
+	ht_native() { "$BENCH/guest_hugetlb" 16; }
+	rounds hugetlb floor_run ht_guest ht_native || return
+	if grep -q '^hugetlb_unavailable' "$WORK/hugetlb.ht_guest"; then
+		failed "MAP_HUGETLB failed in the guest: $(grep -m1 '^hugetlb_unavailable' "$WORK/hugetlb.ht_guest")"
+		return
+	fi
+	g=$(med hugetlb ht_guest hugetlb_fault_ns) || return
+	f=$(med hugetlb floor_run floor_fault_ns) || return
+	row "guest: a 2 MiB fault in pagelab" "$(us "$g")"
+	if grep -q '^hugetlb_unavailable' "$WORK/hugetlb.ht_native"; then
+		row "native" "unavailable: $(awk '$1 == "hugetlb_unavailable" { print $2; exit }' "$WORK/hugetlb.ht_native") ($(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo ?) huge pages reserved); guest figure alone"
+	else
+		n=$(med hugetlb ht_native hugetlb_fault_ns) || return
+		row "native" "$(us "$n")"
+		row "guest / native" "$(ratio_x "$g" "$n")"
+	fi
+	row "floor: bare #PF, store a prepared PTE, return" "$(us "$f")"
+	row "guest / floor" "$(ratio_x "$g" "$f")"
+	per_op hugetlb 8 "$BENCH/guest_hugetlb" 2 10 "2 MiB page"
+}
+
+# BENCH_SECTIONS="section_fault section_mmap" runs just those.
+SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
+	section_fault section_populate section_mprotect section_fork_cow section_hugetlb"}
 
 for s in $SECTIONS; do
 	$s
