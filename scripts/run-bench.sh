@@ -114,13 +114,16 @@ rounds() {
 	done
 }
 
-# med NAME FUNCTION KEY: the median of the "KEY value" lines of those runs
-med() {
-	v=$(awk -v k="$3" '$1 == k { print $2 }' "$WORK/$1.$2" | sort -g |
+# take VAR NAME FUNCTION KEY: VAR = the median of the "KEY value" lines
+# those runs printed; fails the section when there are none.
+take() {
+	_v=$(awk -v k="$4" '$1 == k { print $2 }' "$WORK/$2.$3" | sort -g |
 		awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-	[ -n "$v" ] && echo "$v" && return 0
-	failed "$1: $2 printed no $3"
-	return 1
+	if [ -z "$_v" ]; then
+		failed "$2: $3 printed no $4"
+		return 1
+	fi
+	eval "$1=\$_v"
 }
 
 # ns -> "12.345 us"
@@ -179,15 +182,16 @@ per_op() {
 
 # One syscall, the cheapest: getpid().
 GETPID_N=2000
+# shellcheck disable=SC2154 # take() assigns through eval
 section_syscall() {
 	echo "== syscall: getpid() round trip (median of $ROUNDS rounds)"
 	need_kernel || return
 	sc_guest() { in_guest "$BENCH/guest_getpid" "$GETPID_N"; }
 	sc_native() { "$BENCH/guest_getpid" 200000; }
 	rounds syscall floor_run sc_guest sc_native || return
-	g=$(med syscall sc_guest getpid_ns) || return
-	n=$(med syscall sc_native getpid_ns) || return
-	f=$(med syscall floor_run floor_syscall_ns) || return
+	take g syscall sc_guest getpid_ns || return
+	take n syscall sc_native getpid_ns || return
+	take f syscall floor_run floor_syscall_ns || return
 	row "guest: getpid() in pagelab" "$(us "$g")"
 	row "native: the same binary on this Linux" "$(us "$n")"
 	row "floor: bare syscall + sysretq" "$(us "$f")"
@@ -208,15 +212,16 @@ section_hello() {
 	row "guest / native" "$(ratio_x "$(ms "$g" median)" "$(ms "$n" median)") median, $(ratio_x "$(ms "$g" min)" "$(ms "$n" min)") min"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_mmap() {
 	echo "== mmap: mmap + munmap of 4 KiB anonymous, untouched (median of $ROUNDS rounds)"
 	need_kernel || return
 	mm_guest() { in_guest "$BENCH/guest_mmap" 1000; }
 	mm_native() { "$BENCH/guest_mmap" 100000; }
 	rounds mmap floor_run mm_guest mm_native || return
-	g=$(med mmap mm_guest mmap_munmap_ns) || return
-	n=$(med mmap mm_native mmap_munmap_ns) || return
-	f=$(med mmap floor_run floor_syscall_ns) || return
+	take g mmap mm_guest mmap_munmap_ns || return
+	take n mmap mm_native mmap_munmap_ns || return
+	take f mmap floor_run floor_syscall_ns || return
 	f2=$(awk -v f="$f" 'BEGIN { print 2 * f }')
 	row "guest: mmap + munmap in pagelab" "$(us "$g")"
 	row "native" "$(us "$n")"
@@ -226,16 +231,17 @@ section_mmap() {
 	per_op mmap 1000 "$BENCH/guest_mmap" 100 1100 "mmap + munmap"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_fault() {
 	echo "== fault: first store to each 4 KiB page of 64 MiB anonymous (median of $ROUNDS rounds)"
 	need_kernel || return
 	ft_guest() { in_guest "$BENCH/guest_fault" 64 2; }
 	ft_native() { "$BENCH/guest_fault" 64 2; }
 	rounds fault floor_run ft_guest ft_native || return
-	g=$(med fault ft_guest fault_ns) || return
-	gr=$(med fault ft_guest fault_reuse_ns) || return
-	n=$(med fault ft_native fault_ns) || return
-	f=$(med fault floor_run floor_fault_ns) || return
+	take g fault ft_guest fault_ns || return
+	take gr fault ft_guest fault_reuse_ns || return
+	take n fault ft_native fault_ns || return
+	take f fault floor_run floor_fault_ns || return
 	row "guest: first pass, RAM the VM never used before" "$(us "$g")"
 	row "guest: second pass, RAM the first pass freed" "$(us "$gr")"
 	row "native, first pass" "$(us "$n")"
@@ -246,18 +252,19 @@ section_fault() {
 	per_op fault 4096 "$BENCH/guest_fault" "4 1" "20 1" "page"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_populate() {
 	echo "== populate: mmap MAP_POPULATE of 64 MiB anonymous, one call (median of $ROUNDS rounds)"
 	need_kernel || return
 	pp_guest() { in_guest "$BENCH/guest_populate" 64 4; }
 	pp_native() { "$BENCH/guest_populate" 64 4; }
 	rounds populate pp_guest pp_native || return
-	g=$(med populate pp_guest populate_total_us) || return
-	gr=$(med populate pp_guest populate_reuse_total_us) || return
-	n=$(med populate pp_native populate_total_us) || return
-	gp=$(med populate pp_guest populate_page_ns) || return
-	np=$(med populate pp_native populate_page_ns) || return
-	nr=$(med populate pp_native populate_reuse_total_us) || return
+	take g populate pp_guest populate_total_us || return
+	take gr populate pp_guest populate_reuse_total_us || return
+	take n populate pp_native populate_total_us || return
+	take gp populate pp_guest populate_page_ns || return
+	take np populate pp_native populate_page_ns || return
+	take nr populate pp_native populate_reuse_total_us || return
 	thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
 	row "guest: first call, RAM the VM never used before" "$(msec "$g") ($(us "$gp") per page)"
 	row "guest: later calls, RAM the previous call freed" "$(msec "$gr")"
@@ -268,15 +275,16 @@ section_populate() {
 	per_op populate 2 "$BENCH/guest_populate" "64 1" "64 3" "MAP_POPULATE call"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_mprotect() {
 	echo "== mprotect: one present page, alternating read-only / read-write (median of $ROUNDS rounds)"
 	need_kernel || return
 	mp_guest() { in_guest "$BENCH/guest_mprotect" 1000; }
 	mp_native() { "$BENCH/guest_mprotect" 100000; }
 	rounds mprotect floor_run mp_guest mp_native || return
-	g=$(med mprotect mp_guest mprotect_ns) || return
-	n=$(med mprotect mp_native mprotect_ns) || return
-	f=$(med mprotect floor_run floor_syscall_ns) || return
+	take g mprotect mp_guest mprotect_ns || return
+	take n mprotect mp_native mprotect_ns || return
+	take f mprotect floor_run floor_syscall_ns || return
 	row "guest: mprotect in pagelab" "$(us "$g")"
 	row "native" "$(us "$n")"
 	row "floor: one bare syscall (no TLB flush)" "$(us "$f")"
@@ -285,17 +293,18 @@ section_mprotect() {
 	per_op mprotect 1000 "$BENCH/guest_mprotect" 100 1100 mprotect
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_fork_cow() {
 	echo "== fork_cow: fork with 16 MiB touched, the child stores to every page (median of $ROUNDS rounds)"
 	need_kernel || return
 	fk_guest() { in_guest "$BENCH/guest_fork_cow" 16 5; }
 	fk_native() { "$BENCH/guest_fork_cow" 16 5; }
 	rounds fork_cow floor_run fk_guest fk_native || return
-	gf=$(med fork_cow fk_guest fork_us) || return
-	nf=$(med fork_cow fk_native fork_us) || return
-	gc=$(med fork_cow fk_guest cow_page_ns) || return
-	nc=$(med fork_cow fk_native cow_page_ns) || return
-	f=$(med fork_cow floor_run floor_fault_ns) || return
+	take gf fork_cow fk_guest fork_us || return
+	take nf fork_cow fk_native fork_us || return
+	take gc fork_cow fk_guest cow_page_ns || return
+	take nc fork_cow fk_native cow_page_ns || return
+	take f fork_cow floor_run floor_fault_ns || return
 	row "guest: fork() in pagelab" "$(msec "$gf")"
 	row "native: fork()" "$(msec "$nf")"
 	row "guest / native, fork" "$(ratio_x "$gf" "$nf")"
@@ -307,6 +316,7 @@ section_fork_cow() {
 	per_op fork_cow 1 "$BENCH/guest_fork_cow" "16 1" "16 2" "fork + COW of 16 MiB"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
 section_hugetlb() {
 	echo "== hugetlb: first store to each 2 MiB page of MAP_HUGETLB, 16 pages (median of $ROUNDS rounds)"
 	need_kernel || return
@@ -317,13 +327,13 @@ section_hugetlb() {
 		failed "MAP_HUGETLB failed in the guest: $(grep -m1 '^hugetlb_unavailable' "$WORK/hugetlb.ht_guest")"
 		return
 	fi
-	g=$(med hugetlb ht_guest hugetlb_fault_ns) || return
-	f=$(med hugetlb floor_run floor_fault_ns) || return
+	take g hugetlb ht_guest hugetlb_fault_ns || return
+	take f hugetlb floor_run floor_fault_ns || return
 	row "guest: a 2 MiB fault in pagelab" "$(us "$g")"
 	if grep -q '^hugetlb_unavailable' "$WORK/hugetlb.ht_native"; then
 		row "native" "unavailable: $(awk '$1 == "hugetlb_unavailable" { print $2; exit }' "$WORK/hugetlb.ht_native") ($(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo ?) huge pages reserved); guest figure alone"
 	else
-		n=$(med hugetlb ht_native hugetlb_fault_ns) || return
+		take n hugetlb ht_native hugetlb_fault_ns || return
 		row "native" "$(us "$n")"
 		row "guest / native" "$(ratio_x "$g" "$n")"
 	fi
