@@ -31,7 +31,7 @@ GUEST_PROG_SRCS := $(sort $(wildcard tests/guest/*.c))
 GUEST_PROGS := $(GUEST_PROG_SRCS:tests/guest/%.c=$(B)/tests/guest/%)
 $(B)/tests/guest/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -MMD -MP -o $@ $<
 
 BENCH_HOST_SRCS := $(sort $(wildcard tests/bench/host_*.c))
 BENCH_HOST_BINS := $(BENCH_HOST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)

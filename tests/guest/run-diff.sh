@@ -23,6 +23,15 @@ if [ "${1:-}" = "--native-only" ]; then
 	shift
 fi
 
+# make test runs quick sizes; make stress (STRESS=1) the full ones.
+scale_count=20000
+stress_ops=2000
+if [ -n "${STRESS:-}" ]; then
+	scale_count=100000
+	stress_ops=100000
+	TIMEOUT=1800
+fi
+
 passed=0
 failed=0
 work=$(mktemp -d /tmp/pagelab-diff-XXXXXX)
@@ -46,8 +55,9 @@ run_native() {
 	(env -i PATH=/usr/bin:/bin HOME=/ timeout "$TIMEOUT" "$@") 2>>"$out.native.err"
 }
 
+# 512 MiB: the fork storm of mmap_stress needs ~170 MiB of guest RAM.
 run_sandbox() {
-	"$PAGELAB" run --timeout "$TIMEOUT" "$@"
+	"$PAGELAB" run -m 512M --timeout "$TIMEOUT" "$@"
 }
 
 # check NAME EXPECTED_STATUS [ARGS...]
@@ -113,6 +123,11 @@ runs_of() {
 		check signal_death 143 term
 		check signal_death 137 kill
 		;;
+	# Its exact stdout and stderr are checked by tests/integration/test_programs.c.
+	streams) ;;
+	# make test runs the quick sizes; make stress (STRESS=1) the issue's.
+	mmap_scale) check mmap_scale 0 "$scale_count" ;;
+	mmap_stress) check mmap_stress 0 -n "$stress_ops" ;;
 	*) check "$1" 0 ;;
 	esac
 }
