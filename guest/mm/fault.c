@@ -110,6 +110,8 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 		return fail(fi, SIGSEGV, SEGV_MAPERR, addr);
 	if (!access_allowed(v, error))
 		return fail(fi, SIGSEGV, SEGV_ACCERR, addr);
+	if (v->flags & VM_HUGETLB)
+		return hugetlb_fault(mm, v, addr, error, fi);
 	pte = pt_leaf(mm->pml4_pa, page, true);
 	if (!pte)
 		return OOM(fi, addr);

@@ -5,6 +5,11 @@
  *
  * Every mapped leaf holds one reference on its frame. Permissions live in
  * the leaves; upper levels allow everything (P|W|U).
+ *
+ * MAP_HUGETLB memory is mapped by 2 MiB leaves: PD entries with PTE_PS
+ * (hugetlb.c). Such a leaf holds one reference on the first of its 512
+ * frames; hugetlb_put() frees the whole run with the last one. 4 KiB leaves
+ * never set bit 7 (PAT there), so PTE_PS in a leaf always means 2 MiB.
  */
 #include <kernel/arch.h>
 #include <kernel/frame.h>
@@ -66,6 +71,8 @@ u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
 	for (int level = 3; level > 0; level--) {
 		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
 
+		if (level == 1 && (*e & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS))
+			return e; /* a 2 MiB leaf covers va */
 		if (!(*e & PTE_P)) {
 			u64 pa;
 
@@ -76,6 +83,25 @@ u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
 		table = table_va(*e);
 	}
 	return &table[PT_INDEX(va)];
+}
+
+u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc)
+{
+	u64 *table = phys_to_virt(pml4_pa);
+
+	for (int level = 3; level > 1; level--) {
+		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
+
+		if (!(*e & PTE_P)) {
+			u64 pa;
+
+			if (!alloc || !(pa = alloc_table()))
+				return NULL;
+			*e = pa | TABLE_BITS;
+		}
+		table = table_va(*e);
+	}
+	return &table[PD_INDEX(va)];
 }
 
 /*
@@ -100,7 +126,7 @@ u64 pte_for(u64 pfn, u32 prot, bool writable)
  * Visits the present leaves of [start, end), skipping absent tables whole,
  * so sparse ranges cost in proportion to what is mapped.
  */
-typedef void (*leaf_fn)(struct mm *mm, u64 va, u64 *pte, void *arg);
+typedef pt_leaf_fn leaf_fn;
 
 static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 end, leaf_fn fn,
 		 void *arg)
@@ -114,7 +140,7 @@ static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 
 			return;
 		if (!(table[i] & PTE_P))
 			continue;
-		if (level == 0)
+		if (level == 0 || (level == 1 && (table[i] & PTE_PS)))
 			fn(mm, va, &table[i], arg);
 		else
 			walk(mm, table_va(table[i]), level - 1, va, MAX(start, va),
@@ -128,13 +154,22 @@ static void walk_range(struct mm *mm, u64 start, u64 end, leaf_fn fn, void *arg)
 		walk(mm, phys_to_virt(mm->pml4_pa), 3, 0, start, end, fn, arg);
 }
 
+void pt_walk(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg)
+{
+	walk_range(mm, start, end, fn, arg);
+}
+
 static void unmap_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 {
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
+	bool huge = *pte & PTE_PS;
 
 	(void)arg;
 	*pte = 0;
-	frame_put(pfn);
+	if (huge)
+		hugetlb_put(pfn);
+	else
+		frame_put(pfn);
 	mm_flush_page(mm, va);
 }
 
@@ -156,7 +191,7 @@ static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	bool writable = (p->prot & VM_PROT_WRITE) &&
 			(p->shared || frame_desc(pfn)->refcount == 1);
 
-	*pte = pte_for(pfn, p->prot, writable);
+	*pte = pte_for(pfn, p->prot, writable) | (old & PTE_PS);
 	if (*pte != old)
 		mm_flush_page(mm, va);
 }
@@ -181,7 +216,8 @@ static void copy_leaf(struct mm *src, u64 va, u64 *pte, void *arg)
 
 	if (c->err)
 		return;
-	dpte = pt_leaf(c->dst->pml4_pa, va, true);
+	dpte = (*pte & PTE_PS) ? pt_pde(c->dst->pml4_pa, va, true)
+			       : pt_leaf(c->dst->pml4_pa, va, true);
 	if (!dpte) {
 		c->err = -1;
 		return;

@@ -107,13 +107,20 @@ static struct inode *new_shared_anon(u64 len)
 
 static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct inode *obj)
 {
-	int err = vma_map(&mm->vmas, plan->addr, plan->addr + plan->len, plan->prot,
-			  plan->vm_flags, obj, plan->pgoff, unmap_piece, mm, NULL);
+	int err = plan->fixed ? hugetlb_split_check(mm, plan->addr, plan->addr + plan->len) : 0;
 
+	if (!err)
+		err = vma_map(&mm->vmas, plan->addr, plan->addr + plan->len, plan->prot,
+			      plan->vm_flags, obj, plan->pgoff, unmap_piece, mm, NULL);
 	mm_flush_commit(mm);
 	if (err)
 		return err;
-	if (plan->populate)
+	/*
+	 * Shared huge pages have no object behind them: only pages present at
+	 * fork are shared with the child, so they are all made present now.
+	 */
+	if (plan->populate ||
+	    (plan->vm_flags & (VM_HUGETLB | VM_SHARED)) == (VM_HUGETLB | VM_SHARED))
 		populate(mm, plan->addr, plan->addr + plan->len, plan->prot);
 	return plan->addr;
 }
@@ -134,6 +141,8 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	if (!(flags & K_MAP_ANONYMOUS) && (f = fd_get((int)fd)))
 		describe_file(f, &mf);
 	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
+	if (!ret && plan.reserve_huge)
+		ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE);
 	if (!ret && f) {
 		obj = f->inode;
 		inode_get(obj);
@@ -156,6 +165,8 @@ static long sys_munmap(u64 addr, u64 len)
 	u64 end;
 	int err = munmap_check(addr, len, USER_TOP, &end);
 
+	if (!err)
+		err = hugetlb_split_check(mm, addr, end);
 	if (err)
 		return err;
 	err = vma_unmap_range(&mm->vmas, addr, end, unmap_piece, mm);
@@ -181,6 +192,8 @@ static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 	if (err || end == addr)
 		return err;
 	err = mprotect_first_check(vma_find_above(&mm->vmas, addr), &addr, end, grows);
+	if (!err)
+		err = hugetlb_split_check(mm, addr, end);
 	if (err)
 		return err;
 	err = vma_protect_range(&mm->vmas, addr, end, prot, protect_changed, mm);

@@ -22,8 +22,21 @@ struct mm {
 
 /* ---- page tables (pt.c) ---- */
 u64 pt_new_root(void);
-/* The leaf PTE for va, allocating missing tables when alloc; NULL if absent. */
+/*
+ * The leaf PTE for va, allocating missing tables when alloc; NULL if absent.
+ * Where a 2 MiB leaf covers va it is that PD entry (PTE_PS set): va's frame
+ * is then (entry & PTE_ADDR) + (va & (HUGE_PAGE_SIZE - 1)).
+ */
 u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc);
+/* The PD entry (level 1) for va, allocating the tables above it when alloc. */
+u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc);
+/*
+ * Visits the present leaves of [start, end) in address order: 4 KiB PTEs,
+ * and 2 MiB PD entries (PTE_PS set, va their first address). Absent tables
+ * are skipped whole.
+ */
+typedef void (*pt_leaf_fn)(struct mm *mm, u64 va, u64 *pte, void *arg);
+void pt_walk(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg);
 /* Clears the leaves in [start, end), dropping their frames' references. */
 void pt_unmap(struct mm *mm, u64 start, u64 end);
 /* Rewrites permission bits of present leaves in [start, end). */
@@ -45,6 +58,24 @@ void memobj_put(void *obj);
 /* A not-present page of an object-backed VMA: map the object's page at *pte. */
 int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 		 struct fault_info *fi);
+
+/* ---- MAP_HUGETLB: 2 MiB pages (hugetlb.c) ---- */
+#define HUGE_PAGE_SIZE	 (2ULL << 20)
+#define HUGE_PAGE_FRAMES 512
+/* A fault in a VM_HUGETLB VMA: maps (or copies on write) the whole 2 MiB page. */
+int hugetlb_fault(struct mm *mm, struct vma *v, u64 addr, u64 error, struct fault_info *fi);
+/* Drops a 2 MiB leaf's reference on its first frame; the last frees all 512. */
+void hugetlb_put(u64 head_pfn);
+/*
+ * munmap, mprotect and MAP_FIXED may not cut a huge page: -EINVAL if
+ * [start, end) would split a VM_HUGETLB VMA off a 2 MiB boundary.
+ */
+int hugetlb_split_check(struct mm *mm, u64 start, u64 end);
+/* mmap without MAP_NORESERVE: -ENOMEM unless npages huge pages are free now. */
+int hugetlb_reserve(u64 npages);
+/* For /proc/meminfo: huge pages mapped now, and free 2 MiB blocks. */
+u64 hugetlb_pages_in_use(void);
+u64 hugetlb_pages_free(void);
 
 /* ---- faults (fault.c) ---- */
 /*
