@@ -10,6 +10,7 @@
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
@@ -18,7 +19,8 @@
 #include <kernel/uvm.h>
 #include <kernel/vm.h>
 
-#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+#define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
+#define RLIMIT_STACK	3
 
 /* The signal a fault ends in, with its si_code and address. */
 static int fail(struct fault_info *fi, int sig, int code, u64 addr)
@@ -31,15 +33,25 @@ static int fail(struct fault_info *fi, int sig, int code, u64 addr)
 /* Out of memory: Linux's OOM killer would pick the faulting process, too. */
 #define OOM(fi, addr) fail(fi, SIGKILL, SI_KERNEL, addr)
 
-/* A fault just below a MAP_GROWSDOWN area extends it (as Linux's stack). */
+/*
+ * A fault below a MAP_GROWSDOWN area extends it down to the faulting page,
+ * within Linux's limits (expand_downwards(), acct_stack_growth()): not
+ * below mmap_min_addr, not within the guard gap above an accessible area
+ * that does not grow down itself, and no larger than RLIMIT_STACK.
+ */
 static struct vma *grow_down(struct mm *mm, u64 addr)
 {
-	struct vma *v = vma_find_above(&mm->vmas, addr);
+	struct vma *v = vma_find_above(&mm->vmas, addr), *prev;
 	u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
 
-	if (!v || !(v->flags & VM_GROWSDOWN) || addr >= v->start)
+	if (!v || !(v->flags & VM_GROWSDOWN) || addr >= v->start || page < MC_MIN_ADDR)
 		return NULL;
-	if (v->prev && page < v->prev->end + STACK_GUARD_GAP)
+	prev = v->prev;
+	if (prev && !(prev->flags & VM_GROWSDOWN) &&
+	    (prev->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)) &&
+	    page - prev->end < STACK_GUARD_GAP)
+		return NULL;
+	if (v->end - page > rlimit_cur(RLIMIT_STACK))
 		return NULL;
 	if (vma_adjust(&mm->vmas, v, page, v->end))
 		return NULL;
