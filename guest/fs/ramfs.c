@@ -15,6 +15,9 @@
 #include <kernel/kmalloc.h>
 #include <kernel/ramfs.h>
 #include <kernel/string.h>
+#ifndef PL_HOST_TEST
+#include <kernel/uvm.h>
+#endif
 
 static u64 next_ino = 1;
 static const u8 zero_page[PAGE_SIZE];
@@ -289,6 +292,9 @@ int ramfs_truncate(struct inode *ino, u64 size, u64 now)
 	if (size < ino->size) {
 		drop_pages(ino, ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT);
 		zero_range(ino, size, ALIGN_UP(size, PAGE_SIZE));
+#ifndef PL_HOST_TEST
+		memobj_truncated(ino, size); /* mappings lose the pages past the end */
+#endif
 	} else if (size > ino->size) {
 		zero_old_tail(ino, size);
 	}

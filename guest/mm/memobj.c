@@ -8,6 +8,7 @@
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/paging.h>
+#include <kernel/proc.h>
 #include <kernel/ramfs.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
@@ -66,4 +67,41 @@ int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 	frame_put(pfn);
 	*pte = pte_for(copy, v->prot, true);
 	return 0;
+}
+
+extern struct proc proc_table[MAX_PROCS];
+
+/* The pages of ino from index first on leave mm, COW copies included. */
+static void unmap_from(struct mm *mm, struct inode *ino, u64 first)
+{
+	for (struct vma *v = mm->vmas.first; v; v = v->next) {
+		u64 pages = (v->end - v->start) >> PAGE_SHIFT, start = v->start;
+
+		if (v->obj != ino || first >= v->pgoff + pages)
+			continue;
+		if (first > v->pgoff)
+			start += (first - v->pgoff) << PAGE_SHIFT;
+		pt_unmap(mm, start, v->end);
+	}
+	/* Only the active mm owes flushes; the others reload CR3 when they run. */
+	mm_flush_commit(mm);
+}
+
+/*
+ * Linux's truncate_pagecache(): a shrunk file's mappings lose the pages
+ * wholly past the new end, so the next touch faults and memobj_fault()
+ * finds the page beyond EOF (SIGBUS). The partial last page stays mapped;
+ * ramfs has zeroed its tail. Every process is visited: ramfs keeps no list
+ * of an inode's mappings, and truncation is rare.
+ */
+void memobj_truncated(struct inode *ino, u64 size)
+{
+	u64 first = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
+
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state != PROC_UNUSED && p->mm)
+			unmap_from(p->mm, ino, first);
+	}
 }

@@ -58,6 +58,13 @@ void memobj_put(void *obj);
 /* A not-present page of an object-backed VMA: map the object's page at *pte. */
 int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 		 struct fault_info *fi);
+/*
+ * ramfs shrank ino to size: every process loses its mappings of the pages
+ * wholly past the new end (private copies too, as Linux's truncate), so
+ * touching them raises SIGBUS.
+ */
+struct inode;
+void memobj_truncated(struct inode *ino, u64 size);
 
 /* ---- MAP_HUGETLB: 2 MiB pages (hugetlb.c) ---- */
 #define HUGE_PAGE_SIZE	 (2ULL << 20)
