@@ -71,6 +71,22 @@ int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 
 extern struct proc proc_table[MAX_PROCS];
 
+/*
+ * Shared anonymous memory is a nameless ramfs inode; its priv (unused for
+ * regular files) points here so /proc can tell it from an unlinked file.
+ */
+static char anon_tag;
+
+void memobj_mark_anon(struct inode *ino)
+{
+	ino->priv = &anon_tag;
+}
+
+bool memobj_is_anon(const struct inode *ino)
+{
+	return ino->priv == &anon_tag;
+}
+
 /* The pages of ino from index first on leave mm, COW copies included. */
 static void unmap_from(struct mm *mm, struct inode *ino, u64 first)
 {

@@ -102,6 +102,8 @@ static struct inode *new_shared_anon(u64 len)
 		inode_put(ino);
 		return NULL;
 	}
+	if (ino)
+		memobj_mark_anon(ino);
 	return ino;
 }
 

@@ -11,6 +11,7 @@
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/procfs.h>
 #include <kernel/procmm.h>
 #include <kernel/pvm.h>
 #include <kernel/sched.h>
@@ -266,6 +267,7 @@ void init_start(void)
 	syscall_init();
 	vfs_init(phys_to_virt(boot_info.initrd_start),
 		 boot_info.initrd_end - boot_info.initrd_start);
+	procfs_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

@@ -65,6 +65,9 @@ int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
  */
 struct inode;
 void memobj_truncated(struct inode *ino, u64 size);
+/* Shared anonymous memory's nameless inode ("/dev/zero (deleted)" in maps). */
+void memobj_mark_anon(struct inode *ino);
+bool memobj_is_anon(const struct inode *ino);
 
 /* ---- MAP_HUGETLB: 2 MiB pages (hugetlb.c) ---- */
 #define HUGE_PAGE_SIZE	 (2ULL << 20)

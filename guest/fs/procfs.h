@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to /proc (procfs.c, proc_maps.c, proc_pagemap.c): text that is
+ * appended in pieces, keeping count of what did not fit, as the synthetic
+ * file hook wants (the generator is called again with a larger buffer).
+ */
+#ifndef GUEST_FS_PROCFS_H
+#define GUEST_FS_PROCFS_H
+
+#include <kernel/file.h>
+#include <kernel/types.h>
+
+struct textbuf {
+	char *buf;
+	size_t size;
+	size_t len; /* wanted so far; may exceed size */
+};
+
+void tb_printf(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* /proc/self/maps' generator. */
+long proc_maps_gen(void *arg, char *buf, size_t size);
+/* /proc/self/pagemap's operations. */
+extern const struct file_ops proc_pagemap_ops;
+
+/*
+ * Whether the frame pfn mapped at va of VMA v is the object's own page
+ * (page cache or shared memory) rather than anonymous memory: Linux's
+ * PM_FILE, and the RssFile/RssAnon split.
+ */
+struct vma;
+bool proc_is_object_page(const struct vma *v, u64 va, u64 pfn);
+
+/* Linux's device of ramfs files (st_dev 1: major 0, minor 1). */
+#define PROC_RAMFS_MINOR 1
+
+#endif
