@@ -6,6 +6,7 @@
  * invlpg (only when a present entry changes).
  */
 #include <kernel/arch.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
@@ -53,8 +54,13 @@ static struct vma *grow_down(struct mm *mm, u64 addr)
 		return NULL;
 	if (v->end - page > rlimit_cur(RLIMIT_STACK))
 		return NULL;
-	if (vma_adjust(&mm->vmas, v, page, v->end))
+	/* acct_stack_growth(): the new pages are charged as the rest of the stack is */
+	if (!commit_charge(commit_vma_pages(v->flags, page, v->start), 0))
 		return NULL;
+	if (vma_adjust(&mm->vmas, v, page, v->end)) {
+		commit_uncharge(commit_vma_pages(v->flags, page, v->start));
+		return NULL;
+	}
 	return v;
 }
 

@@ -8,6 +8,7 @@
  * for a single page, a CR3 reload for more.
  */
 #include <kernel/arch.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
@@ -87,9 +88,10 @@ struct mm *procmm_new(void)
 	return mm;
 }
 
-static void unmap_piece(void *arg, const struct vma *piece)
+void mm_unmap_piece(void *arg, const struct vma *piece)
 {
 	pt_unmap(arg, piece->start, piece->end);
+	commit_vma_gone(piece);
 }
 
 void procmm_put(struct mm *mm)
@@ -98,7 +100,7 @@ void procmm_put(struct mm *mm)
 		return;
 	if (mm == active_mm)
 		procmm_activate(NULL);
-	vma_unmap_range(&mm->vmas, 0, USER_TOP, unmap_piece, mm);
+	vma_unmap_range(&mm->vmas, 0, USER_TOP, mm_unmap_piece, mm);
 	vma_tree_destroy(&mm->vmas);
 	pt_free_tables(mm->pml4_pa);
 	kfree(mm);
@@ -117,15 +119,20 @@ static int fork_vma(struct mm *child, struct mm *parent, const struct vma *v)
 {
 	struct vma *copy;
 	bool shared = v->flags & VM_SHARED;
+	u64 flags = commit_fork_flags(v->flags);
+	u64 charge = commit_vma_pages(flags, v->start, v->end);
 
 	if (v->flags & VM_DONTCOPY)
 		return 0;
+	if (!commit_charge(charge, 0))
+		return -ENOMEM;
 	if (v->obj)
 		memobj_get(v->obj);
-	copy = vma_new(&child->vmas, v->start, v->end, v->prot, v->flags, v->obj, v->pgoff);
+	copy = vma_new(&child->vmas, v->start, v->end, v->prot, flags, v->obj, v->pgoff);
 	if (!copy) {
 		if (v->obj)
 			memobj_put(v->obj);
+		commit_uncharge(charge);
 		return -ENOMEM;
 	}
 	vma_insert(&child->vmas, copy);
@@ -153,13 +160,21 @@ struct mm *procmm_fork(struct mm *parent)
 	return child;
 }
 
+/* Writable memory is charged (Linux: accountable_mapping()); the mappings it replaces are not. */
 int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown)
 {
-	u64 flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT |
-		    (growsdown ? VM_GROWSDOWN : 0);
+	u64 flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (growsdown ? VM_GROWSDOWN : 0) |
+		    (prot & VM_PROT_WRITE ? VM_ACCOUNT : 0) | mm->def_flags;
+	u64 charge = commit_vma_pages(flags, start, start + len);
+	int err;
 
-	return vma_map(&mm->vmas, start, start + len, prot, flags, NULL, start >> PAGE_SHIFT,
-		       unmap_piece, mm, NULL);
+	if (!commit_charge(charge, commit_charged_in(mm, start, start + len)))
+		return -ENOMEM;
+	err = vma_map(&mm->vmas, start, start + len, prot, flags, NULL, start >> PAGE_SHIFT,
+		      mm_unmap_piece, mm, NULL);
+	if (err)
+		commit_uncharge(charge);
+	return err;
 }
 
 /* Fills pages of an address space that need not be active, through the direct map. */

@@ -23,6 +23,7 @@
 static void unmap_piece(void *arg, const struct vma *piece)
 {
 	pt_unmap(arg, piece->start, piece->end);
+	commit_vma_gone(piece);
 }
 
 static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
@@ -41,6 +42,12 @@ static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, 
 	return vma_find_gap(&mm->vmas, &req);
 }
 
+/* mremap's new place, chosen as mmap chooses. */
+s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align)
+{
+	return get_area(mm, hint, len, align, 0);
+}
+
 static bool intersects(void *ctx, uint64_t start, uint64_t end)
 {
 	struct mm *mm = ctx;
@@ -48,17 +55,22 @@ static bool intersects(void *ctx, uint64_t start, uint64_t end)
 	return !vma_range_free(&mm->vmas, start, end);
 }
 
-static void fill_limits(struct mm *mm, struct mm_limits *l)
+/* Everything runs as root: CAP_IPC_LOCK exempts from RLIMIT_MEMLOCK. */
+void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 {
 	*l = (struct mm_limits){
 		.task_size = USER_TOP,
 		.min_addr = MC_MIN_ADDR,
 		.map_count = mm->vmas.count,
 		.max_map_count = 1000000,
+		.def_flags = mm->def_flags,
 		.memlock_limit = rlimit_cur(8),
 		.cap_ipc_lock = true,
 		.cap_sys_rawio = true,
 	};
+	/* Only a process without CAP_IPC_LOCK needs the count: a walk of every VMA. */
+	if (!l->cap_ipc_lock)
+		l->locked_pages = mm_locked_pages(mm, 0, USER_TOP);
 }
 
 /* Faults in every page now (MAP_POPULATE): one syscall, no exits per page. */
@@ -139,7 +151,7 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	struct inode *obj = NULL;
 	long ret;
 
-	fill_limits(mm, &l);
+	mm_fill_limits(mm, &l);
 	if (!(flags & K_MAP_ANONYMOUS) && (f = fd_get((int)fd)))
 		describe_file(f, &mf);
 	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
@@ -148,14 +160,16 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	if (!ret && f) {
 		obj = f->inode;
 		inode_get(obj);
-	} else if (!ret && !plan.anon && !(obj = new_shared_anon(plan.len))) {
+	} else if (!ret && plan.anon && (plan.vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED &&
+		   !(obj = new_shared_anon(plan.len))) {
 		ret = -ENOMEM;
 	}
 	if (f)
 		file_put(f);
-	if (ret)
-		return ret;
-	ret = map_plan(mm, &plan, obj);
+	if (!ret)
+		ret = commit_mmap(mm, &plan);
+	if (!ret && (ret = map_plan(mm, &plan, obj)) < 0 && (plan.vm_flags & VM_ACCOUNT))
+		commit_uncharge(plan.commit_pages);
 	if (ret < 0 && obj)
 		inode_put(obj);
 	return ret;
@@ -198,7 +212,7 @@ static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 		err = hugetlb_split_check(mm, addr, end);
 	if (err)
 		return err;
-	err = vma_protect_range(&mm->vmas, addr, end, prot, protect_changed, mm);
+	err = commit_protect_range(mm, addr, end, prot, protect_changed, mm);
 	mm_flush_commit(mm);
 	return err;
 }
@@ -216,6 +230,8 @@ static long sys_brk(u64 want)
 		    procmm_map_anon(mm, old_top, new_top - old_top, VM_PROT_READ | VM_PROT_WRITE,
 				    false))
 			return mm->brk;
+		if (mm->def_flags & VM_LOCKED) /* mlockall(MCL_FUTURE): do_brk_flags() populates */
+			mm_populate(mm, old_top, new_top, true);
 	} else if (new_top < old_top) {
 		vma_unmap_range(&mm->vmas, new_top, old_top, unmap_piece, mm);
 		mm_flush_commit(mm);

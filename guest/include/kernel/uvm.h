@@ -18,6 +18,8 @@ struct mm {
 	/* TLB work owed by a change to the active address space. */
 	u64 flush_va;
 	u32 flush_pages;
+	/* VM_LOCKED (| VM_LOCKONFAULT) for new mappings after mlockall(MCL_FUTURE). */
+	u64 def_flags;
 };
 
 /* ---- page tables (pt.c) ---- */
@@ -100,5 +102,50 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
 #define PF_ERR_INSTR 0x10
 /* Not a CPU bit: the kernel fills a page whatever the VMA's protection (exec). */
 #define PF_KERNEL_FILL (1ULL << 32)
+
+/* ---- unmapping a VMA piece: its pages and its charge (procmm.c) ---- */
+/* A vma_unmap_fn: arg is the struct mm. */
+void mm_unmap_piece(void *mm, const struct vma *piece);
+
+/* ---- memory accounting (commit.c; the rules are commit.h's) ---- */
+struct mmap_plan;
+/* Charge pages, freed of them about to be uncharged (MAP_FIXED): false means ENOMEM. */
+bool commit_charge(u64 pages, u64 freed);
+void commit_uncharge(u64 pages);
+/* What a removed VMA piece gave back: every unmap callback calls it. */
+void commit_vma_gone(const struct vma *piece);
+/* Charged pages of the VMAs in [start, end). */
+u64 commit_charged_in(struct mm *mm, u64 start, u64 end);
+/* mmap's charge of plan->commit_pages (-ENOMEM); sets VM_ACCOUNT in the plan. */
+int commit_mmap(struct mm *mm, struct mmap_plan *plan);
+/* vma_protect_range() that charges a private mapping made writable (-ENOMEM). */
+int commit_protect_range(struct mm *mm, u64 start, u64 end, u32 prot, vma_changed_fn changed,
+			 void *arg);
+u64 commit_committed_pages(void); /* /proc/meminfo Committed_AS */
+u64 commit_limit_pages(void);	  /* /proc/meminfo CommitLimit */
+
+/* ---- populating and locking (sys_mlock.c) ---- */
+/*
+ * Fault in the accessible pages of [start, end) as mlock does (private
+ * writable memory gets its own pages). 0, -ENOMEM when memory runs out,
+ * -EFAULT for a page that cannot be had (past EOF); ignore_errors goes on
+ * with the next VMA instead.
+ */
+int mm_populate(struct mm *mm, u64 start, u64 end, bool ignore_errors);
+/* The mm_limits mmap_check() and friends consult (sys_mman.c). */
+struct mm_limits;
+void mm_fill_limits(struct mm *mm, struct mm_limits *l);
+/* A free area of len bytes aligned to align, at hint if that is free: the address or -ENOMEM. */
+s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align);
+/* Pages of VM_LOCKED VMAs in [start, end). */
+u64 mm_locked_pages(struct mm *mm, u64 start, u64 end);
+
+/* ---- moving page-table entries (pt_move.c) ---- */
+/*
+ * mremap: move the leaves of [from, from + len) to [to, to + len), frames,
+ * bits and references as they are. The target must map nothing. -ENOMEM
+ * (nothing moved) when a page table cannot be allocated.
+ */
+int pt_move(struct mm *mm, u64 from, u64 to, u64 len);
 
 #endif

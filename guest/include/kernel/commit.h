@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory accounting: the commit charge.
+ *
+ * pagelab commits strictly, as Linux does with vm.overcommit_memory = 2: every
+ * page a process could come to own privately (private writable mappings,
+ * shared anonymous memory, the heap, the stack) is charged when the mapping
+ * is made, against a limit of all the guest's RAM, and a call that would go
+ * over fails with ENOMEM instead of the process being killed later at a
+ * fault. MAP_NORESERVE mappings are not charged (they may die of SIGKILL at
+ * a fault when memory runs out).
+ *
+ * The charge lives on the VMAs: a VMA with VM_ACCOUNT carries one charged
+ * page per page of its range, so splits, merges and partial munmaps keep the
+ * sum right without a per-VMA counter, and whoever removes a VMA piece
+ * uncharges exactly its pages. Shared anonymous memory is charged to the VMA
+ * that created it; a forked child's copy is not charged again (Linux charges
+ * the shmem object once).
+ *
+ * Header-only pure arithmetic, so the host unit test (tests/unit/test_commit.c)
+ * checks the same rules the kernel (guest/mm/commit.c) applies.
+ */
+#ifndef KERNEL_COMMIT_H
+#define KERNEL_COMMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kmman.h"
+#include "vma.h"
+
+struct commit {
+	uint64_t committed; /* pages charged now */
+	uint64_t limit;	    /* pages that may be charged */
+};
+
+/*
+ * Charge pages if the total stays within the limit once freed pages (charged
+ * now, about to be uncharged by the caller: the mappings a MAP_FIXED replaces)
+ * are gone. The charge is all of pages; the caller uncharges freed as it
+ * removes them, as Linux's mmap_region() does. False (nothing charged) when
+ * it would not fit.
+ */
+static inline bool commit_try_charge(struct commit *c, uint64_t pages, uint64_t freed)
+{
+	uint64_t base = c->committed - (freed < c->committed ? freed : c->committed);
+
+	if (pages > c->limit || base > c->limit - pages)
+		return false;
+	c->committed += pages;
+	return true;
+}
+
+/* Returns false, changing nothing, if more would be uncharged than is charged. */
+static inline bool commit_release(struct commit *c, uint64_t pages)
+{
+	if (pages > c->committed)
+		return false;
+	c->committed -= pages;
+	return true;
+}
+
+/* The pages a VMA piece [start, end) with these flags carries. */
+static inline uint64_t commit_vma_pages(uint64_t vm_flags, uint64_t start, uint64_t end)
+{
+	return (vm_flags & VM_ACCOUNT) ? (end - start) / VMA_PAGE_SIZE : 0;
+}
+
+/*
+ * mprotect_fixup()'s rule: making a private mapping writable charges it,
+ * unless it is charged already, was writable, is shared, huge or
+ * MAP_NORESERVE.
+ */
+static inline bool commit_on_protect(uint64_t vm_flags, uint32_t old_prot, uint32_t new_prot)
+{
+	if (!(new_prot & K_PROT_WRITE) || (old_prot & K_PROT_WRITE))
+		return false;
+	return !(vm_flags & (VM_ACCOUNT | VM_HUGETLB | VM_SHARED | VM_NORESERVE));
+}
+
+/*
+ * The flags of a forked child's copy of a VMA: memory locks are not
+ * inherited (mlock(2)), and a shared VMA's charge stays with the parent.
+ */
+static inline uint64_t commit_fork_flags(uint64_t vm_flags)
+{
+	vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
+	if (vm_flags & VM_MAYSHARE)
+		vm_flags &= ~VM_ACCOUNT;
+	return vm_flags;
+}
+
+#endif
