@@ -66,17 +66,41 @@ void fpu_init_state(u8 *area)
 	*(u32 *)(area + 24) = 0x1f80; /* MXCSR: all SSE exceptions masked */
 }
 
+u64 arch_root;
+
+void arch_switch_root(u64 pml4_pa)
+{
+	arch_root = pml4_pa;
+	write_cr3(pml4_pa);
+}
+
 u64 arch_kernel_pte_bits(void)
 {
 	return arch_mode == ARCH_KVM_PVM ? PTE_USER : 0;
 }
 
-void arch_wait_for_interrupt(void)
+/*
+ * On kvm_pvm the interrupt flag is a byte, so "enable, then hlt" is not
+ * atomic as sti;hlt is: an interrupt taken just before the hlt would leave
+ * it sleeping with interrupts off for good. pvm_fixup_idle() moves such an
+ * interrupt's return address past the hlt (the label marks it).
+ */
+__attribute__((noinline)) void arch_wait_for_interrupt(void)
 {
 	if (arch_mode == ARCH_KVM_PVM) {
-		/* sti traps and does nothing here; the PV page's byte is the flag. */
-		*pvm_vif = 1;
-		asm volatile("hlt" ::: "memory");
+		/*
+		 * With the user-PML4 flag, kvm_pvm keeps running the kernel on the
+		 * user table after a syscall and a hlt there never wakes up
+		 * (measured); a CR3 load first puts it back in kernel state.
+		 */
+		write_cr3(arch_root);
+		asm volatile("movb $1, (%0)\n\t"
+			     ".globl pvm_idle_hlt\n"
+			     "pvm_idle_hlt:\n\t"
+			     "hlt"
+			     :
+			     : "r"(pvm_vif)
+			     : "memory");
 		*pvm_vif = 0;
 		return;
 	}

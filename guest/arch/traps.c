@@ -57,6 +57,7 @@ void trap_dispatch(struct trap_frame *f)
 
 	if (f->vector >= 32) {
 		pvm_fixup_sysret_window(f);
+		pvm_fixup_idle(f);
 		handle_interrupt(f);
 	} else if (!(f->cs & 3)) {
 		kernel_exception(f);

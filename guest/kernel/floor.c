@@ -183,7 +183,7 @@ static u64 fault_pass(struct mm *mm)
 		      (unsigned long)(floor_fault_count - before), FAULT_PAGES);
 	memset(floor_pte_slots, 0, FAULT_PAGES * sizeof(u64));
 	/* The entries were present: a CR3 reload drops them from the TLB. */
-	write_cr3(mm->pml4_pa);
+	arch_switch_root(mm->pml4_pa);
 	return cycles;
 }
 

@@ -68,7 +68,7 @@ void paging_init(u64 (*alloc_page)(void))
 	pml4 = boot_table(kernel_pml4_pa);
 	map_direct(pml4, alloc_page, bits);
 	map_kernel_image(pml4, alloc_page, bits);
-	write_cr3(kernel_pml4_pa);
+	arch_switch_root(kernel_pml4_pa);
 }
 
 void *frame_to_virt(uint64_t pfn)

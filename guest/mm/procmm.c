@@ -68,7 +68,7 @@ void mm_flush_commit(struct mm *mm)
 	if (mm->flush_pages == 1)
 		invlpg(mm->flush_va);
 	else
-		write_cr3(mm->pml4_pa);
+		arch_switch_root(mm->pml4_pa);
 	mm->flush_pages = 0;
 }
 
@@ -109,7 +109,7 @@ void procmm_put(struct mm *mm)
 /* NULL: the kernel's own tables (while an address space is torn down). */
 void procmm_activate(struct mm *mm)
 {
-	write_cr3(mm ? mm->pml4_pa : kernel_pml4_pa);
+	arch_switch_root(mm ? mm->pml4_pa : kernel_pml4_pa);
 	if (mm)
 		mm->flush_pages = 0;
 	active_mm = mm;

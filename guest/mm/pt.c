@@ -42,6 +42,28 @@ static u64 alloc_table(void)
 extern char _usertext_start[];
 
 /*
+ * Every root is a pair of PML4s, 8 KiB aligned: the kernel's, and at
+ * +4 KiB the one kvm_pvm runs user mode on (PV flag bit 0, the Linux KPTI
+ * layout; see guest/arch/pvm.c). The second mirrors the first, so a PML4
+ * entry is always written to both.
+ */
+static void set_pml4e(u64 *pml4, u64 *e, u64 val)
+{
+	*e = val;
+	pml4[PAGE_SIZE / sizeof(u64) + (e - pml4)] = val;
+}
+
+static u64 alloc_root_pair(void)
+{
+	u64 pfn = frame_alloc_pages(2, 0);
+
+	if (pfn == FRAME_NONE)
+		return 0;
+	memset(frame_to_virt(pfn), 0, 2 * PAGE_SIZE);
+	return pfn << PAGE_SHIFT;
+}
+
+/*
  * A new address space: the kernel half shared, and the kernel's user
  * trampolines (entry.S .usertext) read+exec at USER_TRAMPOLINE_VA, above
  * everything a program can map. That page is part of the kernel image,
@@ -49,12 +71,13 @@ extern char _usertext_start[];
  */
 u64 pt_new_root(void)
 {
-	u64 pa = alloc_table(), *pte;
+	u64 pa = alloc_root_pair(), *pte, *pml4;
 
 	if (!pa)
 		return 0;
-	memcpy((u64 *)phys_to_virt(pa) + 256, (u64 *)phys_to_virt(kernel_pml4_pa) + 256,
-	       256 * sizeof(u64));
+	pml4 = phys_to_virt(pa);
+	for (int i = 256; i < 512; i++)
+		set_pml4e(pml4, &pml4[i], ((u64 *)phys_to_virt(kernel_pml4_pa))[i]);
 	pte = pt_leaf(pa, USER_TRAMPOLINE_VA, true);
 	if (!pte) {
 		pt_free_tables(pa);
@@ -78,7 +101,10 @@ u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
 
 			if (!alloc || !(pa = alloc_table()))
 				return NULL;
-			*e = pa | TABLE_BITS;
+			if (level == 3)
+				set_pml4e(table, e, pa | TABLE_BITS);
+			else
+				*e = pa | TABLE_BITS;
 		}
 		table = table_va(*e);
 	}
@@ -97,7 +123,10 @@ u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc)
 
 			if (!alloc || !(pa = alloc_table()))
 				return NULL;
-			*e = pa | TABLE_BITS;
+			if (level == 3)
+				set_pml4e(table, e, pa | TABLE_BITS);
+			else
+				*e = pa | TABLE_BITS;
 		}
 		table = table_va(*e);
 	}
@@ -260,4 +289,5 @@ void pt_free_tables(u64 pml4_pa)
 		frame_put((pml4[i] & PTE_ADDR) >> PAGE_SHIFT);
 	}
 	frame_put(pml4_pa >> PAGE_SHIFT);
+	frame_put((pml4_pa >> PAGE_SHIFT) + 1);
 }

@@ -165,6 +165,13 @@ static inline void irq_enable(void)
 	asm volatile("sti" ::: "memory");
 }
 
+/*
+ * Load an address space (a PML4 pair: kernel table, and at +4 KiB the one
+ * kvm_pvm runs user mode on) and remember it as the current one.
+ */
+extern u64 arch_root;
+void arch_switch_root(u64 pml4_pa);
+
 /* Sleep until the next interrupt; called with interrupts disabled. */
 void arch_wait_for_interrupt(void);
 

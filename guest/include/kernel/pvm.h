@@ -7,5 +7,6 @@
 
 bool pvm_prepare_user_return(struct trap_frame *f);
 bool pvm_fixup_sysret_window(struct trap_frame *f);
+void pvm_fixup_idle(struct trap_frame *f);
 
 #endif
