@@ -52,7 +52,7 @@ static u64 entry_of(struct mm *mm, const struct vma *v, u64 va)
 	u64 e = 0, *pte = pt_leaf(mm->pml4_pa, va, false), head, pfn;
 	bool huge;
 
-	if (!pte || !(*pte & PTE_P))
+	if (!pte || !pte_present(*pte))
 		return 0;
 	huge = *pte & PTE_PS;
 	head = (*pte & PTE_ADDR) >> PAGE_SHIFT;

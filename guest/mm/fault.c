@@ -133,13 +133,17 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	pte = pt_leaf(mm->pml4_pa, page, true);
 	if (!pte)
 		return OOM(fi, addr);
-	if (!(*pte & PTE_P))
+	if (!pte_present(*pte))
 		err = fault_in(mm, v, page, error, pte, fi);
 	else if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
 		err = copy_on_write(mm, v, page, pte, fi);
+	else if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
+		*pte = pte_for((*pte & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
 	else
 		mm_flush_page(mm, page); /* a stale translation: the entry already allows it */
 	mm_flush_commit(mm);
+	if (err == SIGBUS)
+		fi->addr = addr; /* si_addr is the faulting byte, not its page */
 	return err;
 }
 

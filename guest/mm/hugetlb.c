@@ -165,7 +165,7 @@ int hugetlb_fault(struct mm *mm, struct vma *v, u64 addr, u64 error, struct faul
 		return fault_sig(fi, SIGKILL, SI_KERNEL, addr); /* out of memory for a table */
 	if ((*pde & PTE_P) && !(*pde & PTE_PS))
 		drop_table(mm, base, pde);
-	if (!(*pde & PTE_P))
+	if (!pte_present(*pde))
 		err = fault_in(v, pde, fi, addr);
 	else if ((error & PF_ERR_WRITE) && !(*pde & PTE_W))
 		err = copy_on_write(mm, v, base, pde, fi, addr);

@@ -185,7 +185,7 @@ int procmm_write(struct mm *mm, u64 va, const void *src, size_t len)
 		u64 *pte = pt_leaf(mm->pml4_pa, va, false);
 		struct fault_info fi;
 
-		if (!pte || !(*pte & PTE_P)) {
+		if (!pte || !pte_present(*pte)) {
 			if (vm_fault(mm, va, PF_KERNEL_FILL | PF_ERR_USER, &fi))
 				return -EFAULT;
 			pte = pt_leaf(mm->pml4_pa, va, false);

@@ -133,17 +133,14 @@ u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc)
 	return &table[PD_INDEX(va)];
 }
 
-/*
- * PROT_NONE pages stay present but supervisor-only, so they keep their
- * contents and every user access faults (x86 has no present-but-no-access).
- */
+/* PROT_NONE leaves keep their frame, not present (PTE_PROTNONE). */
 u64 pte_for(u64 pfn, u32 prot, bool writable)
 {
-	u64 pte = pfn << PAGE_SHIFT | PTE_P | PTE_A;
+	u64 pte = pfn << PAGE_SHIFT | PTE_A;
 
 	if (!(prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)))
-		return pte | PTE_NX;
-	pte |= PTE_U;
+		return pte | PTE_PROTNONE | PTE_NX;
+	pte |= PTE_P | PTE_U;
 	if (writable) /* pre-set D: the MMU would otherwise write it back */
 		pte |= PTE_W | PTE_D;
 	if (!(prot & VM_PROT_EXEC))
@@ -167,7 +164,7 @@ static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 
 
 		if (va >= end)
 			return;
-		if (!(table[i] & PTE_P))
+		if (!pte_present(table[i]))
 			continue;
 		if (level == 0 || (level == 1 && (table[i] & PTE_PS)))
 			fn(mm, va, &table[i], arg);

@@ -32,7 +32,7 @@ static u8 page_state(struct mm *mm, const struct vma *v, u64 va)
 {
 	u64 *pte = pt_leaf(mm->pml4_pa, va, false);
 
-	if (pte && (*pte & PTE_P))
+	if (pte && pte_present(*pte))
 		return 1;
 	return v->obj && !(v->flags & VM_HUGETLB) && in_object(v, va);
 }

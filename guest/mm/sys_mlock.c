@@ -45,7 +45,7 @@ static bool needs_fault(struct mm *mm, u64 va, bool write, u64 *step)
 	u64 *pte = pt_leaf(mm->pml4_pa, va, false);
 
 	*step = PAGE_SIZE;
-	if (!pte || !(*pte & PTE_P))
+	if (!pte || !pte_present(*pte))
 		return true;
 	if (*pte & PTE_PS) /* a 2 MiB leaf: done to its end */
 		*step = MC_HUGE_SIZE - (va & (MC_HUGE_SIZE - 1));

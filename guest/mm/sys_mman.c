@@ -55,7 +55,7 @@ static bool intersects(void *ctx, uint64_t start, uint64_t end)
 	return !vma_range_free(&mm->vmas, start, end);
 }
 
-/* Everything runs as root: CAP_IPC_LOCK exempts from RLIMIT_MEMLOCK. */
+/* The limits mmap_check consults; root (CAP_IPC_LOCK) ignores RLIMIT_MEMLOCK. */
 void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 {
 	*l = (struct mm_limits){
@@ -64,8 +64,8 @@ void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 		.map_count = mm->vmas.count,
 		.max_map_count = 1000000,
 		.def_flags = mm->def_flags,
-		.memlock_limit = rlimit_cur(8),
-		.cap_ipc_lock = true,
+		.memlock_limit = rlimit_cur(RLIMIT_MEMLOCK),
+		.cap_ipc_lock = current->cred.euid == 0, /* root is exempt, as on Linux */
 		.cap_sys_rawio = true,
 	};
 	/* Only a process without CAP_IPC_LOCK needs the count: a walk of every VMA. */
@@ -82,7 +82,7 @@ static void populate(struct mm *mm, u64 start, u64 end, u32 prot)
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = pt_leaf(mm->pml4_pa, va, false);
 
-		if ((!pte || !(*pte & PTE_P)) && vm_fault(mm, va, error, &fi))
+		if ((!pte || !pte_present(*pte)) && vm_fault(mm, va, error, &fi))
 			break;
 	}
 }

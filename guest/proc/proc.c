@@ -107,6 +107,8 @@ long sys_fork(void)
 	child->sig.altstack_size = parent->sig.altstack_size;
 	child->sig.altstack_flags = parent->sig.altstack_flags;
 	child->fs_base = parent->fs_base;
+	child->cred = parent->cred;
+	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	asm volatile("fxsave64 %0" : "=m"(child->fpu));
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	link_child(parent, child);
@@ -162,7 +164,8 @@ void do_exit(int wait_status)
 	struct proc *p = current;
 	int sig = wait_status & 0x7f;
 
-	if (sig)
+	/* The run's own program only: a shell, too, reports just its foreground job. */
+	if (sig && p->pid == 1)
 		report_signal_death(p, sig);
 	if (p->pid == 1) {
 		syscall_report_unimplemented();
@@ -271,6 +274,7 @@ void init_start(void)
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");
+	rlimits_init(p->rlim);
 	p->files = fdtable_new_stdio();
 	vfs_root_get(&p->cwd);
 	current = p;

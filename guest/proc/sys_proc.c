@@ -28,12 +28,6 @@ static long sys_getppid(void)
 	return current->parent ? current->parent->pid : 0;
 }
 
-/* The sandbox runs everything as root. */
-static long sys_getuid(void)
-{
-	return 0;
-}
-
 static long sys_set_tid_address(u64 uaddr)
 {
 	current->clear_child_tid = uaddr;
@@ -116,47 +110,38 @@ static long sys_uname(u64 ubuf)
 	return copy_to_user(ubuf, &u, sizeof(u)) ? -EFAULT : 0;
 }
 
-struct rlimit {
-	u64 cur, max;
-};
-
 #define RLIM_INFINITY (~0ULL)
-static struct rlimit default_limits[16] = {
-	[3] = { 8 << 20, RLIM_INFINITY }, /* RLIMIT_STACK */
-	[7] = { 1024, 1024 },            /* RLIMIT_NOFILE */
-	[8] = { 8 << 20, 8 << 20 },      /* RLIMIT_MEMLOCK */
-};
 
-static struct rlimit *limit(u64 res)
+/* Linux's defaults for a new session; everything else is unlimited. */
+void rlimits_init(struct rlimit *rl)
 {
-	static bool init;
-
-	if (!init) {
-		for (int i = 0; i < 16; i++)
-			if (!default_limits[i].max)
-				default_limits[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-		init = true;
-	}
-	return res < 16 ? &default_limits[res] : NULL;
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		rl[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	rl[RLIMIT_STACK] = (struct rlimit){ 8 << 20, RLIM_INFINITY };
+	rl[RLIMIT_NOFILE] = (struct rlimit){ 1024, 1024 };
+	rl[RLIMIT_MEMLOCK] = (struct rlimit){ 8 << 20, 8 << 20 };
 }
 
+/* Per process, inherited by fork; raising a hard limit takes root. */
 static long sys_prlimit64(u64 pid, u64 res, u64 unew, u64 uold)
 {
-	struct rlimit *l = limit(res), n;
+	struct rlimit *l, n;
 
 	if (pid && pid != (u64)current->pid)
 		return -ESRCH;
-	if (!l)
+	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
+	l = &current->rlim[res];
+	if (unew && copy_from_user(&n, unew, sizeof(n)))
+		return -EFAULT;
+	if (unew && n.cur > n.max)
+		return -EINVAL;
+	if (unew && n.max > l->max && current->cred.euid != 0)
+		return -EPERM;
 	if (uold && copy_to_user(uold, l, sizeof(*l)))
 		return -EFAULT;
-	if (unew) {
-		if (copy_from_user(&n, unew, sizeof(n)))
-			return -EFAULT;
-		if (n.cur > n.max)
-			return -EINVAL;
+	if (unew)
 		*l = n;
-	}
 	return 0;
 }
 
@@ -172,7 +157,7 @@ static long sys_setrlimit(u64 res, u64 unew)
 
 u64 rlimit_cur(int res)
 {
-	return limit(res)->cur;
+	return current->rlim[res].cur;
 }
 
 /* Copies a NULL-terminated user vector of strings into one packed buffer. */
@@ -227,10 +212,6 @@ out:
 SYSCALL(getpid, sys_getpid, "");
 SYSCALL(gettid, sys_getpid, "");
 SYSCALL(getppid, sys_getppid, "");
-SYSCALL(getuid, sys_getuid, "");
-SYSCALL(geteuid, sys_getuid, "");
-SYSCALL(getgid, sys_getuid, "");
-SYSCALL(getegid, sys_getuid, "");
 SYSCALL(set_tid_address, sys_set_tid_address, "p");
 SYSCALL(arch_prctl, sys_arch_prctl, "xx");
 SYSCALL(exit_group, sys_exit_group, "d");

@@ -18,7 +18,19 @@
 #define PTE_PS	 (1ULL << 7)
 #define PTE_G	 (1ULL << 8)
 #define PTE_NX	 (1ULL << 63)
+/*
+ * Software bit (ignored by the MMU): a PROT_NONE leaf. It keeps its frame
+ * with P clear, as Linux's _PAGE_PROTNONE does; a present supervisor-only
+ * user page would livelock the vCPU on kvm_pvm when user code touches it.
+ */
+#define PTE_PROTNONE (1ULL << 9)
 #define PTE_ADDR 0x000ffffffffff000ULL
+
+/* A leaf that holds a frame (mapped, or PROT_NONE). */
+static inline bool pte_present(u64 e)
+{
+	return e & (PTE_P | PTE_PROTNONE);
+}
 
 #define PML4_INDEX(va) (((va) >> 39) & 511)
 #define PDPT_INDEX(va) (((va) >> 30) & 511)

@@ -23,6 +23,21 @@ struct mm;
 struct fdtable;
 struct inode;
 
+/* Real, effective and saved IDs, in that order (setresuid's). */
+struct cred {
+	u32 uid, euid, suid;
+	u32 gid, egid, sgid;
+};
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIM_NLIMITS 16
+
+struct rlimit {
+	u64 cur, max;
+};
+
 struct proc {
 	int pid;
 	enum proc_state state;
@@ -38,6 +53,8 @@ struct proc {
 	const void *wait_chan;
 	u64 wake_at_ns; /* timed sleeps; 0 = none */
 	struct sigstate sig;
+	struct cred cred;
+	struct rlimit rlim[RLIM_NLIMITS];
 	u64 fs_base;
 	u64 clear_child_tid;
 	u64 syscall_nr; /* of the syscall in progress, for restarts */
@@ -49,7 +66,8 @@ struct proc {
 extern struct proc *current;
 
 struct proc *proc_find(int pid);
-/* The soft limit of resource res (RLIMIT_* numbers). */
+/* The current process's soft limit of resource res (RLIMIT_*). */
 u64 rlimit_cur(int res);
+void rlimits_init(struct rlimit *rl);
 
 #endif
