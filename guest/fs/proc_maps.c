@@ -17,6 +17,7 @@
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
 #include <kernel/string.h>
 #include <kernel/uvm.h>
 #include <kernel/vm.h>
@@ -88,69 +89,154 @@ static int file_path(const struct inode *target, char *buf, size_t size)
 	return err;
 }
 
-struct maps_ctx {
-	struct textbuf t;
-	struct mm *mm;
+/*
+ * An open maps file reads like Linux's seq_file: one line at a time, the
+ * next one of the first VMA ending above the last shown, so a reader in
+ * small pieces walks 100,000 VMAs in O(n log n) and sees the address space
+ * as it is when each line is made (not a snapshot, as on Linux).
+ */
+struct maps_file {
+	struct mm *mm; /* the opener's, referenced */
+	u64 next;      /* the next line is of the first VMA ending above this */
+	u64 pos;       /* file position of line[off] */
+	size_t len, off;
 	const struct inode *named; /* whose path is in path[] */
 	bool found;
-	char *path;
+	char path[RAMFS_PATH_MAX];
+	char line[RAMFS_PATH_MAX + 128];
 };
 
-static const char *vma_name(struct maps_ctx *c, const struct vma *v)
+static const char *vma_name(struct maps_file *m, const struct vma *v)
 {
 	const struct inode *ino = v->obj;
 
 	if (ino) {
 		if (memobj_is_anon(ino))
 			return "/dev/zero (deleted)";
-		if (ino != c->named) {
-			c->named = ino;
-			c->found = c->path && !file_path(ino, c->path, RAMFS_PATH_MAX);
+		if (ino != m->named) {
+			m->named = ino;
+			m->found = !file_path(ino, m->path, sizeof(m->path));
 		}
 		/* An unlinked file: Linux shows its old path and " (deleted)"; ramfs forgot it. */
-		return c->found ? c->path : NULL;
+		return m->found ? m->path : NULL;
 	}
 	if (v->flags & VM_HUGETLB)
 		return "/anon_hugepage (deleted)"; /* Linux's hugetlbfs file behind it */
 	/* vma_is_initial_heap(), vma_is_initial_stack() */
-	if (v->start < c->mm->brk && v->end > c->mm->brk_start)
+	if (v->start < m->mm->brk && v->end > m->mm->brk_start)
 		return "[heap]";
 	if (v->start <= USER_TOP - PAGE_SIZE && v->end >= USER_TOP - PAGE_SIZE)
 		return "[stack]";
 	return NULL;
 }
 
-static void show_vma(struct maps_ctx *c, const struct vma *v)
+/* The line of the next VMA into m->line; false at the end. */
+static bool next_line(struct maps_file *m)
 {
-	const struct inode *ino = v->obj;
-	size_t line = c->t.len;
-	const char *name = vma_name(c, v);
+	const struct vma *v = vma_find_above(&m->mm->vmas, m->next);
+	struct textbuf t = { m->line, sizeof(m->line), 0 };
+	const struct inode *ino;
+	const char *name;
 
-	tb_printf(&c->t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
+	if (!v)
+		return false;
+	ino = v->obj;
+	name = vma_name(m, v);
+	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
 		  (unsigned long)v->end, v->prot & VM_PROT_READ ? 'r' : '-',
 		  v->prot & VM_PROT_WRITE ? 'w' : '-', v->prot & VM_PROT_EXEC ? 'x' : '-',
 		  v->flags & VM_MAYSHARE ? 's' : 'p',
 		  (unsigned long)(ino ? v->pgoff << PAGE_SHIFT : 0), 0, ino ? PROC_RAMFS_MINOR : 0,
 		  (unsigned long)(ino ? ino->ino : 0));
-	if (name) {
-		size_t used = c->t.len - line;
-		int pad = used < NAME_COLUMN ? (int)(NAME_COLUMN - used) : 1;
-
-		tb_printf(&c->t, "%*s%s", pad, "", name);
-	}
-	tb_printf(&c->t, "\n");
+	if (name)
+		tb_printf(&t, "%*s%s", t.len < NAME_COLUMN ? (int)(NAME_COLUMN - t.len) : 1, "",
+			  name);
+	tb_printf(&t, "\n");
+	m->len = MIN(t.len, sizeof(m->line) - 1);
+	m->off = 0;
+	m->next = v->end;
+	return true;
 }
 
-long proc_maps_gen(void *arg, char *buf, size_t size)
+/* Moves the cursor to file position pos (from the start when going back). */
+static void seek_to(struct maps_file *m, u64 pos)
 {
-	struct maps_ctx c = { .t = { buf, size, 0 }, .mm = current->mm };
+	if (pos < m->pos) {
+		m->next = m->pos = 0;
+		m->len = m->off = 0;
+	}
+	while (m->pos < pos && (m->off < m->len || next_line(m))) {
+		size_t n = MIN(m->len - m->off, pos - m->pos);
 
-	(void)arg;
-	if (!c.mm)
-		return 0;
-	c.path = kmalloc(RAMFS_PATH_MAX);
-	for (const struct vma *v = c.mm->vmas.first; v; v = v->next)
-		show_vma(&c, v);
-	kfree(c.path);
-	return c.t.len;
+		m->off += n;
+		m->pos += n;
+	}
 }
+
+static long maps_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned io)
+{
+	struct maps_file *m = f->priv;
+	long done = 0;
+
+	(void)io;
+	seek_to(m, *pos);
+	if (m->pos != *pos)
+		return 0; /* past the end */
+	while ((size_t)done < len && (m->off < m->len || next_line(m))) {
+		size_t n = MIN(len - done, m->len - m->off);
+
+		if (copy_to_user(ubuf + done, m->line + m->off, n)) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		done += n;
+		m->off += n;
+		m->pos += n;
+	}
+	*pos = m->pos;
+	return done;
+}
+
+/* seq_lseek(): SEEK_SET and SEEK_CUR; the size is not known. */
+static s64 maps_llseek(struct file *f, s64 off, int whence)
+{
+	s64 to = whence == SEEK_SET ? off : whence == SEEK_CUR ? (s64)f->pos + off : -1;
+
+	if (whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL;
+	if (to < 0)
+		return -EINVAL;
+	f->pos = (u64)to;
+	return to;
+}
+
+static int maps_open(struct file *f)
+{
+	struct maps_file *m;
+
+	if (!current->mm)
+		return -ESRCH;
+	m = kzalloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->mm = current->mm;
+	m->mm->refcount++;
+	f->priv = m;
+	return 0;
+}
+
+static void maps_release(struct file *f)
+{
+	struct maps_file *m = f->priv;
+
+	procmm_put(m->mm);
+	kfree(m);
+}
+
+const struct file_ops proc_maps_ops = {
+	.open = maps_open,
+	.read = maps_read,
+	.llseek = maps_llseek,
+	.release = maps_release,
+};

@@ -14,6 +14,7 @@
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
+#include <kernel/string.h>
 #include <kernel/uvm.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
@@ -239,18 +240,19 @@ static void must(int err, const char *what)
 		panic("procfs: cannot create %s (error %d)", what, err);
 }
 
-static int make_pagemap(void)
+/* A /proc/self file with its own operations (read in place, not generated at open). */
+static int make_self_file(const char *name, u32 perm, const struct file_ops *ops)
 {
 	struct inode *dir, *ino;
 	int err = vfs_lookup("/proc/self", &dir);
 
 	if (err)
 		return err;
-	err = ramfs_create(dir, "pagemap", 7, S_IFREG | 0400, 0, 0, vfs_now(), &ino);
+	err = ramfs_create(dir, name, strlen(name), S_IFREG | perm, 0, 0, vfs_now(), &ino);
 	inode_put(dir);
 	if (err)
 		return err;
-	ino->ops = &proc_pagemap_ops;
+	ino->ops = ops;
 	inode_put(ino);
 	return 0;
 }
@@ -258,7 +260,7 @@ static int make_pagemap(void)
 void procfs_init(void)
 {
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
-	must(vfs_synth_file("/proc/self/maps", 0444, proc_maps_gen, NULL), "/proc/self/maps");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
-	must(make_pagemap(), "/proc/self/pagemap");
+	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");
+	must(make_self_file("pagemap", 0400, &proc_pagemap_ops), "/proc/self/pagemap");
 }

@@ -18,10 +18,8 @@ struct textbuf {
 
 void tb_printf(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* /proc/self/maps' generator. */
-long proc_maps_gen(void *arg, char *buf, size_t size);
-/* /proc/self/pagemap's operations. */
-extern const struct file_ops proc_pagemap_ops;
+/* /proc/self/maps and /proc/self/pagemap: files read in place, not text made at open. */
+extern const struct file_ops proc_maps_ops, proc_pagemap_ops;
 
 /*
  * Whether the frame pfn mapped at va of VMA v is the object's own page

@@ -19,7 +19,7 @@
 
 #include "mm_probe.h"
 
-#define NTESTS 20
+#define NTESTS 21
 
 #define PM_PRESENT   (1ULL << 63)
 #define PM_FILE	     (1ULL << 61)
@@ -136,6 +136,26 @@ static void maps(void)
 	       !strncmp(after_range(line), " rw-p ", 6),
 	   "maps: the initial stack is [stack], rw-p");
 	munmap(a, 3 * PG);
+}
+
+static char whole[1 << 16], pieces[1 << 16];
+
+/* The maps text read in 7-byte pieces is the text read at once; so is a pread from the middle. */
+static void maps_pieces(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, whole, sizeof(whole)) : -1, got = 0, r = 1;
+	bool same;
+
+	lseek(fd, 0, SEEK_SET);
+	while (r > 0 && got + 7 <= (ssize_t)sizeof(pieces)) {
+		r = read(fd, pieces + got, 7);
+		got += r > 0 ? r : 0;
+	}
+	same = n > 100 && got == n && !memcmp(whole, pieces, (size_t)n);
+	same = same && pread(fd, pieces, 50, 40) == 50 && !memcmp(pieces, whole + 40, 50);
+	ok(same, "maps: read in 7-byte pieces, after lseek to 0, and by pread from the middle");
+	close(fd);
 }
 
 static uint64_t child_entry;
@@ -267,6 +287,7 @@ int main(void)
 	tap_plan(NTESTS);
 	probe_install();
 	maps();
+	maps_pieces();
 	pagemap_bits();
 	status();
 	truncate_unmaps();
