@@ -35,7 +35,8 @@ enum {
 	OPT_STATS,
 	OPT_FILE,
 	OPT_INITRD,
-	OPT_TRACE
+	OPT_TRACE,
+	OPT_ISOLATE
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
+	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +73,9 @@ static void help(void)
 	      "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
 	      "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
 	      "      --stats            print exit counts, hypercalls and events on stderr\n"
+	      "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
+	      "                         page tables (costs a CR3 load per kernel entry; on\n"
+	      "                         VMX/SVM the kernel is out of reach anyway)\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -132,6 +137,8 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		return add_bootarg(o, "verbose");
 	case OPT_TRACE:
 		return add_bootarg(o, "trace");
+	case OPT_ISOLATE:
+		return add_bootarg(o, "isolate");
 	case OPT_STATS:
 		o->stats = true;
 		return 0;

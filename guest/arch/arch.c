@@ -67,10 +67,13 @@ void fpu_init_state(u8 *area)
 }
 
 u64 arch_root;
+extern u64 entry_kernel_cr3;
 
+/* Every kernel entry loads entry_kernel_cr3 when isolating (entry.S). */
 void arch_switch_root(u64 pml4_pa)
 {
 	arch_root = pml4_pa;
+	entry_kernel_cr3 = pml4_pa;
 	write_cr3(pml4_pa);
 }
 

@@ -38,13 +38,17 @@ struct descriptor_ptr {
 #define IST_IRQ 1
 #define IST_DOUBLE_FAULT 2
 
-static struct tss tss __aligned(64);
-static struct idt_gate idt[256] __aligned(16);
-static u8 irq_stack[8192] __aligned(16);
-static u8 double_fault_stack[8192] __aligned(16);
+/*
+ * The CPU reads these on a kernel entry before the entry code can load the
+ * kernel's CR3: with isolation (isolate.c) the user tables map them.
+ */
+static struct tss tss __aligned(64) __section(".entry.data");
+static struct idt_gate idt[256] __aligned(16) __section(".entry.data");
+static u8 irq_stack[8192] __aligned(16) __section(".entry.data");
+static u8 double_fault_stack[8192] __aligned(16) __section(".entry.data");
 extern u64 cur_kstack_top;
 
-static u64 gdt[] __aligned(16) = {
+static u64 gdt[] __aligned(16) __section(".entry.data") = {
 	0,
 	0,
 	0x00af9b000000ffff, /* 0x10 kernel code, 64-bit */
@@ -118,8 +122,16 @@ void cpu_init(void)
 	wrmsr(MSR_SFMASK, 0x47700);
 }
 
+/* With isolation TSS.rsp0 stays at the entry stack; entry.S moves the frame. */
 void arch_set_kernel_stack(u64 top)
 {
-	tss.rsp[0] = top;
+	if (!entry_isolate)
+		tss.rsp[0] = top;
 	cur_kstack_top = top;
+}
+
+void cpu_isolate_entry(u64 entry_stack_top)
+{
+	tss.rsp[0] = entry_stack_top;
+	wrmsr(MSR_LSTAR, (u64)syscall_entry_isolated);
 }

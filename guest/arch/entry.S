@@ -64,8 +64,14 @@ _start:
 1:	hlt
 	jmp 1b
 
-	.text
+/*
+ * Everything up to the kernel's CR3 load lives in .entry.text, which the
+ * isolated user PML4 maps (guest/arch/isolate.c); the rest of the entry
+ * code sits there too so that the paths stay short and in one place.
+ */
+	.section .entry.text, "ax"
 /* ------------------------------------------------------------ exceptions */
+/* #DF arrives on its own IST stack: handled like an interrupt. */
 .macro EXC vec
 	.balign 16
 	.if (\vec == 8 || \vec == 10 || \vec == 11 || \vec == 12 || \vec == 13 || \vec == 14 || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
@@ -73,10 +79,10 @@ _start:
 	push $0
 	.endif
 	push $\vec
-	.if \vec < 32
-	jmp trap_common
+	.if \vec < 32 && \vec != 8
+	jmp exc_entry
 	.else
-	jmp irq_common
+	jmp irq_entry
 	.endif
 .endm
 
@@ -91,11 +97,42 @@ vector_stubs:
 	.endr
 	.noaltmacro
 
-/* IST delivery: if the interrupt came from user mode, continue on the
- * process's kernel stack (the IST stack is shared by every interrupt). */
-irq_common:
+/* Isolation: the kernel's tables, without a free register to spare. */
+.macro LOAD_KERNEL_CR3
+	push %rax
+	mov entry_kernel_cr3(%rip), %rax
+	mov %rax, %cr3
+	pop %rax
+.endm
+
+/*
+ * Exceptions from user mode arrive on TSS.rsp0: without isolation that is
+ * the process's kernel stack already; with it, the fixed entry stack, and
+ * the frame moves to the process's stack below. Kernel-mode exceptions
+ * only happen with the kernel's CR3 loaded.
+ */
+exc_entry:
 	testb $3, 24(%rsp)
 	jz trap_common
+	testb $1, entry_isolate(%rip)
+	jz trap_common
+	LOAD_KERNEL_CR3
+	jmp move_frame
+
+/*
+ * IST delivery (interrupts, #DF). With isolation the kernel's CR3 is loaded
+ * whatever the interrupted mode: a kernel-mode interrupt may have hit an
+ * entry before its own CR3 load, or the idle hlt (which loads it again).
+ * From user mode, continue on the process's kernel stack: the IST stack is
+ * shared by every interrupt.
+ */
+irq_entry:
+	testb $1, entry_isolate(%rip)
+	jz 1f
+	LOAD_KERNEL_CR3
+1:	testb $3, 24(%rsp)
+	jz trap_common
+move_frame:
 	mov %rax, -8(%rsp)
 	mov %rsp, %rax
 	mov cur_kstack_top(%rip), %rsp
@@ -122,6 +159,19 @@ trap_return:
 	iretq
 
 /* ------------------------------------------------------------ syscalls */
+/*
+ * LSTAR with isolation: user %rsp waits in the scratch slot while %rsp
+ * carries the kernel's CR3 (no other register is free). An interrupt in
+ * these few instructions arrives on IST and leaves the slot alone.
+ */
+	.globl syscall_entry_isolated
+syscall_entry_isolated:
+	mov %rsp, entry_scratch(%rip)
+	mov entry_kernel_cr3(%rip), %rsp
+	mov %rsp, %cr3
+	mov entry_scratch(%rip), %rsp
+	/* fall through: the interrupt flag is cleared only now, on kernel tables */
+
 	.globl syscall_entry
 syscall_entry:
 	movb $0, pvm_page(%rip)		/* kvm_pvm: interrupts off (no-op elsewhere) */
@@ -173,6 +223,7 @@ ret_iret:
 	add $16, %rsp
 	iretq
 
+	.text
 /* A new process's first switch lands here, with %rsp at its trap frame. */
 	.globl fork_child_entry
 fork_child_entry:

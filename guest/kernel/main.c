@@ -46,6 +46,9 @@ void kmain(u64 fdt_pa, u64 magic)
 		   (unsigned long)arch_trap_count);
 	if (boot_option("selftest", opt, sizeof(opt)))
 		selftest_run(opt);
+	/* After the self-tests: the floor's bare stubs run on mirrored tables. */
+	if (boot_option("isolate", opt, sizeof(opt)))
+		arch_isolate_init();
 	if (!boot_info.argv_len) {
 		printk("pagelab kernel %s: booted in %s mode\n", PAGELAB_VERSION, mode_name());
 		boot_info_print();

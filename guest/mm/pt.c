@@ -44,13 +44,16 @@ extern char _usertext_start[];
 /*
  * Every root is a pair of PML4s, 8 KiB aligned: the kernel's, and at
  * +4 KiB the one kvm_pvm runs user mode on (PV flag bit 0, the Linux KPTI
- * layout; see guest/arch/pvm.c). The second mirrors the first, so a PML4
- * entry is always written to both.
+ * layout; see guest/arch/pvm.c). The second mirrors the first's user half,
+ * so a user PML4 entry is always written to both; its upper half mirrors
+ * the kernel's too, or with isolation maps only the entry area
+ * (arch_user_pml4e).
  */
 static void set_pml4e(u64 *pml4, u64 *e, u64 val)
 {
 	*e = val;
-	pml4[PAGE_SIZE / sizeof(u64) + (e - pml4)] = val;
+	if (e - pml4 < 256 || !entry_isolate)
+		pml4[PAGE_SIZE / sizeof(u64) + (e - pml4)] = val;
 }
 
 static u64 alloc_root_pair(void)
@@ -76,8 +79,12 @@ u64 pt_new_root(void)
 	if (!pa)
 		return 0;
 	pml4 = phys_to_virt(pa);
-	for (int i = 256; i < 512; i++)
-		set_pml4e(pml4, &pml4[i], ((u64 *)phys_to_virt(kernel_pml4_pa))[i]);
+	for (int i = 256; i < 512; i++) {
+		u64 k = ((u64 *)phys_to_virt(kernel_pml4_pa))[i];
+
+		pml4[i] = k;
+		pml4[PAGE_SIZE / sizeof(u64) + i] = arch_user_pml4e(i, k);
+	}
 	pte = pt_leaf(pa, USER_TRAMPOLINE_VA, true);
 	if (!pte) {
 		pt_free_tables(pa);

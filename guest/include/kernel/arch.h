@@ -172,6 +172,15 @@ static inline void irq_enable(void)
 extern u64 arch_root;
 void arch_switch_root(u64 pml4_pa);
 
+/*
+ * Isolation on kvm_pvm (bootargs "isolate", guest/arch/isolate.c): the user
+ * PML4 maps only the user half and the entry area. arch_user_pml4e gives an
+ * upper-half entry of a user PML4 from the kernel PML4's.
+ */
+void arch_isolate_init(void);
+u64 arch_user_pml4e(int index, u64 kernel_entry);
+extern u8 entry_isolate;
+
 /* Sleep until the next interrupt; called with interrupts disabled. */
 void arch_wait_for_interrupt(void);
 

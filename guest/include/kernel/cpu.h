@@ -6,9 +6,12 @@
 
 extern char vector_stubs[];
 void syscall_entry(void);
+void syscall_entry_isolated(void);
 
 void cpu_early_idt(void);
 void cpu_init(void);
+/* Isolation: TSS.rsp0 fixed at the entry stack, LSTAR at the isolated entry. */
+void cpu_isolate_entry(u64 entry_stack_top);
 
 int rdmsr_safe(u32 msr, u64 *val);
 struct trap_frame;
