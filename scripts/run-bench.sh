@@ -188,8 +188,11 @@ section_syscall() {
 	need_kernel || return
 	sc_guest() { in_guest "$BENCH/guest_getpid" "$GETPID_N"; }
 	sc_native() { "$BENCH/guest_getpid" 200000; }
-	rounds syscall floor_run sc_guest sc_native || return
+	# --isolate: what keeping the kernel out of the user tables costs (kvm_pvm).
+	sc_iso() { in_guest --isolate "$BENCH/guest_getpid" "$GETPID_N"; }
+	rounds syscall floor_run sc_guest sc_native sc_iso || return
 	take g syscall sc_guest getpid_ns || return
+	take gi syscall sc_iso getpid_ns || return
 	take n syscall sc_native getpid_ns || return
 	take f syscall floor_run floor_syscall_ns || return
 	row "guest: getpid() in pagelab" "$(us "$g")"
@@ -197,6 +200,8 @@ section_syscall() {
 	row "floor: bare syscall + sysretq" "$(us "$f")"
 	row "guest / floor (issue 3 asks <= 1.3x)" "$(ratio_x "$g" "$f")"
 	row "guest / native" "$(ratio_x "$g" "$n")"
+	row "guest --isolate: getpid() in pagelab" "$(us "$gi")"
+	row "guest --isolate / floor" "$(ratio_x "$gi" "$f")"
 	per_op syscall 2000 "$BENCH/guest_getpid" 100 2100 getpid
 }
 
@@ -237,8 +242,10 @@ section_fault() {
 	need_kernel || return
 	ft_guest() { in_guest "$BENCH/guest_fault" 64 2; }
 	ft_native() { "$BENCH/guest_fault" 64 2; }
-	rounds fault floor_run ft_guest ft_native || return
+	ft_iso() { in_guest --isolate "$BENCH/guest_fault" 64 2; }
+	rounds fault floor_run ft_guest ft_native ft_iso || return
 	take g fault ft_guest fault_ns || return
+	take gi fault ft_iso fault_ns || return
 	take gr fault ft_guest fault_reuse_ns || return
 	take n fault ft_native fault_ns || return
 	take f fault floor_run floor_fault_ns || return
@@ -249,6 +256,8 @@ section_fault() {
 	row "guest / floor (issue 4 asks <= 1.3x)" "$(ratio_x "$g" "$f")"
 	row "guest / floor, second pass" "$(ratio_x "$gr" "$f")"
 	row "guest / native" "$(ratio_x "$g" "$n")"
+	row "guest --isolate: first pass" "$(us "$gi")"
+	row "guest --isolate / floor" "$(ratio_x "$gi" "$f")"
 	per_op fault 4096 "$BENCH/guest_fault" "4 1" "20 1" "page"
 }
 
