@@ -9,6 +9,8 @@ void syscall_entry(void);
 
 void cpu_early_idt(void);
 void cpu_init(void);
+void cpu_set_exception_handler(int vec, const void *handler);
+void cpu_reload_idt(void);
 
 int rdmsr_safe(u32 msr, u64 *val);
 struct trap_frame;
