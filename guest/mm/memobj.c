@@ -69,7 +69,6 @@ int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 	return 0;
 }
 
-extern struct proc proc_table[MAX_PROCS];
 
 /*
  * Shared anonymous memory is a nameless ramfs inode; its priv (unused for

@@ -388,7 +388,6 @@ static long kill_one(struct proc *p, int sig)
 static long sys_kill(u64 upid, u64 usig)
 {
 	int pid = (int)upid, sig = (int)usig, found = 0;
-	extern struct proc proc_table[MAX_PROCS];
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;

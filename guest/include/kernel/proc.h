@@ -64,6 +64,8 @@ struct proc {
 };
 
 extern struct proc *current;
+/* Every process slot; PROC_UNUSED ones are free (guest/proc/proc.c). */
+extern struct proc proc_table[MAX_PROCS];
 
 struct proc *proc_find(int pid);
 /* The current process's soft limit of resource res (RLIMIT_*). */
