@@ -117,6 +117,8 @@ static long meminfo_gen(void *arg, char *buf, size_t size)
 	meminfo_kb(&t, "SwapCached:", 0);
 	meminfo_kb(&t, "SwapTotal:", 0);
 	meminfo_kb(&t, "SwapFree:", 0);
+	meminfo_kb(&t, "CommitLimit:", KB(commit_limit_pages()));
+	meminfo_kb(&t, "Committed_AS:", KB(commit_committed_pages()));
 	tb_printf(&t, "HugePages_Total:   %5lu\n", (unsigned long)huge_total);
 	tb_printf(&t, "HugePages_Free:    %5lu\n", (unsigned long)huge_free);
 	tb_printf(&t, "HugePages_Rsvd:    %5lu\n", 0UL);

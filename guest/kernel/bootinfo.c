@@ -68,8 +68,8 @@ static void parse_reservations(const void *fdt, u64 fdt_pa)
 			add_range(boot_info.reserved, &boot_info.nr_reserved, addr, addr + size,
 				  "reserved");
 	}
-	add_range(boot_info.reserved, &boot_info.nr_reserved, fdt_pa,
-		  fdt_pa + fdt_totalsize(fdt), "reserved");
+	add_range(boot_info.reserved, &boot_info.nr_reserved, fdt_pa, fdt_pa + fdt_totalsize(fdt),
+		  "reserved");
 }
 
 static u64 chosen_u64(const void *fdt, int node, const char *name)

@@ -9,7 +9,7 @@
 #include <kernel/mm.h>
 #include <kernel/string.h>
 
-#define LOG_SIZE 4096
+#define LOG_SIZE    4096
 #define BOUNCE_SIZE 65536
 
 bool kernel_verbose;

@@ -13,6 +13,7 @@
  * address space and swaps LSTAR and the IDT for the measurement.
  */
 #include <kernel/arch.h>
+#include <kernel/cpu.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/floor.h>
@@ -42,21 +43,6 @@ struct floor_exit {
 	u64 vector, rip, rax, cs;
 };
 
-struct idt_gate {
-	u16 offset_low;
-	u16 selector;
-	u8 ist;
-	u8 type_attr;
-	u16 offset_mid;
-	u32 offset_high;
-	u32 reserved;
-} __packed;
-
-struct idt_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 /* guest/arch/floor.S */
 extern char floor_syscall_stub[], floor_pf_stub[], floor_exc_stubs[];
 extern char floor_user_start[], floor_user_syscalls[], floor_user_faults[], floor_user_end[];
@@ -68,7 +54,6 @@ u64 *floor_pte_values, *floor_pte_slots;
 
 static u64 pte_values[FAULT_PAGES];
 static u64 frames[FAULT_PAGES];
-static struct idt_gate floor_idt[256] __aligned(16);
 /* User-mode exceptions arrive on TSS.rsp0; no process has set it yet. */
 static u8 exc_stack[16384] __aligned(16);
 
@@ -143,33 +128,18 @@ static void release_faults(struct mm *mm)
 	procmm_put(mm);
 }
 
-static void load_idt(const struct idt_ptr *p)
-{
-	arch_trap_count++;
-	asm volatile("lidt %0" : : "m"(*p));
-}
-
 /*
- * The kernel's IDT with vectors 0-31 sent to floor.S. Their IST choices
- * stay: none but the double fault's, so user-mode exceptions land on
- * TSS.rsp0.
+ * Vectors 0-31 go to floor.S while the test runs. Their IST choices stay:
+ * none but the double fault's, so user-mode exceptions land on TSS.rsp0.
  */
-static void swap_idt(struct idt_ptr *saved)
+static void borrow_exceptions(bool borrow)
 {
-	struct idt_ptr p = { sizeof(floor_idt) - 1, (u64)floor_idt };
-
-	asm volatile("sidt %0" : "=m"(*saved));
-	if (saved->limit != sizeof(floor_idt) - 1)
-		panic("selftest floor: unexpected IDT limit %u", saved->limit);
-	memcpy(floor_idt, (const void *)saved->base, sizeof(floor_idt));
 	for (int v = 0; v < EXC_VECTORS; v++) {
-		u64 h = v == VEC_PF ? (u64)floor_pf_stub : (u64)floor_exc_stubs + v * 16;
+		const void *h = v == VEC_PF ? (void *)floor_pf_stub : floor_exc_stubs + v * 16;
 
-		floor_idt[v].offset_low = h & 0xffff;
-		floor_idt[v].offset_mid = (h >> 16) & 0xffff;
-		floor_idt[v].offset_high = h >> 32;
+		cpu_set_exception_handler(v, borrow ? h : NULL);
 	}
-	load_idt(&p);
+	cpu_reload_idt();
 }
 
 /* One pass over the fault area; every page must have faulted exactly once. */
@@ -210,7 +180,6 @@ static void print_ns(const char *name, u64 cycles, u64 n)
 
 void selftest_floor(void)
 {
-	struct idt_ptr saved_idt;
 	u64 lstar, syscall_cycles[SYSCALL_BATCHES], fault_cycles[FAULT_PASSES];
 	struct mm *mm;
 
@@ -220,7 +189,7 @@ void selftest_floor(void)
 	prepare_faults(mm);
 	arch_set_kernel_stack((u64)exc_stack + sizeof(exc_stack));
 	procmm_activate(mm);
-	swap_idt(&saved_idt);
+	borrow_exceptions(true);
 
 	lstar = rdmsr(MSR_LSTAR);
 	wrmsr(MSR_LSTAR, (u64)floor_syscall_stub);
@@ -233,7 +202,7 @@ void selftest_floor(void)
 	fault_pass(mm);
 	for (int i = 0; i < FAULT_PASSES; i++)
 		fault_cycles[i] = fault_pass(mm);
-	load_idt(&saved_idt);
+	borrow_exceptions(false);
 	release_faults(mm);
 
 	print_ns("floor_syscall_ns", median(syscall_cycles, SYSCALL_BATCHES), SYSCALLS);

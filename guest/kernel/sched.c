@@ -17,7 +17,6 @@ struct proc *current;
 bool need_resched;
 static struct proc *run_head, *run_tail;
 
-extern struct proc proc_table[MAX_PROCS];
 void switch_stack(u64 *save_sp, u64 new_sp);
 
 static bool on_run_queue(struct proc *p)

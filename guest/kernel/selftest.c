@@ -62,5 +62,5 @@ void selftest_run(const char *name)
 		selftest_spin();
 	if (!strcmp(name, "floor"))
 		selftest_floor();
-	panic("unknown selftest '%s' (known: native, fault, spin)", name);
+	panic("unknown selftest '%s' (known: native, fault, spin, floor)", name);
 }

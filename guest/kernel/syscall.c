@@ -111,15 +111,40 @@ void syscall_dispatch(struct trap_frame *f)
 static const char *errno_name(long e)
 {
 	static const char *const n[] = {
-		[EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",
-		[EIO] = "EIO", [ENXIO] = "ENXIO", [E2BIG] = "E2BIG", [ENOEXEC] = "ENOEXEC",
-		[EBADF] = "EBADF", [ECHILD] = "ECHILD", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM",
-		[EACCES] = "EACCES", [EFAULT] = "EFAULT", [EBUSY] = "EBUSY", [EEXIST] = "EEXIST",
-		[EXDEV] = "EXDEV", [ENODEV] = "ENODEV", [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR",
-		[EINVAL] = "EINVAL", [ENFILE] = "ENFILE", [EMFILE] = "EMFILE", [ENOTTY] = "ENOTTY",
-		[EFBIG] = "EFBIG", [ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE", [EROFS] = "EROFS",
-		[EPIPE] = "EPIPE", [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
-		[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [EOVERFLOW] = "EOVERFLOW",
+		[EPERM] = "EPERM",
+		[ENOENT] = "ENOENT",
+		[ESRCH] = "ESRCH",
+		[EINTR] = "EINTR",
+		[EIO] = "EIO",
+		[ENXIO] = "ENXIO",
+		[E2BIG] = "E2BIG",
+		[ENOEXEC] = "ENOEXEC",
+		[EBADF] = "EBADF",
+		[ECHILD] = "ECHILD",
+		[EAGAIN] = "EAGAIN",
+		[ENOMEM] = "ENOMEM",
+		[EACCES] = "EACCES",
+		[EFAULT] = "EFAULT",
+		[EBUSY] = "EBUSY",
+		[EEXIST] = "EEXIST",
+		[EXDEV] = "EXDEV",
+		[ENODEV] = "ENODEV",
+		[ENOTDIR] = "ENOTDIR",
+		[EISDIR] = "EISDIR",
+		[EINVAL] = "EINVAL",
+		[ENFILE] = "ENFILE",
+		[EMFILE] = "EMFILE",
+		[ENOTTY] = "ENOTTY",
+		[EFBIG] = "EFBIG",
+		[ENOSPC] = "ENOSPC",
+		[ESPIPE] = "ESPIPE",
+		[EROFS] = "EROFS",
+		[EPIPE] = "EPIPE",
+		[ERANGE] = "ERANGE",
+		[ENAMETOOLONG] = "ENAMETOOLONG",
+		[ENOSYS] = "ENOSYS",
+		[ENOTEMPTY] = "ENOTEMPTY",
+		[EOVERFLOW] = "EOVERFLOW",
 		[EOPNOTSUPP] = "EOPNOTSUPP",
 	};
 
@@ -136,7 +161,9 @@ static int escape(char *out, size_t size, const char *data, size_t n)
 
 		if (c == '\n' || c == '\t' || c == '"' || c == '\\')
 			o += ksnprintf(out + o, size - o, "\\%c",
-				       c == '\n' ? 'n' : c == '\t' ? 't' : c);
+				       c == '\n'   ? 'n'
+				       : c == '\t' ? 't'
+						   : c);
 		else if (c < 32 || c > 126)
 			o += ksnprintf(out + o, size - o, "\\x%02x", c);
 		else
@@ -210,7 +237,8 @@ static int render_arg(char *out, size_t size, char kind, const u64 *args, int i,
 			return render_bytes(out, size, v, ret);
 		return ksnprintf(out, size, "%#lx", (unsigned long)v);
 	default:
-		return v ? ksnprintf(out, size, "%#lx", (unsigned long)v) : ksnprintf(out, size, "NULL");
+		return v ? ksnprintf(out, size, "%#lx", (unsigned long)v)
+			 : ksnprintf(out, size, "NULL");
 	}
 }
 

@@ -13,16 +13,16 @@
 #include <kernel/sched.h>
 #include <kernel/timer.h>
 
-#define MSR_APIC_BASE 0x1b
-#define APIC_BASE_ENABLE (1ULL << 11)
-#define APIC_BASE_X2APIC (1ULL << 10)
-#define X2APIC_EOI 0x80b
-#define X2APIC_SVR 0x80f
-#define X2APIC_LVT_TIMER 0x832
+#define MSR_APIC_BASE	  0x1b
+#define APIC_BASE_ENABLE  (1ULL << 11)
+#define APIC_BASE_X2APIC  (1ULL << 10)
+#define X2APIC_EOI	  0x80b
+#define X2APIC_SVR	  0x80f
+#define X2APIC_LVT_TIMER  0x832
 #define X2APIC_TIMER_INIT 0x838
-#define X2APIC_TIMER_DIV 0x83e
-#define LVT_PERIODIC (1U << 17)
-#define APIC_TIMER_HZ 1000000000ULL
+#define X2APIC_TIMER_DIV  0x83e
+#define LVT_PERIODIC	  (1U << 17)
+#define APIC_TIMER_HZ	  1000000000ULL
 
 u64 timer_ticks;
 static u64 tsc_at_boot;

@@ -185,7 +185,7 @@ void handle_user_exception(struct trap_frame *f)
 		fi.addr = f->rip;
 		signal_force_fault(SIGFPE, &fi);
 		return;
-	case 6: /* invalid opcode */
+	case 6:		     /* invalid opcode */
 		fi.code = 2; /* ILL_ILLOPN */
 		fi.addr = f->rip;
 		signal_force_fault(SIGILL, &fi);

@@ -169,6 +169,8 @@ int hugetlb_fault(struct mm *mm, struct vma *v, u64 addr, u64 error, struct faul
 		err = fault_in(v, pde, fi, addr);
 	else if ((error & PF_ERR_WRITE) && !(*pde & PTE_W))
 		err = copy_on_write(mm, v, base, pde, fi, addr);
+	else if (!(*pde & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
+		*pde = huge_pte((*pde & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
 	else
 		mm_flush_page(mm, base); /* a stale translation: the entry already allows it */
 	mm_flush_commit(mm);

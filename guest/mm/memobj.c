@@ -39,8 +39,7 @@ static int oom(struct fault_info *fi, u64 addr)
 	return SIGKILL;
 }
 
-int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
-		 struct fault_info *fi)
+int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte, struct fault_info *fi)
 {
 	struct inode *ino = v->obj;
 	u64 index = v->pgoff + ((page - v->start) >> PAGE_SHIFT), pfn, copy;
@@ -68,8 +67,6 @@ int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
 	*pte = pte_for(copy, v->prot, true);
 	return 0;
 }
-
-extern struct proc proc_table[MAX_PROCS];
 
 /*
  * Shared anonymous memory is a nameless ramfs inode; its priv (unused for

@@ -12,7 +12,7 @@
 #include <kernel/paging.h>
 #include <kernel/panic.h>
 
-#define GIB (1ULL << 30)
+#define GIB  (1ULL << 30)
 #define MIB2 (1ULL << 21)
 
 u64 kernel_pml4_pa;

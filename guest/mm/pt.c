@@ -101,8 +101,8 @@ u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
 	for (int level = 3; level > 0; level--) {
 		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
 
-		if (level == 1 && (*e & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS))
-			return e; /* a 2 MiB leaf covers va */
+		if (level == 1 && (*e & PTE_PS) && pte_present(*e))
+			return e; /* a 2 MiB leaf covers va (PROT_NONE too) */
 		if (!(*e & PTE_P)) {
 			u64 pa;
 

@@ -26,8 +26,6 @@ struct k_sysinfo {
 
 _Static_assert(sizeof(struct k_sysinfo) == 112, "struct sysinfo is Linux's");
 
-extern struct proc proc_table[MAX_PROCS];
-
 static u16 count_procs(void)
 {
 	u16 n = 0;

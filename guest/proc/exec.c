@@ -14,9 +14,9 @@
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
-#define PIE_BASE 0x555555554000ULL
+#define PIE_BASE   0x555555554000ULL
 #define STACK_SIZE (8ULL << 20)
-#define MAX_PHDRS 64
+#define MAX_PHDRS  64
 
 struct elf64_ehdr {
 	u8 ident[16];
@@ -36,10 +36,25 @@ enum { PT_LOAD = 1, PT_INTERP = 3, PT_PHDR = 6 };
 enum { ET_EXEC = 2, ET_DYN = 3, EM_X86_64 = 62 };
 enum { PF_X = 1, PF_W = 2, PF_R = 4 };
 enum {
-	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-	AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-	AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-	AT_HWCAP2 = 26, AT_EXECFN = 31,
+	AT_NULL = 0,
+	AT_PHDR = 3,
+	AT_PHENT = 4,
+	AT_PHNUM = 5,
+	AT_PAGESZ = 6,
+	AT_BASE = 7,
+	AT_FLAGS = 8,
+	AT_ENTRY = 9,
+	AT_UID = 11,
+	AT_EUID = 12,
+	AT_GID = 13,
+	AT_EGID = 14,
+	AT_PLATFORM = 15,
+	AT_HWCAP = 16,
+	AT_CLKTCK = 17,
+	AT_SECURE = 23,
+	AT_RANDOM = 25,
+	AT_HWCAP2 = 26,
+	AT_EXECFN = 31,
 };
 
 struct image {

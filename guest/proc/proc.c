@@ -148,10 +148,11 @@ static void report_signal_death(struct proc *p, int sig)
 	int n;
 
 	if (fi->code && fi->trapno)
-		n = ksnprintf(line, sizeof(line),
-			      "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx\n",
-			      p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
-			      (unsigned long)p->frame->rip);
+		n = ksnprintf(
+		    line, sizeof(line),
+		    "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx\n",
+		    p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
+		    (unsigned long)p->frame->rip);
 	else
 		n = ksnprintf(line, sizeof(line), "pagelab: %s (pid %d) killed by signal %d (%s)\n",
 			      p->comm, p->pid, sig, signal_name(sig));
@@ -251,11 +252,12 @@ static void unpack_args(struct exec_args *a)
 static __noreturn void init_failed(const char *path, long err)
 {
 	char line[300];
-	int n = ksnprintf(line, sizeof(line), "pagelab: cannot run %s: %s\n", path,
-			  err == -ENOENT	? "no such file in the guest's file system"
-			  : err == -ENOEXEC ? "not a static x86-64 executable (build it with musl-gcc -static)"
-			  : err == -EACCES  ? "permission denied (not a regular file, or not executable)"
-					    : "out of memory");
+	int n = ksnprintf(
+	    line, sizeof(line), "pagelab: cannot run %s: %s\n", path,
+	    err == -ENOENT    ? "no such file in the guest's file system"
+	    : err == -ENOEXEC ? "not a static x86-64 executable (build it with musl-gcc -static)"
+	    : err == -EACCES  ? "permission denied (not a regular file, or not executable)"
+			      : "out of memory");
 
 	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 	kernel_exit(err == -ENOENT ? 127 : 126);

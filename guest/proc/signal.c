@@ -17,11 +17,11 @@
 extern bool need_resched;
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
-#define CORE_SIGNALS                                                                               \
-	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) |    \
+#define CORE_SIGNALS                                                                             \
+	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) | \
 	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
 #define IGNORED_BY_DEFAULT                                                                         \
-	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) |  \
+	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | \
 	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* RFLAGS bits a handler's context may change (CF PF AF ZF SF TF DF OF AC). */
 #define USER_RFLAGS_MASK 0x40dd5ULL
@@ -64,10 +64,10 @@ struct rt_sigframe {
 };
 
 static const char *const names[32] = {
-	NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-	"SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-	"SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-	"SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+	NULL,	     "SIGHUP",	"SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+	"SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+	"SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+	"SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
 };
 
 const char *signal_name(int sig)
@@ -129,12 +129,30 @@ static void save_context(struct sigcontext *mc, const struct trap_frame *f,
 			 const struct fault_info *fi, u64 fpstate)
 {
 	*mc = (struct sigcontext){
-		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-		.rdi = f->rdi, .rsi = f->rsi, .rbp = f->rbp, .rbx = f->rbx,
-		.rdx = f->rdx, .rax = f->rax, .rcx = f->rcx, .rsp = f->rsp,
-		.rip = f->rip, .rflags = f->rflags, .cs = f->cs, .ss = f->ss,
-		.err = fi->error, .trapno = fi->trapno, .cr2 = fi->addr, .fpstate = fpstate,
+		.r8 = f->r8,
+		.r9 = f->r9,
+		.r10 = f->r10,
+		.r11 = f->r11,
+		.r12 = f->r12,
+		.r13 = f->r13,
+		.r14 = f->r14,
+		.r15 = f->r15,
+		.rdi = f->rdi,
+		.rsi = f->rsi,
+		.rbp = f->rbp,
+		.rbx = f->rbx,
+		.rdx = f->rdx,
+		.rax = f->rax,
+		.rcx = f->rcx,
+		.rsp = f->rsp,
+		.rip = f->rip,
+		.rflags = f->rflags,
+		.cs = f->cs,
+		.ss = f->ss,
+		.err = fi->error,
+		.trapno = fi->trapno,
+		.cr2 = fi->addr,
+		.fpstate = fpstate,
 	};
 }
 
@@ -388,7 +406,6 @@ static long kill_one(struct proc *p, int sig)
 static long sys_kill(u64 upid, u64 usig)
 {
 	int pid = (int)upid, sig = (int)usig, found = 0;
-	extern struct proc proc_table[MAX_PROCS];
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;

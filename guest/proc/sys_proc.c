@@ -14,8 +14,8 @@
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
+#define ARCH_SET_FS   0x1002
+#define ARCH_GET_FS   0x1003
 #define EXEC_ARGS_MAX (256 * 1024)
 
 static long sys_getpid(void)

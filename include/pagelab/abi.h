@@ -27,37 +27,37 @@
  * native execution (see docs/kvm-pvm.md); the kernel replaces the tables
  * with its own early in boot.
  */
-#define PL_BOOT_MAGIC 0x7061676c61623031ULL /* "pglab01" */
-#define PL_KERNEL_VBASE 0xffffffff80000000ULL
-#define PL_BOOT_MAP_SIZE (1ULL << 30)
+#define PL_BOOT_MAGIC	   0x7061676c61623031ULL /* "pglab01" */
+#define PL_KERNEL_VBASE	   0xffffffff80000000ULL
+#define PL_BOOT_MAP_SIZE   (1ULL << 30)
 #define PL_DIRECT_MAP_BASE 0xffff888000000000ULL
 
 /* Segment selectors the host's boot GDT uses and the kernel keeps. */
-#define PL_SEL_KCODE 0x10
-#define PL_SEL_KDATA 0x18
+#define PL_SEL_KCODE   0x10
+#define PL_SEL_KDATA   0x18
 #define PL_SEL_UCODE32 0x23
-#define PL_SEL_UDATA 0x2b
-#define PL_SEL_UCODE 0x33
-#define PL_SEL_TSS 0x40
+#define PL_SEL_UDATA   0x2b
+#define PL_SEL_UCODE   0x33
+#define PL_SEL_TSS     0x40
 
 /* Guest-physical memory map (PC-like; see DESIGN.md). */
-#define PL_LOWRAM_END 0x000a0000ULL
-#define PL_VGA_BASE 0x000a0000ULL
-#define PL_VGA_SIZE 0x00020000ULL
-#define PL_VGA_TEXT 0x000b8000ULL
-#define PL_ROM_BASE 0x000f0000ULL
-#define PL_ROM_SIZE 0x00010000ULL
-#define PL_RAM_BASE 0x00100000ULL
+#define PL_LOWRAM_END	0x000a0000ULL
+#define PL_VGA_BASE	0x000a0000ULL
+#define PL_VGA_SIZE	0x00020000ULL
+#define PL_VGA_TEXT	0x000b8000ULL
+#define PL_ROM_BASE	0x000f0000ULL
+#define PL_ROM_SIZE	0x00010000ULL
+#define PL_RAM_BASE	0x00100000ULL
 #define PL_BELOW16M_END 0x01000000ULL
-#define PL_LOWRAM_TOP 0xc0000000ULL /* RAM below 4 GiB ends here */
-#define PL_MMIO_BASE 0xd0000000ULL  /* device window */
-#define PL_MMIO_SIZE 0x10000000ULL
+#define PL_LOWRAM_TOP	0xc0000000ULL /* RAM below 4 GiB ends here */
+#define PL_MMIO_BASE	0xd0000000ULL /* device window */
+#define PL_MMIO_SIZE	0x10000000ULL
 #define PL_HIGHRAM_BASE 0x100000000ULL
 
 /* Port I/O devices. */
-#define PL_PORT_UART0 0x3f8
+#define PL_PORT_UART0	  0x3f8
 #define PL_PORT_HYPERCALL 0x500 /* out32: GPA of a struct pl_hcall (< 4 GiB) */
-#define PL_PORT_EXIT 0x504      /* out32: the run's exit status */
+#define PL_PORT_EXIT	  0x504 /* out32: the run's exit status */
 
 #ifndef __ASSEMBLY__
 /*
@@ -75,7 +75,7 @@ struct pl_hcall {
 
 enum pl_hcall_nr {
 	PL_HC_WRITE = 1, /* arg0 = stream, arg1 = buf GPA, arg2 = len */
-	PL_HC_READ = 2,  /* arg0 = stream (PL_STREAM_STDIN), arg1 = buf GPA, arg2 = len;
+	PL_HC_READ = 2,	 /* arg0 = stream (PL_STREAM_STDIN), arg1 = buf GPA, arg2 = len;
 			  * ret = bytes read, 0 at end of input */
 	PL_HC_EVENT = 3, /* arg0 = kind, arg1 = value: a checkpoint seen by the host */
 	PL_HC_PANIC = 4, /* arg0 = GPA of a struct pl_panic_report */
@@ -83,8 +83,9 @@ enum pl_hcall_nr {
 
 /* PL_HC_EVENT kinds */
 enum pl_event_kind {
-	PL_EVENT_TRAPS = 1,     /* value: privileged instructions the kernel executed (each traps on kvm_pvm) */
-	PL_EVENT_EXEC_MODE = 2, /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	PL_EVENT_TRAPS =
+	    1, /* value: privileged instructions the kernel executed (each traps on kvm_pvm) */
+	PL_EVENT_EXEC_MODE = 2,	  /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
 	PL_EVENT_CHECKPOINT = 16, /* value: a guest program's checkpoint */
 };
 
@@ -121,19 +122,19 @@ struct pl_panic_report {
 #endif /* __ASSEMBLY__ */
 
 /* Exit statuses of a run that did not end by the guest's own exit. */
-#define PL_EXIT_USAGE 2
-#define PL_EXIT_GUEST_PANIC 110  /* the guest kernel panicked or took a fatal exception */
+#define PL_EXIT_USAGE	     2
+#define PL_EXIT_GUEST_PANIC  110 /* the guest kernel panicked or took a fatal exception */
 #define PL_EXIT_TRIPLE_FAULT 111 /* KVM_EXIT_SHUTDOWN */
-#define PL_EXIT_KVM_ERROR 112    /* KVM_EXIT_INTERNAL_ERROR / FAIL_ENTRY */
-#define PL_EXIT_BAD_GUEST 113    /* the guest broke the device protocol */
-#define PL_EXIT_HALTED 114       /* hlt with nothing that could wake it */
-#define PL_EXIT_VMM_ERROR 115    /* a host-side failure while running */
-#define PL_EXIT_TIMEOUT 124      /* --timeout expired (as timeout(1)) */
+#define PL_EXIT_KVM_ERROR    112 /* KVM_EXIT_INTERNAL_ERROR / FAIL_ENTRY */
+#define PL_EXIT_BAD_GUEST    113 /* the guest broke the device protocol */
+#define PL_EXIT_HALTED	     114 /* hlt with nothing that could wake it */
+#define PL_EXIT_VMM_ERROR    115 /* a host-side failure while running */
+#define PL_EXIT_TIMEOUT	     124 /* --timeout expired (as timeout(1)) */
 
 /* Device-tree names both sides use. */
-#define PL_FDT_COMPAT_ROOT "pagelab,sandbox"
-#define PL_FDT_PROP_PIO "pagelab,pio"
-#define PL_FDT_PROP_TSC_KHZ "pagelab,tsc-khz"
+#define PL_FDT_COMPAT_ROOT     "pagelab,sandbox"
+#define PL_FDT_PROP_PIO	       "pagelab,pio"
+#define PL_FDT_PROP_TSC_KHZ    "pagelab,tsc-khz"
 #define PL_FDT_PROP_BOOT_EPOCH "pagelab,boot-epoch-ns"
 #define PL_FDT_PROP_HOST_FLAGS "pagelab,host-flags"
 /*

@@ -25,8 +25,8 @@
 
 #define HUGE	  (2UL << 20)
 #define NHUGE	  4
-#define NPORTABLE 9
-#define NREQUIRED 12
+#define NPORTABLE 10
+#define NREQUIRED 13
 
 static char text[1 << 16];
 
@@ -112,6 +112,9 @@ static void portable(void)
 	   "MAP_HUGETLB without MAP_NORESERVE: ENOMEM exactly when HugePages_Free is short");
 	if (p != MAP_FAILED)
 		munmap(p, NHUGE * HUGE);
+	free_before = meminfo("HugePages_Free:");
+	ok(free_before >= 0 && FAILS(map_huge((free_before + 1) * HUGE, 0), ENOMEM),
+	   "MAP_HUGETLB of one huge page more than HugePages_Free: ENOMEM");
 }
 
 /* Each huge page of [p, p + n * HUGE) is 512 contiguous frames from a 2 MiB boundary. */
@@ -213,6 +216,11 @@ static void required(void)
 	ok(p != MAP_FAILED && mprotect(p, HUGE, PROT_READ) == 0 && probe(p + 100, 1) == SIGSEGV &&
 	       faulted(SIGSEGV, SEGV_ACCERR, p + 100) && probe(p + 100, 0) == 0,
 	   "mprotect PROT_READ of a huge page: a store faults SEGV_ACCERR, a load works");
+	ok(p != MAP_FAILED && mprotect(p, HUGE, PROT_NONE) == 0 && probe(p + 200, 0) == SIGSEGV &&
+	       faulted(SIGSEGV, SEGV_ACCERR, p + 200) && pfn_of(p + HUGE - PG) &&
+	       mprotect(p, HUGE, PROT_READ | PROT_WRITE) == 0 && probe(p + 200, 1) == 0 &&
+	       p[0] == 0 && p[HUGE - 1] == 0 && contiguous(p, 1),
+	   "PROT_NONE and back: the huge page stays (pagemap), faults SEGV_ACCERR, then works");
 	munmap(p, HUGE);
 
 	/* Small pages where a huge page was, then a huge page again. */

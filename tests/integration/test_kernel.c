@@ -96,6 +96,32 @@ static void test_native(void **state)
 	run_free(&r);
 }
 
+/*
+ * The benchmarks' floor: the self-test borrows LSTAR and the exception
+ * vectors, must give them back, and its every pass must take the faults
+ * it planned (it panics otherwise). Numbers are printed, not judged.
+ */
+static void test_floor(void **state)
+{
+	struct run r;
+	double sys_ns, fault_ns;
+	const char *p, *q;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--kernel", guest_kernel(), "--append", "selftest=floor",
+		    "--timeout", "60", NULL);
+	assert_int_equal(r.status, 0);
+	p = strstr(r.out, "floor_syscall_ns ");
+	q = strstr(r.out, "floor_fault_ns ");
+	if (!p || !q || sscanf(p, "floor_syscall_ns %lf", &sys_ns) != 1 ||
+	    sscanf(q, "floor_fault_ns %lf", &fault_ns) != 1)
+		fail_msg("no floor figures:\n%s\n%s", r.out, r.err);
+	assert_true(sys_ns > 0 && fault_ns > 0);
+	has(r.out, "floor_syscalls 2000");
+	has(r.out, "floor_faults 4096");
+	run_free(&r);
+}
+
 static void test_fault_report(void **state)
 {
 	struct run r;
@@ -131,6 +157,7 @@ int main(void)
 		cmocka_unit_test_setup(test_boot, setup),
 		cmocka_unit_test_setup(test_boot_high_memory, setup),
 		cmocka_unit_test_setup(test_native, setup),
+		cmocka_unit_test_setup(test_floor, setup),
 		cmocka_unit_test_setup(test_fault_report, setup),
 		cmocka_unit_test_setup(test_timeout, setup),
 	};

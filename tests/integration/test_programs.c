@@ -122,6 +122,37 @@ static void test_initrd_program(void **state)
 	run_free(&r);
 }
 
+/* Refused on the host, before boot: one line saying why and what to do, status 2. */
+static void refused(const char *program, const char *why)
+{
+	struct run r;
+
+	run_pagelab(&r, NULL, "run", "--timeout", "60", program, NULL);
+	assert_int_equal(r.status, 2);
+	has(r.err, why);
+	assert_int_equal(count_lines(r.err), 1);
+	assert_string_equal(r.out, "");
+	run_free(&r);
+}
+
+static void test_programs_the_sandbox_cannot_run(void **state)
+{
+	char path[] = "/tmp/pagelab-elf32-XXXXXX";
+	/* The start of a 32-bit little-endian i386 ELF header. */
+	unsigned char elf32[64] = { 0x7f, 'E', 'L', 'F', 1, 1, 1, [16] = 2, [18] = 3 };
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, elf32, sizeof(elf32)), (ssize_t)sizeof(elf32));
+	close(fd);
+	refused("/etc/passwd", "is not an ELF executable");
+	refused("/bin/true", "is dynamically linked; build it with musl-gcc -static");
+	refused(path, "is a 32-bit ELF program for");
+	refused("/nonexistent/prog", "/nonexistent/prog");
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +162,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unimplemented_syscalls_are_reported, setup),
 		cmocka_unit_test_setup(test_file_option, setup),
 		cmocka_unit_test_setup(test_initrd_program, setup),
+		cmocka_unit_test(test_programs_the_sandbox_cannot_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

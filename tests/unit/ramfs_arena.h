@@ -44,20 +44,7 @@ void ramfs_corruption(const char *what, const struct inode *ino)
 	corruptions++;
 }
 
-void *frame_to_virt(uint64_t pfn)
-{
-	assert_true(pfn < NR_FRAMES);
-	return arena + pfn * PAGE_SIZE;
-}
-
-uint64_t virt_to_frame(const void *va)
-{
-	const unsigned char *p = va;
-
-	if (p < arena || p >= arena + NR_FRAMES * PAGE_SIZE)
-		return FRAME_NONE;
-	return (uint64_t)(p - arena) / PAGE_SIZE;
-}
+#include "frame_arena.h"
 
 /*
  * One arena for the whole run: the heap's slab lists outlive a test, so the

@@ -25,20 +25,7 @@ void frame_corruption(const char *what, uint64_t pfn)
 	corrupt_pfn = pfn;
 }
 
-void *frame_to_virt(uint64_t pfn)
-{
-	assert_true(pfn < NR_FRAMES);
-	return arena + pfn * PAGE_SIZE;
-}
-
-uint64_t virt_to_frame(const void *va)
-{
-	const unsigned char *p = va;
-
-	if (p < arena || p >= arena + NR_FRAMES * PAGE_SIZE)
-		return FRAME_NONE;
-	return (uint64_t)(p - arena) / PAGE_SIZE;
-}
+#include "frame_arena.h"
 
 static int setup(void **state)
 {

@@ -8,23 +8,23 @@
 
 #include <kernel/types.h>
 
-#define PTE_P	 (1ULL << 0)
-#define PTE_W	 (1ULL << 1)
-#define PTE_U	 (1ULL << 2)
-#define PTE_PWT	 (1ULL << 3)
-#define PTE_PCD	 (1ULL << 4)
-#define PTE_A	 (1ULL << 5)
-#define PTE_D	 (1ULL << 6)
-#define PTE_PS	 (1ULL << 7)
-#define PTE_G	 (1ULL << 8)
-#define PTE_NX	 (1ULL << 63)
+#define PTE_P	(1ULL << 0)
+#define PTE_W	(1ULL << 1)
+#define PTE_U	(1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_A	(1ULL << 5)
+#define PTE_D	(1ULL << 6)
+#define PTE_PS	(1ULL << 7)
+#define PTE_G	(1ULL << 8)
+#define PTE_NX	(1ULL << 63)
 /*
  * Software bit (ignored by the MMU): a PROT_NONE leaf. It keeps its frame
  * with P clear, as Linux's _PAGE_PROTNONE does; a present supervisor-only
  * user page would livelock the vCPU on kvm_pvm when user code touches it.
  */
 #define PTE_PROTNONE (1ULL << 9)
-#define PTE_ADDR 0x000ffffffffff000ULL
+#define PTE_ADDR     0x000ffffffffff000ULL
 
 /* A leaf that holds a frame (mapped, or PROT_NONE). */
 static inline bool pte_present(u64 e)

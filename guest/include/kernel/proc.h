@@ -10,7 +10,7 @@
 #include <kernel/types.h>
 
 #define KSTACK_SIZE 16384
-#define MAX_PROCS 256
+#define MAX_PROCS   256
 
 enum proc_state {
 	PROC_UNUSED,
@@ -29,10 +29,10 @@ struct cred {
 	u32 gid, egid, sgid;
 };
 
-#define RLIMIT_STACK 3
-#define RLIMIT_NOFILE 7
+#define RLIMIT_STACK   3
+#define RLIMIT_NOFILE  7
 #define RLIMIT_MEMLOCK 8
-#define RLIM_NLIMITS 16
+#define RLIM_NLIMITS   16
 
 struct rlimit {
 	u64 cur, max;
@@ -46,7 +46,7 @@ struct proc {
 	int wait_status; /* as wait4 reports it */
 	struct mm *mm;
 	u8 *kstack;
-	u64 ksp; /* saved by switch_stack while not running */
+	u64 ksp;		  /* saved by switch_stack while not running */
 	struct trap_frame *frame; /* user context, at the top of kstack */
 	struct fdtable *files;
 	struct inode *cwd;
@@ -57,13 +57,15 @@ struct proc {
 	struct rlimit rlim[RLIM_NLIMITS];
 	u64 fs_base;
 	u64 clear_child_tid;
-	u64 syscall_nr; /* of the syscall in progress, for restarts */
+	u64 syscall_nr;	       /* of the syscall in progress, for restarts */
 	struct proc *run_next; /* run queue link */
 	char comm[16];
 	u8 fpu[512] __aligned(16); /* fxsave area */
 };
 
 extern struct proc *current;
+/* Every process slot; PROC_UNUSED ones are free (guest/proc/proc.c). */
+extern struct proc proc_table[MAX_PROCS];
 
 struct proc *proc_find(int pid);
 /* The current process's soft limit of resource res (RLIMIT_*). */

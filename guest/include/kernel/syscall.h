@@ -32,11 +32,11 @@ struct syscall_desc {
 	const char *args;
 };
 
-#define SYSCALL(name_, fn_, args_)                                                                 \
-	static const struct syscall_desc __syscall_##name_                                         \
-		__attribute__((section(".syscalls"), used, aligned(8))) = {                        \
-			__NR_##name_, #name_, (syscall_fn)(void (*)(void))(fn_), args_             \
-		}
+#define SYSCALL(name_, fn_, args_)                                                 \
+	static const struct syscall_desc __syscall_##name_                         \
+	    __attribute__((section(".syscalls"), used, aligned(8))) = {            \
+		    __NR_##name_, #name_, (syscall_fn)(void (*)(void))(fn_), args_ \
+	    }
 
 void syscall_init(void);
 /* Name of a Linux syscall number (also those not implemented), or NULL. */

@@ -4,7 +4,7 @@
 
 #include <kernel/types.h>
 
-#define TICK_HZ 100
+#define TICK_HZ	     100
 #define NSEC_PER_SEC 1000000000ULL
 
 extern u64 timer_ticks;

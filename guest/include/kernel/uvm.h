@@ -97,9 +97,9 @@ u64 hugetlb_pages_free(void);
 int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
 
 #define PF_ERR_PRESENT 0x1
-#define PF_ERR_WRITE 0x2
-#define PF_ERR_USER 0x4
-#define PF_ERR_INSTR 0x10
+#define PF_ERR_WRITE   0x2
+#define PF_ERR_USER    0x4
+#define PF_ERR_INSTR   0x10
 /* Not a CPU bit: the kernel fills a page whatever the VMA's protection (exec). */
 #define PF_KERNEL_FILL (1ULL << 32)
 

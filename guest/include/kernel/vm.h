@@ -6,8 +6,8 @@
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
 
-#define VM_PROT_READ 0x1
+#define VM_PROT_READ  0x1
 #define VM_PROT_WRITE 0x2
-#define VM_PROT_EXEC 0x4
+#define VM_PROT_EXEC  0x4
 
 #endif
