@@ -7,7 +7,7 @@
 #include <kernel/mm.h>
 
 #define CR4_FSGSBASE (1UL << 16)
-#define PTE_USER 0x4
+#define PTE_USER     0x4
 
 enum arch_mode arch_mode;
 u64 arch_trap_count;

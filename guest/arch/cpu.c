@@ -34,8 +34,8 @@ struct descriptor_ptr {
 	u64 base;
 } __packed;
 
-#define GATE_INTERRUPT 0x8e
-#define IST_IRQ 1
+#define GATE_INTERRUPT	 0x8e
+#define IST_IRQ		 1
 #define IST_DOUBLE_FAULT 2
 
 /*

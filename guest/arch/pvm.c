@@ -14,9 +14,9 @@
 #include <kernel/cpu.h>
 #include <kernel/mm.h>
 
-#define MSR_PVM_ENABLE 0x4b564d10
+#define MSR_PVM_ENABLE	  0x4b564d10
 #define MSR_PVM_SIGNATURE 0x4b564d11
-#define PVM_SIGNATURE 0x4d5650 /* "PVM" */
+#define PVM_SIGNATURE	  0x4d5650 /* "PVM" */
 
 extern u8 pvm_page[4096];
 

@@ -15,11 +15,28 @@ struct ex_entry {
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection fault",
-	"page fault", "reserved", "x87 error", "alignment check", "machine check",
-	"SIMD error", "virtualization exception", "control protection",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection fault",
+	"page fault",
+	"reserved",
+	"x87 error",
+	"alignment check",
+	"machine check",
+	"SIMD error",
+	"virtualization exception",
+	"control protection",
 };
 
 const char *exception_name(u64 vector)

@@ -21,7 +21,7 @@
 #include <kernel/uvm.h>
 #include <kernel/vm.h>
 
-#define TABLE_BITS (PTE_P | PTE_W | PTE_U)
+#define TABLE_BITS	  (PTE_P | PTE_W | PTE_U)
 #define LEVEL_SPAN(level) (1ULL << (12 + 9 * (level)))
 
 static u64 *table_va(u64 entry)
@@ -221,8 +221,7 @@ static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	const struct protect_arg *p = arg;
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT, old = *pte;
 	/* A private page shared with another process stays read-only (COW). */
-	bool writable = (p->prot & VM_PROT_WRITE) &&
-			(p->shared || frame_desc(pfn)->refcount == 1);
+	bool writable = (p->prot & VM_PROT_WRITE) && (p->shared || frame_desc(pfn)->refcount == 1);
 
 	*pte = pte_for(pfn, p->prot, writable) | (old & PTE_PS);
 	if (*pte != old)
