@@ -94,50 +94,51 @@ u64 pt_new_root(void)
 	return pa;
 }
 
-u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
+/*
+ * The table at `level` (2 = page directory, 1 = page table) on the way to
+ * va, allocating missing ones when alloc. A 2 MiB leaf above a page table
+ * stops the walk: *huge_leaf then points at it.
+ */
+static u64 *table_for(u64 pml4_pa, u64 va, int level, bool alloc, u64 **huge_leaf)
 {
 	u64 *table = phys_to_virt(pml4_pa);
 
-	for (int level = 3; level > 0; level--) {
-		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
+	for (int l = 3; l > level; l--) {
+		u64 *e = &table[(va >> (12 + 9 * l)) & 511];
 
-		if (level == 1 && (*e & PTE_PS) && pte_present(*e))
-			return e; /* a 2 MiB leaf covers va (PROT_NONE too) */
+		if (l == 1 && (*e & PTE_PS) && pte_present(*e)) {
+			*huge_leaf = e;
+			return NULL;
+		}
 		if (!(*e & PTE_P)) {
 			u64 pa;
 
 			if (!alloc || !(pa = alloc_table()))
 				return NULL;
-			if (level == 3)
+			if (l == 3)
 				set_pml4e(table, e, pa | TABLE_BITS);
 			else
 				*e = pa | TABLE_BITS;
 		}
 		table = table_va(*e);
 	}
-	return &table[PT_INDEX(va)];
+	return table;
+}
+
+u64 *pt_leaf(u64 pml4_pa, u64 va, bool alloc)
+{
+	u64 *huge = NULL, *table = table_for(pml4_pa, va, 0, alloc, &huge);
+
+	if (huge)
+		return huge; /* a 2 MiB leaf covers va (PROT_NONE too) */
+	return table ? &table[PT_INDEX(va)] : NULL;
 }
 
 u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc)
 {
-	u64 *table = phys_to_virt(pml4_pa);
+	u64 *huge = NULL, *table = table_for(pml4_pa, va, 1, alloc, &huge);
 
-	for (int level = 3; level > 1; level--) {
-		u64 *e = &table[(va >> (12 + 9 * level)) & 511];
-
-		if (!(*e & PTE_P)) {
-			u64 pa;
-
-			if (!alloc || !(pa = alloc_table()))
-				return NULL;
-			if (level == 3)
-				set_pml4e(table, e, pa | TABLE_BITS);
-			else
-				*e = pa | TABLE_BITS;
-		}
-		table = table_va(*e);
-	}
-	return &table[PD_INDEX(va)];
+	return table ? &table[PD_INDEX(va)] : NULL;
 }
 
 /* PROT_NONE leaves keep their frame, not present (PTE_PROTNONE). */
