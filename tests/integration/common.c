@@ -194,3 +194,24 @@ void run_free(struct run *r)
 	free(r->err);
 	r->out = r->err = NULL;
 }
+
+void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not found in:\n%s", want, text);
+}
+
+int setup_kvm(void **state)
+{
+	(void)state;
+	require_kvm();
+	return 0;
+}
+
+int setup_kvm_kernel(void **state)
+{
+	(void)state;
+	require_kvm();
+	guest_kernel();
+	return 0;
+}

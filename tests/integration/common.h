@@ -33,6 +33,14 @@ const char *fixture(const char *name);
 const char *guest_kernel(void);
 /* Fails the test loudly when /dev/kvm is missing: a guest test must not skip. */
 void require_kvm(void);
+/* Fails the test, showing text, unless want occurs in it. */
+void has(const char *text, const char *want);
+/*
+ * cmocka setups, per test so that each test reports a missing piece as its
+ * own failure: KVM must be there; and the real guest kernel too.
+ */
+int setup_kvm(void **state);
+int setup_kvm_kernel(void **state);
 /* Number of lines in s (a last line without newline counts). */
 int count_lines(const char *s);
 

@@ -20,14 +20,6 @@
 
 #define HUGETLB "build/tests/guest/hugetlb"
 
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	guest_kernel();
-	return 0;
-}
-
 /* Every planned TAP line is "ok". */
 static void all_ok(const struct run *r, int planned)
 {
@@ -56,7 +48,7 @@ static void test_huge_pages_are_2mib(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_huge_pages_are_2mib, setup),
+		cmocka_unit_test_setup(test_huge_pages_are_2mib, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

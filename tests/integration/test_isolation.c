@@ -30,20 +30,6 @@ static const char *const targets[] = {
 };
 static const char *const ops[] = { "read", "write" };
 
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	guest_kernel();
-	return 0;
-}
-
-static void has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("'%s' not found in:\n%s", want, text);
-}
-
 /* Natively the same program dies the same way: the reference. */
 static int run_native(const char *op, const char *addr)
 {
@@ -111,9 +97,9 @@ static void test_isolated_program_runs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_native_reference, setup),
-		cmocka_unit_test_setup(test_kernel_unreachable_when_isolated, setup),
-		cmocka_unit_test_setup(test_isolated_program_runs, setup),
+		cmocka_unit_test_setup(test_native_reference, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_kernel_unreachable_when_isolated, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_isolated_program_runs, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

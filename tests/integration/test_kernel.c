@@ -18,21 +18,6 @@
 
 #include "common.h"
 
-/* Per test, so that each test reports the missing piece as its own failure. */
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	guest_kernel();
-	return 0;
-}
-
-static void has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("'%s' not found in:\n%s", want, text);
-}
-
 /* Every RAM region of the host's map appears as a "mem 0x...-0x... ram" line. */
 static void check_map_lines(const char *out, uint64_t memory)
 {
@@ -154,12 +139,12 @@ static void test_timeout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_boot, setup),
-		cmocka_unit_test_setup(test_boot_high_memory, setup),
-		cmocka_unit_test_setup(test_native, setup),
-		cmocka_unit_test_setup(test_floor, setup),
-		cmocka_unit_test_setup(test_fault_report, setup),
-		cmocka_unit_test_setup(test_timeout, setup),
+		cmocka_unit_test_setup(test_boot, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_boot_high_memory, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_native, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_floor, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_fault_report, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_timeout, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

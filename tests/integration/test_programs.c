@@ -20,20 +20,6 @@
 
 #define GUEST "build/tests/guest/"
 
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	guest_kernel();
-	return 0;
-}
-
-static void has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("'%s' not found in:\n%s", want, text);
-}
-
 static void test_streams_and_status(void **state)
 {
 	struct run_opts o = { .input = "one\ntwo\n" };
@@ -156,12 +142,12 @@ static void test_programs_the_sandbox_cannot_run(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_streams_and_status, setup),
-		cmocka_unit_test_setup(test_signal_death_is_explained, setup),
-		cmocka_unit_test_setup(test_trace_syscalls, setup),
-		cmocka_unit_test_setup(test_unimplemented_syscalls_are_reported, setup),
-		cmocka_unit_test_setup(test_file_option, setup),
-		cmocka_unit_test_setup(test_initrd_program, setup),
+		cmocka_unit_test_setup(test_streams_and_status, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_signal_death_is_explained, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_trace_syscalls, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_unimplemented_syscalls_are_reported, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_file_option, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_initrd_program, setup_kvm_kernel),
 		cmocka_unit_test(test_programs_the_sandbox_cannot_run),
 	};
 

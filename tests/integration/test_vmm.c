@@ -18,23 +18,9 @@
 
 #include "common.h"
 
-/* Per test, so that each test reports the missing piece as its own failure. */
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	return 0;
-}
-
 /* Runs a fixture with extra arguments; returns its result for checks. */
 #define RUN_FIXTURE(r, opts, name, ...) \
 	run_pagelab((r), (opts), "run", "--kernel", fixture(name), ##__VA_ARGS__, NULL)
-
-static void has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("'%s' not found in:\n%s", want, text);
-}
 
 /* An abnormal end: its status, and one report line on stderr. */
 static void ended(struct run *r, int status, const char *want)
@@ -270,20 +256,20 @@ static void test_program_packed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_boot_and_output, setup),
-		cmocka_unit_test_setup(test_large_memory, setup),
-		cmocka_unit_test_setup(test_verbose, setup),
-		cmocka_unit_test_setup(test_triple_fault, setup),
-		cmocka_unit_test_setup(test_unknown_port, setup),
-		cmocka_unit_test_setup(test_unknown_mmio, setup),
-		cmocka_unit_test_setup(test_bad_hypercall_block, setup),
-		cmocka_unit_test_setup(test_bad_hypercall_args, setup),
-		cmocka_unit_test_setup(test_bad_exit_status, setup),
-		cmocka_unit_test_setup(test_rom_write, setup),
-		cmocka_unit_test_setup(test_panic, setup),
-		cmocka_unit_test_setup(test_timeout, setup),
-		cmocka_unit_test_setup(test_stdin, setup),
-		cmocka_unit_test_setup(test_program_packed, setup),
+		cmocka_unit_test_setup(test_boot_and_output, setup_kvm),
+		cmocka_unit_test_setup(test_large_memory, setup_kvm),
+		cmocka_unit_test_setup(test_verbose, setup_kvm),
+		cmocka_unit_test_setup(test_triple_fault, setup_kvm),
+		cmocka_unit_test_setup(test_unknown_port, setup_kvm),
+		cmocka_unit_test_setup(test_unknown_mmio, setup_kvm),
+		cmocka_unit_test_setup(test_bad_hypercall_block, setup_kvm),
+		cmocka_unit_test_setup(test_bad_hypercall_args, setup_kvm),
+		cmocka_unit_test_setup(test_bad_exit_status, setup_kvm),
+		cmocka_unit_test_setup(test_rom_write, setup_kvm),
+		cmocka_unit_test_setup(test_panic, setup_kvm),
+		cmocka_unit_test_setup(test_timeout, setup_kvm),
+		cmocka_unit_test_setup(test_stdin, setup_kvm),
+		cmocka_unit_test_setup(test_program_packed, setup_kvm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
