@@ -12,6 +12,8 @@
  */
 #include <pagelab/abi.h>
 
+#include "vectors.h"
+
 #define F_RCX (12 * 8)
 #define F_R11 (4 * 8)
 #define F_RIP (17 * 8)
@@ -74,7 +76,7 @@ _start:
 /* #DF arrives on its own IST stack: handled like an interrupt. */
 .macro EXC vec
 	.balign 16
-	.if (\vec == 8 || \vec == 10 || \vec == 11 || \vec == 12 || \vec == 13 || \vec == 14 || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	.if EXC_HAS_ERROR_CODE(\vec)
 	.else
 	push $0
 	.endif

@@ -1,3 +1,4 @@
+#include "vectors.h"
 /* SPDX-License-Identifier: MIT */
 /*
  * The host's floor (selftest=floor, guest/kernel/floor.c): the least any
@@ -70,7 +71,7 @@ floor_pf_stub:
 /* Vectors 0-31 (floor.c puts floor_pf_stub at 14): a uniform frame, as entry.S. */
 .macro FLOOR_EXC vec
 	.balign 16
-	.if (\vec == 8 || \vec == 10 || \vec == 11 || \vec == 12 || \vec == 13 || \vec == 14 || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	.if EXC_HAS_ERROR_CODE(\vec)
 	.else
 	push $0
 	.endif
