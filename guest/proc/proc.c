@@ -108,6 +108,8 @@ long sys_fork(void)
 	child->sig.altstack_flags = parent->sig.altstack_flags;
 	child->fs_base = parent->fs_base;
 	child->cred = parent->cred;
+	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	asm volatile("fxsave64 %0" : "=m"(child->fpu));
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
@@ -277,6 +279,7 @@ void init_start(void)
 	if (!p)
 		panic("cannot allocate the first process");
 	rlimits_init(p->rlim);
+	p->pgid = p->sid = p->pid; /* the first program leads session 1 */
 	p->files = fdtable_new_stdio();
 	vfs_root_get(&p->cwd);
 	current = p;

@@ -414,12 +414,15 @@ static long sys_kill(u64 upid, u64 usig)
 
 		return p ? kill_one(p, sig) : -ESRCH;
 	}
-	/* No process groups or sessions: 0 and -1 reach every other process. */
+	/* 0: my group; -1: everyone but init and me; -N: group N. */
+	int pgid = pid == 0 ? current->pgid : -pid;
+
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc *p = &proc_table[i];
 
-		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE ||
-		    (pid == -1 && (p->pid == 1 || p == current)))
+		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE)
+			continue;
+		if (pid == -1 ? (p->pid == 1 || p == current) : p->pgid != pgid)
 			continue;
 		kill_one(p, sig);
 		found++;

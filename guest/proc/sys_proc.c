@@ -82,16 +82,6 @@ static long sys_sched_yield(void)
 	return 0;
 }
 
-static long sys_getpgid(void)
-{
-	return 1;
-}
-
-static long sys_setpgid(void)
-{
-	return 0;
-}
-
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65];
 };
@@ -218,11 +208,6 @@ SYSCALL(exit_group, sys_exit_group, "d");
 SYSCALL(futex, sys_futex, "pdu");
 SYSCALL(set_robust_list, sys_set_robust_list, "pu");
 SYSCALL(sched_yield, sys_sched_yield, "");
-SYSCALL(getpgid, sys_getpgid, "d");
-SYSCALL(getpgrp, sys_getpgid, "");
-SYSCALL(getsid, sys_getpgid, "d");
-SYSCALL(setpgid, sys_setpgid, "dd");
-SYSCALL(setsid, sys_getpgid, "");
 SYSCALL(uname, sys_uname, "p");
 SYSCALL(prlimit64, sys_prlimit64, "ddpp");
 SYSCALL(getrlimit, sys_getrlimit, "dp");

@@ -40,6 +40,7 @@ struct rlimit {
 
 struct proc {
 	int pid;
+	int pgid, sid; /* process group and session */
 	enum proc_state state;
 	struct proc *parent;
 	struct proc *children, *sibling;
