@@ -58,6 +58,18 @@ void sched_make_runnable(struct proc *p)
 		enqueue(p);
 }
 
+/* CPU time goes to the process that ran, not to one asleep in the idle loop. */
+static void charge_cpu(struct proc *p, u64 now)
+{
+	p->cpu_ns += now - p->on_cpu_since;
+	p->on_cpu_since = now;
+}
+
+u64 proc_cpu_ns(const struct proc *p)
+{
+	return p->cpu_ns + (p == current ? clock_monotonic_ns() - p->on_cpu_since : 0);
+}
+
 static bool anyone_can_wake(void)
 {
 	for (int i = 0; i < MAX_PROCS; i++)
@@ -71,19 +83,27 @@ static struct proc *idle_until_runnable(void)
 {
 	struct proc *next;
 
+	charge_cpu(current, clock_monotonic_ns());
 	while (!(next = dequeue())) {
 		/* Woken while idle: current was asleep, so nothing queued it. */
-		if (current->state == PROC_RUNNABLE)
+		if (current->state == PROC_RUNNABLE) {
+			current->on_cpu_since = clock_monotonic_ns();
 			return current;
+		}
 		if (!anyone_can_wake())
 			panic("deadlock: every process is blocked and nothing can wake one");
 		arch_wait_for_interrupt();
 	}
+	current->on_cpu_since = clock_monotonic_ns();
 	return next;
 }
 
 static void switch_to(struct proc *prev, struct proc *next)
 {
+	u64 now = clock_monotonic_ns();
+
+	charge_cpu(prev, now);
+	next->on_cpu_since = now;
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	if (prev->mm != next->mm)

@@ -18,15 +18,23 @@ struct timeval {
 	s64 sec, usec;
 };
 
-enum { CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_REALTIME_COARSE = 5, CLOCK_TAI = 11 };
+enum {
+	CLOCK_REALTIME = 0,
+	CLOCK_MONOTONIC = 1,
+	CLOCK_PROCESS_CPUTIME_ID = 2,
+	CLOCK_THREAD_CPUTIME_ID = 3,
+	CLOCK_REALTIME_COARSE = 5,
+	CLOCK_TAI = 11,
+};
 
 static long clock_now(u64 id, u64 *ns)
 {
 	if (id > CLOCK_TAI)
 		return -EINVAL;
-	/* Realtime-like clocks; the CPU-time clocks are close enough to monotonic here. */
 	if (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI)
 		*ns = clock_realtime_ns();
+	else if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+		*ns = proc_cpu_ns(current); /* one thread per process */
 	else
 		*ns = clock_monotonic_ns();
 	return 0;
@@ -146,6 +154,50 @@ static long sys_clock_nanosleep(u64 id, u64 flags, u64 ureq, u64 urem)
 	return err;
 }
 
+/*
+ * CPU time as times() and getrusage() report it. The kernel does not split
+ * a process's time into user and system: it is all reported as user time.
+ */
+struct tms {
+	s64 utime, stime, cutime, cstime;
+};
+
+static s64 to_ticks(u64 ns)
+{
+	return ns / (NSEC_PER_SEC / TICK_HZ);
+}
+
+static long sys_times(u64 ubuf)
+{
+	struct tms t = { to_ticks(proc_cpu_ns(current)), 0, to_ticks(current->children_cpu_ns), 0 };
+
+	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)))
+		return -EFAULT;
+	return to_ticks(clock_monotonic_ns());
+}
+
+struct rusage {
+	struct timeval utime, stime;
+	s64 rest[14]; /* maxrss ... nivcsw: not kept */
+};
+
+static long sys_getrusage(u64 who, u64 ubuf)
+{
+	struct rusage r = { 0 };
+	u64 ns;
+
+	if ((s64)who == 0) /* RUSAGE_SELF */
+		ns = proc_cpu_ns(current);
+	else if ((s64)who == -1) /* RUSAGE_CHILDREN */
+		ns = current->children_cpu_ns;
+	else
+		return -EINVAL;
+	r.utime = (struct timeval){ ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
+	return copy_to_user(ubuf, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+SYSCALL(times, sys_times, "p");
+SYSCALL(getrusage, sys_getrusage, "dp");
 SYSCALL(clock_gettime, sys_clock_gettime, "dp");
 SYSCALL(clock_getres, sys_clock_getres, "dp");
 SYSCALL(gettimeofday, sys_gettimeofday, "pp");

@@ -226,6 +226,7 @@ long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
 					return -EFAULT;
 			}
 			*pp = c->sibling;
+			current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
 			proc_free(c);
 			return cpid;
 		}
@@ -288,6 +289,7 @@ void init_start(void)
 	if (err)
 		init_failed(args.argv, err);
 	p->state = PROC_RUNNABLE;
+	p->on_cpu_since = clock_monotonic_ns();
 	procmm_activate(p->mm);
 	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
 	arch_set_user_fs(0);

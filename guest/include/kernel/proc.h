@@ -58,8 +58,10 @@ struct proc {
 	struct rlimit rlim[RLIM_NLIMITS];
 	u64 fs_base;
 	u64 clear_child_tid;
-	u64 syscall_nr;	       /* of the syscall in progress, for restarts */
-	struct proc *run_next; /* run queue link */
+	u64 syscall_nr;		  /* of the syscall in progress, for restarts */
+	u64 cpu_ns, on_cpu_since; /* CPU time used; when it last got the CPU */
+	u64 children_cpu_ns;	  /* of reaped children, theirs included */
+	struct proc *run_next;	  /* run queue link */
 	char comm[16];
 	u8 fpu[512] __aligned(16); /* fxsave area */
 };
@@ -72,5 +74,7 @@ struct proc *proc_find(int pid);
 /* The current process's soft limit of resource res (RLIMIT_*). */
 u64 rlimit_cur(int res);
 void rlimits_init(struct rlimit *rl);
+/* CPU time p has used, in ns (CLOCK_PROCESS_CPUTIME_ID, times, getrusage). */
+u64 proc_cpu_ns(const struct proc *p);
 
 #endif
