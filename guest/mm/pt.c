@@ -217,6 +217,21 @@ struct protect_arg {
 	bool shared;
 };
 
+/*
+ * Same frame, and nothing taken away: a stale entry can only fault
+ * spuriously, and vm_fault() flushes it then (Linux skips these flushes too).
+ */
+static bool only_adds_rights(u64 old, u64 new)
+{
+	if ((old & PTE_ADDR) != (new & PTE_ADDR) || !(old & PTE_P))
+		return false;
+	if ((old & PTE_W) && !(new & PTE_W))
+		return false;
+	if ((old & PTE_U) && !(new & PTE_U))
+		return false;
+	return !(new & PTE_NX) || (old & PTE_NX);
+}
+
 static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 {
 	const struct protect_arg *p = arg;
@@ -225,7 +240,7 @@ static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	bool writable = (p->prot & VM_PROT_WRITE) && (p->shared || frame_desc(pfn)->refcount == 1);
 
 	*pte = pte_for(pfn, p->prot, writable) | (old & PTE_PS);
-	if (*pte != old)
+	if (*pte != old && !only_adds_rights(old, *pte))
 		mm_flush_page(mm, va);
 }
 
