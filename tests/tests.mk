@@ -33,6 +33,13 @@ $(B)/tests/guest/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -MMD -MP -o $@ $<
 
+# Programs that only ever run in the sandbox (they would hurt the host).
+SANDBOX_PROG_SRCS := $(sort $(wildcard tests/sandbox/*.c))
+SANDBOX_PROGS := $(SANDBOX_PROG_SRCS:tests/sandbox/%.c=$(B)/tests/sandbox/%)
+$(B)/tests/sandbox/%: tests/sandbox/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+
 BENCH_HOST_SRCS := $(sort $(wildcard tests/bench/host_*.c))
 BENCH_HOST_BINS := $(BENCH_HOST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)
 $(B)/tests/bench/host_%: tests/bench/host_%.c $(B)/libpagelab.a
@@ -48,7 +55,7 @@ $(B)/tests/bench/guest_%: tests/bench/guest_%.c
 $(BENCH_GUEST_BINS): tests/bench/bench.h
 
 .PHONY: test-binaries bench-binaries
-test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS)
+test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS) $(SANDBOX_PROGS)
 bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS)
 
 # VMM test kernels: a few instructions each, every one exercising one
