@@ -179,7 +179,7 @@ static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	frame.uc.ss_size = s->altstack_size;
 	frame.uc.ss_flags = s->altstack_size ? (on_altstack(s, f->rsp) ? 1 : 0) : 2;
 	save_context(&frame.uc.mc, f, &s->fault[sig - 1], fp_user);
-	frame.uc.sigmask = s->blocked;
+	frame.uc.sigmask = s->restore_blocked ? s->saved_blocked : s->blocked;
 	fill_siginfo(&frame.info, s, sig);
 	if (copy_to_user(fp_user, fpu, sizeof(fpu)) ||
 	    copy_to_user(frame_user, &frame, sizeof(frame)))
@@ -213,6 +213,15 @@ static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigacti
 	f->rcx = f->rip;
 }
 
+/* No handler ran: sigsuspend's caller mask is back at once. */
+static void end_sigsuspend(struct sigstate *s)
+{
+	if (s->restore_blocked) {
+		s->blocked = s->saved_blocked;
+		s->restore_blocked = false;
+	}
+}
+
 static void deliver_signals(struct trap_frame *f)
 {
 	struct sigstate *s = &current->sig;
@@ -237,19 +246,23 @@ static void deliver_signals(struct trap_frame *f)
 		if (act->flags & SA_RESETHAND)
 			*act = (struct k_sigaction){ 0 };
 		memset(&s->fault[sig - 1], 0, sizeof(s->fault[0]));
+		s->restore_blocked = false; /* the frame holds the caller's mask */
 		return;
 	}
 	fix_interrupted_syscall(f, NULL);
+	end_sigsuspend(s);
 }
 
 void user_return_work(struct trap_frame *f, bool can_schedule)
 {
 	if (need_resched && can_schedule)
 		schedule();
-	if (current->sig.pending)
+	if (current->sig.pending) {
 		deliver_signals(f);
-	else
+	} else {
 		fix_interrupted_syscall(f, NULL);
+		end_sigsuspend(&current->sig);
+	}
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
 		do_exit(default_wait_status(SIGSEGV));
 }
@@ -341,17 +354,18 @@ static long sys_rt_sigpending(u64 uset, u64 size)
 
 static long sys_rt_sigsuspend(u64 uset, u64 size)
 {
-	u64 set, saved = current->sig.blocked;
+	struct sigstate *s = &current->sig;
+	u64 set;
 
 	if (size != 8)
 		return -EINVAL;
 	if (copy_from_user(&set, uset, 8))
 		return -EFAULT;
-	current->sig.blocked = set & ~UNBLOCKABLE;
-	while (!sleep_on(&current->sig))
+	s->saved_blocked = s->blocked;
+	s->restore_blocked = true; /* undone by deliver_signals */
+	s->blocked = set & ~UNBLOCKABLE;
+	while (!sleep_on(s))
 		;
-	/* The handler runs with the temporary mask; sigreturn restores the old one. */
-	current->sig.blocked = saved;
 	return -EINTR;
 }
 

@@ -74,6 +74,12 @@ struct fault_info {
 struct sigstate {
 	struct k_sigaction action[NSIG];
 	u64 blocked;
+	/*
+	 * sigsuspend's caller mask: the handler runs with the temporary one,
+	 * its frame records this one, and it is back in force afterwards.
+	 */
+	u64 saved_blocked;
+	bool restore_blocked;
 	u64 pending;
 	struct fault_info fault[NSIG]; /* for pending synchronous signals */
 	int sender_pid[NSIG];
