@@ -195,9 +195,14 @@ long sys_exit(u64 code)
 	return 0;
 }
 
+/* wait4's pid: one child, any child (-1), my group (0), or group -pid. */
 static bool wait_matches(struct proc *c, long pid)
 {
-	return pid <= 0 || c->pid == pid;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? current->pgid : -pid);
 }
 
 long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)

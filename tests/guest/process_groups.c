@@ -37,7 +37,7 @@ int main(void)
 {
 	pid_t c;
 
-	tap_plan(7);
+	tap_plan(9);
 	c = spawn_sleeper(0);
 	ok(getpgid(c) == getpgrp(), "a child starts in its parent's group");
 	ok(getsid(c) == getsid(0), "and in its parent's session");
@@ -48,6 +48,12 @@ int main(void)
 	ok(getpgid(c) == c, "setpgid(0, 0) makes the child lead its own group");
 	ok(kill(-c, SIGTERM) == 0 && killed_by(c, SIGTERM), "kill(-pgid) reaches the group");
 	ok(kill(-99999, 0) == -1 && errno == ESRCH, "kill of an empty group: ESRCH");
+
+	c = spawn_sleeper(1);
+	kill(c, SIGKILL);
+	ok(waitpid(0, NULL, WNOHANG) == -1 && errno == ECHILD,
+	   "waitpid(0) waits only for children in the caller's group");
+	ok(waitpid(-c, NULL, 0) == c, "waitpid(-pgid) reaps a child of that group");
 
 	c = spawn_sleeper(1);
 	ok(setpgid(c, getpgrp()) == 0 && getpgid(c) == getpgrp(),
