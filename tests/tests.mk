@@ -33,6 +33,18 @@ $(B)/tests/guest/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -MMD -MP -o $@ $<
 
+# One program also as a static PIE (ET_DYN without an interpreter), linked
+# by hand from musl's self-relocating rcrt1.o: Debian's musl-gcc has no
+# -static-pie. The differential runner runs it like any other.
+MUSL_LIBDIR := /usr/lib/x86_64-linux-musl
+$(B)/tests/guest/args_env_pie: tests/guest/args_env.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -fPIE -nostartfiles \
+		-Wl,-static,-pie,--no-dynamic-linker,-z,text -o $@ $(MUSL_LIBDIR)/rcrt1.o \
+		$(MUSL_LIBDIR)/crti.o $$($(CC) -print-file-name=crtbeginS.o) $< \
+		$$($(CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+GUEST_PROGS += $(B)/tests/guest/args_env_pie
+
 # Programs that only ever run in the sandbox (they would hurt the host).
 SANDBOX_PROG_SRCS := $(sort $(wildcard tests/sandbox/*.c))
 SANDBOX_PROGS := $(SANDBOX_PROG_SRCS:tests/sandbox/%.c=$(B)/tests/sandbox/%)

@@ -89,15 +89,22 @@ static int prot_of(u32 flags)
 	       (flags & PF_X ? VM_PROT_EXEC : 0);
 }
 
+/*
+ * Like Linux's loader, which maps the file's pages: the segment's first page
+ * gets the file's bytes from its page boundary on, so a page two segments
+ * share keeps the earlier one's bytes too. The rest past filesz is zero.
+ */
 static int load_segment(struct mm *mm, struct inode *ino, struct image *im,
 			const struct elf64_phdr *ph)
 {
 	u64 va = im->bias + ph->vaddr, start = ALIGN_DOWN(va, PAGE_SIZE);
-	u64 end = ALIGN_UP(va + ph->memsz, PAGE_SIZE);
+	u64 end = ALIGN_UP(va + ph->memsz, PAGE_SIZE), lead = va - start;
+	u64 offset = ph->offset - lead, filesz = ph->filesz + lead;
 	char *buf;
 	int err;
 
-	if (ph->filesz > ph->memsz || va + ph->memsz < va || end > USER_TOP || !ph->memsz)
+	if (ph->filesz > ph->memsz || va + ph->memsz < va || end > USER_TOP || !ph->memsz ||
+	    (ph->offset & (PAGE_SIZE - 1)) != lead)
 		return -ENOEXEC;
 	err = procmm_map_anon(mm, start, end - start, prot_of(ph->flags), false);
 	if (err)
@@ -105,12 +112,12 @@ static int load_segment(struct mm *mm, struct inode *ino, struct image *im,
 	buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
-	for (u64 done = 0; done < ph->filesz && !err;) {
-		size_t chunk = MIN(ph->filesz - done, PAGE_SIZE);
+	for (u64 done = 0; done < filesz && !err;) {
+		size_t chunk = MIN(filesz - done, PAGE_SIZE);
 
-		err = read_exact(ino, ph->offset + done, buf, chunk);
+		err = read_exact(ino, offset + done, buf, chunk);
 		if (!err)
-			err = procmm_write(mm, va + done, buf, chunk);
+			err = procmm_write(mm, start + done, buf, chunk);
 		done += chunk;
 	}
 	kfree(buf);

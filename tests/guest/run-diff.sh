@@ -109,6 +109,7 @@ check() {
 runs_of() {
 	case $1 in
 	args_env) check args_env 0 alpha "beta gamma" "" ;;
+	args_env_pie) check args_env_pie 0 alpha "beta gamma" "" ;;
 	exit_code)
 		check exit_code 7 7
 		check exit_code 0 0
