@@ -158,7 +158,8 @@ static void unpack(const void *initrd, size_t len)
 	struct initramfs_result r;
 
 	if (!initramfs_unpack(root, initrd, len, vfs_now(), &r)) {
-		pr_verbose("initramfs: %u files, %u directories\n", r.files, r.dirs);
+		pr_verbose("initramfs: %u file%s, %u director%s\n", r.files,
+			   r.files == 1 ? "" : "s", r.dirs, r.dirs == 1 ? "y" : "ies");
 		if (r.skipped)
 			printk("initramfs: skipped %u symlinks, block devices or sockets: "
 			       "the guest's file system has none\n",
