@@ -242,11 +242,11 @@ static long sys_link(u64 oldpath, u64 newpath)
 }
 
 SYSCALL(mkdir, sys_mkdir, "so");
-SYSCALL(mkdirat, sys_mkdirat, "fso");
+SYSCALL(mkdirat, sys_mkdirat, "Aso");
 SYSCALL(mknod, sys_mknod, "sox");
 SYSCALL(mknodat, sys_mknodat, "fsox");
 SYSCALL(unlink, sys_unlink, "s");
-SYSCALL(unlinkat, sys_unlinkat, "fsx");
+SYSCALL(unlinkat, sys_unlinkat, "Asx");
 SYSCALL(rmdir, sys_rmdir, "s");
 SYSCALL(rename, sys_rename, "ss");
 SYSCALL(renameat, sys_renameat, "fsfs");

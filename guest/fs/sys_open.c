@@ -214,8 +214,8 @@ static long sys_fchmod(u64 fd, u64 mode)
 	return 0;
 }
 
-SYSCALL(open, sys_open, "sxo");
-SYSCALL(openat, sys_openat, "fsxo");
+SYSCALL(open, sys_open, "sOo");
+SYSCALL(openat, sys_openat, "AsOo");
 SYSCALL(creat, sys_creat, "so");
 SYSCALL(chdir, sys_chdir, "s");
 SYSCALL(fchdir, sys_fchdir, "f");

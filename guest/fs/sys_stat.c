@@ -214,10 +214,10 @@ static long sys_getdents64(u64 fd, u64 ubuf, u64 count)
 SYSCALL(stat, sys_stat, "sp");
 SYSCALL(lstat, sys_stat, "sp");
 SYSCALL(fstat, sys_fstat, "fp");
-SYSCALL(newfstatat, sys_newfstatat, "fspx");
+SYSCALL(newfstatat, sys_newfstatat, "Aspx");
 SYSCALL(access, sys_access, "so");
-SYSCALL(faccessat, sys_faccessat, "fso");
-SYSCALL(faccessat2, sys_faccessat2, "fsox");
+SYSCALL(faccessat, sys_faccessat, "Aso");
+SYSCALL(faccessat2, sys_faccessat2, "Asox");
 SYSCALL(readlink, sys_readlink, "spu");
-SYSCALL(readlinkat, sys_readlinkat, "fspu");
+SYSCALL(readlinkat, sys_readlinkat, "Aspu");
 SYSCALL(getdents64, sys_getdents64, "fpu");

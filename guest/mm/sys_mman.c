@@ -265,8 +265,8 @@ static long sys_msync(u64 addr, u64 len, u64 flags)
 	return at < end ? -ENOMEM : 0;
 }
 
-SYSCALL(mmap, sys_mmap, "pxxxdx");
+SYSCALL(mmap, sys_mmap, "pxPMdx");
 SYSCALL(msync, sys_msync, "pxx");
 SYSCALL(munmap, sys_munmap, "px");
-SYSCALL(mprotect, sys_mprotect, "pxx");
+SYSCALL(mprotect, sys_mprotect, "pxP");
 SYSCALL(brk, sys_brk, "p");

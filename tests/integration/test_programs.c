@@ -58,6 +58,14 @@ static void test_trace_syscalls(void **state)
 	has(r.err, "[pid 1] exit_group(3) = ?");
 	assert_string_equal(r.out, "to stdout\n");
 	run_free(&r);
+	/* Flags are decoded as strace does. */
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--trace-syscalls", "--initrd",
+		    "images/build/examples.cpio", "--", "/bin/map_first_byte", "/data/hello.txt",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	has(r.err, "open(\"/data/hello.txt\", O_RDONLY|O_LARGEFILE, 0) = 3");
+	has(r.err, ", PROT_READ, MAP_PRIVATE, 3, NULL) = 0x");
+	run_free(&r);
 }
 
 static void test_unimplemented_syscalls_are_reported(void **state)

@@ -24,6 +24,7 @@ typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
  *   f fd      b user buffer whose length is the next argument (shown as text)
  *   B like b, but filled by the call (shown after it returns)
  *   v an iovec array whose count is the next argument (writev)
+ *   A a directory fd (AT_FDCWD)  O open flags  P mmap/mprotect prot  M mmap flags
  */
 struct syscall_desc {
 	u32 nr;
