@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Syscall dispatch: the table built from every SYSCALL() descriptor, the
- * strace-style trace (--trace-syscalls) and the count of unimplemented
- * calls reported at the end of the run.
+ * Syscall dispatch: the table built from every SYSCALL() descriptor, and
+ * the count of unimplemented calls reported at the end of the run. The
+ * trace (--trace-syscalls) is trace.c's.
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
