@@ -223,13 +223,13 @@ struct protect_arg {
  */
 static bool only_adds_rights(u64 old, u64 new)
 {
-	if ((old & PTE_ADDR) != (new & PTE_ADDR) || !(old & PTE_P))
+	if ((old & PTE_ADDR) != (new &PTE_ADDR) || !(old & PTE_P))
 		return false;
-	if ((old & PTE_W) && !(new & PTE_W))
+	if ((old & PTE_W) && !(new &PTE_W))
 		return false;
-	if ((old & PTE_U) && !(new & PTE_U))
+	if ((old & PTE_U) && !(new &PTE_U))
 		return false;
-	return !(new & PTE_NX) || (old & PTE_NX);
+	return !(new &PTE_NX) || (old & PTE_NX);
 }
 
 static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
