@@ -9,6 +9,7 @@
 #define PAGELAB_MM_PROBE_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -153,6 +154,24 @@ static inline bool exited(int status, int code)
 	else
 		diag("child exited %d", WEXITSTATUS(status));
 	return false;
+}
+
+/* The whole text of a small file (a /proc file), NUL-terminated; "" if unreadable. */
+static inline const char *slurp(const char *file)
+{
+	static char text[1 << 17];
+	int fd = open(file, O_RDONLY);
+	size_t n = 0;
+	ssize_t r = 1;
+
+	while (fd >= 0 && r > 0 && n < sizeof(text) - 1) {
+		r = read(fd, text + n, sizeof(text) - 1 - n);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	text[n] = 0;
+	if (fd >= 0)
+		close(fd);
+	return text;
 }
 
 #endif

@@ -215,23 +215,6 @@ static void accounting(void)
 	munmap(p, len);
 }
 
-static char text[1 << 16];
-
-static const char *slurp(const char *file)
-{
-	int fd = open(file, O_RDONLY);
-	size_t n = 0;
-	ssize_t r = 1;
-
-	while (fd >= 0 && r > 0 && n < sizeof(text) - 1) {
-		r = read(fd, text + n, sizeof(text) - 1 - n);
-		n += r > 0 ? (size_t)r : 0;
-	}
-	text[n] = 0;
-	close(fd);
-	return text;
-}
-
 static long meminfo(const char *key)
 {
 	const char *at = strstr(slurp("/proc/meminfo"), key);

@@ -26,24 +26,7 @@
 #define PM_EXCLUSIVE (1ULL << 56)
 #define PM_PFN	     ((1ULL << 55) - 1)
 
-static char text[1 << 17];
 static char file[64];
-
-static const char *slurp(const char *name)
-{
-	int fd = open(name, O_RDONLY);
-	size_t n = 0;
-	ssize_t r = 1;
-
-	while (fd >= 0 && r > 0 && n < sizeof(text) - 1) {
-		r = read(fd, text + n, sizeof(text) - 1 - n);
-		n += r > 0 ? (size_t)r : 0;
-	}
-	text[n] = 0;
-	if (fd >= 0)
-		close(fd);
-	return text;
-}
 
 /* The maps line of the VMA containing p, without its newline. */
 static bool maps_line(const void *p, char *line, size_t size)
@@ -200,6 +183,7 @@ static void pagemap_bits(void)
 static void status(void)
 {
 	char *a = map_anon(100 * PG, PROT_READ | PROT_WRITE), line[64];
+	const char *text;
 	long before = status_kb("VmRSS:"), after;
 
 	memset(a, 1, 100 * PG);
@@ -208,7 +192,8 @@ static void status(void)
 	   "status: touching 100 pages adds 400 kB to VmRSS");
 	munmap(a, 100 * PG);
 	snprintf(line, sizeof(line), "\nPid:\t%d\nPPid:\t%d\n", getpid(), getppid());
-	ok(!strncmp(slurp("/proc/self/status"), "Name:\tproc_files\n", 17) && strstr(text, line),
+	ok(!strncmp(status = slurp("/proc/self/status"), "Name:\tproc_files\n", 17) &&
+	       strstr(status, line),
 	   "status: Name, Pid and PPid");
 }
 
