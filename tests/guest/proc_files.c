@@ -192,8 +192,8 @@ static void status(void)
 	   "status: touching 100 pages adds 400 kB to VmRSS");
 	munmap(a, 100 * PG);
 	snprintf(line, sizeof(line), "\nPid:\t%d\nPPid:\t%d\n", getpid(), getppid());
-	ok(!strncmp(status = slurp("/proc/self/status"), "Name:\tproc_files\n", 17) &&
-	       strstr(status, line),
+	ok(!strncmp(text = slurp("/proc/self/status"), "Name:\tproc_files\n", 17) &&
+	       strstr(text, line),
 	   "status: Name, Pid and PPid");
 }
 
