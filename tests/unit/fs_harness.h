@@ -145,13 +145,8 @@ void panic(const char *fmt, ...)
 static inline int group_setup(void **state)
 {
 	(void)state;
-	table = calloc(NR_FRAMES, sizeof(*table));
-	arena = aligned_alloc(PAGE_SIZE, NR_FRAMES * PAGE_SIZE);
-	if (!table || !arena)
+	if (frame_arena_create())
 		return -1;
-	memset(arena, 0xa5, NR_FRAMES * PAGE_SIZE);
-	frame_init(table, NR_FRAMES);
-	frame_add_range(1, NR_FRAMES);
 	vfs_init(NULL, 0);
 	return 0;
 }
@@ -159,8 +154,7 @@ static inline int group_setup(void **state)
 static inline int group_teardown(void **state)
 {
 	(void)state;
-	free(arena);
-	free(table);
+	frame_arena_destroy();
 	return 0;
 }
 

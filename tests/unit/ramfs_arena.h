@@ -53,22 +53,15 @@ void ramfs_corruption(const char *what, const struct inode *ino)
 static inline int group_setup(void **state)
 {
 	(void)state;
-	table = calloc(NR_FRAMES, sizeof(*table));
-	arena = aligned_alloc(PAGE_SIZE, NR_FRAMES * PAGE_SIZE);
-	if (!table || !arena)
+	if (frame_arena_create())
 		return -1;
-	/* Dirty memory, so that a missing zero fill shows. */
-	memset(arena, 0xa5, NR_FRAMES * PAGE_SIZE);
-	frame_init(table, NR_FRAMES);
-	frame_add_range(1, NR_FRAMES);
 	return 0;
 }
 
 static inline int group_teardown(void **state)
 {
 	(void)state;
-	free(arena);
-	free(table);
+	frame_arena_destroy();
 	return 0;
 }
 
