@@ -12,7 +12,7 @@
  */
 #include <pagelab/abi.h>
 
-#include "vectors.h"
+#include "asm.h"
 
 #define F_RCX (12 * 8)
 #define F_R11 (4 * 8)
@@ -242,20 +242,10 @@ enter_user:
 /* switch_stack(u64 *save_sp, u64 new_sp): callee-saved registers on the stack */
 	.globl switch_stack
 switch_stack:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	mov %rsp, (%rdi)
 	mov %rsi, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
+	POP_CALLEE_SAVED
 	ret
 
 /*

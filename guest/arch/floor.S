@@ -1,4 +1,4 @@
-#include "vectors.h"
+#include "asm.h"
 /* SPDX-License-Identifier: MIT */
 /*
  * The host's floor (selftest=floor, guest/kernel/floor.c): the least any
@@ -105,12 +105,7 @@ floor_exc_common:
 	mov (%rsp), %rax
 	mov %rax, (%rcx)
 	mov floor_kernel_rsp(%rip), %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
+	POP_CALLEE_SAVED
 	ret
 
 /*
@@ -122,12 +117,7 @@ floor_exc_common:
  */
 	.globl floor_enter_user
 floor_enter_user:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	mov %r8, floor_out(%rip)
 	mov %rsp, floor_kernel_rsp(%rip)
 	mov %rdi, %rax
