@@ -160,7 +160,6 @@ void sched_tick(void)
 {
 	u64 now = clock_monotonic_ns();
 
-	timer_ticks++;
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc *p = &proc_table[i];
 

@@ -24,7 +24,6 @@
 #define LVT_PERIODIC	  (1U << 17)
 #define APIC_TIMER_HZ	  1000000000ULL
 
-u64 timer_ticks;
 static u64 tsc_at_boot;
 
 void timer_init(void)

@@ -195,7 +195,6 @@ void fpu_init_state(u8 *fxsave_area);
 void arch_early_init(void);
 void arch_cpu_init(void);
 void arch_set_kernel_stack(u64 top);
-__noreturn void arch_return_to_user(struct trap_frame *frame);
 __noreturn void arch_halt(void);
 
 #endif
