@@ -265,7 +265,9 @@ static __noreturn void init_failed(const char *path, long err)
 	    err == -ENOENT    ? "no such file in the guest's file system"
 	    : err == -ENOEXEC ? "not a static x86-64 executable (build it with musl-gcc -static)"
 	    : err == -EACCES  ? "permission denied (not a regular file, or not executable)"
-			      : "out of memory");
+	    : err == -ENOMEM
+		? "out of memory"
+		: "its arguments and environment do not fit (E2BIG) or cannot be read");
 
 	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 	kernel_exit(err == -ENOENT ? 127 : 126);
