@@ -7,7 +7,6 @@
 #define TICK_HZ	     100
 #define NSEC_PER_SEC 1000000000ULL
 
-
 void timer_init(void);
 void timer_eoi(void);
 u64 clock_realtime_ns(void);
