@@ -147,6 +147,47 @@ static void collect(struct run *r, pid_t pid, struct sink *s, double deadline)
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * The output of every run not yet given back with run_free. A failing
+ * assertion leaves its test by longjmp, past the run_free that would have
+ * followed; what it left is freed with the next run or at exit, so the
+ * sanitizer never sees a leak that only a failure caused.
+ */
+#define MAX_LIVE_RUNS 16
+static char *live_runs[MAX_LIVE_RUNS][2];
+
+static void forget_run(const struct run *r)
+{
+	for (int i = 0; i < MAX_LIVE_RUNS; i++)
+		if (live_runs[i][0] == r->out && live_runs[i][1] == r->err)
+			live_runs[i][0] = live_runs[i][1] = NULL;
+}
+
+static void free_live_runs(void)
+{
+	for (int i = 0; i < MAX_LIVE_RUNS; i++) {
+		free(live_runs[i][0]);
+		free(live_runs[i][1]);
+		live_runs[i][0] = live_runs[i][1] = NULL;
+	}
+}
+
+static void remember_run(const struct run *r)
+{
+	static bool registered;
+
+	if (!registered && atexit(free_live_runs) == 0)
+		registered = true;
+	for (int i = 0; i < MAX_LIVE_RUNS; i++) {
+		if (!live_runs[i][0]) {
+			live_runs[i][0] = r->out;
+			live_runs[i][1] = r->err;
+			return;
+		}
+	}
+	fail_msg("more than %d runs not given back with run_free", MAX_LIVE_RUNS);
+}
+
 void run_pagelab(struct run *r, const struct run_opts *o, ...)
 {
 	static const struct run_opts defaults = { 0 };
@@ -159,7 +200,7 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 
 	o = o ? o : &defaults;
 	signal(SIGPIPE, SIG_IGN); /* a pagelab that exits early must not kill the test */
-	argv[0] = (char *)existing(pagelab_path(), "pagelab binary");
+	argv[0] = (char *)existing(o->binary ? o->binary : pagelab_path(), "pagelab binary");
 	va_start(ap, o);
 	for (const char *a; (a = va_arg(ap, const char *)) && n <= MAX_ARGS;)
 		argv[n++] = (char *)a;
@@ -186,10 +227,12 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	r->out = s[0].buf ? s[0].buf : strdup("");
 	r->err = s[1].buf ? s[1].buf : strdup("");
 	r->seconds = now_s() - start;
+	remember_run(r);
 }
 
 void run_free(struct run *r)
 {
+	forget_run(r);
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;

@@ -17,9 +17,10 @@ struct run {
 };
 
 struct run_opts {
-	const char *input; /* standard input; NULL = /dev/null */
-	int limit_s;	   /* 0 = 60 */
-	bool as_nobody;	   /* drop to uid/gid 65534 first (needs root) */
+	const char *input;  /* standard input; NULL = /dev/null */
+	int limit_s;	    /* 0 = 60 */
+	bool as_nobody;	    /* drop to uid/gid 65534 first (needs root) */
+	const char *binary; /* NULL = pagelab_path() */
 };
 
 /* Runs pagelab with the NULL-terminated arguments. Fails the test if it cannot start. */
