@@ -16,6 +16,12 @@
 struct proc *current;
 bool need_resched;
 static struct proc *run_head, *run_tail;
+/*
+ * While the CPU idles, current is only the process whose stack the idle
+ * loop borrows: it is asleep like the others, and when it wakes it must be
+ * queued like them, or a wakeup of two processes in one tick loses it.
+ */
+static bool idling;
 
 void switch_stack(u64 *save_sp, u64 new_sp);
 
@@ -54,7 +60,7 @@ void sched_make_runnable(struct proc *p)
 	p->state = PROC_RUNNABLE;
 	p->wait_chan = NULL;
 	p->wake_at_ns = 0;
-	if (p != current)
+	if (p != current || idling)
 		enqueue(p);
 }
 
@@ -84,16 +90,13 @@ static struct proc *idle_until_runnable(void)
 	struct proc *next;
 
 	charge_cpu(current, clock_monotonic_ns());
+	idling = true;
 	while (!(next = dequeue())) {
-		/* Woken while idle: current was asleep, so nothing queued it. */
-		if (current->state == PROC_RUNNABLE) {
-			current->on_cpu_since = clock_monotonic_ns();
-			return current;
-		}
 		if (!anyone_can_wake())
 			panic("deadlock: every process is blocked and nothing can wake one");
 		arch_wait_for_interrupt();
 	}
+	idling = false;
 	current->on_cpu_since = clock_monotonic_ns();
 	return next;
 }
@@ -109,7 +112,8 @@ static void switch_to(struct proc *prev, struct proc *next)
 	if (prev->mm != next->mm)
 		procmm_activate(next->mm);
 	arch_set_kernel_stack((u64)next->kstack + KSTACK_SIZE);
-	arch_set_user_fs(next->fs_base);
+	arch_save_user_bases(&prev->fs_base, &prev->gs_base);
+	arch_load_user_bases(next->fs_base, next->gs_base);
 	current = next;
 	switch_stack(&prev->ksp, next->ksp);
 }
