@@ -12,7 +12,7 @@ void handle_interrupt(struct trap_frame *f)
 	switch (f->vector) {
 	case VEC_TIMER:
 		timer_eoi();
-		sched_tick();
+		timer_tick();
 		break;
 	case VEC_SPURIOUS: /* no EOI for the spurious vector */
 		break;

@@ -25,10 +25,18 @@
 #define APIC_TIMER_HZ	  1000000000ULL
 
 static u64 tsc_at_boot;
+static u64 tsc_per_tick, next_tick_tsc;
+
+static u64 tsc_khz(void)
+{
+	return boot_info.tsc_khz ? boot_info.tsc_khz : 1000000;
+}
 
 void timer_init(void)
 {
 	tsc_at_boot = rdtsc();
+	tsc_per_tick = tsc_khz() * 1000 / TICK_HZ;
+	next_tick_tsc = tsc_at_boot + tsc_per_tick;
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	wrmsr(X2APIC_SVR, 0x100 | VEC_SPURIOUS);
 	wrmsr(X2APIC_TIMER_DIV, 0xb); /* divide by 1 */
@@ -41,10 +49,29 @@ void timer_eoi(void)
 	wrmsr(X2APIC_EOI, 0);
 }
 
+void timer_tick(void)
+{
+	next_tick_tsc = rdtsc() + tsc_per_tick;
+	sched_tick();
+}
+
+/*
+ * Interrupts reach the kernel only while user mode runs. A process that
+ * spends nearly all its time in the kernel (a fault, a handler that
+ * returns to the faulting instruction, the fault again) leaves the timer
+ * almost no window, so every return to user mode also asks whether a tick
+ * is overdue and does its work then: preemption and sleepers' wakeups do
+ * not depend on where the interrupt happened to land.
+ */
+bool timer_tick_overdue(void)
+{
+	return tsc_per_tick && rdtsc() >= next_tick_tsc;
+}
+
 u64 clock_monotonic_ns(void)
 {
 	u64 cycles = rdtsc() - tsc_at_boot;
-	u64 khz = boot_info.tsc_khz ? boot_info.tsc_khz : 1000000;
+	u64 khz = tsc_khz();
 
 	/* Split to avoid overflow: whole milliseconds, then the remainder. */
 	return cycles / khz * 1000000 + cycles % khz * 1000000 / khz;

@@ -13,6 +13,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/timer.h>
 
 extern bool need_resched;
 
@@ -255,6 +256,8 @@ static void deliver_signals(struct trap_frame *f)
 
 void user_return_work(struct trap_frame *f, bool can_schedule)
 {
+	if (can_schedule && timer_tick_overdue())
+		timer_tick();
 	if (need_resched && can_schedule)
 		schedule();
 	if (current->sig.pending) {

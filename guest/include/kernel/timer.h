@@ -9,6 +9,10 @@
 
 void timer_init(void);
 void timer_eoi(void);
+/* The tick's work (sleepers whose time has come, preemption), from either path. */
+void timer_tick(void);
+/* A tick is due but its interrupt has not arrived yet. */
+bool timer_tick_overdue(void);
 u64 clock_realtime_ns(void);
 
 #endif
