@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pagelab/abi.h>
 #include <pagelab/initramfs.h>
 
 #define HOW_TO_BUILD   "build it with musl-gcc -static"
-#define USER_TOP       (1ULL << 47)
 #define MAX_PHDR_BYTES 65536 /* as Linux's loader */
 
 struct prog {
@@ -141,6 +141,12 @@ static int check_ident(struct prog *p)
 	return 0;
 }
 
+/* Where the guest's loader puts the image: a static PIE at Linux's base. */
+static uint64_t load_bias(const Elf64_Ehdr *eh)
+{
+	return eh->e_type == ET_DYN ? PL_PIE_BASE : 0;
+}
+
 static int check_header(struct prog *p)
 {
 	Elf64_Ehdr *eh = &p->eh;
@@ -175,6 +181,11 @@ static int check_header(struct prog *p)
 				 "of the file");
 	if (eh->e_entry == 0)
 		return refuse(p, "has no entry point; it is not a program");
+	if (eh->e_entry >= PL_USER_TOP - load_bias(eh))
+		return refuse(p,
+			      "is corrupt or hostile: its entry point 0x%llx lies outside the "
+			      "user address space",
+			      (unsigned long long)eh->e_entry);
 	return 0;
 }
 
@@ -190,12 +201,14 @@ static int load_phdrs(struct prog *p)
 
 static int check_load(struct prog *p, const Elf64_Phdr *ph)
 {
+	uint64_t top = PL_USER_TOP - load_bias(&p->eh);
+
 	if (ph->p_offset > p->size || ph->p_filesz > p->size - ph->p_offset)
 		return refuse(p, "is truncated or corrupt: a loadable segment lies past the end "
 				 "of the file");
 	if (ph->p_filesz > ph->p_memsz)
 		return refuse(p, "is corrupt: a segment's file size exceeds its memory size");
-	if (ph->p_vaddr >= USER_TOP || ph->p_memsz > USER_TOP - ph->p_vaddr)
+	if (ph->p_vaddr >= top || ph->p_memsz > top - ph->p_vaddr)
 		return refuse(p, "is corrupt: a segment lies outside the user address space");
 	/* The loader maps file pages at page-aligned addresses. */
 	if ((ph->p_vaddr - ph->p_offset) % 4096)

@@ -221,9 +221,18 @@ ret_to_user:
 pvm_sysret_insn:
 1:	sysretq
 ret_iret:
+	/*
+	 * On kvm_pvm an iretq "to user mode" stays in ring 0 at whatever %rip
+	 * the frame holds: user_return_work must have arranged a sysretq. A
+	 * path that skipped it is a kernel bug, stopped here, never a way in.
+	 */
+	cmpl $1, arch_mode(%rip)
+	je 2f
 	POP_REGS
 	add $16, %rsp
 	iretq
+2:	mov %rsp, %rdi
+	call pvm_iret_to_user
 
 	.text
 /* A new process's first switch lands here, with %rsp at its trap frame. */
@@ -233,7 +242,7 @@ fork_child_entry:
 	call fork_child_return
 	jmp trap_return
 
-/* enter_user(frame): start the first program. */
+/* enter_user(frame): start the first program (user_return_work has run). */
 	.globl enter_user
 enter_user:
 	mov %rdi, %rsp

@@ -13,6 +13,7 @@
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 
 #define MSR_PVM_ENABLE	  0x4b564d10
 #define MSR_PVM_SIGNATURE 0x4b564d11
@@ -102,4 +103,10 @@ void pvm_fixup_idle(struct trap_frame *f)
 {
 	if (arch_mode == ARCH_KVM_PVM && f->rip == (u64)pvm_idle_hlt)
 		f->rip++; /* hlt is one byte: do not sleep through the wakeup */
+}
+
+/* Called by entry.S instead of an iretq that would not leave ring 0. */
+__noreturn void pvm_iret_to_user(const struct trap_frame *f)
+{
+	panic_exception(f, "BUG: return to user mode without sysretq on kvm_pvm");
 }

@@ -14,7 +14,6 @@
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
-#define PIE_BASE   0x555555554000ULL
 #define STACK_SIZE (8ULL << 20)
 #define MAX_PHDRS  64
 
@@ -136,7 +135,10 @@ static int load_image(struct mm *mm, struct inode *ino, struct image *im)
 	err = read_exact(ino, im->eh.phoff, im->ph, im->eh.phnum * sizeof(struct elf64_phdr));
 	if (err)
 		return err;
-	im->bias = im->eh.type == ET_DYN ? PIE_BASE : 0;
+	im->bias = im->eh.type == ET_DYN ? PL_PIE_BASE : 0;
+	/* Starting anywhere else would start the program in the kernel's half. */
+	if (im->eh.entry >= USER_TOP - im->bias)
+		return -ENOEXEC;
 	for (int i = 0; i < im->eh.phnum; i++)
 		if (im->ph[i].type == PT_INTERP)
 			return -ENOEXEC; /* dynamically linked: no loader in the sandbox */

@@ -301,6 +301,8 @@ void init_start(void)
 	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
 	arch_set_user_fs(0);
 	timer_init();
+	/* The one way into user mode, for the first entry as for every other. */
+	user_return_work(p->frame, false);
 	enter_user(p->frame);
 }
 

@@ -32,6 +32,16 @@
 #define PL_BOOT_MAP_SIZE   (1ULL << 30)
 #define PL_DIRECT_MAP_BASE 0xffff888000000000ULL
 
+/*
+ * A program's address space: user space is [0, PL_USER_TOP), as Linux's
+ * TASK_SIZE (the page above holds the kernel's user trampolines). A static
+ * PIE loads at PL_PIE_BASE, Linux's base without ASLR. The host refuses a
+ * program whose segments or entry point lie outside user space before boot,
+ * and the guest's loader refuses it again (ENOEXEC).
+ */
+#define PL_USER_TOP 0x00007ffffffff000ULL
+#define PL_PIE_BASE 0x0000555555554000ULL
+
 /* Segment selectors the host's boot GDT uses and the kernel keeps. */
 #define PL_SEL_KCODE   0x10
 #define PL_SEL_KDATA   0x18

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "common.h"
+#include <pagelab/initramfs.h>
 
 #define GUEST "build/tests/guest/"
 
@@ -147,6 +149,69 @@ static void test_programs_the_sandbox_cannot_run(void **state)
 	unlink(path);
 }
 
+/* A copy of a real static program whose e_entry is entry; the caller unlinks path. */
+static void hostile_copy(char *path, uint64_t entry)
+{
+	FILE *in = fopen(GUEST "exit_code", "rb");
+	static char image[4 << 20];
+	size_t n = in ? fread(image, 1, sizeof(image), in) : 0;
+	int fd = mkstemp(path);
+
+	if (in)
+		fclose(in);
+	assert_true(n > 64 && n < sizeof(image));
+	assert_true(fd >= 0);
+	memcpy(image + 24, &entry, sizeof(entry)); /* e_entry */
+	assert_int_equal(write(fd, image, n), (ssize_t)n);
+	assert_int_equal(fchmod(fd, 0755), 0);
+	close(fd);
+}
+
+/*
+ * An entry point in the kernel's half used to run kernel code in ring 0.
+ * The host refuses such a program before boot; and where the host does not
+ * look (a program inside the user's own archive), the guest's loader does.
+ */
+static void test_entry_point_outside_user_space(void **state)
+{
+	static const uint64_t entries[] = { 0xffffffff80100000ULL, 0x8000000000000000ULL,
+					    0x00007ffffffff000ULL };
+	char path[] = "/tmp/pagelab-entry-XXXXXX", archive[] = "/tmp/pagelab-entry-cpio-XXXXXX";
+	struct pl_cpio *c = pl_cpio_new();
+	const void *data;
+	size_t len;
+	char err[256];
+	struct run r;
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		strcpy(path, "/tmp/pagelab-entry-XXXXXX");
+		hostile_copy(path, entries[i]);
+		run_pagelab(&r, NULL, "run", "--timeout", "60", path, NULL);
+		if (i == 0)
+			assert_int_equal(
+			    pl_cpio_add_host_file(c, "/bin/evil", path, err, sizeof(err)), 0);
+		unlink(path);
+		assert_int_equal(r.status, 2);
+		has(r.err, "its entry point");
+		has(r.err, "lies outside the user address space");
+		run_free(&r);
+	}
+	assert_int_equal(pl_cpio_finish(c, &data, &len), 0);
+	fd = mkstemp(archive);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	pl_cpio_free(c);
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--initrd", archive, "--", "/bin/evil",
+		    NULL);
+	unlink(archive);
+	assert_int_equal(r.status, 126);
+	has(r.err, "pagelab: cannot run /bin/evil: not a static x86-64 executable");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup(test_file_option, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_initrd_program, setup_kvm_kernel),
 		cmocka_unit_test(test_programs_the_sandbox_cannot_run),
+		cmocka_unit_test_setup(test_entry_point_outside_user_space, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

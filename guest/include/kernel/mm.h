@@ -13,7 +13,7 @@
  * User space is the lower canonical half up to USER_TOP (as Linux's
  * TASK_SIZE); the page above it holds the kernel's user trampolines.
  */
-#define USER_TOP	   0x00007ffffffff000ULL
+#define USER_TOP	   PL_USER_TOP
 #define USER_TRAMPOLINE_VA USER_TOP
 
 static inline void *phys_to_virt(u64 pa)
