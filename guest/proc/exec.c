@@ -53,6 +53,7 @@ enum {
 	AT_SECURE = 23,
 	AT_RANDOM = 25,
 	AT_HWCAP2 = 26,
+	HWCAP2_FSGSBASE = 2, /* Linux: wrfsbase and friends are usable in user mode */
 	AT_EXECFN = 31,
 };
 
@@ -205,7 +206,7 @@ static u64 build_stack(struct mm *mm, const struct image *im, const char *path,
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_HWCAP, cpu_hwcap());
-	AUX(AT_HWCAP2, 0);
+	AUX(AT_HWCAP2, arch_has_fsgsbase ? HWCAP2_FSGSBASE : 0);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_PLATFORM, plat);
 	AUX(AT_RANDOM, rnd);
@@ -238,7 +239,9 @@ static void reset_for_new_program(struct proc *p, const char *path)
 	}
 	p->sig.altstack_sp = p->sig.altstack_size = 0;
 	p->sig.altstack_flags = 0;
-	p->fs_base = 0;
+	p->fs_base = p->gs_base = 0;
+	if (p == current)
+		arch_load_user_bases(0, 0);
 	p->clear_child_tid = 0;
 	memset(p->comm, 0, sizeof(p->comm));
 	memcpy(p->comm, base, MIN(strlen(base), sizeof(p->comm) - 1));

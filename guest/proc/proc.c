@@ -106,7 +106,9 @@ long sys_fork(void)
 	child->sig.altstack_sp = parent->sig.altstack_sp;
 	child->sig.altstack_size = parent->sig.altstack_size;
 	child->sig.altstack_flags = parent->sig.altstack_flags;
+	arch_save_user_bases(&parent->fs_base, &parent->gs_base);
 	child->fs_base = parent->fs_base;
+	child->gs_base = parent->gs_base;
 	child->cred = parent->cred;
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
@@ -299,7 +301,7 @@ void init_start(void)
 	p->on_cpu_since = clock_monotonic_ns();
 	procmm_activate(p->mm);
 	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
-	arch_set_user_fs(0);
+	arch_load_user_bases(0, 0);
 	timer_init();
 	/* The one way into user mode, for the first entry as for every other. */
 	user_return_work(p->frame, false);

@@ -268,6 +268,7 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 	}
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
 		do_exit(default_wait_status(SIGSEGV));
+	arch_user_bases_return();
 }
 
 static long sys_rt_sigreturn(void)

@@ -14,8 +14,10 @@
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 
+#define ARCH_SET_GS   0x1001
 #define ARCH_SET_FS   0x1002
 #define ARCH_GET_FS   0x1003
+#define ARCH_GET_GS   0x1004
 #define EXEC_ARGS_MAX (256 * 1024)
 
 static long sys_getpid(void)
@@ -36,15 +38,22 @@ static long sys_set_tid_address(u64 uaddr)
 
 static long sys_arch_prctl(u64 code, u64 addr)
 {
-	if (code == ARCH_SET_FS) {
+	struct proc *p = current;
+
+	arch_save_user_bases(&p->fs_base, &p->gs_base);
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
 		if (addr >= USER_TOP)
 			return -EPERM;
-		current->fs_base = addr;
-		arch_set_user_fs(addr);
+		*(code == ARCH_SET_FS ? &p->fs_base : &p->gs_base) = addr;
+		arch_load_user_bases(p->fs_base, p->gs_base);
 		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user(addr, &p->fs_base, 8) ? -EFAULT : 0;
+	case ARCH_GET_GS:
+		return copy_to_user(addr, &p->gs_base, 8) ? -EFAULT : 0;
 	}
-	if (code == ARCH_GET_FS)
-		return copy_to_user(addr, &current->fs_base, 8) ? -EFAULT : 0;
 	return -EINVAL;
 }
 

@@ -143,6 +143,16 @@ static inline void arch_set_user_fs(u64 base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
+/*
+ * The running process's user FS and GS bases (guest/arch/user_bases.c).
+ * User code may change them itself (wrfsbase/wrgsbase), so save reads the
+ * CPU's values; load makes the given values the ones user mode will see;
+ * user_bases_return runs last before every return to user mode.
+ */
+void arch_save_user_bases(u64 *fs, u64 *gs);
+void arch_load_user_bases(u64 fs, u64 gs);
+void arch_user_bases_return(void);
+
 /* Interrupt flag. On kvm_pvm it is a byte in the PV page, not RFLAGS.IF. */
 extern volatile u8 *pvm_vif;
 static inline void irq_disable(void)

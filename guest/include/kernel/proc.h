@@ -56,7 +56,7 @@ struct proc {
 	struct sigstate sig;
 	struct cred cred;
 	struct rlimit rlim[RLIM_NLIMITS];
-	u64 fs_base;
+	u64 fs_base, gs_base; /* while running, the CPU's are the true ones */
 	u64 clear_child_tid;
 	u64 syscall_nr;		  /* of the syscall in progress, for restarts */
 	u64 cpu_ns, on_cpu_since; /* CPU time used; when it last got the CPU */
