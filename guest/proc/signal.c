@@ -168,11 +168,19 @@ static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	struct rt_sigframe frame;
 	u8 fpu[512] __aligned(16);
 	u64 sp = f->rsp - 128, fp_user, frame_user;
+	bool nested = on_altstack(s, f->rsp);
 
-	if ((act->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, f->rsp))
+	if ((act->flags & SA_ONSTACK) && s->altstack_size && !nested)
 		sp = s->altstack_sp + s->altstack_size;
 	fp_user = ALIGN_DOWN(sp - sizeof(fpu), 64);
 	frame_user = ALIGN_DOWN(fp_user - sizeof(frame), 16) - 8;
+	/*
+	 * A handler already on the alternate stack whose next frame would fall
+	 * off its bottom: Linux kills rather than start again at the top, which
+	 * would overwrite the frames in use (and loop forever).
+	 */
+	if (nested && !on_altstack(s, frame_user))
+		return -EFAULT;
 	asm volatile("fxsave64 %0" : "=m"(fpu));
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = act->restorer;
