@@ -105,7 +105,7 @@ if [ -x tests/guest/run-diff.sh ]; then
 	diff_suite run-diff.sh ""
 	# Both modes stay tested: a handful again with the kernel isolated.
 	diff_suite "run-diff.sh --isolate" --isolate \
-		stdio fork_wait signal_death pipes preempt mmap_stress
+		stdio fork_wait signal_death pipes preempt mmap_stress sleepers hostile_regs fsgs_bases
 fi
 
 echo "tests: $passed passed, $failed failed"
