@@ -99,14 +99,15 @@ static int64_t hc_event(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	return 0;
 }
 
-static int64_t hc_panic(struct pl_sandbox *sb, const struct pl_hcall *hc)
+/* A panic or a deadlock: the kernel's last report, copied once and terminated. */
+static int64_t hc_last_report(struct pl_sandbox *sb, const struct pl_hcall *hc, enum pl_end end)
 {
 	const struct pl_panic_report *p =
 	    pl_guestmem_check(&sb->mem, hc->arg[0], sizeof(*p), PL_ACC_READ);
 
 	if (!p) {
-		pl_sandbox_end(sb, PL_END_PANIC, 0,
-			       "the guest kernel panicked; its report at 0x%" PRIx64
+		pl_sandbox_end(sb, end, 0,
+			       "the guest kernel ended the run; its report at 0x%" PRIx64
 			       " is outside guest RAM",
 			       hc->arg[0]);
 		return -PL_E_FAULT;
@@ -114,7 +115,7 @@ static int64_t hc_panic(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	sb->panic = *p;
 	sb->panic.message[sizeof(sb->panic.message) - 1] = '\0';
 	sb->have_panic = true;
-	pl_sandbox_end(sb, PL_END_PANIC, 0, "guest kernel panic");
+	pl_sandbox_end(sb, end, 0, "%s", end == PL_END_PANIC ? "guest kernel panic" : "deadlock");
 	return 0;
 }
 
@@ -129,7 +130,9 @@ static int64_t hc_dispatch(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	case PL_HC_EVENT:
 		return hc_event(sb, hc);
 	case PL_HC_PANIC:
-		return hc_panic(sb, hc);
+		return hc_last_report(sb, hc, PL_END_PANIC);
+	case PL_HC_DEADLOCK:
+		return hc_last_report(sb, hc, PL_END_DEADLOCK);
 	default:
 		return -PL_E_NOSYS;
 	}

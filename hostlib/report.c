@@ -38,6 +38,8 @@ int pl_exit_status(enum pl_end end, int guest_status)
 		return PL_EXIT_BAD_GUEST;
 	case PL_END_TIMEOUT:
 		return PL_EXIT_TIMEOUT;
+	case PL_END_DEADLOCK:
+		return PL_EXIT_DEADLOCK;
 	case PL_END_NONE:
 	case PL_END_VMM_ERROR:
 		break;
@@ -52,7 +54,7 @@ const char *pl_end_name(enum pl_end end)
 		[PL_END_PANIC] = "panic",	  [PL_END_TRIPLE_FAULT] = "triple fault",
 		[PL_END_HALTED] = "halted",	  [PL_END_KVM_ERROR] = "kvm error",
 		[PL_END_BAD_GUEST] = "bad guest", [PL_END_VMM_ERROR] = "vmm error",
-		[PL_END_TIMEOUT] = "timeout",
+		[PL_END_TIMEOUT] = "timeout",	  [PL_END_DEADLOCK] = "deadlock",
 	};
 
 	return (unsigned)end < sizeof(names) / sizeof(names[0]) ? names[end] : "?";
@@ -165,6 +167,11 @@ static int headline(const struct pl_sandbox *sb, char *buf, size_t len)
 				"the guest did not end within the %g s timeout%s%s and "
 				"was stopped",
 				secs, sb->what[0] ? " while " : "", sb->what);
+	case PL_END_DEADLOCK:
+		return snprintf(buf, len,
+				"the program deadlocked: every process in the guest is blocked "
+				"and nothing can wake one (%s); natively it would hang",
+				sb->have_panic ? p->message : sb->what);
 	default:
 		return snprintf(buf, len, "%s", sb->what);
 	}

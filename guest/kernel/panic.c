@@ -11,10 +11,10 @@
 
 static struct pl_panic_report report;
 
-static __noreturn void send_report(void)
+static __noreturn void send_report(u64 nr)
 {
 	console_flush();
-	hypercall(PL_HC_PANIC, kernel_virt_to_phys(&report), 0, 0, 0);
+	hypercall(nr, kernel_virt_to_phys(&report), 0, 0, 0);
 	/* The host ends the run on PL_HC_PANIC; halting is the fallback. */
 	arch_halt();
 }
@@ -30,7 +30,22 @@ __noreturn void panic(const char *fmt, ...)
 	report.vector = ~0ULL;
 	report.rip = (u64)__builtin_return_address(0);
 	report.cr3 = read_cr3();
-	send_report();
+	send_report(PL_HC_PANIC);
+}
+
+/*
+ * Not the kernel's failure but the program's (a process reading a pipe
+ * only it could write, say): the host ends the run with its own status
+ * and the blocked processes named in the message.
+ */
+__noreturn void kernel_deadlock(const char *blocked)
+{
+	irq_disable();
+	ksnprintf(report.message, sizeof(report.message), "%s", blocked);
+	report.vector = ~0ULL;
+	report.rip = (u64)__builtin_return_address(0);
+	report.cr3 = read_cr3();
+	send_report(PL_HC_DEADLOCK);
 }
 
 __noreturn void panic_exception(const struct trap_frame *f, const char *what)
@@ -42,5 +57,5 @@ __noreturn void panic_exception(const struct trap_frame *f, const char *what)
 	report.rip = f->rip;
 	report.cr2 = f->vector == 14 ? read_cr2() : 0;
 	report.cr3 = read_cr3();
-	send_report();
+	send_report(PL_HC_PANIC);
 }

@@ -8,6 +8,8 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
+#include <kernel/format.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/sched.h>
@@ -76,6 +78,22 @@ u64 proc_cpu_ns(const struct proc *p)
 	return p->cpu_ns + (p == current ? clock_monotonic_ns() - p->on_cpu_since : 0);
 }
 
+/* "pid 1 (prog), pid 2 (child)": who is stuck, for the deadlock report. */
+static void describe_blocked(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < MAX_PROCS && used + 1 < len; i++) {
+		const struct proc *p = &proc_table[i];
+
+		if (p->state != PROC_SLEEPING)
+			continue;
+		used += ksnprintf(buf + used, len - used, "%spid %d (%s)", used ? ", " : "", p->pid,
+				  p->comm);
+	}
+}
+
 static bool anyone_can_wake(void)
 {
 	for (int i = 0; i < MAX_PROCS; i++)
@@ -92,8 +110,12 @@ static struct proc *idle_until_runnable(void)
 	charge_cpu(current, clock_monotonic_ns());
 	idling = true;
 	while (!(next = dequeue())) {
-		if (!anyone_can_wake())
-			panic("deadlock: every process is blocked and nothing can wake one");
+		if (!anyone_can_wake()) {
+			char blocked[128];
+
+			describe_blocked(blocked, sizeof(blocked));
+			kernel_deadlock(blocked);
+		}
 		arch_wait_for_interrupt();
 	}
 	idling = false;

@@ -89,6 +89,11 @@ enum pl_hcall_nr {
 			  * ret = bytes read, 0 at end of input */
 	PL_HC_EVENT = 3, /* arg0 = kind, arg1 = value: a checkpoint seen by the host */
 	PL_HC_PANIC = 4, /* arg0 = GPA of a struct pl_panic_report */
+	/*
+	 * arg0 = GPA of a struct pl_panic_report whose message lists the
+	 * blocked processes: every process sleeps and nothing can wake one.
+	 */
+	PL_HC_DEADLOCK = 5,
 };
 
 /* PL_HC_EVENT kinds */
@@ -139,6 +144,7 @@ struct pl_panic_report {
 #define PL_EXIT_BAD_GUEST    113 /* the guest broke the device protocol */
 #define PL_EXIT_HALTED	     114 /* hlt with nothing that could wake it */
 #define PL_EXIT_VMM_ERROR    115 /* a host-side failure while running */
+#define PL_EXIT_DEADLOCK     116 /* every guest process blocked forever: the program's deadlock */
 #define PL_EXIT_TIMEOUT	     124 /* --timeout expired (as timeout(1)) */
 
 /* Device-tree names both sides use. */

@@ -154,6 +154,7 @@ enum pl_end {
 	PL_END_BAD_GUEST,
 	PL_END_VMM_ERROR,
 	PL_END_TIMEOUT,
+	PL_END_DEADLOCK, /* every guest process blocked forever (PL_HC_DEADLOCK) */
 };
 
 /* What the vCPU's exits were. */
@@ -168,7 +169,7 @@ enum pl_exit_kind {
 	PL_XK_COUNT,
 };
 
-#define PL_HC_COUNT 5 /* hypercalls[0] counts unknown numbers */
+#define PL_HC_COUNT 6 /* hypercalls[0] counts unknown numbers */
 
 struct pl_event {
 	uint64_t kind;

@@ -212,6 +212,19 @@ static void test_entry_point_outside_user_space(void **state)
 	run_free(&r);
 }
 
+/* A program that blocks itself forever is the program's fault, and said so. */
+static void test_deadlock_is_reported(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "build/tests/sandbox/deadlock", NULL);
+	assert_int_equal(r.status, 116);
+	has(r.err, "the program deadlocked: every process in the guest is blocked");
+	has(r.err, "pid 1 (deadlock)");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +236,7 @@ int main(void)
 		cmocka_unit_test_setup(test_initrd_program, setup_kvm_kernel),
 		cmocka_unit_test(test_programs_the_sandbox_cannot_run),
 		cmocka_unit_test_setup(test_entry_point_outside_user_space, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_deadlock_is_reported, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@ static void test_status_mapping(void **state)
 	assert_int_equal(pl_exit_status(PL_END_HALTED, 0), PL_EXIT_HALTED);
 	assert_int_equal(pl_exit_status(PL_END_VMM_ERROR, 0), PL_EXIT_VMM_ERROR);
 	assert_int_equal(pl_exit_status(PL_END_TIMEOUT, 0), PL_EXIT_TIMEOUT);
+	assert_int_equal(pl_exit_status(PL_END_DEADLOCK, 0), PL_EXIT_DEADLOCK);
 	assert_int_equal(pl_exit_status(PL_END_NONE, 0), PL_EXIT_VMM_ERROR);
 	/* Only the guest's own status is passed through. */
 	assert_int_equal(pl_exit_status(PL_END_PANIC, 7), PL_EXIT_GUEST_PANIC);
@@ -38,7 +39,7 @@ static void test_statuses_distinct(void **state)
 	int seen[256] = { 0 };
 
 	(void)state;
-	for (int e = PL_END_PANIC; e <= PL_END_TIMEOUT; e++) {
+	for (int e = PL_END_PANIC; e <= PL_END_DEADLOCK; e++) {
 		int s = pl_exit_status(e, 0);
 
 		assert_true(s > 0 && s < 256 && s != PL_EXIT_USAGE);
@@ -79,6 +80,7 @@ static void test_reports(void **state)
 	report_has(PL_END_BAD_GUEST, "write to unassigned port 0x80", "port 0x80");
 	report_has(PL_END_VMM_ERROR, "KVM_RUN failed: Bad address", "KVM_RUN failed");
 	report_has(PL_END_TIMEOUT, "", "timeout");
+	report_has(PL_END_DEADLOCK, "", "the program deadlocked");
 }
 
 static void test_no_report_for_exit(void **state)

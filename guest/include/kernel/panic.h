@@ -6,6 +6,8 @@
 #include <kernel/console.h>
 
 __noreturn void panic_exception(const struct trap_frame *f, const char *what);
+/* Every process sleeps and nothing can wake one: blocked names them. */
+__noreturn void kernel_deadlock(const char *blocked);
 
 #define BUG_ON(cond)                                                          \
 	do {                                                                  \
