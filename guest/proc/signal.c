@@ -279,6 +279,15 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 	arch_user_bases_return();
 }
 
+/* As Linux: a frame that cannot be read is a SIGSEGV the process may catch. */
+static long bad_sigreturn_frame(void)
+{
+	struct fault_info info = { .code = SI_KERNEL };
+
+	signal_force_fault(SIGSEGV, &info);
+	return 0;
+}
+
 static long sys_rt_sigreturn(void)
 {
 	struct trap_frame *f = current->frame;
@@ -287,7 +296,7 @@ static long sys_rt_sigreturn(void)
 	const struct sigcontext *mc = &uc.mc;
 
 	if (copy_from_user(&uc, f->rsp, sizeof(uc)))
-		do_exit(default_wait_status(SIGSEGV));
+		return bad_sigreturn_frame();
 	f->r8 = mc->r8, f->r9 = mc->r9, f->r10 = mc->r10, f->r11 = mc->r11;
 	f->r12 = mc->r12, f->r13 = mc->r13, f->r14 = mc->r14, f->r15 = mc->r15;
 	f->rdi = mc->rdi, f->rsi = mc->rsi, f->rbp = mc->rbp, f->rbx = mc->rbx;
@@ -300,7 +309,7 @@ static long sys_rt_sigreturn(void)
 	current->sig.blocked = uc.sigmask & ~UNBLOCKABLE;
 	if (mc->fpstate) {
 		if (copy_from_user(fpu, mc->fpstate, sizeof(fpu)))
-			do_exit(default_wait_status(SIGSEGV));
+			return bad_sigreturn_frame();
 		/* A reserved MXCSR bit would make fxrstor fault in the kernel. */
 		*(u32 *)(fpu + 24) &= 0xffbf;
 		asm volatile("fxrstor64 %0" : : "m"(fpu));

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -61,6 +62,26 @@ static void sigreturn_to(uint64_t addr)
 	raise(SIGUSR1);
 }
 
+static void exit_42(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+/* rt_sigreturn with %rsp at an unmapped page: a SIGSEGV the process catches. */
+static void sigreturn_bad_frame(uint64_t unused)
+{
+	static char alt[64 * 1024];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	struct sigaction sa = { .sa_handler = exit_42, .sa_flags = SA_ONSTACK };
+	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)unused;
+	sigaltstack(&ss, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	asm volatile("mov %0, %%rsp\n\tmov $15, %%eax\n\tsyscall" : : "r"(bad) : "memory");
+}
+
 static bool segv(int st)
 {
 	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
@@ -68,11 +89,15 @@ static bool segv(int st)
 
 int main(void)
 {
-	tap_plan(4);
+	int st;
+
+	tap_plan(5);
 	ok(segv(in_child(handler_at, KERNEL_TEXT)), "a handler in kernel text: SIGSEGV");
 	ok(segv(in_child(handler_at, NONCANONICAL)), "a non-canonical handler: SIGSEGV");
 	ok(segv(in_child(sigreturn_to, KERNEL_TEXT)), "sigreturn to kernel text: SIGSEGV");
-	ok(segv(in_child(sigreturn_to, NONCANONICAL)),
-	   "sigreturn to a non-canonical rip: SIGSEGV");
+	ok(segv(in_child(sigreturn_to, NONCANONICAL)), "sigreturn to a non-canonical rip: SIGSEGV");
+	st = in_child(sigreturn_bad_frame, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	   "rt_sigreturn from an unreadable frame: a SIGSEGV its handler catches");
 	return tap_done();
 }
