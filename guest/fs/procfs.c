@@ -48,7 +48,7 @@ bool proc_is_object_page(const struct vma *v, u64 va, u64 pfn)
 		return true;
 	/* Private: the file's page until a store gave the process its own copy. */
 	index = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
-	return S_ISREG(ino->mode) && index < ino->reg.npages && ino->reg.pages[index] == pfn;
+	return ramfs_page_pfn(ino, index) == pfn;
 }
 
 /* ---- /proc/meminfo ---- */

@@ -64,15 +64,14 @@ struct inode *ramfs_new_anon(u32 mode, u64 now)
 	return ramfs_inode_alloc(mode, now);
 }
 
+static void put_frame(u64 pfn)
+{
+	frame_put(pfn);
+}
+
 static void drop_pages(struct inode *ino, u64 first)
 {
-	for (u64 i = first; i < ino->reg.npages; i++) {
-		if (ino->reg.pages[i] != FRAME_NONE) {
-			frame_put(ino->reg.pages[i]);
-			ino->reg.pages[i] = FRAME_NONE;
-			ino->reg.nframes--;
-		}
-	}
+	page_tree_truncate(&ino->reg.pages, first, put_frame);
 }
 
 static void inode_free(struct inode *ino)
@@ -81,7 +80,6 @@ static void inode_free(struct inode *ino)
 
 	if (S_ISREG(ino->mode)) {
 		drop_pages(ino, 0);
-		kfree(ino->reg.pages);
 	} else if (S_ISDIR(ino->mode) && ino->dir.parent != ino) {
 		parent = ino->dir.parent;
 	}
@@ -117,52 +115,40 @@ void ramfs_maybe_free(struct inode *ino)
 
 /* ---- file data ---- */
 
+u64 ramfs_page_pfn(const struct inode *ino, u64 index)
+{
+	return S_ISREG(ino->mode) ? page_tree_lookup(&ino->reg.pages, index) : FRAME_NONE;
+}
+
 static u8 *page_ptr(const struct inode *ino, u64 index)
 {
-	if (index >= ino->reg.npages || ino->reg.pages[index] == FRAME_NONE)
-		return NULL;
-	return frame_to_virt(ino->reg.pages[index]);
+	u64 pfn = page_tree_lookup(&ino->reg.pages, index);
+
+	return pfn == FRAME_NONE ? NULL : frame_to_virt(pfn);
 }
 
-static int grow_page_array(struct inode *ino, u64 index)
+/*
+ * The page at index, allocated and zeroed if it is a hole (then *fresh is
+ * set, so a write that fails can give it back); NULL if memory is short.
+ */
+static u8 *page_for_write(struct inode *ino, u64 index, bool *fresh)
 {
-	u64 n = MAX(ino->reg.npages * 2, 8);
-	u64 *pages;
-
-	while (n <= index)
-		n *= 2;
-	if (n > RAMFS_MAX_FILE_SIZE / PAGE_SIZE)
-		n = RAMFS_MAX_FILE_SIZE / PAGE_SIZE;
-	pages = kmalloc(n * sizeof(*pages));
-	if (!pages)
-		return -ENOSPC;
-	if (ino->reg.npages)
-		memcpy(pages, ino->reg.pages, ino->reg.npages * sizeof(*pages));
-	for (u64 i = ino->reg.npages; i < n; i++)
-		pages[i] = FRAME_NONE;
-	kfree(ino->reg.pages);
-	ino->reg.pages = pages;
-	ino->reg.npages = n;
-	return 0;
-}
-
-/* The page at index, allocated and zeroed if it is a hole; NULL if memory is short. */
-static u8 *page_for_write(struct inode *ino, u64 index)
-{
-	u64 pfn;
+	u64 pfn = page_tree_lookup(&ino->reg.pages, index);
 	u8 *p;
 
-	if (index >= ino->reg.npages && grow_page_array(ino, index))
-		return NULL;
-	if (ino->reg.pages[index] != FRAME_NONE)
-		return frame_to_virt(ino->reg.pages[index]);
+	*fresh = false;
+	if (pfn != FRAME_NONE)
+		return frame_to_virt(pfn);
 	pfn = frame_alloc(0);
 	if (pfn == FRAME_NONE)
 		return NULL;
+	if (page_tree_insert(&ino->reg.pages, index, pfn)) {
+		frame_put(pfn);
+		return NULL;
+	}
 	p = frame_to_virt(pfn);
 	memset(p, 0, PAGE_SIZE);
-	ino->reg.pages[index] = pfn;
-	ino->reg.nframes++;
+	*fresh = true;
 	return p;
 }
 
@@ -237,15 +223,23 @@ long ramfs_write(struct inode *ino, u64 off, u64 buf, size_t len, ramfs_copy_in_
 		u64 pos = off + done;
 		u64 pgoff = pos & (PAGE_SIZE - 1);
 		size_t n = MIN(len - done, PAGE_SIZE - pgoff);
-		u8 *p = page_for_write(ino, pos >> PAGE_SHIFT);
+		bool fresh;
+		u8 *p = page_for_write(ino, pos >> PAGE_SHIFT, &fresh);
 
 		if (!p) {
 			err = -ENOSPC;
 			break;
 		}
 		if (copy_in(p + pgoff, buf + done, n)) {
+			/*
+			 * A page this write made past the end goes back, with the
+			 * tree nodes made for it: nothing wholly past the end holds
+			 * data, and a failed write must cost nothing.
+			 */
+			if (fresh && pos >= ino->size)
+				drop_pages(ino, ALIGN_UP(ino->size, PAGE_SIZE) >> PAGE_SHIFT);
 			/* Keep the tail invariant: what landed beyond the size goes. */
-			if (pos + n > ino->size)
+			else if (pos + n > ino->size)
 				zero_range(ino, MAX(pos, ino->size), pos + n);
 			err = -EFAULT;
 			break;
@@ -305,20 +299,20 @@ int ramfs_truncate(struct inode *ino, u64 size, u64 now)
 
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc)
 {
+	bool fresh;
 	u64 pfn;
 
 	if (!S_ISREG(ino->mode) || index >= RAMFS_MAX_FILE_SIZE / PAGE_SIZE)
 		return FRAME_NONE;
-	if (alloc && !page_for_write(ino, index))
+	if (alloc && !page_for_write(ino, index, &fresh))
 		return FRAME_NONE;
-	if (index >= ino->reg.npages || ino->reg.pages[index] == FRAME_NONE)
-		return FRAME_NONE;
-	pfn = ino->reg.pages[index];
-	frame_get(pfn);
+	pfn = page_tree_lookup(&ino->reg.pages, index);
+	if (pfn != FRAME_NONE)
+		frame_get(pfn);
 	return pfn;
 }
 
 u64 ramfs_frames(const struct inode *ino)
 {
-	return S_ISREG(ino->mode) ? ino->reg.nframes : 0;
+	return S_ISREG(ino->mode) ? ino->reg.pages.nframes : 0;
 }

@@ -23,6 +23,7 @@
 #define KERNEL_RAMFS_H
 
 #include <kernel/frame.h> /* PFNs, FRAME_NONE, PAGE_SIZE */
+#include <kernel/page_tree.h>
 #include <kernel/types.h>
 
 /* File types and mode bits: Linux's values (<linux/stat.h> hides them under glibc). */
@@ -70,10 +71,8 @@ struct inode {
 	const void *ops;
 	void *priv;
 	union {
-		struct {	     /* S_IFREG */
-			u64 *pages;  /* PFNs, FRAME_NONE for a hole */
-			u64 npages;  /* capacity of pages[] */
-			u64 nframes; /* frames held (not holes) */
+		struct {			/* S_IFREG */
+			struct page_tree pages; /* index -> PFN; holes cost nothing */
 		} reg;
 		struct {				  /* S_IFDIR */
 			struct ramfs_dirent *head, *tail; /* in cookie order */
@@ -148,6 +147,8 @@ int ramfs_truncate(struct inode *ino, u64 size, u64 now);
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc);
 /* Frames that hold the file's data (st_blocks is this times 8). */
 u64 ramfs_frames(const struct inode *ino);
+/* The frame holding page index of a regular file, or FRAME_NONE (no reference taken). */
+u64 ramfs_page_pfn(const struct inode *ino, u64 index);
 
 /*
  * Called on a reference-count bug (a put of an inode nobody holds). The
