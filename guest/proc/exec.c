@@ -15,7 +15,8 @@
 #include <kernel/vm.h>
 
 #define STACK_SIZE (8ULL << 20)
-#define MAX_PHDRS  64
+/* Linux's loader takes up to 64 KiB of program headers (1170 of them). */
+#define MAX_PHDR_BYTES 65536
 
 struct elf64_ehdr {
 	u8 ident[16];
@@ -59,7 +60,7 @@ enum {
 
 struct image {
 	struct elf64_ehdr eh;
-	struct elf64_phdr ph[MAX_PHDRS];
+	struct elf64_phdr *ph; /* eh.phnum of them, kmalloc'd */
 	u64 bias;
 	u64 brk;
 	u64 phdr_va;
@@ -78,7 +79,8 @@ static int check_header(const struct elf64_ehdr *eh)
 		return -ENOEXEC;
 	if (eh->machine != EM_X86_64 || (eh->type != ET_EXEC && eh->type != ET_DYN))
 		return -ENOEXEC;
-	if (eh->phentsize != sizeof(struct elf64_phdr) || !eh->phnum || eh->phnum > MAX_PHDRS)
+	if (eh->phentsize != sizeof(struct elf64_phdr) || !eh->phnum ||
+	    eh->phnum * sizeof(struct elf64_phdr) > MAX_PHDR_BYTES)
 		return -ENOEXEC;
 	return 0;
 }
@@ -121,8 +123,9 @@ static int load_segment(struct mm *mm, struct inode *ino, struct image *im,
 		done += chunk;
 	}
 	kfree(buf);
-	if (!ph->offset)
-		im->phdr_va = va + im->eh.phoff;
+	/* As Linux: the headers are where the segment holding them maps them. */
+	if (!im->phdr_va && ph->offset <= im->eh.phoff && im->eh.phoff - ph->offset < ph->filesz)
+		im->phdr_va = va + (im->eh.phoff - ph->offset);
 	im->brk = MAX(im->brk, end);
 	return err;
 }
@@ -133,6 +136,9 @@ static int load_image(struct mm *mm, struct inode *ino, struct image *im)
 
 	if (err || (err = check_header(&im->eh)))
 		return err;
+	im->ph = kmalloc(im->eh.phnum * sizeof(struct elf64_phdr));
+	if (!im->ph)
+		return -ENOMEM;
 	err = read_exact(ino, im->eh.phoff, im->ph, im->eh.phnum * sizeof(struct elf64_phdr));
 	if (err)
 		return err;
@@ -259,6 +265,12 @@ static void start_frame(struct trap_frame *f, u64 entry, u64 sp)
 	f->vector = VEC_SYSCALL;
 }
 
+static void image_free(struct image *im)
+{
+	kfree(im->ph);
+	kfree(im);
+}
+
 long exec_program(struct proc *p, const char *path, const struct exec_args *args)
 {
 	struct image *im = kzalloc(sizeof(*im));
@@ -287,7 +299,7 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 	if (err) {
 		if (mm)
 			procmm_put(mm);
-		kfree(im);
+		image_free(im);
 		return err;
 	}
 	procmm_set_brk(mm, im->brk);
@@ -299,6 +311,6 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 		procmm_put(old);
 	reset_for_new_program(p, path);
 	start_frame(p->frame, im->bias + im->eh.entry, sp);
-	kfree(im);
+	image_free(im);
 	return 0;
 }
