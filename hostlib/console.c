@@ -69,7 +69,7 @@ void pl_console_putc(struct pl_console *c, char ch)
 		pl_console_flush(c);
 }
 
-static void copy_printable(char *dst, size_t len, const char *src, size_t n)
+void pl_printable_copy(char *dst, size_t len, const char *src, size_t n)
 {
 	size_t j = 0;
 
@@ -93,7 +93,7 @@ void pl_console_last_line(const struct pl_console *c, char *buf, size_t len)
 	memcpy(tmp.last, c->last, sizeof(tmp.last));
 	track_line(&tmp, c->uart, c->nuart);
 	if (tmp.ncur)
-		copy_printable(buf, len, tmp.cur, tmp.ncur);
+		pl_printable_copy(buf, len, tmp.cur, tmp.ncur);
 	else
-		copy_printable(buf, len, tmp.last, strlen(tmp.last));
+		pl_printable_copy(buf, len, tmp.last, strlen(tmp.last));
 }

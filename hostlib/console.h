@@ -30,6 +30,12 @@ void pl_console_write(struct pl_console *c, enum pl_stream stream, const char *b
 /* One UART byte: console stream, emitted per line. */
 void pl_console_putc(struct pl_console *c, char ch);
 void pl_console_flush(struct pl_console *c);
+/*
+ * Copies up to n bytes of src as printable ASCII ('?' for the rest, escape
+ * sequences included), always NUL-terminated: what the guest wrote is
+ * shown to a person only this way.
+ */
+void pl_printable_copy(char *dst, size_t len, const char *src, size_t n);
 /* The last thing printed on the console, printable ASCII only; "" if none. */
 void pl_console_last_line(const struct pl_console *c, char *buf, size_t len);
 

@@ -113,7 +113,8 @@ static int64_t hc_last_report(struct pl_sandbox *sb, const struct pl_hcall *hc, 
 		return -PL_E_FAULT;
 	}
 	sb->panic = *p;
-	sb->panic.message[sizeof(sb->panic.message) - 1] = '\0';
+	pl_printable_copy(sb->panic.message, sizeof(sb->panic.message), p->message,
+			  strnlen(p->message, sizeof(p->message)));
 	sb->have_panic = true;
 	pl_sandbox_end(sb, end, 0, "%s", end == PL_END_PANIC ? "guest kernel panic" : "deadlock");
 	return 0;

@@ -217,8 +217,8 @@ static const char *event_name(uint64_t kind)
 
 void pl_result_print_stats(const struct pl_result *res, FILE *f)
 {
-	static const char *const hc_names[PL_HC_COUNT] = { "unknown", "write", "read", "event",
-							   "panic" };
+	static const char *const hc_names[PL_HC_COUNT] = { "unknown", "write", "read",
+							   "event",   "panic", "deadlock" };
 
 	fprintf(f, "pagelab: stats: %" PRIu64 " exits:", res->exits_total);
 	for (int k = 0; k < PL_XK_COUNT; k++)

@@ -159,6 +159,8 @@ static void test_stats(void **state)
 	assert_non_null(strstr(text, "pio 11"));
 	assert_non_null(strstr(text, "mmio 1"));
 	assert_non_null(strstr(text, "write 9"));
+	assert_non_null(strstr(text, "deadlock 0"));
+	assert_null(strstr(text, "(null)")); /* every hypercall has a name */
 	assert_non_null(strstr(text, "event traps 1234\n"));
 	assert_non_null(strstr(text, "event checkpoint 7\n"));
 	assert_non_null(strstr(text, "event 99 5\n"));

@@ -234,6 +234,25 @@ static void test_panic(void **state)
 	fake_free(f);
 }
 
+/* The guest's words reach a person's terminal only as printable text. */
+static void test_panic_message_is_cleaned(void **state)
+{
+	struct fake *f = fake_new(MEM, -1);
+	struct pl_panic_report *p = fake_ptr(f, BUF, sizeof(*p));
+
+	(void)state;
+	*p = (struct pl_panic_report){ .vector = ~0ULL };
+	strcpy(p->message, "\033[2J\033]0;owned\007bad\r\nnews");
+	block(f, PL_HC_PANIC, BUF, 0, 0);
+	assert_int_equal(pl_hcall_handle(&f->sb, BLOCK), -1);
+	pl_report_build(&f->sb);
+	assert_null(strchr(f->sb.res.report, '\033'));
+	assert_null(strchr(f->sb.res.report, '\r'));
+	assert_null(strchr(f->sb.res.report, '\007'));
+	assert_non_null(strstr(f->sb.res.report, "?[2J?]0;owned?bad??news"));
+	fake_free(f);
+}
+
 static void test_panic_report_outside_ram(void **state)
 {
 	struct fake *f = fake_new(MEM, -1);
@@ -261,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_port_protocol),
 		cmocka_unit_test(test_panic),
 		cmocka_unit_test(test_panic_report_outside_ram),
+		cmocka_unit_test(test_panic_message_is_cleaned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
