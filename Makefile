@@ -82,14 +82,17 @@ test: deps
 	@scripts/run-tests.sh
 
 # The issue-sized stress runs: 100,000 random mmap/munmap/mprotect
-# operations and 100,000 mappings, natively and in the sandbox. Linux's
-# default vm.max_map_count (65530) is too low for the native half.
+# operations and 100,000 mappings, natively and in the sandbox; the
+# scheduler crowd at 2000 rounds; the random syscall fuzzer, six seeds of
+# 50,000 calls, each followed by its sanity phase. Linux's default
+# vm.max_map_count (65530) is too low for the native half.
 stress: deps
 	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries
 	@if [ "$$(cat /proc/sys/vm/max_map_count)" -lt 200000 ]; then \
 		sysctl -q -w vm.max_map_count=262144 || \
 		{ echo "make stress: raise vm.max_map_count to 262144 (as root)" >&2; exit 1; }; fi
-	STRESS=1 tests/guest/run-diff.sh mmap_stress mmap_scale
+	STRESS=1 tests/guest/run-diff.sh mmap_stress mmap_scale sched_stress
+	STRESS=1 $(A)/tests/integration/test_sysfuzz
 
 bench: deps
 	@$(MAKE) --no-print-directory all bench-binaries

@@ -27,9 +27,11 @@ fi
 # make test runs quick sizes; make stress (STRESS=1) the full ones.
 scale_count=20000
 stress_ops=2000
+sched_rounds=40
 if [ -n "${STRESS:-}" ]; then
 	scale_count=100000
 	stress_ops=100000
+	sched_rounds=2000
 	TIMEOUT=1800
 fi
 
@@ -134,6 +136,7 @@ runs_of() {
 	# make test runs the quick sizes; make stress (STRESS=1) the issue's.
 	mmap_scale) check mmap_scale 0 "$scale_count" ;;
 	mmap_stress) check mmap_stress 0 -n "$stress_ops" ;;
+	sched_stress) check sched_stress 0 "$sched_rounds" ;;
 	*) check "$1" 0 ;;
 	esac
 }
