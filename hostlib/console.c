@@ -5,6 +5,7 @@
  * hypercall buffers go out as they come, after any pending UART bytes, so
  * the order the guest printed in is kept.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "console.h"
@@ -36,18 +37,25 @@ static void track_line(struct pl_console *c, const char *buf, size_t len)
 	}
 }
 
-static void emit(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
+/* 0, or -errno when the host stream refused the bytes (EPIPE: nobody reads). */
+static int emit(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
 {
+	FILE *f = c->file[stream];
+	int err = 0;
+
 	if (!len)
-		return;
+		return 0;
 	if (stream == PL_STREAM_CONSOLE)
 		track_line(c, buf, len);
 	if (c->fn) {
 		c->fn(c->opaque, stream, buf, len);
-		return;
+		return 0;
 	}
-	fwrite(buf, 1, len, c->file[stream]);
-	fflush(c->file[stream]);
+	errno = 0;
+	if (fwrite(buf, 1, len, f) != len || fflush(f) != 0)
+		err = errno ? -errno : -EIO;
+	clearerr(f);
+	return err;
 }
 
 void pl_console_flush(struct pl_console *c)
@@ -56,10 +64,10 @@ void pl_console_flush(struct pl_console *c)
 	c->nuart = 0;
 }
 
-void pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
+int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
 {
 	pl_console_flush(c);
-	emit(c, stream, buf, len);
+	return emit(c, stream, buf, len);
 }
 
 void pl_console_putc(struct pl_console *c, char ch)

@@ -25,8 +25,11 @@ struct pl_console {
 };
 
 void pl_console_init(struct pl_console *c, const struct pl_config *cfg);
-/* A whole buffer for one stream (PL_STREAM_STDOUT, _STDERR, _CONSOLE). */
-void pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len);
+/*
+ * A whole buffer for one stream (PL_STREAM_STDOUT, _STDERR, _CONSOLE): 0,
+ * or -errno when the host's stream failed (the guest's write gets it).
+ */
+int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len);
 /* One UART byte: console stream, emitted per line. */
 void pl_console_putc(struct pl_console *c, char ch);
 void pl_console_flush(struct pl_console *c);

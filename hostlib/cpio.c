@@ -350,7 +350,8 @@ static int slurp(const char *host_path, uint8_t **data, size_t *len, mode_t *mod
 	int fd, err = 0;
 
 	*why = NULL;
-	fd = open(host_path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named here must not hang the open; fstat refuses it. */
+	fd = open(host_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st)) {

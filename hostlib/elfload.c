@@ -163,7 +163,8 @@ int pl_elf_read(const char *path, struct pl_kernel_image *img)
 
 	memset(img, 0, sizeof(*img));
 	snprintf(img->name, sizeof(img->name), "%s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named here must not hang the open; fstat refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		KERR(img, "%s", strerror(errno));
 		return -1;

@@ -20,6 +20,7 @@ static int64_t hc_write(struct pl_sandbox *sb, const struct pl_hcall *hc)
 {
 	uint64_t stream = hc->arg[0], len = hc->arg[2];
 	const char *buf;
+	int err;
 
 	if (stream != PL_STREAM_STDOUT && stream != PL_STREAM_STDERR && stream != PL_STREAM_CONSOLE)
 		return -PL_E_INVAL;
@@ -28,8 +29,8 @@ static int64_t hc_write(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	buf = pl_guestmem_check(&sb->mem, hc->arg[1], len, PL_ACC_READ);
 	if (!buf)
 		return -PL_E_FAULT;
-	pl_console_write(&sb->con, (enum pl_stream)stream, buf, len);
-	return (int64_t)len;
+	err = pl_console_write(&sb->con, (enum pl_stream)stream, buf, len);
+	return err ? err : (int64_t)len;
 }
 
 /* Waits for input without outliving the run's deadline. 1 ready, 0 timed out. */

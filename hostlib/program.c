@@ -308,7 +308,8 @@ int pl_program_check(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "pagelab: no program given");
 		return -1;
 	}
-	p.fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named here must not hang the open; fstat refuses it. */
+	p.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (p.fd < 0) {
 		if (err && errlen)
 			snprintf(err, errlen, "pagelab: cannot open %s: %s", path, strerror(errno));

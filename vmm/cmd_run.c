@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,39 @@ static int parse_timeout(const char *arg, uint64_t *ms)
 		cli_error("invalid timeout '%s' (seconds, e.g. 10 or 0.5)", arg);
 		return -1;
 	}
-	*ms = (uint64_t)(s * 1000 + 0.999); /* round up: 0.0001 s is still a limit */
+	/* Round up: 1e-9 s is still a limit (it used to round to 0, no limit at all). */
+	*ms = (uint64_t)(s * 1000);
+	if ((double)*ms < s * 1000)
+		(*ms)++;
+	return 0;
+}
+
+/*
+ * The options the guest kernel reads (guest/kernel/main.c, syscall.c): a
+ * word outside this list would be ignored or, for selftest, end in a
+ * panic, so it is refused here, before boot.
+ */
+static const char *const kernel_options[] = { "verbose",	 "trace",	   "isolate",
+					      "selftest=native", "selftest=fault", "selftest=spin",
+					      "selftest=floor" };
+
+static int check_kernel_options(const char *arg)
+{
+	char words[512], *save = NULL;
+
+	snprintf(words, sizeof(words), "%s", arg);
+	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(kernel_options) / sizeof(kernel_options[0]); i++)
+			known |= strcmp(w, kernel_options[i]) == 0;
+		if (!known) {
+			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
+				  "isolate, selftest=native|fault|spin|floor)",
+				  w);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -98,6 +131,8 @@ static int add_bootarg(struct run_opts *o, const char *arg)
 {
 	size_t n = strlen(o->bootargs);
 
+	if (check_kernel_options(arg))
+		return -1;
 	if (n + 1 + strlen(arg) >= sizeof(o->bootargs)) {
 		cli_error("kernel options are too long");
 		return -1;
@@ -241,6 +276,12 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		cli_error("%s", pl_error());
 		return cli_error_status();
 	}
+	/*
+	 * A closed stdout (pagelab run ./yes | head -1) is the guest program's
+	 * business: its write gets EPIPE and SIGPIPE, as natively, instead of
+	 * the VMM dying mid-run.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	status = pl_sandbox_run(sb, &res);
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);

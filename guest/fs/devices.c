@@ -15,6 +15,8 @@
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/signal.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"
@@ -117,6 +119,12 @@ static long console_file_write(struct file *f, u64 ubuf, size_t len, u64 *pos, u
 			return done ? (long)done : -EFAULT;
 		}
 		w = console_write(stream, kbuf, n);
+		if (w == -EPIPE && !done) {
+			/* Nobody reads the host's end: as a pipe's writer, SIGPIPE and EPIPE. */
+			kfree(kbuf);
+			signal_send(current, SIGPIPE, current->pid);
+			return -EPIPE;
+		}
 		if (w <= 0)
 			break;
 		done += w;
