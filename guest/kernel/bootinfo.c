@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
  * Reading the device tree with libfdt: memory nodes, the reservation
- * block, /chosen. Runs once at boot; nothing here is on a hot path.
+ * block, /chosen, and the map of devices. Runs once at boot; nothing here
+ * is on a hot path. Pure: the host builds it too (PL_HOST_TEST), so the
+ * fuzzer can feed it trees.
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/format.h>
-#include <kernel/mm.h>
 #include <kernel/string.h>
 #include <libfdt.h>
 
 struct boot_info boot_info;
+
+#ifdef PL_HOST_TEST
+/* Every host test links every pure module; tests that parse trees define their own. */
+__attribute__((weak)) void panic(const char *fmt, ...)
+{
+	(void)fmt;
+	__builtin_trap();
+}
+#endif
 
 static u64 read_cells(const fdt32_t *p, int cells)
 {
@@ -141,13 +151,7 @@ const char *boot_option(const char *name, char *buf, size_t size)
 	return NULL;
 }
 
-/* One line of the map people see: RAM, device regions, reservations. */
-struct map_entry {
-	u64 start, end;
-	char what[24];
-};
-
-static int collect_devices(const void *fdt, struct map_entry *e, int n, int max)
+static int collect_devices(const void *fdt, struct boot_map_entry *e, int n, int max)
 {
 	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
 	int node;
@@ -171,10 +175,10 @@ static int collect_devices(const void *fdt, struct map_entry *e, int n, int max)
 	return n;
 }
 
-static void sort_entries(struct map_entry *e, int n)
+static void sort_entries(struct boot_map_entry *e, int n)
 {
 	for (int i = 1; i < n; i++) {
-		struct map_entry x = e[i];
+		struct boot_map_entry x = e[i];
 		int j = i;
 
 		for (; j > 0 && e[j - 1].start > x.start; j--)
@@ -183,35 +187,18 @@ static void sort_entries(struct map_entry *e, int n)
 	}
 }
 
-/* The identification string the host put in the BIOS ROM. */
-static void print_rom_string(void)
+int boot_map(struct boot_map_entry *e)
 {
-	const char *rom = phys_to_virt(PL_ROM_BASE);
-	int n = 0;
-
-	while (n < 64 && rom[n] >= 32 && rom[n] < 127)
-		n++;
-	if (n)
-		printk("BIOS ROM at 0x%lx says: \"%.*s\"\n", (unsigned long)PL_ROM_BASE, n, rom);
-}
-
-void boot_info_print(void)
-{
-	static struct map_entry e[BOOT_MAX_RANGES * 3];
 	int n = 0;
 
 	for (int i = 0; i < boot_info.nr_ram; i++, n++) {
-		e[n] = (struct map_entry){ boot_info.ram[i].start, boot_info.ram[i].end, "ram" };
+		e[n] =
+		    (struct boot_map_entry){ boot_info.ram[i].start, boot_info.ram[i].end, "ram" };
 	}
 	n = collect_devices(boot_info.fdt, e, n, BOOT_MAX_RANGES * 2);
 	for (int i = 0; i < boot_info.nr_reserved; i++, n++)
-		e[n] = (struct map_entry){ boot_info.reserved[i].start, boot_info.reserved[i].end,
-					   "reserved" };
+		e[n] = (struct boot_map_entry){ boot_info.reserved[i].start,
+						boot_info.reserved[i].end, "reserved" };
 	sort_entries(e, n);
-	printk("physical memory map (from the device tree):\n");
-	for (int i = 0; i < n; i++)
-		printk("  mem 0x%016lx-0x%016lx %-9s %8lu KiB\n", (unsigned long)e[i].start,
-		       (unsigned long)e[i].end - 1, e[i].what,
-		       (unsigned long)(e[i].end - e[i].start) >> 10);
-	print_rom_string();
+	return n;
 }
