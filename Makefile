@@ -65,6 +65,7 @@ $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 
 include guest/guest.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 include images/images.mk
 
 # ---------------------------------------------------------------- top level
