@@ -16,11 +16,10 @@
 
 #include "fuzz_check.h"
 #include "fuzz_input.h"
+#include "fuzz_ops.h"
 #include "sandbox.h"
 
 #define MEMORY (8ULL << 20)
-
-enum op { OP_POKE, OP_HCALL, OP_PIO, OP_MMIO, NR_OPS };
 
 static struct pl_sandbox sb;
 static struct pl_config cfg;
@@ -92,7 +91,7 @@ static void pio(struct fuzz_in *in)
 	uint8_t how = in_u8(in);
 	uint64_t data = in_u64(in);
 
-	pl_pio_dispatch(&sb, port, &data, 1 + (how & 7), how & 8);
+	pl_pio_dispatch(&sb, port, &data, 1 + (how & 7), how & DEV_HOW_WRITE);
 }
 
 static void mmio(struct fuzz_in *in)
@@ -101,9 +100,9 @@ static void mmio(struct fuzz_in *in)
 	uint8_t how = in_u8(in);
 	uint64_t data = in_u64(in);
 
-	if (how & 16) /* most of the time near the ROM, where a device is */
+	if (how & DEV_HOW_ROM) /* near the ROM, where a device is */
 		addr = PL_ROM_BASE + addr % (PL_ROM_SIZE + 16);
-	pl_mmio_dispatch(&sb, addr, &data, 1 + (how & 7), how & 8);
+	pl_mmio_dispatch(&sb, addr, &data, 1 + (how & 7), how & DEV_HOW_WRITE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -113,14 +112,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup();
 	reset();
 	while (in.left && !sb.ended) {
-		switch (in_u8(&in) % NR_OPS) {
-		case OP_POKE:
+		switch (in_u8(&in) % NR_DEVICE_OPS) {
+		case DEV_POKE:
 			poke(&in);
 			break;
-		case OP_HCALL:
+		case DEV_HCALL:
 			hcall(&in);
 			break;
-		case OP_PIO:
+		case DEV_PIO:
 			pio(&in);
 			break;
 		default:

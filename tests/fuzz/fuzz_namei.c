@@ -8,19 +8,8 @@
  * nothing leaks once the tree is emptied.
  */
 #include "fuzz_input.h"
+#include "fuzz_ops.h"
 #include "guest_env.h"
-
-enum op {
-	OP_MKDIR,
-	OP_CREATE,
-	OP_UNLINK,
-	OP_RMDIR,
-	OP_CHDIR,
-	OP_RENAME,
-	OP_LINK,
-	OP_GETCWD,
-	NR_OPS
-};
 
 struct state {
 	struct inode *cwd;
@@ -150,27 +139,27 @@ static void op_getcwd(struct state *s)
 static void run(struct state *s, struct fuzz_in *in)
 {
 	while (in->left) {
-		enum op op = in_u8(in) % NR_OPS;
+		enum namei_op op = in_u8(in) % NR_NAMEI_OPS;
 		char *a = in_str(in), *b = NULL;
 
 		switch (op) {
-		case OP_MKDIR:
+		case NAMEI_MKDIR:
 			op_create(s, a, S_IFDIR | 0755);
 			break;
-		case OP_CREATE:
+		case NAMEI_CREATE:
 			op_create(s, a, S_IFREG | 0644);
 			break;
-		case OP_UNLINK:
-		case OP_RMDIR:
-			op_remove(s, a, op == OP_RMDIR);
+		case NAMEI_UNLINK:
+		case NAMEI_RMDIR:
+			op_remove(s, a, op == NAMEI_RMDIR);
 			break;
-		case OP_CHDIR:
+		case NAMEI_CHDIR:
 			op_chdir(s, a);
 			break;
-		case OP_RENAME:
-		case OP_LINK:
+		case NAMEI_RENAME:
+		case NAMEI_LINK:
 			b = in_str(in);
-			op_two(s, a, b, op == OP_RENAME);
+			op_two(s, a, b, op == NAMEI_RENAME);
 			break;
 		default:
 			op_getcwd(s);
