@@ -31,6 +31,19 @@ static u64 read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
+/*
+ * The root's #address-cells and #size-cells, as reg properties use them.
+ * Values read_cells cannot hold in 64 bits, and libfdt's errors (which
+ * are negative), would read outside the property or never advance.
+ */
+static void root_cells(const void *fdt, int *ac, int *sc)
+{
+	*ac = fdt_address_cells(fdt, 0);
+	*sc = fdt_size_cells(fdt, 0);
+	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2)
+		panic("device tree: unsupported #address-cells %d / #size-cells %d", *ac, *sc);
+}
+
 static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const char *what)
 {
 	if (end <= start)
@@ -47,9 +60,9 @@ static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const
 
 static void parse_memory(const void *fdt)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int node = -1;
+	int ac, sc, node = -1;
 
+	root_cells(fdt, &ac, &sc);
 	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
 						     sizeof("memory"))) >= 0) {
 		int len;
@@ -153,9 +166,9 @@ const char *boot_option(const char *name, char *buf, size_t size)
 
 static int collect_devices(const void *fdt, struct boot_map_entry *e, int n, int max)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int node;
+	int ac, sc, node;
 
+	root_cells(fdt, &ac, &sc);
 	fdt_for_each_subnode(node, fdt, 0)
 	{
 		int len;
