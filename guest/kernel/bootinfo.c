@@ -105,19 +105,33 @@ static u64 chosen_u64(const void *fdt, int node, const char *name)
 	return read_cells(p, len / 4);
 }
 
+/*
+ * A string or string-list property of /chosen, and its length: NULL and 0
+ * if it is absent or empty. Everything after parsing uses these as C
+ * strings, so one that does not end in a NUL is refused.
+ */
+static const char *chosen_strings(const void *fdt, int node, const char *name, int *len)
+{
+	const char *p = fdt_getprop(fdt, node, name, len);
+
+	if (!p || *len <= 0) {
+		*len = 0;
+		return NULL;
+	}
+	if (p[*len - 1] != '\0')
+		panic("device tree: /chosen/%s does not end in a NUL", name);
+	return p;
+}
+
 static void parse_chosen(const void *fdt)
 {
-	int node = fdt_path_offset(fdt, "/chosen");
+	int node = fdt_path_offset(fdt, "/chosen"), len;
 
 	if (node < 0)
 		return;
-	boot_info.bootargs = fdt_getprop(fdt, node, "bootargs", NULL);
-	boot_info.argv = fdt_getprop(fdt, node, PL_FDT_PROP_ARGV, &boot_info.argv_len);
-	boot_info.envp = fdt_getprop(fdt, node, PL_FDT_PROP_ENVP, &boot_info.envp_len);
-	if (!boot_info.argv)
-		boot_info.argv_len = 0;
-	if (!boot_info.envp)
-		boot_info.envp_len = 0;
+	boot_info.bootargs = chosen_strings(fdt, node, "bootargs", &len);
+	boot_info.argv = chosen_strings(fdt, node, PL_FDT_PROP_ARGV, &boot_info.argv_len);
+	boot_info.envp = chosen_strings(fdt, node, PL_FDT_PROP_ENVP, &boot_info.envp_len);
 	boot_info.initrd_start = chosen_u64(fdt, node, "linux,initrd-start");
 	boot_info.initrd_end = chosen_u64(fdt, node, "linux,initrd-end");
 	boot_info.tsc_khz = chosen_u64(fdt, node, PL_FDT_PROP_TSC_KHZ);

@@ -131,11 +131,60 @@ static void test_bad_cells_panic(void **state)
 	assert_int_equal(parse(tree_with_cells(3, 1)), 1);
 }
 
+/* A valid tree whose /chosen has one property with the given raw bytes. */
+static void *tree_with_chosen(const char *name, const void *val, int len)
+{
+	static char fdt[4096];
+	fdt64_t reg[2] = { cpu_to_fdt64(0x100000), cpu_to_fdt64(0x100000) };
+
+	assert_int_equal(fdt_create(fdt, sizeof(fdt)), 0);
+	assert_int_equal(fdt_finish_reservemap(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, ""), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(fdt, "memory@100000"), 0);
+	assert_int_equal(fdt_property_string(fdt, "device_type", "memory"), 0);
+	assert_int_equal(fdt_property(fdt, "reg", reg, sizeof(reg)), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, "chosen"), 0);
+	assert_int_equal(fdt_property(fdt, name, val, len), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_finish(fdt), 0);
+	return fdt;
+}
+
+/*
+ * bootargs and the argument and environment lists are used as C strings:
+ * without their final NUL, boot_option and exec read past the property.
+ * Regression input tests/fuzz/corpus/bootinfo/crash-unterminated-list.
+ */
+static void test_chosen_strings_end_in_nul(void **state)
+{
+	char opt[32];
+
+	(void)state;
+	assert_int_equal(parse(tree_with_chosen("bootargs", "verbose", 8)), 0);
+	assert_string_equal(boot_option("verbose", opt, sizeof(opt)), "");
+	assert_int_equal(parse(tree_with_chosen("bootargs", "verbose", 7)), 1);
+	assert_non_null(strstr(panic_msg, "bootargs"));
+	assert_int_equal(parse(tree_with_chosen(PL_FDT_PROP_ARGV, "/bin/a\0-v", 9)), 1);
+	assert_non_null(strstr(panic_msg, PL_FDT_PROP_ARGV));
+	assert_int_equal(parse(tree_with_chosen(PL_FDT_PROP_ENVP, "A=1\0B", 5)), 1);
+	assert_int_equal(parse(tree_with_chosen(PL_FDT_PROP_ARGV, "/bin/a\0-v", 10)), 0);
+	assert_int_equal(boot_info.argv_len, 10);
+	/* An empty property is no list at all, as an absent one. */
+	assert_int_equal(parse(tree_with_chosen(PL_FDT_PROP_ARGV, "", 0)), 0);
+	assert_int_equal(boot_info.argv_len, 0);
+	assert_null(boot_option("verbose", opt, sizeof(opt)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_tree),
 		cmocka_unit_test(test_bad_cells_panic),
+		cmocka_unit_test(test_chosen_strings_end_in_nul),
 	};
 
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
