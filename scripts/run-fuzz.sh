@@ -1,6 +1,7 @@
 #!/bin/sh
 # make fuzz: every libFuzzer harness in build/fuzz for SECONDS (default 60)
-# each, one after the other (two cores are shared). The corpus grows in
+# each, one after the other (two cores are shared), or only the NAMEs given
+# (make fuzz FUZZ_NAMES="namei initramfs"). The corpus grows in
 # build/fuzz/corpus/NAME, seeded from tests/fuzz/corpus/NAME (never written
 # to); a crash is saved as build/fuzz/crashes/NAME-crash-* and fails the run.
 # Ends with one line per harness: executions and executions per second.
@@ -8,7 +9,16 @@ set -u
 cd "$(dirname "$0")/.."
 
 secs=${1:-60}
+[ $# -gt 0 ] && shift
 F=${B:-build}/fuzz
+if [ $# -gt 0 ]; then
+	bins=""
+	for n in "$@"; do
+		bins="$bins $F/fuzz_$n"
+	done
+else
+	bins=$(ls "$F"/fuzz_* 2>/dev/null)
+fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
@@ -16,8 +26,13 @@ summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 failed=0
 found=0
-for bin in "$F"/fuzz_*; do
-	[ -f "$bin" ] && [ -x "$bin" ] || continue
+for bin in $bins; do
+	if [ ! -x "$bin" ] || [ ! -f "$bin" ]; then
+		case $bin in *.d) continue ;; esac
+		echo "fuzz: no harness $bin" >&2
+		failed=$((failed + 1))
+		continue
+	fi
 	found=1
 	name=${bin##*/fuzz_}
 	log=$F/$name.log

@@ -4,8 +4,9 @@
 # instrumentation (fuzzer-no-link): the host library, and the pure guest
 # modules as the unit tests build them (-DPL_HOST_TEST).
 #
-#   make fuzz             every harness for FUZZ_SECONDS (default 60) each,
-#                         corpus kept in build/fuzz/corpus/NAME
+#   make fuzz             every harness (or those in FUZZ_NAMES) for
+#                         FUZZ_SECONDS (default 60) each, corpus kept in
+#                         build/fuzz/corpus/NAME
 #   make fuzz-binaries    just build them (make test runs each briefly)
 #   make fuzz-seeds       regenerate tests/fuzz/corpus/*/seed-* (committed)
 
@@ -46,7 +47,7 @@ fuzz-binaries: $(FUZZ_BINS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-binaries
-	@scripts/run-fuzz.sh $(FUZZ_SECONDS)
+	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 fuzz-seeds: $(F)/seeds
 	$(F)/seeds tests/fuzz/corpus
