@@ -49,9 +49,43 @@ static void setup(void)
 	CHECK(pl_guestmem_map(&mem, &map) == 0);
 }
 
-/* A fresh sandbox over the same guest memory. */
+/*
+ * What the harness wrote into guest memory, zeroed again before the next
+ * input so that each input runs on zeroed memory and a crash reproduces
+ * from its input alone. (The host itself writes only zeros, from
+ * /dev/zero, and return values into blocks the harness wrote.)
+ */
+#define MAX_DIRTY 1024
+static struct {
+	void *p;
+	size_t len;
+} dirty[MAX_DIRTY];
+static unsigned ndirty;
+static bool all_dirty;
+
+static void *written(void *p, size_t len)
+{
+	if (ndirty == MAX_DIRTY) {
+		all_dirty = true;
+		return p;
+	}
+	dirty[ndirty].p = p;
+	dirty[ndirty].len = len;
+	ndirty++;
+	return p;
+}
+
+/* A fresh sandbox over the same, zeroed guest memory. */
 static void reset(void)
 {
+	if (all_dirty)
+		for (unsigned i = 0; i < mem.nslots; i++)
+			if (!(mem.slot[i].flags & PL_SLOT_READONLY))
+				memset(mem.slot[i].hva, 0, mem.slot[i].size);
+	for (unsigned i = 0; i < ndirty && !all_dirty; i++)
+		memset(dirty[i].p, 0, dirty[i].len);
+	ndirty = 0;
+	all_dirty = false;
 	free(sb.events);
 	pl_sandbox_init(&sb, &cfg);
 	sb.map = map;
@@ -67,7 +101,7 @@ static void poke(struct fuzz_in *in)
 	void *dst = pl_guestmem_check(&sb.mem, gpa, len, PL_ACC_WRITE);
 
 	if (dst)
-		memcpy(dst, b, len);
+		memcpy(written(dst, len), b, len);
 }
 
 static void hcall(struct fuzz_in *in)
@@ -81,7 +115,7 @@ static void hcall(struct fuzz_in *in)
 	for (int i = 0; i < 4; i++)
 		hc.arg[i] = in_u64(in);
 	if (block)
-		memcpy(block, &hc, sizeof(hc));
+		memcpy(written(block, sizeof(hc)), &hc, sizeof(hc));
 	pl_pio_dispatch(&sb, PL_PORT_HYPERCALL, &gpa, 4, true);
 }
 
