@@ -2,7 +2,9 @@
 #
 #   make          build the command, the library and the guest kernel
 #   make run      install what is missing, build, boot the default experiment
-#   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests
+#   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests,
+#                 a short fixed run of every fuzzer
+#   make fuzz     every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
 #   make clean
 
@@ -65,6 +67,7 @@ $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 
 include guest/guest.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 include images/images.mk
 
 # ---------------------------------------------------------------- top level
@@ -78,7 +81,7 @@ run: deps
 	$(B)/pagelab run --initrd images/build/examples.cpio -- /bin/mmap_basic /data/hello.txt
 
 test: deps
-	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries images
+	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries fuzz-binaries images
 	@scripts/run-tests.sh
 
 # The issue-sized stress runs: 100,000 random mmap/munmap/mprotect

@@ -129,8 +129,11 @@ int pl_fdt_build(void *buf, size_t size, const struct pl_fdt_params *p)
 	if (size > INT32_MAX)
 		size = INT32_MAX;
 	TRY(fdt_create(fdt, (int)size));
+	/* A zero-sized entry would end the map for a reader: leave it out. */
 	for (unsigned i = 0; i < p->nreserved; i++)
-		TRY(fdt_add_reservemap_entry(fdt, p->reserved[i].base, p->reserved[i].size));
+		if (p->reserved[i].size)
+			TRY(fdt_add_reservemap_entry(fdt, p->reserved[i].base,
+						     p->reserved[i].size));
 	TRY(fdt_finish_reservemap(fdt));
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_property_string(fdt, "compatible", PL_FDT_COMPAT_ROOT));

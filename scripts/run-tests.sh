@@ -1,7 +1,8 @@
 #!/bin/sh
-# make test: every unit test (ASan+UBSan), every integration test (they boot
-# guests under KVM, with the ASan build of pagelab), then the differential
-# guest tests if present. Ends with one line: "tests: N passed, M failed".
+# make test: every unit test (ASan+UBSan), a short fixed run of every fuzzer,
+# every integration test (they boot guests under KVM, with the ASan build of
+# pagelab), then the differential guest tests if present. Ends with one
+# line: "tests: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 
@@ -72,6 +73,41 @@ suites() {
 
 echo "unit tests ($A/tests/unit):"
 suites "$A/tests/unit"
+# One fuzzer: its committed corpus (seeds and every regression input), then
+# FUZZ_RUNS mutations from a fixed seed, so the run does not depend on time.
+# New inputs go to a scratch directory; a crash is kept in build/fuzz/crashes.
+FUZZ_RUNS=${FUZZ_RUNS:-50000}
+fuzz_suite() {
+	bin=$1
+	name=${bin##*/fuzz_}
+	scratch=$(mktemp -d)
+	mkdir -p "$B/fuzz/crashes"
+	"$bin" -runs="$FUZZ_RUNS" -seed=1 -timeout=60 -artifact_prefix="$B/fuzz/crashes/$name-" \
+		"$scratch" "tests/fuzz/corpus/$name" >"$log" 2>&1
+	rc=$?
+	rm -rf "$scratch"
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+		printf '  %-40s %3d passed (%s runs)\n' "fuzz_$name" 1 "$FUZZ_RUNS"
+	else
+		failed=$((failed + 1))
+		printf '  %-40s %3d passed, 1 FAILED (exit %d):\n' "fuzz_$name" 0 "$rc"
+		grep -v -e '^#[0-9]' -e '^INFO:' "$log" | sed 's/^/    | /' | head -n 40
+	fi
+}
+
+echo "fuzzers ($B/fuzz, $FUZZ_RUNS runs each after the corpus in tests/fuzz/corpus):"
+found=0
+for t in "$B"/fuzz/fuzz_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	found=1
+	fuzz_suite "$t"
+done
+if [ "$found" -eq 0 ]; then
+	echo "  $B/fuzz: no fuzzers (did 'make fuzz-binaries' run?)"
+	failed=$((failed + 1))
+fi
+
 echo "integration tests ($A/tests/integration, PAGELAB=$PAGELAB):"
 suites "$A/tests/integration"
 

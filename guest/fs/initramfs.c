@@ -7,6 +7,8 @@
  * Hard links: newc stores each name of a multiply-linked file as its own
  * entry with the same (dev, ino), and only the last carries the data, so
  * the first such entry creates the inode and the later ones link to it.
+ * As in Linux, only an entry of the same file type is a link: a character
+ * device that shares a FIFO's inode number is a device of its own.
  */
 #include <kernel/cpio.h>
 #include <kernel/errno.h>
@@ -17,7 +19,7 @@
 #define NS_PER_SEC 1000000000ULL
 
 struct hardlink {
-	u32 ino, devmajor, devminor;
+	u32 ino, devmajor, devminor, type;
 	struct inode *inode; /* referenced until the unpack ends */
 };
 
@@ -73,7 +75,8 @@ static struct hardlink *find_link(struct unpack *u, const struct cpio_entry *e)
 	for (size_t i = 0; i < u->nlinks; i++) {
 		struct hardlink *l = &u->links[i];
 
-		if (l->ino == e->ino && l->devmajor == e->devmajor && l->devminor == e->devminor)
+		if (l->ino == e->ino && l->devmajor == e->devmajor && l->devminor == e->devminor &&
+		    l->type == (e->mode & S_IFMT))
 			return l;
 	}
 	return NULL;
@@ -94,7 +97,8 @@ static int remember_link(struct unpack *u, const struct cpio_entry *e, struct in
 		u->cap = cap;
 	}
 	inode_get(ino);
-	u->links[u->nlinks++] = (struct hardlink){ e->ino, e->devmajor, e->devminor, ino };
+	u->links[u->nlinks++] =
+	    (struct hardlink){ e->ino, e->devmajor, e->devminor, e->mode & S_IFMT, ino };
 	return 0;
 }
 

@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
  * Reading the device tree with libfdt: memory nodes, the reservation
- * block, /chosen. Runs once at boot; nothing here is on a hot path.
+ * block, /chosen, and the map of devices. Runs once at boot; nothing here
+ * is on a hot path. Pure: the host builds it too (PL_HOST_TEST), so the
+ * fuzzer can feed it trees.
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/format.h>
-#include <kernel/mm.h>
 #include <kernel/string.h>
 #include <libfdt.h>
 
 struct boot_info boot_info;
+
+#ifdef PL_HOST_TEST
+/* Every host test links every pure module; tests that parse trees define their own. */
+__attribute__((weak)) void panic(const char *fmt, ...)
+{
+	(void)fmt;
+	__builtin_trap();
+}
+#endif
 
 static u64 read_cells(const fdt32_t *p, int cells)
 {
@@ -19,6 +29,19 @@ static u64 read_cells(const fdt32_t *p, int cells)
 	for (int i = 0; i < cells; i++)
 		v = v << 32 | fdt32_to_cpu(p[i]);
 	return v;
+}
+
+/*
+ * The root's #address-cells and #size-cells, as reg properties use them.
+ * Values read_cells cannot hold in 64 bits, and libfdt's errors (which
+ * are negative), would read outside the property or never advance.
+ */
+static void root_cells(const void *fdt, int *ac, int *sc)
+{
+	*ac = fdt_address_cells(fdt, 0);
+	*sc = fdt_size_cells(fdt, 0);
+	if (*ac < 1 || *ac > 2 || *sc < 0 || *sc > 2)
+		panic("device tree: unsupported #address-cells %d / #size-cells %d", *ac, *sc);
 }
 
 static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const char *what)
@@ -37,9 +60,9 @@ static void add_range(struct phys_range *list, int *n, u64 start, u64 end, const
 
 static void parse_memory(const void *fdt)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int node = -1;
+	int ac, sc, node = -1;
 
+	root_cells(fdt, &ac, &sc);
 	while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory",
 						     sizeof("memory"))) >= 0) {
 		int len;
@@ -82,19 +105,33 @@ static u64 chosen_u64(const void *fdt, int node, const char *name)
 	return read_cells(p, len / 4);
 }
 
+/*
+ * A string or string-list property of /chosen, and its length: NULL and 0
+ * if it is absent or empty. Everything after parsing uses these as C
+ * strings, so one that does not end in a NUL is refused.
+ */
+static const char *chosen_strings(const void *fdt, int node, const char *name, int *len)
+{
+	const char *p = fdt_getprop(fdt, node, name, len);
+
+	if (!p || *len <= 0) {
+		*len = 0;
+		return NULL;
+	}
+	if (p[*len - 1] != '\0')
+		panic("device tree: /chosen/%s does not end in a NUL", name);
+	return p;
+}
+
 static void parse_chosen(const void *fdt)
 {
-	int node = fdt_path_offset(fdt, "/chosen");
+	int node = fdt_path_offset(fdt, "/chosen"), len;
 
 	if (node < 0)
 		return;
-	boot_info.bootargs = fdt_getprop(fdt, node, "bootargs", NULL);
-	boot_info.argv = fdt_getprop(fdt, node, PL_FDT_PROP_ARGV, &boot_info.argv_len);
-	boot_info.envp = fdt_getprop(fdt, node, PL_FDT_PROP_ENVP, &boot_info.envp_len);
-	if (!boot_info.argv)
-		boot_info.argv_len = 0;
-	if (!boot_info.envp)
-		boot_info.envp_len = 0;
+	boot_info.bootargs = chosen_strings(fdt, node, "bootargs", &len);
+	boot_info.argv = chosen_strings(fdt, node, PL_FDT_PROP_ARGV, &boot_info.argv_len);
+	boot_info.envp = chosen_strings(fdt, node, PL_FDT_PROP_ENVP, &boot_info.envp_len);
 	boot_info.initrd_start = chosen_u64(fdt, node, "linux,initrd-start");
 	boot_info.initrd_end = chosen_u64(fdt, node, "linux,initrd-end");
 	boot_info.tsc_khz = chosen_u64(fdt, node, PL_FDT_PROP_TSC_KHZ);
@@ -141,17 +178,11 @@ const char *boot_option(const char *name, char *buf, size_t size)
 	return NULL;
 }
 
-/* One line of the map people see: RAM, device regions, reservations. */
-struct map_entry {
-	u64 start, end;
-	char what[24];
-};
-
-static int collect_devices(const void *fdt, struct map_entry *e, int n, int max)
+static int collect_devices(const void *fdt, struct boot_map_entry *e, int n, int max)
 {
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int node;
+	int ac, sc, node;
 
+	root_cells(fdt, &ac, &sc);
 	fdt_for_each_subnode(node, fdt, 0)
 	{
 		int len;
@@ -171,10 +202,10 @@ static int collect_devices(const void *fdt, struct map_entry *e, int n, int max)
 	return n;
 }
 
-static void sort_entries(struct map_entry *e, int n)
+static void sort_entries(struct boot_map_entry *e, int n)
 {
 	for (int i = 1; i < n; i++) {
-		struct map_entry x = e[i];
+		struct boot_map_entry x = e[i];
 		int j = i;
 
 		for (; j > 0 && e[j - 1].start > x.start; j--)
@@ -183,35 +214,18 @@ static void sort_entries(struct map_entry *e, int n)
 	}
 }
 
-/* The identification string the host put in the BIOS ROM. */
-static void print_rom_string(void)
+int boot_map(struct boot_map_entry *e)
 {
-	const char *rom = phys_to_virt(PL_ROM_BASE);
-	int n = 0;
-
-	while (n < 64 && rom[n] >= 32 && rom[n] < 127)
-		n++;
-	if (n)
-		printk("BIOS ROM at 0x%lx says: \"%.*s\"\n", (unsigned long)PL_ROM_BASE, n, rom);
-}
-
-void boot_info_print(void)
-{
-	static struct map_entry e[BOOT_MAX_RANGES * 3];
 	int n = 0;
 
 	for (int i = 0; i < boot_info.nr_ram; i++, n++) {
-		e[n] = (struct map_entry){ boot_info.ram[i].start, boot_info.ram[i].end, "ram" };
+		e[n] =
+		    (struct boot_map_entry){ boot_info.ram[i].start, boot_info.ram[i].end, "ram" };
 	}
 	n = collect_devices(boot_info.fdt, e, n, BOOT_MAX_RANGES * 2);
 	for (int i = 0; i < boot_info.nr_reserved; i++, n++)
-		e[n] = (struct map_entry){ boot_info.reserved[i].start, boot_info.reserved[i].end,
-					   "reserved" };
+		e[n] = (struct boot_map_entry){ boot_info.reserved[i].start,
+						boot_info.reserved[i].end, "reserved" };
 	sort_entries(e, n);
-	printk("physical memory map (from the device tree):\n");
-	for (int i = 0; i < n; i++)
-		printk("  mem 0x%016lx-0x%016lx %-9s %8lu KiB\n", (unsigned long)e[i].start,
-		       (unsigned long)e[i].end - 1, e[i].what,
-		       (unsigned long)(e[i].end - e[i].start) >> 10);
-	print_rom_string();
+	return n;
 }

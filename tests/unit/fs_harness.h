@@ -46,7 +46,6 @@ static struct frame *table;
 static unsigned char *arena;
 static struct proc proc;
 struct proc *current;
-struct boot_info boot_info;
 bool kernel_verbose;
 static int sleeps, last_signal;
 static char out[1 << 17];

@@ -78,6 +78,28 @@ static void test_root_and_reservations(void **state)
 	}
 }
 
+/*
+ * A zero-sized entry ends the reservation map in the FDT format, so it
+ * must not be written: the ranges after it would be lost to the kernel.
+ * Found by fuzz_fdt_build (tests/fuzz/corpus/fdt_build/crash-empty-reservation).
+ */
+static void test_empty_reservation_skipped(void **state)
+{
+	struct pl_memmap map;
+	struct pl_fdt_params p;
+	uint64_t addr, size;
+
+	(void)state;
+	params(&p, &map, 256 * M);
+	p.reserved[0].size = 0;
+	assert_int_equal(pl_fdt_build(fdt, sizeof(fdt), &p), 0);
+	assert_int_equal(fdt_num_mem_rsv(fdt), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fdt_get_mem_rsv(fdt, i, &addr, &size), 0);
+		assert_true(addr == p.reserved[i + 1].base && size == p.reserved[i + 1].size);
+	}
+}
+
 /* One memory node per RAM region, with the region's exact reg. */
 static void check_memory_nodes(uint64_t memory)
 {
@@ -220,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_and_reservations),
+		cmocka_unit_test(test_empty_reservation_skipped),
 		cmocka_unit_test(test_memory_nodes),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_chosen),

@@ -120,6 +120,38 @@ static void test_unpack_links_devices_parents(void **state)
 	inode_put(x);
 }
 
+/*
+ * Entries that share an inode number but not a file type are not links
+ * (as in Linux): the device stays a device, the file a file with its data.
+ * Found by the fuzzer (tests/fuzz/corpus/initramfs/crash-link-type).
+ */
+static void test_unpack_link_needs_same_type(void **state)
+{
+	static char a[4096];
+	struct initramfs_result r;
+	struct inode *fifo, *dev, *file;
+	size_t len = 0;
+
+	(void)state;
+	len += put_entry(a + len, "fifo", 5, S_IFIFO | 0644, 2, NULL);
+	len += put_entry(a + len, "dev", 5, S_IFCHR | 0600, 2, NULL);
+	len += put_entry(a + len, "file", 5, S_IFREG | 0644, 2, "data");
+	len += put_trailer(a + len);
+	assert_int_equal(initramfs_unpack(root, a, len, NOW, &r), 0);
+	fifo = walk("/fifo");
+	dev = walk("/dev");
+	file = walk("/file");
+	assert_true(S_ISFIFO(fifo->mode));
+	assert_true(S_ISCHR(dev->mode));
+	assert_int_equal(dev->rdev_minor, 3);
+	assert_true(S_ISREG(file->mode));
+	assert_content(file, "data");
+	assert_int_equal(fifo->nlink, 1);
+	inode_put(fifo);
+	inode_put(dev);
+	inode_put(file);
+}
+
 static void test_unpack_corrupt(void **state)
 {
 	static char a[4096];
@@ -157,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_unpack_fixture),
 		T(test_unpack_links_devices_parents),
+		T(test_unpack_link_needs_same_type),
 		T(test_unpack_corrupt),
 	};
 

@@ -32,10 +32,24 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
-/* Parses the tree at fdt (mapped by the boot page tables). */
+/* One line of the map people see: RAM, device regions, reservations. */
+struct boot_map_entry {
+	u64 start, end;
+	char what[24];
+};
+
+#define BOOT_MAP_MAX (BOOT_MAX_RANGES * 3)
+
+/*
+ * Parses the tree at fdt (mapped by the boot page tables). Pure, with
+ * boot_option() and boot_map(): also compiled for the host (PL_HOST_TEST),
+ * where the unit tests and the fuzzer feed it trees.
+ */
 void boot_info_parse(const void *fdt, u64 fdt_pa);
 /* The value of "name=value" in bootargs, or NULL; "name" alone gives "". */
 const char *boot_option(const char *name, char *buf, size_t size);
+/* The map of the parsed tree into e[BOOT_MAP_MAX], sorted by start: the count. */
+int boot_map(struct boot_map_entry *e);
 void boot_info_print(void);
 
 #endif
