@@ -103,8 +103,9 @@ static int64_t hc_event(struct pl_sandbox *sb, const struct pl_hcall *hc)
 /* A panic or a deadlock: the kernel's last report, copied once and terminated. */
 static int64_t hc_last_report(struct pl_sandbox *sb, const struct pl_hcall *hc, enum pl_end end)
 {
-	const struct pl_panic_report *p =
-	    pl_guestmem_check(&sb->mem, hc->arg[0], sizeof(*p), PL_ACC_READ);
+	/* Any alignment the guest chose: only copied, byte for byte. */
+	const void *p = pl_guestmem_check(&sb->mem, hc->arg[0], sizeof(sb->panic), PL_ACC_READ);
+	char message[sizeof(sb->panic.message)];
 
 	if (!p) {
 		pl_sandbox_end(sb, end, 0,
@@ -113,9 +114,10 @@ static int64_t hc_last_report(struct pl_sandbox *sb, const struct pl_hcall *hc, 
 			       hc->arg[0]);
 		return -PL_E_FAULT;
 	}
-	sb->panic = *p;
-	pl_printable_copy(sb->panic.message, sizeof(sb->panic.message), p->message,
-			  strnlen(p->message, sizeof(p->message)));
+	memcpy(&sb->panic, p, sizeof(sb->panic));
+	memcpy(message, sb->panic.message, sizeof(message));
+	pl_printable_copy(sb->panic.message, sizeof(sb->panic.message), message,
+			  strnlen(message, sizeof(message)));
 	sb->have_panic = true;
 	pl_sandbox_end(sb, end, 0, "%s", end == PL_END_PANIC ? "guest kernel panic" : "deadlock");
 	return 0;
