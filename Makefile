@@ -15,7 +15,10 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lfdt -lpthread
 
-HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c))
+# The guest's cpio newc reader is in the library too: the host checks an
+# initramfs with the very code that will unpack it.
+GUEST_SHARED_SRCS := guest/fs/cpio.c
+HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c)) $(GUEST_SHARED_SRCS)
 VMM_SRCS := $(sort $(wildcard vmm/*.c))
 
 HOSTLIB_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/%.o)
@@ -45,6 +48,9 @@ $(B)/pic/%.o: %.c
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(foreach d,$(B) $(B)/pic $(A),$(GUEST_SHARED_SRCS:%.c=$(d)/%.o) $(d)/hostlib/initrd_check.o): \
+	HOST_CFLAGS += -Iguest/include
 
 $(B)/libpagelab.a: $(HOSTLIB_OBJS)
 	@rm -f $@

@@ -40,7 +40,7 @@ static int read_file(const char *path, struct initrd *out)
 {
 	struct stat st;
 	size_t done = 0;
-	char *buf;
+	char *buf, why[200];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
@@ -62,6 +62,11 @@ static int read_file(const char *path, struct initrd *out)
 	close(fd);
 	if (!buf || done != (size_t)st.st_size) {
 		cli_error("--initrd %s: cannot read it", path);
+		free(buf);
+		return -1;
+	}
+	if (pl_initramfs_check(buf, done, why, sizeof(why))) {
+		cli_error("--initrd %s: %s; make one with 'cpio -o -H newc'", path, why);
 		free(buf);
 		return -1;
 	}
