@@ -16,6 +16,18 @@
 #define PAGELAB_VERSION "0.1.0"
 
 /*
+ * The kernel's ELF file carries a note (in a PT_NOTE segment) with name
+ * PL_ELFNOTE_NAME, type PL_ELFNOTE_ABI and a 4-byte descriptor: the
+ * PL_ABI_VERSION it was built against. The host refuses a kernel without
+ * the note (say, an ordinary program given as the kernel) and one built
+ * for another version. Raise PL_ABI_VERSION with every change to this
+ * file that an older kernel or host would misread.
+ */
+#define PL_ABI_VERSION	1
+#define PL_ELFNOTE_NAME "pagelab"
+#define PL_ELFNOTE_ABI	1
+
+/*
  * Boot protocol. The host enters the kernel's ELF entry point in 64-bit
  * long mode at CPL0 with paging on:
  *   rdi = guest-physical address of the flattened device tree

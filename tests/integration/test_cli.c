@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <pagelab/abi.h>
 #include <pagelab/initramfs.h>
 
 #include "common.h"
@@ -118,6 +119,7 @@ static void test_timeouts(void **state)
 
 static void test_bad_kernels(void **state)
 {
+	char want[80];
 	struct run r;
 
 	(void)state;
@@ -129,7 +131,15 @@ static void test_bad_kernels(void **state)
 	usage_error("not a regular file", &r);
 	/* An ELF, but a host program (a PIE), not a kernel. */
 	run_pagelab(&r, NULL, "run", "--kernel", pagelab_path(), NULL);
-	usage_error("not a 64-bit x86-64 ELF executable", &r);
+	usage_error("not a pagelab kernel (it has no \"pagelab\" ABI note)", &r);
+	/* A static program: it would load, and triple-fault without the note check. */
+	run_pagelab(&r, NULL, "run", "--kernel", "build/tests/guest/exit_code", NULL);
+	usage_error("kernel build/tests/guest/exit_code: not a pagelab kernel", &r);
+	/* A kernel of another ABI version says which. */
+	snprintf(want, sizeof(want), "kernel ABI %d, this pagelab expects %d", PL_ABI_VERSION + 1,
+		 PL_ABI_VERSION);
+	run_pagelab(&r, NULL, "run", "--kernel", fixture("abi_next"), NULL);
+	usage_error(want, &r);
 }
 
 static void test_bad_program_and_files(void **state)
