@@ -37,8 +37,8 @@ int cli_error_status(void)
 
 int cli_parse_memory(const char *arg, uint64_t *bytes)
 {
-	if (pl_parse_size(arg, bytes) < 0) {
-		cli_error("invalid memory size '%s' (use e.g. 256M or 4G)", arg);
+	if (pl_parse_memory_size(arg, bytes) < 0) {
+		cli_error("invalid memory size '%s' (MiB, or with a suffix: 256, 512M, 4G)", arg);
 		return -1;
 	}
 	if (pl_memory_check(*bytes) < 0) {

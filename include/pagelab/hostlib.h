@@ -44,12 +44,18 @@ enum pl_err_kind pl_error_kind(void);
 /* ---------------------------------------------------------------- sizes */
 
 /*
- * "256M", "4G", "1048576", "64k": decimal digits and an optional binary
- * suffix K, M, G or T (either case). 0 on success, -EINVAL when the text
- * is not a size, -ERANGE when it does not fit in 64 bits.
+ * "256M", "4G", "1048576", "64k", "512B": decimal digits and an optional
+ * binary suffix B, K, M, G or T (either case); a bare number is bytes.
+ * 0 on success, -EINVAL when the text is not a size, -ERANGE when it does
+ * not fit in 64 bits (*bytes is then untouched).
  */
 int pl_parse_size(const char *text, uint64_t *bytes);
-/* The shortest exact form: "256M", "5G", "4100K", "12345". */
+/*
+ * The same for a guest memory size, as QEMU's and kvmtool's -m read it: a
+ * bare number is MiB ("256" = 256M); "4194304B" gives bytes exactly.
+ */
+int pl_parse_memory_size(const char *text, uint64_t *bytes);
+/* The shortest exact form, which both parsers read back: "256M", "5G", "4100K", "12345B", "0". */
 char *pl_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* ---------------------------------------------------------------- memory map */

@@ -92,8 +92,13 @@ static void test_memory_sizes(void **state)
 	usage_error("invalid memory size '12Q'", &r);
 	run_pagelab(&r, NULL, "run", "-m", "1T", NULL);
 	usage_error("memory size 1T is more than this host's", &r);
+	run_pagelab(&r, NULL, "run", "-m", "4194305B", NULL);
+	usage_error("memory size 4194305B is not a multiple of 4K", &r);
+	/* A bare number is MiB, as for QEMU: 4194305 MiB is 4 TiB. */
 	run_pagelab(&r, NULL, "run", "-m", "4194305", NULL);
-	usage_error("not a multiple of 4K", &r);
+	usage_error("memory size 4194305M is", &r);
+	run_pagelab(&r, NULL, "run", "-m", "3", NULL);
+	usage_error("memory size 3M is too small: the minimum is 4M", &r);
 	run_pagelab(&r, NULL, "run", "-m", "99999999999999999999", NULL);
 	usage_error("invalid memory size", &r);
 	run_pagelab(&r, NULL, "info", "-m", "0", NULL);
@@ -284,9 +289,16 @@ static void test_info(void **state)
 	(void)state;
 	run_pagelab(&r, NULL, "info", "-m", "5G", NULL);
 	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "memory map for -m 5G\n"));
 	assert_non_null(strstr(r.out, "0x0000000000100000-0x00000000bfffffff  ram"));
 	assert_non_null(strstr(r.out, "0x0000000100000000-0x000000017fffffff  ram"));
 	assert_non_null(strstr(r.out, "KVM_CAP_IRQCHIP"));
+	run_free(&r);
+	/* -m 320 is 320 MiB. */
+	run_pagelab(&r, NULL, "info", "-m", "320", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "memory map for -m 320M\n"));
+	assert_non_null(strstr(r.out, "0x0000000000100000-0x0000000013ffffff  ram"));
 	run_free(&r);
 }
 
