@@ -204,9 +204,21 @@ struct pl_sandbox;
 /* NULL on failure, with pl_error() and pl_error_kind() set. */
 struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg);
 /*
- * Runs the guest until it ends (once per sandbox). Fills *res when res is
- * not NULL, prints the report of an abnormal end to the report stream and
- * returns res->exit_status.
+ * Runs the guest until it ends. Fills *res when res is not NULL, prints
+ * the report of an abnormal end to the report stream and returns
+ * res->exit_status (0..255).
+ *
+ * A sandbox runs once: a second call returns -1 with pl_error() set
+ * (PL_ERR_CONFIG) and leaves *res alone; create a new sandbox instead.
+ *
+ * With cfg->timeout_ms, the run uses the real-time signal SIGRTMIN + 2: a
+ * POSIX timer (CLOCK_MONOTONIC) sends it to the calling thread at the
+ * deadline and every 10 ms after, until the run ends. pl_sandbox_run
+ * installs a process-wide handler for it (which stays installed, doing
+ * nothing, after the run) and unblocks it in the calling thread for the
+ * run's duration only. A program that uses SIGRTMIN + 2 itself must not
+ * run sandboxes with a timeout. Without a timeout no signal is involved.
+ * Sandboxes may run in several threads at once, one per thread.
  */
 int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res);
 void pl_sandbox_destroy(struct pl_sandbox *sb);
