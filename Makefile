@@ -29,9 +29,16 @@ VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(A)/%.o)
 
 KERNEL := $(B)/guest/kernel.elf
 
+# The shared library: a SONAME by the ABI's major number, a real file by
+# the release, and only the public API exported (hostlib/libpagelab.map).
+VERSION := $(shell sed -n 's/^\#define PAGELAB_VERSION "\(.*\)"/\1/p' include/pagelab/abi.h)
+SONAME := libpagelab.so.0
+SHLIB := libpagelab.so.$(VERSION)
+LIB_MAP := hostlib/libpagelab.map
+
 .PHONY: all run test bench clean deps images unit-tests integration-tests guest-tests format \
 	check-format stress
-all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(KERNEL)
+all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(B)/$(SONAME) $(KERNEL)
 
 deps:
 	@scripts/deps.sh
@@ -56,8 +63,12 @@ $(B)/libpagelab.a: $(HOSTLIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libpagelab.so: $(HOSTLIB_PIC_OBJS)
-	$(CC) -shared -o $@ $^ $(HOST_LDLIBS)
+$(B)/$(SHLIB): $(HOSTLIB_PIC_OBJS) $(LIB_MAP)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) -Wl,-z,defs \
+		-o $@ $(HOSTLIB_PIC_OBJS) $(HOST_LDLIBS)
+
+$(B)/$(SONAME) $(B)/libpagelab.so: $(B)/$(SHLIB)
+	ln -sf $(SHLIB) $@
 
 $(A)/libpagelab.a: $(HOSTLIB_ASAN_OBJS)
 	@rm -f $@

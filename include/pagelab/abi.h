@@ -13,6 +13,11 @@
 #include <stdint.h>
 #endif
 
+/* Nothing here has linkage; the guard is there as in every public header. */
+#if defined(__cplusplus) && !defined(__ASSEMBLY__)
+extern "C" {
+#endif
+
 #define PAGELAB_VERSION "0.1.0"
 
 /*
@@ -159,5 +164,9 @@ struct pl_panic_report {
  */
 #define PL_FDT_PROP_ARGV "pagelab,argv"
 #define PL_FDT_PROP_ENVP "pagelab,envp"
+
+#if defined(__cplusplus) && !defined(__ASSEMBLY__)
+}
+#endif
 
 #endif

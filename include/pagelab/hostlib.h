@@ -24,6 +24,10 @@
 
 #include <pagelab/abi.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PL_DEFAULT_MEMORY (256ULL << 20)
 #define PL_MIN_MEMORY	  (4ULL << 20)
 
@@ -252,5 +256,9 @@ const char *pl_end_name(enum pl_end end);
 const char *pl_exit_kind_name(enum pl_exit_kind kind);
 /* Exit counts, hypercalls and events, a few lines for people. */
 void pl_result_print_stats(const struct pl_result *res, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pl_cpio;
 
 struct pl_cpio *pl_cpio_new(void);
@@ -37,5 +41,9 @@ int pl_initramfs_check(const void *data, size_t len, char *err, size_t errlen);
  * what is wrong and what to do (e.g. "build it with musl-gcc -static").
  */
 int pl_program_check(const char *path, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
