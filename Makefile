@@ -4,6 +4,7 @@
 #   make run      install what is missing, build, boot the default experiment
 #   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
+#   make install  PREFIX (/usr/local) and DESTDIR as usual; make uninstall
 #   make clean
 
 B := build
@@ -80,6 +81,7 @@ $(B)/pagelab: $(VMM_OBJS) $(B)/libpagelab.a
 $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
+include dist/install.mk
 include guest/guest.mk
 include tests/tests.mk
 include images/images.mk

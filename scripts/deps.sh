@@ -4,8 +4,10 @@
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
 #   g++            the test that the public headers are C++ too
+#   pkgconf        the test that builds a program against the installed library
+#   man-db         the test that the man pages render without warnings (man -l)
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools g++"
+PKGS="libfdt-dev libcmocka-dev musl-tools g++ pkgconf man-db"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
