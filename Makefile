@@ -5,6 +5,7 @@
 #   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
 #   make install  PREFIX (/usr/local) and DESTDIR as usual; make uninstall
+#   make deb      Debian packages in build/deb/ (make deb-test installs and tries them)
 #   make clean
 
 B := build
@@ -45,13 +46,15 @@ deps:
 	@scripts/deps.sh
 
 # ---------------------------------------------------------------- host
+# What is installed also takes the caller's CPPFLAGS, CFLAGS and LDFLAGS
+# (a distribution's hardening flags); the test builds and the guest do not.
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -65,8 +68,8 @@ $(B)/libpagelab.a: $(HOSTLIB_OBJS)
 	ar rcs $@ $^
 
 $(B)/$(SHLIB): $(HOSTLIB_PIC_OBJS) $(LIB_MAP)
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) -Wl,-z,defs \
-		-o $@ $(HOSTLIB_PIC_OBJS) $(HOST_LDLIBS)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
+		-Wl,-z,defs -o $@ $(HOSTLIB_PIC_OBJS) $(HOST_LDLIBS)
 
 $(B)/$(SONAME) $(B)/libpagelab.so: $(B)/$(SHLIB)
 	ln -sf $(SHLIB) $@
@@ -76,12 +79,13 @@ $(A)/libpagelab.a: $(HOSTLIB_ASAN_OBJS)
 	ar rcs $@ $^
 
 $(B)/pagelab: $(VMM_OBJS) $(B)/libpagelab.a
-	$(CC) -o $@ $^ $(HOST_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 include dist/install.mk
+include dist/deb.mk
 include guest/guest.mk
 include tests/tests.mk
 include images/images.mk
