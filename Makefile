@@ -6,6 +6,8 @@
 #                 a short fixed run of every fuzzer
 #   make fuzz     every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
+#   make install  PREFIX (/usr/local) and DESTDIR as usual; make uninstall
+#   make deb      Debian packages in build/deb/ (make deb-test installs and tries them)
 #   make clean
 
 B := build
@@ -17,7 +19,10 @@ HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -lfdt -lpthread
 
-HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c))
+# The guest's cpio newc reader is in the library too: the host checks an
+# initramfs with the very code that will unpack it.
+GUEST_SHARED_SRCS := guest/fs/cpio.c
+HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c)) $(GUEST_SHARED_SRCS)
 VMM_SRCS := $(sort $(wildcard vmm/*.c))
 
 HOSTLIB_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/%.o)
@@ -28,43 +33,61 @@ VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(A)/%.o)
 
 KERNEL := $(B)/guest/kernel.elf
 
+# The shared library: a SONAME by the ABI's major number, a real file by
+# the release, and only the public API exported (hostlib/libpagelab.map).
+VERSION := $(shell sed -n 's/^\#define PAGELAB_VERSION "\(.*\)"/\1/p' include/pagelab/abi.h)
+SONAME := libpagelab.so.0
+SHLIB := libpagelab.so.$(VERSION)
+LIB_MAP := hostlib/libpagelab.map
+
 .PHONY: all run test bench clean deps images unit-tests integration-tests guest-tests format \
 	check-format stress
-all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(KERNEL)
+all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(B)/$(SONAME) $(KERNEL)
 
 deps:
 	@scripts/deps.sh
 
 # ---------------------------------------------------------------- host
+# What is installed also takes the caller's CPPFLAGS, CFLAGS and LDFLAGS
+# (a distribution's hardening flags); the test builds and the guest do not.
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+$(foreach d,$(B) $(B)/pic $(A),$(GUEST_SHARED_SRCS:%.c=$(d)/%.o) $(d)/hostlib/initrd_check.o): \
+	HOST_CFLAGS += -Iguest/include
+
 $(B)/libpagelab.a: $(HOSTLIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libpagelab.so: $(HOSTLIB_PIC_OBJS)
-	$(CC) -shared -o $@ $^ $(HOST_LDLIBS)
+$(B)/$(SHLIB): $(HOSTLIB_PIC_OBJS) $(LIB_MAP)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
+		-Wl,-z,defs -o $@ $(HOSTLIB_PIC_OBJS) $(HOST_LDLIBS)
+
+$(B)/$(SONAME) $(B)/libpagelab.so: $(B)/$(SHLIB)
+	ln -sf $(SHLIB) $@
 
 $(A)/libpagelab.a: $(HOSTLIB_ASAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(B)/pagelab: $(VMM_OBJS) $(B)/libpagelab.a
-	$(CC) -o $@ $^ $(HOST_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
+include dist/install.mk
+include dist/deb.mk
 include guest/guest.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk

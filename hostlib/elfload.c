@@ -40,9 +40,8 @@ static int check_header(struct pl_kernel_image *img, const Elf64_Ehdr **eh)
 		return -1;
 	}
 	if (img->size < sizeof(*h) || h->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    h->e_ident[EI_DATA] != ELFDATA2LSB || h->e_machine != EM_X86_64 ||
-	    h->e_type != ET_EXEC) {
-		KERR(img, "not a 64-bit x86-64 ELF executable");
+	    h->e_ident[EI_DATA] != ELFDATA2LSB || h->e_machine != EM_X86_64) {
+		KERR(img, "not a 64-bit x86-64 ELF file");
 		return -1;
 	}
 	if (h->e_phentsize != sizeof(Elf64_Phdr) || h->e_phnum == 0 ||
@@ -52,6 +51,82 @@ static int check_header(struct pl_kernel_image *img, const Elf64_Ehdr **eh)
 		return -1;
 	}
 	*eh = h;
+	return 0;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+
+/*
+ * The pagelab ABI note in one PT_NOTE segment: its descriptor (the ABI
+ * version) into *version and 1, 0 if the segment holds no such note, -1
+ * if the segment is malformed. The descriptor and the next note start at
+ * the segment's alignment (4, or 8 for GNU property notes) from the note's
+ * start; every offset is checked against the segment's size.
+ */
+static int abi_note(const struct pl_kernel_image *img, const Elf64_Phdr *ph, uint32_t *version)
+{
+	static const char name[] = PL_ELFNOTE_NAME;
+	uint64_t align = ph->p_align == 8 ? 8 : 4;
+	const uint8_t *p = img->data + ph->p_offset;
+	uint64_t left = ph->p_filesz;
+
+	while (left >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr n; /* copied: the file need not keep notes aligned */
+		uint64_t desc, next;
+
+		memcpy(&n, p, sizeof(n));
+		desc = align_up(sizeof(n) + (uint64_t)n.n_namesz, align);
+		next = align_up(desc + n.n_descsz, align);
+		if (desc > left || n.n_descsz > left - desc)
+			return -1;
+		if (n.n_type == PL_ELFNOTE_ABI && n.n_namesz == sizeof(name) &&
+		    !memcmp(p + sizeof(n), name, sizeof(name))) {
+			if (n.n_descsz != sizeof(*version))
+				return -1;
+			memcpy(version, p + desc, sizeof(*version));
+			return 1;
+		}
+		if (next >= left)
+			break;
+		p += next;
+		left -= next;
+	}
+	return 0;
+}
+
+/* A pagelab kernel says so, and which ABI it speaks, before anything else is believed. */
+static int check_abi(struct pl_kernel_image *img, const Elf64_Ehdr *h)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(img->data + h->e_phoff);
+	uint32_t version = 0;
+	int found = 0;
+
+	for (unsigned i = 0; i < h->e_phnum && !found; i++) {
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		if (!in_file(img, ph[i].p_offset, ph[i].p_filesz) ||
+		    (found = abi_note(img, &ph[i], &version)) < 0) {
+			KERR(img, "note segment %u is malformed", i);
+			return -1;
+		}
+	}
+	if (!found) {
+		KERR(img,
+		     "not a pagelab kernel (it has no \"%s\" ABI note): use the kernel.elf "
+		     "pagelab builds; a program to run goes after the options",
+		     PL_ELFNOTE_NAME);
+		return -1;
+	}
+	if (version != PL_ABI_VERSION) {
+		KERR(img,
+		     "kernel ABI %" PRIu32 ", this pagelab expects %d: use the kernel of "
+		     "pagelab " PAGELAB_VERSION,
+		     version, PL_ABI_VERSION);
+		return -1;
+	}
 	return 0;
 }
 
@@ -102,8 +177,12 @@ int pl_elf_check(struct pl_kernel_image *img)
 	bool entry_ok = false;
 	unsigned nload = 0;
 
-	if (check_header(img, &h))
+	if (check_header(img, &h) || check_abi(img, h))
 		return -1;
+	if (h->e_type != ET_EXEC) {
+		KERR(img, "not an ELF executable (ET_EXEC)");
+		return -1;
+	}
 	ph = (const Elf64_Phdr *)(img->data + h->e_phoff);
 	img->start = UINT64_MAX;
 	img->end = 0;

@@ -21,8 +21,8 @@ struct pl_kernel_image {
 /* Reads and checks a kernel file. 0, or -1 with PL_ERR_KERNEL. */
 int pl_elf_read(const char *path, struct pl_kernel_image *img);
 /*
- * Checks an in-memory ELF: ELF64, little-endian, x86-64 ET_EXEC, headers
- * and segments inside the file, segments inside the boot map at physical
+ * Checks an in-memory ELF: ELF64, little-endian, x86-64, the pagelab ABI
+ * note with this PL_ABI_VERSION, ET_EXEC, headers and segments inside the file, segments inside the boot map at physical
  * addresses above low RAM, not overlapping, linked either at their
  * physical address or at PL_KERNEL_VBASE + it, an entry in an executable
  * segment. Sets entry/start/end. 0, or -1 with PL_ERR_KERNEL.

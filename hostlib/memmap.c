@@ -46,8 +46,8 @@ static int check_memory(uint64_t memory)
 		return -EINVAL;
 	}
 	if (memory % 4096) {
-		pl_set_error(PL_ERR_CONFIG, "memory size %" PRIu64 " is not a multiple of 4K",
-			     memory);
+		pl_set_error(PL_ERR_CONFIG, "memory size %s is not a multiple of 4K",
+			     pl_format_size(memory, a, sizeof(a)));
 		return -EINVAL;
 	}
 	return 0;

@@ -6,7 +6,9 @@
  * The timeout is a POSIX timer that signals this thread. Its handler sets
  * kvm_run->immediate_exit, so a signal that lands between our deadline
  * check and KVM_RUN still makes KVM_RUN return at once; the timer keeps
- * firing every 10 ms as a second line of defence.
+ * firing every 10 ms as a second line of defence. The handler stays
+ * installed after the run (it does nothing then): restoring the previous
+ * one would pull it from under a sandbox another thread is running.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "sandbox.h"
 
 #define PL_TIMER_SIGNAL (SIGRTMIN + 2)
@@ -34,7 +37,8 @@ static void on_timer(int sig)
 		tl_run->immediate_exit = 1;
 }
 
-static int timer_start(struct pl_sandbox *sb, timer_t *timer)
+/* *old_mask: the thread's signal mask before, restored by the caller when the timer is gone. */
+static int timer_start(struct pl_sandbox *sb, timer_t *timer, sigset_t *old_mask)
 {
 	struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = PL_TIMER_SIGNAL };
@@ -49,11 +53,15 @@ static int timer_start(struct pl_sandbox *sb, timer_t *timer)
 	sigemptyset(&set);
 	sigaddset(&set, PL_TIMER_SIGNAL);
 	if (sigaction(PL_TIMER_SIGNAL, &sa, NULL) < 0 ||
-	    pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0 ||
-	    timer_create(CLOCK_MONOTONIC, &sev, timer) < 0)
+	    pthread_sigmask(SIG_UNBLOCK, &set, old_mask) != 0)
 		return -1;
+	if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0) {
+		pthread_sigmask(SIG_SETMASK, old_mask, NULL);
+		return -1;
+	}
 	if (timer_settime(*timer, 0, &its, NULL) < 0) {
 		timer_delete(*timer);
+		pthread_sigmask(SIG_SETMASK, old_mask, NULL);
 		return -1;
 	}
 	return 0;
@@ -185,18 +193,25 @@ int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res)
 {
 	uint64_t start = pl_now_ns();
 	timer_t timer;
+	sigset_t old_mask;
 	bool timer_on = false;
 
-	if (sb->ran || sb->kvm.vcpu < 0) {
-		pl_sandbox_end(sb, PL_END_VMM_ERROR, 0, "the sandbox cannot run (again)");
-		finish(sb, res, start);
-		return sb->res.exit_status;
+	/* The guest's state is wherever the first run left it: a new run needs a new sandbox. */
+	if (sb->ran) {
+		pl_set_error(PL_ERR_CONFIG, "this sandbox has run already: a sandbox runs once, "
+					    "create another one to run again");
+		return -1;
+	}
+	if (sb->kvm.vcpu < 0) {
+		pl_set_error(PL_ERR_CONFIG, "this sandbox has no vCPU: it was not made by "
+					    "pl_sandbox_create");
+		return -1;
 	}
 	sb->ran = true;
 	tl_run = sb->kvm.run;
 	if (sb->timeout_ms) {
 		sb->deadline_ns = start + sb->timeout_ms * 1000000ULL;
-		if (timer_start(sb, &timer) < 0)
+		if (timer_start(sb, &timer, &old_mask) < 0)
 			pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
 				       "cannot start the timeout timer: %s", strerror(errno));
 		else
@@ -204,9 +219,15 @@ int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res)
 	}
 	while (!sb->ended)
 		step(sb);
-	/* Stop the signals before printing anything. */
-	if (timer_on)
+	/*
+	 * Stop the signals before printing anything. A signal the timer sent
+	 * has been delivered by the time timer_delete returns (it is unblocked
+	 * here), so the caller's mask can come back.
+	 */
+	if (timer_on) {
 		timer_delete(timer);
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	}
 	tl_run = NULL;
 	sb->kvm.run->immediate_exit = 0;
 	finish(sb, res, start);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <pagelab/initramfs.h>
+
 #include "boot.h"
 #include "elfload.h"
 #include "error.h"
@@ -99,6 +101,7 @@ static void *fdt_make(const struct pl_sandbox *sb, const struct pl_config *cfg, 
 static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	uint64_t memory = cfg->memory ? cfg->memory : PL_DEFAULT_MEMORY;
+	char why[200];
 
 	if (pl_memory_check(memory) || pl_memmap(memory, &sb->map))
 		return -1;
@@ -108,6 +111,11 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	}
 	if (cfg->initramfs_size && !cfg->initramfs) {
 		pl_set_error(PL_ERR_CONFIG, "an initramfs size without an initramfs");
+		return -1;
+	}
+	if (cfg->initramfs_size &&
+	    pl_initramfs_check(cfg->initramfs, cfg->initramfs_size, why, sizeof(why))) {
+		pl_set_error(PL_ERR_CONFIG, "initramfs: %s", why);
 		return -1;
 	}
 	return 0;

@@ -9,6 +9,9 @@
 static int suffix_shift(char c)
 {
 	switch (c) {
+	case 'b':
+	case 'B':
+		return 0;
 	case 'k':
 	case 'K':
 		return 10;
@@ -26,11 +29,12 @@ static int suffix_shift(char c)
 	}
 }
 
-int pl_parse_size(const char *text, uint64_t *bytes)
+/* Digits and an optional suffix; a bare number counts units of 1 << bare_shift bytes. */
+static int parse(const char *text, int bare_shift, uint64_t *bytes)
 {
 	uint64_t v = 0;
 	const char *p = text;
-	int shift = 0;
+	int shift = bare_shift;
 
 	if (!text || *p < '0' || *p > '9')
 		return -EINVAL;
@@ -52,6 +56,16 @@ int pl_parse_size(const char *text, uint64_t *bytes)
 	return 0;
 }
 
+int pl_parse_size(const char *text, uint64_t *bytes)
+{
+	return parse(text, 0, bytes);
+}
+
+int pl_parse_memory_size(const char *text, uint64_t *bytes)
+{
+	return parse(text, 20, bytes);
+}
+
 char *pl_format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "TGMK";
@@ -65,6 +79,7 @@ char *pl_format_size(uint64_t bytes, char *buf, size_t len)
 			return buf;
 		}
 	}
-	snprintf(buf, len, "%" PRIu64, bytes);
+	/* "B": a bare number would read as MiB where a memory size is meant. */
+	snprintf(buf, len, bytes ? "%" PRIu64 "B" : "0", bytes);
 	return buf;
 }

@@ -1,11 +1,21 @@
 #!/bin/sh
 # Install the Debian packages pagelab needs, or say exactly how to.
+#   scripts/deps.sh [deb]
 #   libfdt-dev     device trees (host builds them, the guest parses them)
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
 #   clang, libclang-rt-14-dev  libFuzzer (-fsanitize=fuzzer) for tests/fuzz
+#   g++            the test that the public headers are C++ too
+#   pkgconf        the test that builds a program against the installed library
+#   man-db         the test that the man pages render without warnings (man -l)
+# With the argument "deb", also what make deb needs:
+#   debhelper dpkg-dev fakeroot   dpkg-buildpackage and dh
+#   lintian                       the check that the packages have no errors
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev"
+PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db"
+if [ "${1:-}" = deb ]; then
+	PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -111,6 +111,32 @@ fi
 echo "integration tests ($A/tests/integration, PAGELAB=$PAGELAB):"
 suites "$A/tests/integration"
 
+# tap_suite SCRIPT: a TAP script (tests/dist); "ok" lines pass, "not ok"
+# lines fail, and so does a missing or short plan or a non-zero exit.
+tap_suite() {
+	"$1" >"$log" 2>&1
+	rc=$?
+	ok=$(grep -c '^ok ' "$log")
+	bad=$(grep -c '^not ok ' "$log")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | tail -n 1)
+	if [ -z "$plan" ] || [ "$plan" -ne $((ok + bad)) ] || { [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
+		bad=$((bad + 1))
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		printf '  %-40s %3d passed\n' "$1" "$ok"
+	else
+		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$1" "$ok" "$bad" "$rc"
+		grep -v '^ok ' "$log" | sed 's/^/    | /' | tail -n 60
+	fi
+}
+
+echo "library ABI and installation (tests/dist):"
+for t in tests/dist/test-*.sh; do
+	tap_suite "$t"
+done
+
 # diff_suite LABEL RUN_OPTS [PROGRAM...]: one run of run-diff.sh, counted.
 diff_suite() {
 	label=$1

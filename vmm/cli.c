@@ -11,6 +11,7 @@
 #include <pagelab/hostlib.h>
 
 #include "cli.h"
+#include "install-paths.h" /* generated: PL_INSTALLED_KERNEL */
 
 void cli_error(const char *fmt, ...)
 {
@@ -37,8 +38,8 @@ int cli_error_status(void)
 
 int cli_parse_memory(const char *arg, uint64_t *bytes)
 {
-	if (pl_parse_size(arg, bytes) < 0) {
-		cli_error("invalid memory size '%s' (use e.g. 256M or 4G)", arg);
+	if (pl_parse_memory_size(arg, bytes) < 0) {
+		cli_error("invalid memory size '%s' (MiB, or with a suffix: 256, 512M, 4G)", arg);
 		return -1;
 	}
 	if (pl_memory_check(*bytes) < 0) {
@@ -49,16 +50,16 @@ int cli_parse_memory(const char *arg, uint64_t *bytes)
 }
 
 /*
- * Next to the binary first (build/pagelab -> build/guest/kernel.elf,
- * build/asan/pagelab -> build/guest/kernel.elf), then where an install
- * puts it (PREFIX/bin/pagelab -> PREFIX/share/pagelab/kernel.elf).
+ * The kernel for a run without --kernel, in this order: $PAGELAB_KERNEL;
+ * next to the binary (build/pagelab -> build/guest/kernel.elf,
+ * build/asan/pagelab -> build/guest/kernel.elf, PREFIX/bin/pagelab ->
+ * PREFIX/share/pagelab/kernel.elf, wherever the tree was copied); then
+ * where `make install` put it for the PREFIX this binary was built for.
  */
 int cli_find_kernel(char *buf, size_t len)
 {
 	static const char *const rel[] = { "guest/kernel.elf", "../guest/kernel.elf",
 					   "../share/pagelab/kernel.elf" };
-	static const char *const fixed[] = { "/usr/local/share/pagelab/kernel.elf",
-					     "/usr/share/pagelab/kernel.elf" };
 	const char *env = getenv("PAGELAB_KERNEL");
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -78,12 +79,10 @@ int cli_find_kernel(char *buf, size_t len)
 				return 0;
 		}
 	}
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		snprintf(buf, len, "%s", fixed[i]);
-		if (access(buf, R_OK) == 0)
-			return 0;
-	}
-	cli_error("no guest kernel found next to the pagelab binary or in "
-		  "/usr/local/share/pagelab: build it with 'make', or use --kernel FILE");
+	snprintf(buf, len, "%s", PL_INSTALLED_KERNEL);
+	if (access(buf, R_OK) == 0)
+		return 0;
+	cli_error("no guest kernel next to the pagelab binary nor at " PL_INSTALLED_KERNEL
+		  ": build it with 'make', or use --kernel FILE or PAGELAB_KERNEL");
 	return -1;
 }

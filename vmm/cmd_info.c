@@ -52,8 +52,9 @@ int cmd_info(int argc, char **argv)
 				return PL_EXIT_USAGE;
 		} else if (c == 'h') {
 			puts("usage: pagelab info [-m SIZE]\n"
-			     "Print the guest-physical memory map for SIZE (default 256M) and the\n"
-			     "KVM capabilities this host offers.");
+			     "Print the guest-physical memory map for SIZE (MiB, or with a "
+			     "B/K/M/G/T\n"
+			     "suffix; default 256M) and the KVM capabilities this host offers.");
 			return 0;
 		} else {
 			cli_error("info: %s '%s' (see pagelab info --help)",

@@ -40,7 +40,7 @@ static int read_file(const char *path, struct initrd *out)
 {
 	struct stat st;
 	size_t done = 0;
-	char *buf;
+	char *buf, why[200];
 	/* O_NONBLOCK: a FIFO named here must not hang the open; fstat refuses it. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
@@ -63,6 +63,11 @@ static int read_file(const char *path, struct initrd *out)
 	close(fd);
 	if (!buf || done != (size_t)st.st_size) {
 		cli_error("--initrd %s: cannot read it", path);
+		free(buf);
+		return -1;
+	}
+	if (pl_initramfs_check(buf, done, why, sizeof(why))) {
+		cli_error("--initrd %s: %s; make one with 'cpio -o -H newc'", path, why);
 		free(buf);
 		return -1;
 	}

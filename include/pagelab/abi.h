@@ -13,7 +13,24 @@
 #include <stdint.h>
 #endif
 
+/* Nothing here has linkage; the guard is there as in every public header. */
+#if defined(__cplusplus) && !defined(__ASSEMBLY__)
+extern "C" {
+#endif
+
 #define PAGELAB_VERSION "0.1.0"
+
+/*
+ * The kernel's ELF file carries a note (in a PT_NOTE segment) with name
+ * PL_ELFNOTE_NAME, type PL_ELFNOTE_ABI and a 4-byte descriptor: the
+ * PL_ABI_VERSION it was built against. The host refuses a kernel without
+ * the note (say, an ordinary program given as the kernel) and one built
+ * for another version. Raise PL_ABI_VERSION with every change to this
+ * file that an older kernel or host would misread.
+ */
+#define PL_ABI_VERSION	1
+#define PL_ELFNOTE_NAME "pagelab"
+#define PL_ELFNOTE_ABI	1
 
 /*
  * Boot protocol. The host enters the kernel's ELF entry point in 64-bit
@@ -163,5 +180,9 @@ struct pl_panic_report {
  */
 #define PL_FDT_PROP_ARGV "pagelab,argv"
 #define PL_FDT_PROP_ENVP "pagelab,envp"
+
+#if defined(__cplusplus) && !defined(__ASSEMBLY__)
+}
+#endif
 
 #endif

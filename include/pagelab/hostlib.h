@@ -24,6 +24,10 @@
 
 #include <pagelab/abi.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PL_DEFAULT_MEMORY (256ULL << 20)
 #define PL_MIN_MEMORY	  (4ULL << 20)
 
@@ -44,12 +48,18 @@ enum pl_err_kind pl_error_kind(void);
 /* ---------------------------------------------------------------- sizes */
 
 /*
- * "256M", "4G", "1048576", "64k": decimal digits and an optional binary
- * suffix K, M, G or T (either case). 0 on success, -EINVAL when the text
- * is not a size, -ERANGE when it does not fit in 64 bits.
+ * "256M", "4G", "1048576", "64k", "512B": decimal digits and an optional
+ * binary suffix B, K, M, G or T (either case); a bare number is bytes.
+ * 0 on success, -EINVAL when the text is not a size, -ERANGE when it does
+ * not fit in 64 bits (*bytes is then untouched).
  */
 int pl_parse_size(const char *text, uint64_t *bytes);
-/* The shortest exact form: "256M", "5G", "4100K", "12345". */
+/*
+ * The same for a guest memory size, as QEMU's and kvmtool's -m read it: a
+ * bare number is MiB ("256" = 256M); "4194304B" gives bytes exactly.
+ */
+int pl_parse_memory_size(const char *text, uint64_t *bytes);
+/* The shortest exact form, which both parsers read back: "256M", "5G", "4100K", "12345B", "0". */
 char *pl_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* ---------------------------------------------------------------- memory map */
@@ -199,9 +209,21 @@ struct pl_sandbox;
 /* NULL on failure, with pl_error() and pl_error_kind() set. */
 struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg);
 /*
- * Runs the guest until it ends (once per sandbox). Fills *res when res is
- * not NULL, prints the report of an abnormal end to the report stream and
- * returns res->exit_status.
+ * Runs the guest until it ends. Fills *res when res is not NULL, prints
+ * the report of an abnormal end to the report stream and returns
+ * res->exit_status (0..255).
+ *
+ * A sandbox runs once: a second call returns -1 with pl_error() set
+ * (PL_ERR_CONFIG) and leaves *res alone; create a new sandbox instead.
+ *
+ * With cfg->timeout_ms, the run uses the real-time signal SIGRTMIN + 2: a
+ * POSIX timer (CLOCK_MONOTONIC) sends it to the calling thread at the
+ * deadline and every 10 ms after, until the run ends. pl_sandbox_run
+ * installs a process-wide handler for it (which stays installed, doing
+ * nothing, after the run) and unblocks it in the calling thread for the
+ * run's duration only. A program that uses SIGRTMIN + 2 itself must not
+ * run sandboxes with a timeout. Without a timeout no signal is involved.
+ * Sandboxes may run in several threads at once, one per thread.
  */
 int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res);
 void pl_sandbox_destroy(struct pl_sandbox *sb);
@@ -235,5 +257,9 @@ const char *pl_end_name(enum pl_end end);
 const char *pl_exit_kind_name(enum pl_exit_kind kind);
 /* Exit counts, hypercalls and events, a few lines for people. */
 void pl_result_print_stats(const struct pl_result *res, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

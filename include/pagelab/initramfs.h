@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pl_cpio;
 
 struct pl_cpio *pl_cpio_new(void);
@@ -24,10 +28,22 @@ int pl_cpio_add_host_file(struct pl_cpio *c, const char *guest_path, const char 
 int pl_cpio_finish(struct pl_cpio *c, const void **data, size_t *len);
 
 /*
+ * 0 if data is a cpio newc archive the guest kernel can unpack: every entry
+ * up to TRAILER!!! well-formed and inside the buffer (the guest's own
+ * reader checks it). Otherwise -1 with one line in err saying what is
+ * wrong (without a "pagelab:" prefix).
+ */
+int pl_initramfs_check(const void *data, size_t len, char *err, size_t errlen);
+
+/*
  * 0 if path is a program the sandbox can run (a static x86-64 ELF
  * executable or static PIE). Otherwise -1 with one line in err that says
  * what is wrong and what to do (e.g. "build it with musl-gcc -static").
  */
 int pl_program_check(const char *path, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

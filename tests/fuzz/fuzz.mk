@@ -19,7 +19,7 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O1 -g -Iinclude -Ihostlib -Igue
 
 FUZZ_HOST_OBJS := $(HOSTLIB_SRCS:%.c=$(F)/obj/%.o)
 FUZZ_PURE_OBJS := $(GUEST_PURE_SRCS:%.c=$(F)/obj/%.o)
-$(FUZZ_HOST_OBJS) $(FUZZ_PURE_OBJS): $(F)/obj/%.o: %.c
+$(sort $(FUZZ_HOST_OBJS) $(FUZZ_PURE_OBJS)): $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -17,6 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <pagelab/abi.h>
+#include <pagelab/initramfs.h>
+
 #include "common.h"
 
 /* Exit status 2 and exactly one line on stderr, saying want. */
@@ -93,8 +96,13 @@ static void test_memory_sizes(void **state)
 	usage_error("invalid memory size '12Q'", &r);
 	run_pagelab(&r, NULL, "run", "-m", "1T", NULL);
 	usage_error("memory size 1T is more than this host's", &r);
+	run_pagelab(&r, NULL, "run", "-m", "4194305B", NULL);
+	usage_error("memory size 4194305B is not a multiple of 4K", &r);
+	/* A bare number is MiB, as for QEMU: 4194305 MiB is 4 TiB. */
 	run_pagelab(&r, NULL, "run", "-m", "4194305", NULL);
-	usage_error("not a multiple of 4K", &r);
+	usage_error("memory size 4194305M is", &r);
+	run_pagelab(&r, NULL, "run", "-m", "3", NULL);
+	usage_error("memory size 3M is too small: the minimum is 4M", &r);
 	run_pagelab(&r, NULL, "run", "-m", "99999999999999999999", NULL);
 	usage_error("invalid memory size", &r);
 	run_pagelab(&r, NULL, "info", "-m", "0", NULL);
@@ -120,6 +128,7 @@ static void test_timeouts(void **state)
 
 static void test_bad_kernels(void **state)
 {
+	char want[80];
 	struct run r;
 
 	(void)state;
@@ -131,7 +140,15 @@ static void test_bad_kernels(void **state)
 	usage_error("not a regular file", &r);
 	/* An ELF, but a host program (a PIE), not a kernel. */
 	run_pagelab(&r, NULL, "run", "--kernel", pagelab_path(), NULL);
-	usage_error("not a 64-bit x86-64 ELF executable", &r);
+	usage_error("not a pagelab kernel (it has no \"pagelab\" ABI note)", &r);
+	/* A static program: it would load, and triple-fault without the note check. */
+	run_pagelab(&r, NULL, "run", "--kernel", "build/tests/guest/exit_code", NULL);
+	usage_error("kernel build/tests/guest/exit_code: not a pagelab kernel", &r);
+	/* A kernel of another ABI version says which. */
+	snprintf(want, sizeof(want), "kernel ABI %d, this pagelab expects %d", PL_ABI_VERSION + 1,
+		 PL_ABI_VERSION);
+	run_pagelab(&r, NULL, "run", "--kernel", fixture("abi_next"), NULL);
+	usage_error(want, &r);
 }
 
 static void test_bad_program_and_files(void **state)
@@ -149,6 +166,104 @@ static void test_bad_program_and_files(void **state)
 	run_pagelab(&r, NULL, "run", "--kernel", k, "--initrd", "/etc/passwd", "--file",
 		    "/etc/passwd", NULL);
 	usage_error("cannot be combined", &r);
+}
+
+/*
+ * --initrd files that are not cpio newc archives, written to a temporary
+ * directory by the setup and removed by the teardown (also when a test fails).
+ */
+static char initrd_dir[] = "/tmp/pagelab-initrd-XXXXXX";
+static const char *const initrd_files[] = { "garbage", "disk.qcow2", "truncated.cpio",
+					    "notrailer.cpio", "good.cpio" };
+
+static const char *initrd_path(const char *name)
+{
+	static char path[4][128];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", initrd_dir, name);
+	return p;
+}
+
+static int write_file(const char *name, const void *data, size_t len)
+{
+	FILE *f = fopen(initrd_path(name), "wb");
+	int ok = f && fwrite(data, 1, len, f) == len;
+
+	if (f)
+		ok &= fclose(f) == 0;
+	return ok ? 0 : -1;
+}
+
+static int setup_initrds(void **state)
+{
+	static const unsigned char qcow2[72] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+	unsigned char garbage[4096];
+	struct pl_cpio *c = pl_cpio_new();
+	const void *data;
+	const char *t;
+	size_t len;
+	uint32_t x = 1;
+	int err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(garbage); i++) {
+		x = x * 1103515245 + 12345;
+		garbage[i] = x >> 24;
+	}
+	if (!c || !mkdtemp(initrd_dir)) {
+		pl_cpio_free(c);
+		return -1;
+	}
+	err = pl_cpio_add_file(c, "/bin/prog", garbage, sizeof(garbage), 0755) ||
+	      pl_cpio_finish(c, &data, &len) || !(t = memmem(data, len, "TRAILER!!!", 10)) ||
+	      write_file("garbage", garbage, sizeof(garbage)) ||
+	      write_file("disk.qcow2", qcow2, sizeof(qcow2)) ||
+	      write_file("truncated.cpio", data, 300) ||
+	      write_file("notrailer.cpio", data, (size_t)(t - (const char *)data) - 110) ||
+	      write_file("good.cpio", data, len);
+	pl_cpio_free(c);
+	return err ? -1 : 0;
+}
+
+static int teardown_initrds(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(initrd_files) / sizeof(initrd_files[0]); i++)
+		unlink(initrd_path(initrd_files[i]));
+	return rmdir(initrd_dir);
+}
+
+static void bad_initrd(const char *path, const char *why)
+{
+	char want[512];
+	struct run r;
+
+	run_pagelab(&r, NULL, "run", "--kernel", fixture("hello"), "--initrd", path, NULL);
+	snprintf(want, sizeof(want), "pagelab: --initrd %s: %s", path, why);
+	usage_error(want, &r);
+}
+
+/* Refused before boot (today's guest would panic on them), status 2. */
+static void test_bad_initrds(void **state)
+{
+	struct run r;
+
+	(void)state;
+	bad_initrd(initrd_path("garbage"), "not a cpio newc archive");
+	bad_initrd(initrd_path("disk.qcow2"), "not a cpio newc archive: it is a qcow2 disk image");
+	bad_initrd(pagelab_path(), "not a cpio newc archive: it is an ELF file");
+	bad_initrd(initrd_path("truncated.cpio"), "broken cpio newc archive: archive truncated");
+	bad_initrd(initrd_path("notrailer.cpio"),
+		   "broken cpio newc archive: archive ends without TRAILER!!!");
+	bad_initrd("/dev/null", "not a regular file");
+	/* The same archive whole boots (the test kernel exits 42). */
+	require_kvm();
+	run_pagelab(&r, NULL, "run", "--kernel", fixture("hello"), "--initrd",
+		    initrd_path("good.cpio"), NULL);
+	assert_int_equal(r.status, 42);
+	run_free(&r);
 }
 
 /* Copies from to to with mode; false on any error. */
@@ -226,9 +341,16 @@ static void test_info(void **state)
 	(void)state;
 	run_pagelab(&r, NULL, "info", "-m", "5G", NULL);
 	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "memory map for -m 5G\n"));
 	assert_non_null(strstr(r.out, "0x0000000000100000-0x00000000bfffffff  ram"));
 	assert_non_null(strstr(r.out, "0x0000000100000000-0x000000017fffffff  ram"));
 	assert_non_null(strstr(r.out, "KVM_CAP_IRQCHIP"));
+	run_free(&r);
+	/* -m 320 is 320 MiB. */
+	run_pagelab(&r, NULL, "info", "-m", "320", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "memory map for -m 320M\n"));
+	assert_non_null(strstr(r.out, "0x0000000000100000-0x0000000013ffffff  ram"));
 	run_free(&r);
 }
 
@@ -242,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_bad_kernels),
 		cmocka_unit_test(test_bad_program_and_files),
+		cmocka_unit_test_setup_teardown(test_bad_initrds, setup_initrds, teardown_initrds),
 		cmocka_unit_test(test_no_kvm_permission),
 		cmocka_unit_test(test_info),
 	};

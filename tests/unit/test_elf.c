@@ -15,13 +15,30 @@
 #define VBASE PL_KERNEL_VBASE
 #define PADDR 0x200000ULL
 
-/* An ELF header, two program headers and 64 bytes of "code" and "data". */
+/*
+ * An ELF header, two loadable segments with 64 bytes of "code" and "data",
+ * and a note segment with the pagelab ABI note.
+ */
 struct image {
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph[2];
+	Elf64_Phdr ph[3];
 	uint8_t text[32];
 	uint8_t data[32];
+	uint8_t note[64];
 };
+
+/* One note at p laid out for the segment's alignment; returns its size. */
+static size_t put_note(uint8_t *p, size_t align, const char *name, uint32_t type, const void *desc,
+		       uint32_t descsz)
+{
+	Elf64_Nhdr nh = { .n_namesz = strlen(name) + 1, .n_descsz = descsz, .n_type = type };
+	size_t d = (sizeof(nh) + nh.n_namesz + align - 1) & ~(align - 1);
+
+	memcpy(p, &nh, sizeof(nh));
+	memcpy(p + sizeof(nh), name, nh.n_namesz);
+	memcpy(p + d, desc, descsz);
+	return (d + descsz + align - 1) & ~(align - 1);
+}
 
 static struct image good(void)
 {
@@ -38,7 +55,7 @@ static struct image good(void)
 	im.eh.e_phoff = offsetof(struct image, ph);
 	im.eh.e_ehsize = sizeof(Elf64_Ehdr);
 	im.eh.e_phentsize = sizeof(Elf64_Phdr);
-	im.eh.e_phnum = 2;
+	im.eh.e_phnum = 3;
 	im.ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD,
 				 .p_flags = PF_R | PF_X,
 				 .p_offset = offsetof(struct image, text),
@@ -55,6 +72,12 @@ static struct image good(void)
 				 .p_filesz = 32,
 				 .p_memsz = 0x2000,
 				 .p_align = 4096 };
+	im.ph[2] = (Elf64_Phdr){ .p_type = PT_NOTE,
+				 .p_flags = PF_R,
+				 .p_offset = offsetof(struct image, note),
+				 .p_filesz = put_note(im.note, 4, PL_ELFNOTE_NAME, PL_ELFNOTE_ABI,
+						      &(uint32_t){ PL_ABI_VERSION }, 4),
+				 .p_align = 4 };
 	memset(im.text, 0x90, sizeof(im.text));
 	memset(im.data, 0xda, sizeof(im.data));
 	return im;
@@ -133,7 +156,7 @@ static void test_wrong_kind(void **state)
 	refused(im, sizeof(im), "64-bit x86-64");
 	im = good();
 	im.eh.e_type = ET_DYN;
-	refused(im, sizeof(im), "64-bit x86-64");
+	refused(im, sizeof(im), "not an ELF executable (ET_EXEC)");
 	refused(good(), sizeof(Elf64_Ehdr) - 1, "64-bit x86-64");
 }
 
@@ -192,8 +215,8 @@ static void test_bad_segments(void **state)
 	im.ph[1].p_vaddr = VBASE + PADDR + 0x10;
 	refused(im, sizeof(im), "overlap");
 	im = good();
-	im.ph[0].p_type = PT_NOTE;
-	im.ph[1].p_type = PT_NOTE;
+	im.ph[0].p_type = PT_NULL;
+	im.ph[1].p_type = PT_NULL;
 	refused(im, sizeof(im), "no loadable segments");
 }
 
@@ -211,6 +234,62 @@ static void test_bad_entry(void **state)
 	im = good();
 	im.eh.e_entry = VBASE + PADDR + 32; /* one past the end */
 	refused(im, sizeof(im), "entry point");
+}
+
+/* Without the note it is not a pagelab kernel, whatever else it is. */
+static void test_abi_note(void **state)
+{
+	uint32_t next = PL_ABI_VERSION + 1, v[2] = { PL_ABI_VERSION };
+	char want[64];
+	struct image im;
+
+	(void)state;
+	im = good();
+	im.ph[2].p_type = PT_NULL;
+	refused(im, sizeof(im), "not a pagelab kernel (it has no \"pagelab\" ABI note)");
+	im = good();
+	im.note[12] = 'P'; /* another owner's note */
+	refused(im, sizeof(im), "not a pagelab kernel");
+	im = good();
+	im.note[8] = 2; /* another type */
+	refused(im, sizeof(im), "not a pagelab kernel");
+	im = good();
+	put_note(im.note, 4, PL_ELFNOTE_NAME, PL_ELFNOTE_ABI, &next, 4);
+	snprintf(want, sizeof(want), "kernel ABI %u, this pagelab expects %u", next, v[0]);
+	refused(im, sizeof(im), want);
+	im = good();
+	im.ph[2].p_filesz = put_note(im.note, 4, PL_ELFNOTE_NAME, PL_ELFNOTE_ABI, v, 8);
+	refused(im, sizeof(im), "note segment 2 is malformed");
+	im = good();
+	im.note[4] = 0xff; /* descsz past the segment */
+	refused(im, sizeof(im), "note segment 2 is malformed");
+	im = good();
+	im.ph[2].p_filesz = 23; /* the descriptor cut short */
+	refused(im, sizeof(im), "note segment 2 is malformed");
+	im = good();
+	im.ph[2].p_offset = sizeof(im) - 8;
+	refused(im, sizeof(im), "note segment 2 is malformed");
+}
+
+/* After a GNU property note in an 8-aligned segment, as linkers write them. */
+static void test_abi_note_after_others(void **state)
+{
+	static const uint8_t prop[16] = { 2, 0, 0, 0xc0, 4, 0, 0, 0, 1 };
+	uint32_t v = PL_ABI_VERSION;
+	struct image im = good();
+	size_t n;
+
+	(void)state;
+	memset(im.note, 0, sizeof(im.note));
+	n = put_note(im.note, 8, "GNU", 5, prop, sizeof(prop));
+	assert_int_equal(n, 32);
+	n += put_note(im.note + n, 8, PL_ELFNOTE_NAME, PL_ELFNOTE_ABI, &v, 4);
+	im.ph[2].p_filesz = n;
+	im.ph[2].p_align = 8;
+	assert_int_equal(check(&im, sizeof(im)), 0);
+	/* The same bytes read with 4-byte alignment do not parse. */
+	im.ph[2].p_align = 4;
+	assert_int_equal(check(&im, sizeof(im)), -1);
 }
 
 static void test_read_errors(void **state)
@@ -236,10 +315,16 @@ static void test_read_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_image_loads), cmocka_unit_test(test_identity_linked),
-		cmocka_unit_test(test_not_elf),		 cmocka_unit_test(test_wrong_kind),
-		cmocka_unit_test(test_bad_headers),	 cmocka_unit_test(test_bad_segments),
-		cmocka_unit_test(test_bad_entry),	 cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_good_image_loads),
+		cmocka_unit_test(test_identity_linked),
+		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_wrong_kind),
+		cmocka_unit_test(test_bad_headers),
+		cmocka_unit_test(test_bad_segments),
+		cmocka_unit_test(test_bad_entry),
+		cmocka_unit_test(test_abi_note),
+		cmocka_unit_test(test_abi_note_after_others),
+		cmocka_unit_test(test_read_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* pl_parse_size / pl_format_size: what -m accepts and how sizes are shown. */
+/*
+ * pl_parse_size / pl_parse_memory_size / pl_format_size: what -m accepts
+ * (a bare number is MiB, as for QEMU and kvmtool) and how sizes are shown.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +41,48 @@ static void test_plain_and_suffixes(void **state)
 	parses("3g", 3ULL << 30);
 	parses("1T", 1ULL << 40);
 	parses("007M", 7ULL << 20);
+	parses("512B", 512);
+	parses("4096b", 4096);
+}
+
+static void memory_parses(const char *text, uint64_t want)
+{
+	uint64_t got = 12345;
+
+	assert_int_equal(pl_parse_memory_size(text, &got), 0);
+	if (got != want)
+		fail_msg("-m %s gave %llu bytes, not %llu", text, (unsigned long long)got,
+			 (unsigned long long)want);
+}
+
+static void memory_refuses(const char *text, int err)
+{
+	uint64_t got = 777;
+
+	assert_int_equal(pl_parse_memory_size(text, &got), err);
+	assert_true(got == 777);
+}
+
+/* -m 256 is 256 MiB; the suffixes mean what they mean for pl_parse_size. */
+static void test_memory_sizes(void **state)
+{
+	(void)state;
+	memory_parses("256", 256ULL << 20);
+	memory_parses("1", 1ULL << 20);
+	memory_parses("0", 0);
+	memory_parses("4096", 4ULL << 30);
+	memory_parses("256M", 256ULL << 20);
+	memory_parses("64k", 64 << 10);
+	memory_parses("2G", 2ULL << 30);
+	memory_parses("1T", 1ULL << 40);
+	memory_parses("4194304B", 4ULL << 20);
+	memory_parses("17592186044415", 17592186044415ULL << 20); /* 2^44 - 1 MiB */
+	memory_refuses("17592186044416", -ERANGE);		  /* 2^64 bytes */
+	memory_refuses("", -EINVAL);
+	memory_refuses("256 ", -EINVAL);
+	memory_refuses("256MiB", -EINVAL);
+	memory_refuses("-256", -EINVAL);
+	memory_refuses(NULL, -EINVAL);
 }
 
 static void test_not_sizes(void **state)
@@ -78,7 +123,8 @@ static void test_format(void **state)
 {
 	(void)state;
 	formats(0, "0");
-	formats(12345, "12345");
+	formats(12345, "12345B");
+	formats(1, "1B");
 	formats(4096, "4K");
 	formats(4100ULL << 10, "4100K");
 	formats(256ULL << 20, "256M");
@@ -87,7 +133,7 @@ static void test_format(void **state)
 	formats((1ULL << 30) + (1ULL << 20), "1025M");
 }
 
-/* What pl_format_size prints, pl_parse_size reads back. */
+/* What pl_format_size prints, both parsers read back. */
 static void test_round_trip(void **state)
 {
 	static const uint64_t values[] = { 1,
@@ -103,11 +149,12 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		uint64_t back = 0;
+		uint64_t back = 0, mem = 0;
 
-		assert_int_equal(pl_parse_size(pl_format_size(values[i], buf, sizeof(buf)), &back),
-				 0);
-		assert_true(back == values[i]);
+		pl_format_size(values[i], buf, sizeof(buf));
+		assert_int_equal(pl_parse_size(buf, &back), 0);
+		assert_int_equal(pl_parse_memory_size(buf, &mem), 0);
+		assert_true(back == values[i] && mem == values[i]);
 	}
 }
 
@@ -116,7 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_suffixes), cmocka_unit_test(test_not_sizes),
 		cmocka_unit_test(test_overflow),	   cmocka_unit_test(test_format),
-		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip),	   cmocka_unit_test(test_memory_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
