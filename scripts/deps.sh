@@ -3,8 +3,9 @@
 #   libfdt-dev     device trees (host builds them, the guest parses them)
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
+#   libseccomp-dev the VMM's seccomp filter (libpagelab links -lseccomp)
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools"
+PKGS="libfdt-dev libcmocka-dev musl-tools libseccomp-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
