@@ -37,6 +37,7 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->verbose = cfg->verbose;
 	sb->report = cfg->report;
 	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
+	sb->seccomp = cfg->seccomp;
 	pl_devices_register(sb);
 }
 
@@ -100,6 +101,12 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	uint64_t memory = cfg->memory ? cfg->memory : PL_DEFAULT_MEMORY;
 
+	/* Before anything that makes a system call the filter would refuse. */
+	if (pl_seccomp_confined()) {
+		pl_set_error(PL_ERR_CONFIG, "this thread ran a sandbox under seccomp and stays "
+					    "confined: run each sandbox in a thread of its own");
+		return -1;
+	}
 	if (pl_memory_check(memory) || pl_memmap(memory, &sb->map))
 		return -1;
 	if (!cfg->kernel || !cfg->kernel[0]) {
@@ -108,6 +115,10 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	}
 	if (cfg->initramfs_size && !cfg->initramfs) {
 		pl_set_error(PL_ERR_CONFIG, "an initramfs size without an initramfs");
+		return -1;
+	}
+	if ((unsigned)cfg->seccomp > PL_SECCOMP_OFF) {
+		pl_set_error(PL_ERR_CONFIG, "unknown seccomp mode %d", (int)cfg->seccomp);
 		return -1;
 	}
 	return 0;
