@@ -244,6 +244,8 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	pl_elf_free(&img);
 	if (sb->verbose)
 		describe(sb, cfg);
+	/* The VM and vCPU keep KVM alive; the run needs no /dev/kvm. */
+	pl_kvm_close_dev(&sb->kvm);
 	return sb;
 }
 
