@@ -227,6 +227,7 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 {
 	struct pl_kernel_image img = { 0 };
 	struct pl_sandbox *sb = malloc(sizeof(*sb));
+	struct pl_user user;
 
 	if (!sb) {
 		pl_set_error(PL_ERR_HOST, "out of memory");
@@ -234,8 +235,9 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	}
 	pl_sandbox_init(sb, cfg);
 	pl_clear_error();
-	if (check_config(sb, cfg) || map_memory(sb) || load_kernel(sb, &img, cfg->kernel) ||
-	    place_blobs(sb, cfg) || pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
+	if (check_config(sb, cfg) || (cfg->user && pl_user_lookup(cfg->user, &user)) ||
+	    map_memory(sb) || load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
+	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
 		pl_elf_free(&img);
 		pl_sandbox_destroy(sb);
@@ -246,6 +248,10 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 		describe(sb, cfg);
 	/* The VM and vCPU keep KVM alive; the run needs no /dev/kvm. */
 	pl_kvm_close_dev(&sb->kvm);
+	if (cfg->user && pl_user_become(&user)) {
+		pl_sandbox_destroy(sb);
+		return NULL;
+	}
 	return sb;
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <pagelab/hostlib.h>
 
@@ -72,6 +73,17 @@ int pl_mmio_dispatch(struct pl_sandbox *sb, uint64_t addr, void *data, unsigned 
  */
 int pl_seccomp_install(struct pl_sandbox *sb);
 bool pl_seccomp_confined(void);
+/*
+ * Switching user (hostlib/user.c): the lookup is checked before anything
+ * is opened, the switch made once everything is. 0, or -1 with pl_error().
+ */
+struct pl_user {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+};
+int pl_user_lookup(const char *name, struct pl_user *u);
+int pl_user_become(const struct pl_user *u);
 
 /* The paragraph about an abnormal end, into sb->res.report. */
 void pl_report_build(struct pl_sandbox *sb);

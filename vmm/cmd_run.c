@@ -23,6 +23,7 @@ struct run_opts {
 	char bootargs[4096];
 	bool verbose, stats;
 	enum pl_seccomp seccomp;
+	const char *user;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -38,7 +39,8 @@ enum {
 	OPT_INITRD,
 	OPT_TRACE,
 	OPT_ISOLATE,
-	OPT_SECCOMP
+	OPT_SECCOMP,
+	OPT_USER
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -82,6 +85,8 @@ static void help(void)
 	      "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
 	      "                         system call ends it, status 115), log (allow and log\n"
 	      "                         such calls in the kernel log), off\n"
+	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
+	      "                         the files are open\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -165,6 +170,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		return 0;
 	case OPT_SECCOMP:
 		return parse_seccomp(optarg, &o->seccomp);
+	case OPT_USER:
+		o->user = optarg;
+		return 0;
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
 			cli_error("too many --file options (at most %d)", MAX_FILES);
@@ -237,6 +245,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.timeout_ms = o->timeout_ms,
 		.verbose = o->verbose,
 		.seccomp = o->seccomp,
+		.user = o->user,
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;

@@ -157,6 +157,13 @@ struct pl_config {
 	bool no_stdin; /* the guest reads end of file at once */
 
 	enum pl_seccomp seccomp;
+	/*
+	 * If set, pl_sandbox_create makes the whole process this user (its
+	 * uid, its primary gid, no supplementary groups) once /dev/kvm, the
+	 * kernel and every file it reads are open. Needs root unless it is
+	 * the current user.
+	 */
+	const char *user;
 };
 
 /* How a run ended. */
