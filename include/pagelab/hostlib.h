@@ -115,7 +115,7 @@ int pl_kvm_caps(struct pl_kvm_cap *caps, size_t max, const char **module);
 typedef void (*pl_output_fn)(void *opaque, enum pl_stream stream, const char *buf, size_t len);
 
 /*
- * Confinement of the thread that runs the vCPU (README, "Seccomp"). From
+ * Confinement of the thread that runs the vCPU (README, "Confinement"). From
  * pl_sandbox_run's first KVM_RUN on, that thread may only make the system
  * calls a run and an orderly exit need, for the rest of its life: it can
  * print, free and exit, but not open files or create another sandbox (run
