@@ -17,7 +17,7 @@ CC ?= cc
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD -MP \
 	-D_GNU_SOURCE -fno-strict-aliasing
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-HOST_LDLIBS := -lfdt -lpthread
+HOST_LDLIBS := -lfdt -lseccomp -lpthread
 
 # The guest's cpio newc reader is in the library too: the host checks an
 # initramfs with the very code that will unpack it.
@@ -28,6 +28,10 @@ VMM_SRCS := $(sort $(wildcard vmm/*.c))
 HOSTLIB_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/%.o)
 HOSTLIB_PIC_OBJS := $(HOSTLIB_SRCS:%.c=$(B)/pic/%.o)
 HOSTLIB_ASAN_OBJS := $(HOSTLIB_SRCS:%.c=$(A)/%.o)
+# Syscall names for the seccomp report (generated, see the rule below).
+HOSTLIB_OBJS += $(B)/gen/syscall_names.o
+HOSTLIB_PIC_OBJS += $(B)/pic/gen/syscall_names.o
+HOSTLIB_ASAN_OBJS += $(A)/gen/syscall_names.o
 VMM_OBJS := $(VMM_SRCS:%.c=$(B)/%.o)
 VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(A)/%.o)
 
@@ -89,6 +93,16 @@ $(A)/pagelab: $(VMM_ASAN_OBJS) $(A)/libpagelab.a
 include dist/install.mk
 include dist/deb.mk
 include guest/guest.mk
+
+# The seccomp report names the forbidden call from a signal handler, so
+# the names are a table in the library rather than looked up at run time.
+$(B)/gen/syscall_names.c: $(UNISTD_64) scripts/syscall-names.sh
+	@mkdir -p $(dir $@)
+	scripts/syscall-names.sh pl_syscall_names pl_syscall_count < $< > $@
+$(B)/gen/syscall_names.o $(B)/pic/gen/syscall_names.o $(A)/gen/syscall_names.o: \
+		$(B)/gen/syscall_names.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(if $(findstring /pic/,$@),-fPIC) -c -o $@ $<
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
 include images/images.mk

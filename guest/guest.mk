@@ -35,12 +35,9 @@ $(B)/k/%.o: %.S
 
 # Names of every Linux syscall, for --trace-syscalls and the report of
 # unimplemented ones, straight from the kernel's own header.
-$(B)/k/gen/syscall_names.c: $(UNISTD_64)
+$(B)/k/gen/syscall_names.c: $(UNISTD_64) scripts/syscall-names.sh
 	@mkdir -p $(dir $@)
-	awk 'BEGIN { print "const char *const linux_syscall_names[] = {" } \
-		/^#define __NR_/ { n = $$2; sub("__NR_", "", n); printf "\t[%s] = \"%s\",\n", $$3, n } \
-		END { print "};"; print "const unsigned long linux_syscall_count =" \
-			" sizeof(linux_syscall_names) / sizeof(linux_syscall_names[0]);" }' $< > $@
+	scripts/syscall-names.sh linux_syscall_names linux_syscall_count < $< > $@
 
 $(B)/k/gen/%.o: $(B)/k/gen/%.c
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<

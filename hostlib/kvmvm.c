@@ -179,6 +179,13 @@ uint32_t pl_kvm_tsc_khz(const struct pl_kvm *k)
 	return khz > 0 ? (uint32_t)khz : 0;
 }
 
+void pl_kvm_close_dev(struct pl_kvm *k)
+{
+	if (k->sys >= 0)
+		close(k->sys);
+	k->sys = -1;
+}
+
 void pl_kvm_close(struct pl_kvm *k)
 {
 	if (k->run)

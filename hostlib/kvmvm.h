@@ -28,6 +28,8 @@ int pl_kvm_open_dev(void);
 int pl_kvm_setup(struct pl_kvm *k, const struct pl_guestmem *m);
 /* The guest TSC frequency, or 0 when KVM does not say. */
 uint32_t pl_kvm_tsc_khz(const struct pl_kvm *k);
+/* Closes /dev/kvm alone: the VM and the vCPU live on without it. */
+void pl_kvm_close_dev(struct pl_kvm *k);
 void pl_kvm_close(struct pl_kvm *k);
 
 #endif

@@ -217,6 +217,14 @@ int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res)
 		else
 			timer_on = true;
 	}
+	/* After the timer: creating it is not a call the run needs again. */
+	if (!sb->ended) {
+		int err = pl_seccomp_install(sb);
+
+		if (err)
+			pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
+				       "cannot install the seccomp filter: %s", strerror(-err));
+	}
 	while (!sb->ended)
 		step(sb);
 	/*

@@ -39,6 +39,7 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->verbose = cfg->verbose;
 	sb->report = cfg->report;
 	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
+	sb->seccomp = cfg->seccomp;
 	pl_devices_register(sb);
 }
 
@@ -103,6 +104,12 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	uint64_t memory = cfg->memory ? cfg->memory : PL_DEFAULT_MEMORY;
 	char why[200];
 
+	/* Before anything that makes a system call the filter would refuse. */
+	if (pl_seccomp_confined()) {
+		pl_set_error(PL_ERR_CONFIG, "this thread ran a sandbox under seccomp and stays "
+					    "confined: run each sandbox in a thread of its own");
+		return -1;
+	}
 	if (pl_memory_check(memory) || pl_memmap(memory, &sb->map))
 		return -1;
 	if (!cfg->kernel || !cfg->kernel[0]) {
@@ -116,6 +123,10 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	if (cfg->initramfs_size &&
 	    pl_initramfs_check(cfg->initramfs, cfg->initramfs_size, why, sizeof(why))) {
 		pl_set_error(PL_ERR_CONFIG, "initramfs: %s", why);
+		return -1;
+	}
+	if ((unsigned)cfg->seccomp > PL_SECCOMP_OFF) {
+		pl_set_error(PL_ERR_CONFIG, "unknown seccomp mode %d", (int)cfg->seccomp);
 		return -1;
 	}
 	return 0;
@@ -224,6 +235,7 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 {
 	struct pl_kernel_image img = { 0 };
 	struct pl_sandbox *sb = malloc(sizeof(*sb));
+	struct pl_user user;
 
 	if (!sb) {
 		pl_set_error(PL_ERR_HOST, "out of memory");
@@ -231,8 +243,9 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	}
 	pl_sandbox_init(sb, cfg);
 	pl_clear_error();
-	if (check_config(sb, cfg) || map_memory(sb) || load_kernel(sb, &img, cfg->kernel) ||
-	    place_blobs(sb, cfg) || pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
+	if (check_config(sb, cfg) || (cfg->user && pl_user_lookup(cfg->user, &user)) ||
+	    map_memory(sb) || load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
+	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
 		pl_elf_free(&img);
 		pl_sandbox_destroy(sb);
@@ -241,6 +254,12 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	pl_elf_free(&img);
 	if (sb->verbose)
 		describe(sb, cfg);
+	/* The VM and vCPU keep KVM alive; the run needs no /dev/kvm. */
+	pl_kvm_close_dev(&sb->kvm);
+	if (cfg->user && pl_user_become(&user)) {
+		pl_sandbox_destroy(sb);
+		return NULL;
+	}
 	return sb;
 }
 

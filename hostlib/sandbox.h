@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <pagelab/hostlib.h>
 
@@ -38,6 +39,7 @@ struct pl_sandbox {
 	FILE *report;
 	int stdin_fd; /* -1: end of file */
 	bool fsgsbase;
+	enum pl_seccomp seccomp;
 
 	/* the run */
 	bool ran, ended;
@@ -64,6 +66,24 @@ int pl_devices_register(struct pl_sandbox *sb);
 int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa);
 int pl_pio_dispatch(struct pl_sandbox *sb, uint16_t port, void *data, unsigned size, bool write);
 int pl_mmio_dispatch(struct pl_sandbox *sb, uint64_t addr, void *data, unsigned len, bool write);
+
+/*
+ * Confines the calling thread for the run (hostlib/seccomp.c): 0 or a
+ * negative errno. pl_seccomp_confined: this thread is confined for good.
+ */
+int pl_seccomp_install(struct pl_sandbox *sb);
+bool pl_seccomp_confined(void);
+/*
+ * Switching user (hostlib/user.c): the lookup is checked before anything
+ * is opened, the switch made once everything is. 0, or -1 with pl_error().
+ */
+struct pl_user {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+};
+int pl_user_lookup(const char *name, struct pl_user *u);
+int pl_user_become(const struct pl_user *u);
 
 /* The paragraph about an abnormal end, into sb->res.report. */
 void pl_report_build(struct pl_sandbox *sb);

@@ -4,6 +4,7 @@
 #   libfdt-dev     device trees (host builds them, the guest parses them)
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
+#   libseccomp-dev the VMM's seccomp filter (libpagelab links -lseccomp)
 #   clang, libclang-rt-14-dev  libFuzzer (-fsanitize=fuzzer) for tests/fuzz
 #   g++            the test that the public headers are C++ too
 #   pkgconf        the test that builds a program against the installed library
@@ -12,7 +13,7 @@
 #   debhelper dpkg-dev fakeroot   dpkg-buildpackage and dh
 #   lintian                       the check that the packages have no errors
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db"
+PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev"
 if [ "${1:-}" = deb ]; then
 	PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
 fi

@@ -23,6 +23,8 @@ struct run_opts {
 	uint64_t timeout_ms;
 	char bootargs[4096];
 	bool verbose, stats;
+	enum pl_seccomp seccomp;
+	const char *user;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -37,7 +39,9 @@ enum {
 	OPT_FILE,
 	OPT_INITRD,
 	OPT_TRACE,
-	OPT_ISOLATE
+	OPT_ISOLATE,
+	OPT_SECCOMP,
+	OPT_USER
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +55,8 @@ static const struct option long_opts[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +85,11 @@ static void help(void)
 	      "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
 	      "                         page tables (costs a CR3 load per kernel entry; on\n"
 	      "                         VMX/SVM the kernel is out of reach anyway)\n"
+	      "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
+	      "                         system call ends it, status 115), log (allow and log\n"
+	      "                         such calls in the kernel log), off\n"
+	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
+	      "                         the files are open\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -127,6 +138,21 @@ static int check_kernel_options(const char *arg)
 		}
 	}
 	return 0;
+}
+
+static int parse_seccomp(const char *arg, enum pl_seccomp *mode)
+{
+	static const char *const names[] = {
+		[PL_SECCOMP_ON] = "on", [PL_SECCOMP_LOG] = "log", [PL_SECCOMP_OFF] = "off"
+	};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i])) {
+			*mode = i;
+			return 0;
+		}
+	cli_error("invalid --seccomp mode '%s' (on, log or off)", arg);
+	return -1;
 }
 
 static int add_bootarg(struct run_opts *o, const char *arg)
@@ -178,6 +204,11 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		return add_bootarg(o, "isolate");
 	case OPT_STATS:
 		o->stats = true;
+		return 0;
+	case OPT_SECCOMP:
+		return parse_seccomp(optarg, &o->seccomp);
+	case OPT_USER:
+		o->user = optarg;
 		return 0;
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
@@ -250,6 +281,8 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.initramfs_size = rd->size,
 		.timeout_ms = o->timeout_ms,
 		.verbose = o->verbose,
+		.seccomp = o->seccomp,
+		.user = o->user,
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;

@@ -2,6 +2,7 @@
 /* pagelab: run a program in a KVM sandbox; a thin layer over libpagelab. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pagelab/hostlib.h>
 
@@ -20,6 +21,11 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	/*
+	 * Descriptors a parent left open are nothing the guest needs, and
+	 * the VMM should not hold what it does not use.
+	 */
+	close_range(STDERR_FILENO + 1, ~0U, 0);
 	if (!cmd) {
 		usage(stderr);
 		return PL_EXIT_USAGE;

@@ -125,9 +125,23 @@ int pl_kvm_caps(struct pl_kvm_cap *caps, size_t max, const char **module);
 typedef void (*pl_output_fn)(void *opaque, enum pl_stream stream, const char *buf, size_t len);
 
 /*
+ * Confinement of the thread that runs the vCPU (README, "Confinement"). From
+ * pl_sandbox_run's first KVM_RUN on, that thread may only make the system
+ * calls a run and an orderly exit need, for the rest of its life: it can
+ * print, free and exit, but not open files or create another sandbox (run
+ * each sandbox in a thread or process of its own). An output callback runs
+ * under the filter too.
+ */
+enum pl_seccomp {
+	PL_SECCOMP_ON = 0, /* a forbidden call ends the process: one line, status 115 */
+	PL_SECCOMP_LOG,	   /* forbidden calls are allowed and logged by the kernel */
+	PL_SECCOMP_OFF,	   /* no filter */
+};
+
+/*
  * Everything is read during pl_sandbox_create except the output and
- * input settings, the timeout and verbose, which are used while running:
- * strings and buffers need not outlive the create call.
+ * input settings, the timeout, verbose and seccomp, which are used while
+ * running: strings and buffers need not outlive the create call.
  */
 struct pl_config {
 	uint64_t memory;	 /* bytes; 0 = PL_DEFAULT_MEMORY */
@@ -151,6 +165,15 @@ struct pl_config {
 	/* The guest's standard input: 0 (the default) is the host's stdin. */
 	int stdin_fd;
 	bool no_stdin; /* the guest reads end of file at once */
+
+	enum pl_seccomp seccomp;
+	/*
+	 * If set, pl_sandbox_create makes the whole process this user (its
+	 * uid, its primary gid, no supplementary groups) once /dev/kvm, the
+	 * kernel and every file it reads are open. Needs root unless it is
+	 * the current user.
+	 */
+	const char *user;
 };
 
 /* How a run ended. */
