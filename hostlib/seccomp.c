@@ -29,6 +29,9 @@
 
 #include "sandbox.h"
 
+/* libseccomp's SCMP_A0(op, x) leaves datum_b to zero, which clang warns about. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define PL_SANITIZED 1
 #elif defined(__has_feature)
