@@ -23,6 +23,12 @@ $(sort $(FUZZ_HOST_OBJS) $(FUZZ_PURE_OBJS)): $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
+# The syscall-name table the VMM's seccomp report uses is generated (Makefile).
+FUZZ_HOST_OBJS += $(F)/obj/gen/syscall_names.o
+$(F)/obj/gen/syscall_names.o: $(B)/gen/syscall_names.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
 # Archives, so that each harness pulls in only the modules it calls.
 $(F)/libpagelab.a: $(FUZZ_HOST_OBJS)
 	@rm -f $@
