@@ -113,6 +113,17 @@ enum pl_hcall_nr {
 	PL_HC_DEADLOCK = 5,
 };
 
+/*
+ * pagelab's own system calls (the guest SDK headers call them with
+ * syscall(2)). Linux allocates its x86-64 numbers densely from 0 and x32's
+ * from bit 30, so numbers with bit 29 set are never a Linux call: natively
+ * they fail with ENOSYS, which the SDK turns into a no-op with a note.
+ *   PL_SYS_BASE + 0x00..0x0f: stops the host sees (checkpoints, assertions)
+ *   PL_SYS_BASE + 0x10..0x2f: physical memory (mem_offset, typed memory,
+ *                             minherit, shm_ctl)
+ */
+#define PL_SYS_BASE 0x20000000
+
 /* PL_HC_EVENT kinds */
 enum pl_event_kind {
 	PL_EVENT_TRAPS =
