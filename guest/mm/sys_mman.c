@@ -4,6 +4,7 @@
  * mmap_check.c's (Linux's order of errors); the VMA set is vma.c's; this
  * file joins them to page tables and frames.
  */
+#include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/vfs.h>
@@ -19,12 +20,6 @@
 #include <kernel/vm.h>
 
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
-
-static void unmap_piece(void *arg, const struct vma *piece)
-{
-	pt_unmap(arg, piece->start, piece->end);
-	commit_vma_gone(piece);
-}
 
 static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
 {
@@ -105,27 +100,13 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 	};
 }
 
-/* Shared anonymous memory needs an object that fork can share: a nameless inode. */
-static struct inode *new_shared_anon(u64 len)
-{
-	struct inode *ino = ramfs_new_anon(0100600, vfs_now());
-
-	if (ino && ramfs_truncate(ino, len, vfs_now())) {
-		inode_put(ino);
-		return NULL;
-	}
-	if (ino)
-		memobj_mark_anon(ino);
-	return ino;
-}
-
-static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct inode *obj)
+static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
 {
 	int err = plan->fixed ? hugetlb_split_check(mm, plan->addr, plan->addr + plan->len) : 0;
 
 	if (!err)
 		err = vma_map(&mm->vmas, plan->addr, plan->addr + plan->len, plan->prot,
-			      plan->vm_flags, obj, plan->pgoff, unmap_piece, mm, NULL);
+			      plan->vm_flags, obj, plan->pgoff, mm_unmap_piece, mm, NULL);
 	mm_flush_commit(mm);
 	if (err)
 		return err;
@@ -148,7 +129,7 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	struct mmap_plan plan;
 	struct mmap_file mf = { .kind = MMAP_FD_NONE };
 	struct file *f = NULL;
-	struct inode *obj = NULL;
+	struct backing *obj = NULL;
 	long ret;
 
 	mm_fill_limits(mm, &l);
@@ -157,13 +138,14 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
 	if (!ret && plan.reserve_huge)
 		ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE);
-	if (!ret && f) {
-		obj = f->inode;
-		inode_get(obj);
+	if (!ret && f && !(obj = file_backing_get(f->inode))) {
+		ret = -ENOMEM;
 	} else if (!ret && plan.anon && (plan.vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED &&
-		   !(obj = new_shared_anon(plan.len))) {
+		   !(obj = shm_backing_new(plan.len))) {
 		ret = -ENOMEM;
 	}
+	if (obj)
+		plan.vm_flags |= backing_vm_flags(obj);
 	if (f)
 		file_put(f);
 	if (!ret)
@@ -171,7 +153,7 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	if (!ret && (ret = map_plan(mm, &plan, obj)) < 0 && (plan.vm_flags & VM_ACCOUNT))
 		commit_uncharge(plan.commit_pages);
 	if (ret < 0 && obj)
-		inode_put(obj);
+		backing_put(obj);
 	return ret;
 }
 
@@ -185,7 +167,7 @@ static long sys_munmap(u64 addr, u64 len)
 		err = hugetlb_split_check(mm, addr, end);
 	if (err)
 		return err;
-	err = vma_unmap_range(&mm->vmas, addr, end, unmap_piece, mm);
+	err = vma_unmap_range(&mm->vmas, addr, end, mm_unmap_piece, mm);
 	mm_flush_commit(mm);
 	return err;
 }
@@ -233,7 +215,7 @@ static long sys_brk(u64 want)
 		if (mm->def_flags & VM_LOCKED) /* mlockall(MCL_FUTURE): do_brk_flags() populates */
 			mm_populate(mm, old_top, new_top, true);
 	} else if (new_top < old_top) {
-		vma_unmap_range(&mm->vmas, new_top, old_top, unmap_piece, mm);
+		vma_unmap_range(&mm->vmas, new_top, old_top, mm_unmap_piece, mm);
 		mm_flush_commit(mm);
 	}
 	mm->brk = want;

@@ -10,6 +10,7 @@
  * new VMA, page tables) before the point where the old range goes, so
  * running out of memory returns ENOMEM with the mapping where it was.
  */
+#include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
@@ -61,13 +62,13 @@ static int isolate(struct mm *mm, struct vma **vma, u64 addr, u64 len)
 static int new_vma(struct remap *r, const struct vma *v, struct vma **out)
 {
 	if (v->obj)
-		memobj_get(v->obj);
+		backing_get(v->obj);
 	*out = vma_new(&r->mm->vmas, r->new_addr, r->new_addr + r->new_len, v->prot, v->flags,
 		       v->obj, v->pgoff + pages(r->addr - v->start));
 	if (*out)
 		return 0;
 	if (v->obj)
-		memobj_put(v->obj);
+		backing_put(v->obj);
 	return -ENOMEM;
 }
 

@@ -54,6 +54,22 @@
 #define RAMFS_DIRENT_COOKIE 2		 /* readdir positions: 0 ".", 1 "..", then entries */
 
 struct ramfs_dirent;
+struct inode;
+
+/*
+ * What a file system gives the VFS so that its regular files can be
+ * mapped (Linux's address_space_operations, cut down to what mmap needs).
+ * The mm reaches it only through vfs_get_page().
+ */
+struct inode_map_ops {
+	/*
+	 * The frame holding page index, with a reference taken for the caller
+	 * (drop it with frame_put), or FRAME_NONE for a hole when !alloc or when
+	 * memory is short. alloc fills a hole with a zeroed frame. The caller
+	 * checks index against the size (mmap gives SIGBUS beyond it).
+	 */
+	u64 (*get_page)(struct inode *ino, u64 index, bool alloc);
+};
 
 struct inode {
 	u64 ino;
@@ -70,6 +86,7 @@ struct inode {
 	 */
 	const void *ops;
 	void *priv;
+	const struct inode_map_ops *map_ops; /* set by the file system on mappable files */
 	union {
 		struct {			/* S_IFREG */
 			struct page_tree pages; /* index -> PFN; holes cost nothing */
@@ -138,17 +155,10 @@ long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 n
  * 0, -EISDIR, -EINVAL (not a regular file), -EFBIG.
  */
 int ramfs_truncate(struct inode *ino, u64 size, u64 now);
-/*
- * The frame holding page index of a regular file, with a reference taken
- * for the caller (drop it with frame_put), or FRAME_NONE for a hole when
- * !alloc or when memory is short. alloc fills a hole with a zeroed frame.
- * The caller checks index against the size (mmap gives SIGBUS beyond it).
- */
+/* ramfs's inode_map_ops get_page, for regular files (see struct inode_map_ops). */
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc);
 /* Frames that hold the file's data (st_blocks is this times 8). */
 u64 ramfs_frames(const struct inode *ino);
-/* The frame holding page index of a regular file, or FRAME_NONE (no reference taken). */
-u64 ramfs_page_pfn(const struct inode *ino, u64 index);
 
 /*
  * Called on a reference-count bug (a put of an inode nobody holds). The

@@ -54,22 +54,7 @@ void mm_flush_page(struct mm *mm, u64 va);
 /* Performs the flushes owed since the last call (one invlpg or one CR3 load). */
 void mm_flush_commit(struct mm *mm);
 
-/* ---- memory objects behind VMAs (file or shared memory inodes) ---- */
-void memobj_get(void *obj);
-void memobj_put(void *obj);
-/* A not-present page of an object-backed VMA: map the object's page at *pte. */
-int memobj_fault(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
-		 struct fault_info *fi);
-/*
- * ramfs shrank ino to size: every process loses its mappings of the pages
- * wholly past the new end (private copies too, as Linux's truncate), so
- * touching them raises SIGBUS.
- */
-struct inode;
-void memobj_truncated(struct inode *ino, u64 size);
-/* Shared anonymous memory's nameless inode ("/dev/zero (deleted)" in maps). */
-void memobj_mark_anon(struct inode *ino);
-bool memobj_is_anon(const struct inode *ino);
+/* What backs a VMA (anonymous memory, a file, shared memory): see kernel/backing.h. */
 
 /* ---- MAP_HUGETLB: 2 MiB pages (hugetlb.c) ---- */
 #define HUGE_PAGE_SIZE	 (2ULL << 20)

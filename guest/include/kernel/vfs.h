@@ -35,6 +35,15 @@ int vfs_lookup(const char *path, struct inode **out);
 /* Now, in nanoseconds since the epoch: what file time stamps record. */
 u64 vfs_now(void);
 
+/* ---- what the mm may ask of files (guest/mm/backing_file.c, backing_shm.c) ---- */
+
+/* The frame of page index of a mappable file, through its file system's inode_map_ops. */
+u64 vfs_get_page(struct inode *ino, u64 index, bool alloc);
+/* A regular file of size bytes with no name (shared anonymous memory): 0 or -ENOMEM. */
+int vfs_new_unnamed_file(u64 size, struct inode **out);
+/* A file system shrank ino: its mappings lose the pages past the new end. */
+void vfs_file_shrunk(struct inode *ino, u64 size);
+
 /* fds 0, 1, 2: the host's stdin, stdout and stderr. umask 022. */
 struct fdtable *fdtable_new_stdio(void);
 /* A copy for a forked child: same open files, same FD_CLOEXEC bits, same umask. */
