@@ -106,7 +106,7 @@ void physmem_init(void)
 		   (unsigned long)(nr_frames * sizeof(struct frame)) >> 10);
 }
 
-void frame_corruption(const char *what, uint64_t pfn)
+void frame_corruption(const char *what, u64 pfn)
 {
 	panic("frame allocator: %s (pfn %#lx)", what, (unsigned long)pfn);
 }

@@ -29,8 +29,8 @@ struct advice {
 
 static bool drops_pages(int behavior)
 {
-	return behavior == K_MADV_DONTNEED || behavior == K_MADV_DONTNEED_LOCKED ||
-	       behavior == K_MADV_FREE;
+	return behavior == MADV_DONTNEED || behavior == MADV_DONTNEED_LOCKED ||
+	       behavior == MADV_FREE;
 }
 
 /*

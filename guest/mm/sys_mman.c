@@ -21,7 +21,7 @@
 
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
 
-static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
+static s64 get_area(void *ctx, u64 hint, u64 len, u64 align, u64 flags)
 {
 	struct mm *mm = ctx;
 	struct vma_gap_req req = {
@@ -43,7 +43,7 @@ s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align)
 	return get_area(mm, hint, len, align, 0);
 }
 
-static bool intersects(void *ctx, uint64_t start, uint64_t end)
+static bool intersects(void *ctx, u64 start, u64 end)
 {
 	struct mm *mm = ctx;
 
@@ -133,9 +133,9 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	long ret;
 
 	mm_fill_limits(mm, &l);
-	if (!(flags & K_MAP_ANONYMOUS) && (f = fd_get((int)fd)))
+	if (!(flags & MAP_ANONYMOUS) && (f = fd_get((int)fd)))
 		describe_file(f, &mf);
-	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
+	ret = mmap_check(&a, (flags & MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
 	if (!ret && plan.reserve_huge)
 		ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE);
 	if (!ret && f && !(obj = file_backing_get(f->inode))) {
@@ -172,8 +172,7 @@ static long sys_munmap(u64 addr, u64 len)
 	return err;
 }
 
-static void protect_changed(void *arg, const struct vma *piece, uint32_t old_prot,
-			    uint64_t old_flags)
+static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags)
 {
 	(void)old_prot;
 	(void)old_flags;
@@ -184,7 +183,7 @@ static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 {
 	struct mm *mm = current->mm;
 	u64 end, grows;
-	uint32_t prot;
+	u32 prot;
 	int err = mprotect_check(addr, len, prot_in, &end, &prot, &grows);
 
 	if (err || end == addr)

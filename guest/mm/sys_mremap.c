@@ -81,7 +81,7 @@ static long move(struct remap *r)
 {
 	struct mm *mm = r->mm;
 	struct vma *v = r->vma, *nv = NULL;
-	bool keep_old = r->flags & K_MREMAP_DONTUNMAP;
+	bool keep_old = r->flags & MREMAP_DONTUNMAP;
 	u64 charge = commit_vma_pages(v->flags, r->new_addr, r->new_addr + r->new_len);
 	u64 freed = keep_old ? 0 : commit_vma_pages(v->flags, r->addr, r->addr + r->old_len);
 	int err;
@@ -120,9 +120,9 @@ static int new_place(struct remap *r)
 	u64 hint = r->new_addr >= MC_MIN_ADDR ? r->new_addr : 0;
 	s64 at;
 
-	if (r->flags & K_MREMAP_FIXED)
+	if (r->flags & MREMAP_FIXED)
 		return (r->new_addr & (align - 1)) ? -EINVAL : 0;
-	at = mm_get_area(r->mm, (r->flags & K_MREMAP_DONTUNMAP) ? hint : 0, r->new_len, align);
+	at = mm_get_area(r->mm, (r->flags & MREMAP_DONTUNMAP) ? hint : 0, r->new_len, align);
 	if (at < 0)
 		return (int)at;
 	r->new_addr = (u64)at;
@@ -134,7 +134,7 @@ static long remap_to(struct remap *r)
 {
 	int err;
 
-	if (r->flags & K_MREMAP_FIXED) {
+	if (r->flags & MREMAP_FIXED) {
 		err = unmap(r->mm, r->new_addr, r->new_addr + r->new_len);
 		if (err)
 			return err;
@@ -190,7 +190,7 @@ static long expand(struct remap *r)
 
 	if (r->old_len == r->vma->end - r->addr && expandable(r, delta))
 		return grow_in_place(r, delta);
-	if (!(r->flags & K_MREMAP_MAYMOVE))
+	if (!(r->flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	err = new_place(r);
 	if (err)
@@ -213,7 +213,7 @@ static long do_mremap(struct remap *r)
 	err = mremap_vma_check(r->vma, r->addr, &r->old_len, &r->new_len, r->flags, &l, true);
 	if (err)
 		return err;
-	if (r->flags & (K_MREMAP_FIXED | K_MREMAP_DONTUNMAP))
+	if (r->flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return remap_to(r);
 	if (r->new_len == r->old_len)
 		return (long)r->addr;

@@ -7,6 +7,7 @@
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/kmalloc.h>
+#include <kernel/kmman.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -108,8 +109,6 @@ static long sys_uname(u64 ubuf)
 
 	return copy_to_user(ubuf, &u, sizeof(u)) ? -EFAULT : 0;
 }
-
-#define RLIM_INFINITY (~0ULL)
 
 /* Linux's defaults for a new session; everything else is unlimited. */
 void rlimits_init(struct rlimit *rl)

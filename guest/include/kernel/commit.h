@@ -23,15 +23,14 @@
 #ifndef KERNEL_COMMIT_H
 #define KERNEL_COMMIT_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
-#include "kmman.h"
-#include "vma.h"
+#include <kernel/kmman.h>
+#include <kernel/vma.h>
 
 struct commit {
-	uint64_t committed; /* pages charged now */
-	uint64_t limit;	    /* pages that may be charged */
+	u64 committed; /* pages charged now */
+	u64 limit;     /* pages that may be charged */
 };
 
 /*
@@ -41,9 +40,9 @@ struct commit {
  * removes them, as Linux's mmap_region() does. False (nothing charged) when
  * it would not fit.
  */
-static inline bool commit_try_charge(struct commit *c, uint64_t pages, uint64_t freed)
+static inline bool commit_try_charge(struct commit *c, u64 pages, u64 freed)
 {
-	uint64_t base = c->committed - (freed < c->committed ? freed : c->committed);
+	u64 base = c->committed - (freed < c->committed ? freed : c->committed);
 
 	if (pages > c->limit || base > c->limit - pages)
 		return false;
@@ -52,7 +51,7 @@ static inline bool commit_try_charge(struct commit *c, uint64_t pages, uint64_t 
 }
 
 /* Returns false, changing nothing, if more would be uncharged than is charged. */
-static inline bool commit_release(struct commit *c, uint64_t pages)
+static inline bool commit_release(struct commit *c, u64 pages)
 {
 	if (pages > c->committed)
 		return false;
@@ -61,7 +60,7 @@ static inline bool commit_release(struct commit *c, uint64_t pages)
 }
 
 /* The pages a VMA piece [start, end) with these flags carries. */
-static inline uint64_t commit_vma_pages(uint64_t vm_flags, uint64_t start, uint64_t end)
+static inline u64 commit_vma_pages(u64 vm_flags, u64 start, u64 end)
 {
 	return (vm_flags & VM_ACCOUNT) ? (end - start) / VMA_PAGE_SIZE : 0;
 }
@@ -71,9 +70,9 @@ static inline uint64_t commit_vma_pages(uint64_t vm_flags, uint64_t start, uint6
  * unless it is charged already, was writable, is shared, huge or
  * MAP_NORESERVE.
  */
-static inline bool commit_on_protect(uint64_t vm_flags, uint32_t old_prot, uint32_t new_prot)
+static inline bool commit_on_protect(u64 vm_flags, u32 old_prot, u32 new_prot)
 {
-	if (!(new_prot & K_PROT_WRITE) || (old_prot & K_PROT_WRITE))
+	if (!(new_prot & VM_PROT_WRITE) || (old_prot & VM_PROT_WRITE))
 		return false;
 	return !(vm_flags & (VM_ACCOUNT | VM_HUGETLB | VM_SHARED | VM_NORESERVE));
 }
@@ -82,7 +81,7 @@ static inline bool commit_on_protect(uint64_t vm_flags, uint32_t old_prot, uint3
  * The flags of a forked child's copy of a VMA: memory locks are not
  * inherited (mlock(2)), and a shared VMA's charge stays with the parent.
  */
-static inline uint64_t commit_fork_flags(uint64_t vm_flags)
+static inline u64 commit_fork_flags(u64 vm_flags)
 {
 	vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 	if (vm_flags & VM_MAYSHARE)
