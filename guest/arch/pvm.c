@@ -14,6 +14,7 @@
 #include <kernel/cpu.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
+#include <kernel/uaccess.h>
 
 #define MSR_PVM_ENABLE	  0x4b564d10
 #define MSR_PVM_SIGNATURE 0x4b564d11

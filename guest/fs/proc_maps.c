@@ -20,7 +20,7 @@
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
 #include "fs.h"

@@ -7,16 +7,21 @@
 #include <stdarg.h>
 
 #include <kernel/backing.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/format.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
+#include <kernel/synth.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 

@@ -9,6 +9,8 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/synth.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"

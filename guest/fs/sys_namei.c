@@ -5,6 +5,7 @@
  * ".", ".." and "/" before ramfs sees a name; the rest come from ramfs.
  */
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>

@@ -7,10 +7,12 @@
  */
 #include <asm/fcntl.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>
 

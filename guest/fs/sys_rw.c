@@ -8,9 +8,11 @@
 #include <asm/fcntl.h>
 #include <asm/ioctls.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/uio.h>
 

@@ -10,11 +10,15 @@
 #include <kernel/console.h>
 #include <kernel/cpio.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/initramfs.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
+#include <kernel/timer.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"

@@ -8,6 +8,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/format.h>
+#include <kernel/panic.h>
 #include <kernel/string.h>
 #include <libfdt.h>
 

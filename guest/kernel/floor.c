@@ -13,17 +13,18 @@
  * address space and swaps LSTAR and the IDT for the measurement.
  */
 #include <kernel/arch.h>
-#include <kernel/cpu.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/floor.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
 #include <kernel/trap.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define CODE_VA		0x400000ULL

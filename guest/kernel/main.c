@@ -6,6 +6,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/physmem.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>

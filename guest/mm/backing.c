@@ -7,8 +7,9 @@
 #include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/paging.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/signal.h>
-#include <kernel/uvm.h>
 
 u64 backing_vm_flags(const struct backing *b)
 {

@@ -10,8 +10,8 @@
 #include <kernel/backing.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 static int anon_fault(struct backing *b, struct vma *v, u64 page, u64 error, u64 *pte,

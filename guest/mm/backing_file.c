@@ -11,11 +11,14 @@
  * mappings of the same file share one object and adjacent ones merge into
  * one VMA, as on Linux, where the inode's address_space is that object.
  */
+#include <kernel/backing.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 

@@ -9,16 +9,18 @@
 #include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
-#include <kernel/trap.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */

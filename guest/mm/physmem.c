@@ -11,6 +11,7 @@
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
+#include <kernel/panic.h>
 #include <kernel/physmem.h>
 
 extern char _kernel_start[], _kernel_end[];

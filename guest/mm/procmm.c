@@ -11,14 +11,15 @@
 #include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 static struct mm *active_mm;

@@ -13,12 +13,14 @@
  */
 #include <kernel/arch.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define TABLE_BITS	  (PTE_P | PTE_W | PTE_U)

@@ -19,8 +19,9 @@
 #include <kernel/frame.h>
 #include <kernel/mmap_check.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 
 struct advice {
 	struct mm *mm;

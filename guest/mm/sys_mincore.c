@@ -13,8 +13,10 @@
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
 
 #define CHUNK 256 /* result bytes gathered before each copy to the user */
 

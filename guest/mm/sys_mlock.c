@@ -9,14 +9,17 @@
  * and mlockall(MCL_FUTURE) locks the mappings made afterwards.
  */
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)

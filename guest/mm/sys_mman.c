@@ -5,18 +5,23 @@
  * file joins them to page tables and frames.
  */
 #include <kernel/backing.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
+#include <kernel/fdtable.h>
 #include <kernel/file.h>
-#include <kernel/vfs.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
-#include <kernel/procmm.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/vfs.h>
 #include <kernel/vm.h>
 
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))

@@ -14,11 +14,14 @@
 #include <kernel/commit.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 

@@ -14,6 +14,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/uaccess.h>
 
 extern bool need_resched;
 

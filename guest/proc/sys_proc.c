@@ -6,6 +6,7 @@
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/kmman.h>
 #include <kernel/mm.h>
@@ -13,6 +14,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #define ARCH_SET_GS   0x1001

@@ -17,8 +17,9 @@
  * that created it; a forked child's copy is not charged again (Linux charges
  * the shmem object once).
  *
- * Header-only pure arithmetic, so the host unit test (tests/unit/test_commit.c)
- * checks the same rules the kernel (guest/mm/commit.c) applies.
+ * The rules are pure arithmetic, inline here, so the host unit test
+ * (tests/unit/test_commit.c) checks the same rules the kernel applies; the
+ * kernel's one global charge and its users are commit.c's, declared last.
  */
 #ifndef KERNEL_COMMIT_H
 #define KERNEL_COMMIT_H
@@ -88,5 +89,24 @@ static inline u64 commit_fork_flags(u64 vm_flags)
 		vm_flags &= ~VM_ACCOUNT;
 	return vm_flags;
 }
+
+/* ---- the kernel's charge (commit.c) ---- */
+
+struct mm;
+struct mmap_plan;
+/* Charge pages, freed of them about to be uncharged (MAP_FIXED): false means ENOMEM. */
+bool commit_charge(u64 pages, u64 freed);
+void commit_uncharge(u64 pages);
+/* What a removed VMA piece gave back: every unmap callback calls it. */
+void commit_vma_gone(const struct vma *piece);
+/* Charged pages of the VMAs in [start, end). */
+u64 commit_charged_in(struct mm *mm, u64 start, u64 end);
+/* mmap's charge of plan->commit_pages (-ENOMEM); sets VM_ACCOUNT in the plan. */
+int commit_mmap(struct mm *mm, struct mmap_plan *plan);
+/* vma_protect_range() that charges a private mapping made writable (-ENOMEM). */
+int commit_protect_range(struct mm *mm, u64 start, u64 end, u32 prot, vma_changed_fn changed,
+			 void *arg);
+u64 commit_committed_pages(void); /* /proc/meminfo Committed_AS */
+u64 commit_limit_pages(void);	  /* /proc/meminfo CommitLimit */
 
 #endif

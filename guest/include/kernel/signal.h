@@ -101,6 +101,5 @@ bool signal_pending(struct proc *p);
  * and on kvm_pvm prepare the sysretq-only return.
  */
 void user_return_work(struct trap_frame *f, bool can_schedule);
-void do_exit(int wait_status) __attribute__((noreturn));
 
 #endif
