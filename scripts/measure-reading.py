@@ -15,7 +15,11 @@ How readable the guest kernel is, in numbers that can be measured again:
     tests/ (every pair, in practice), and how many of them the top 40 holds.
 
 The layers, bottom to top (an include may point down or sideways):
-    lib < arch < mm, fs < proc < kernel
+    lib < arch < mm, fs < proc < kernel < syscalls
+where syscalls are the system-call entry points, the files named sys_*.c
+wherever they live (they call every subsystem and none calls them), and a
+header that no .c file is named after (ABI values, types, inline helpers)
+belongs to no layer.
 
 Usage: scripts/measure-reading.py [--duplicates] [--arrows]
 (--arrows lists every back arrow).
@@ -28,7 +32,7 @@ import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 GUEST = os.path.join(ROOT, "guest")
-LAYER = {"lib": 0, "arch": 1, "mm": 2, "fs": 2, "proc": 3, "kernel": 4}
+LAYER = {"lib": 0, "arch": 1, "mm": 2, "fs": 2, "proc": 3, "kernel": 4, "syscalls": 5}
 LIMIT = 600
 
 
@@ -69,6 +73,8 @@ def long_files():
 def guest_dir(path):
     """The layer directory of a guest file: guest/mm/x.c -> mm, guest/arch/pvm/y.c -> arch."""
     rel = os.path.relpath(path, GUEST).split(os.sep)
+    if rel[-1].startswith("sys_") and rel[-1].endswith(".c"):
+        return "syscalls"
     return rel[0] if rel[0] in LAYER else None
 
 

@@ -8,6 +8,7 @@
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
+#include <kernel/proc.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 

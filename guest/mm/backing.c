@@ -9,7 +9,7 @@
 #include <kernel/paging.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
-#include <kernel/signal.h>
+#include <kernel/signo.h>
 
 u64 backing_vm_flags(const struct backing *b)
 {

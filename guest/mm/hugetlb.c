@@ -28,7 +28,7 @@
 #include <kernel/paging.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
-#include <kernel/signal.h>
+#include <kernel/signo.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>
 

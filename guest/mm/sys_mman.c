@@ -19,7 +19,7 @@
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
-#include <kernel/signal.h>
+#include <kernel/signo.h>
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>

@@ -18,7 +18,6 @@
 #include <kernel/procmm.h>
 #include <kernel/pvm.h>
 #include <kernel/sched.h>
-#include <kernel/selftest.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>

@@ -77,4 +77,7 @@ void rlimits_init(struct rlimit *rl);
 
 void do_exit(int wait_status) __attribute__((noreturn));
 
+/* Starts the first program (/chosen pagelab,argv); does not return. */
+void init_start(void) __attribute__((noreturn));
+
 #endif
