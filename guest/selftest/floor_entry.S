@@ -1,4 +1,4 @@
-#include "asm.h"
+#include "../arch/asm.h"
 /* SPDX-License-Identifier: MIT */
 /*
  * The host's floor (selftest=floor, guest/kernel/floor.c): the least any
