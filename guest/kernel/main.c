@@ -9,6 +9,7 @@
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
 #include <kernel/proc.h>
+#include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 

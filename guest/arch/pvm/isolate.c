@@ -21,6 +21,7 @@
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
+#include <kernel/pvm.h>
 
 /* Read by the entry code on the user tables: read-only for user mode. */
 u64 entry_kernel_cr3 __section(".entry.ro");
