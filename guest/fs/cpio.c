@@ -245,11 +245,14 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, size_t *next)
 	if (name_is(e->name, namesize - 1, trailer))
 		return 1;
 	err = clean_path(e, namesize - 1);
-	if (!err)
-		err = check_mode(e);
-	if (!err && crc && !checksum_ok(e, f[F_CHECK]))
-		err = -CPIO_ERR_CHECKSUM;
-	return err;
+	if (err)
+		return err;
+	err = check_mode(e);
+	if (err)
+		return err;
+	if (crc && !checksum_ok(e, f[F_CHECK]))
+		return -CPIO_ERR_CHECKSUM;
+	return 0;
 }
 
 int cpio_next(struct cpio_iter *it, struct cpio_entry *e)

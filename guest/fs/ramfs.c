@@ -50,7 +50,7 @@ struct inode *ramfs_inode_alloc(u32 mode, u64 now)
 
 struct inode *ramfs_new_root(u32 perm, u64 now)
 {
-	struct inode *root = ramfs_inode_alloc(S_IFDIR | (perm & 07777), now);
+	struct inode *root = ramfs_inode_alloc(S_IFDIR | (perm & S_IALLUGO), now);
 
 	if (!root)
 		return NULL;

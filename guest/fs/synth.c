@@ -120,8 +120,8 @@ static int make_dirs(const char *path, u32 perm, bool last_too, struct nameidata
 		}
 		err = ramfs_lookup(dir, p, len, &next);
 		if (err == -ENOENT)
-			err = ramfs_create(dir, p, len, S_IFDIR | (perm & 07777), 0, 0, vfs_now(),
-					   &next);
+			err = ramfs_create(dir, p, len, S_IFDIR | (perm & S_IALLUGO), 0, 0,
+					   vfs_now(), &next);
 		inode_put(dir);
 		if (err)
 			return err;

@@ -151,6 +151,16 @@ static long rw_iov(struct file *f, bool write, const struct iovec *iov, u64 cnt,
 	return done;
 }
 
+/* preadv/pwritev need an offset >= 0 and a seekable file; every call, the operation. */
+static long check_vec(struct file *f, bool write, bool positioned, s64 off)
+{
+	if (positioned && off < 0)
+		return -EINVAL;
+	if (positioned && !f->ops->llseek)
+		return -ESPIPE;
+	return (write ? f->ops->write : f->ops->read) ? 0 : -EINVAL;
+}
+
 static long vec(int fd, bool write, u64 uiov, u64 cnt, bool positioned, s64 off)
 {
 	struct iovec *iov;
@@ -162,12 +172,8 @@ static long vec(int fd, bool write, u64 uiov, u64 cnt, bool positioned, s64 off)
 	if (!f)
 		return ret;
 	ret = load_iov(uiov, cnt, &iov);
-	if (!ret && positioned && off < 0)
-		ret = -EINVAL;
-	else if (!ret && positioned && !f->ops->llseek)
-		ret = -ESPIPE;
-	else if (!ret && !(write ? f->ops->write : f->ops->read))
-		ret = -EINVAL;
+	if (!ret)
+		ret = check_vec(f, write, positioned, off);
 	if (!ret) {
 		pos = positioned ? (u64)off : f->pos;
 		ret = rw_iov(f, write, iov, cnt, &pos);

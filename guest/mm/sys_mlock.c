@@ -143,10 +143,10 @@ static long do_mlock(u64 addr, u64 len, u64 flags, bool is_lock)
 	if (is_lock)
 		lock = VM_LOCKED | (flags & MLOCK_ONFAULT ? VM_LOCKONFAULT : 0);
 	err = apply_lock(mm, start, end, lock);
-	if (!err && is_lock)
-		err = posix_error(mm_populate(mm, start, end, false));
 	mm_flush_commit(mm);
-	return err;
+	if (err || !is_lock)
+		return err;
+	return posix_error(mm_populate(mm, start, end, false));
 }
 
 static long sys_mlock(u64 addr, u64 len)

@@ -4,6 +4,7 @@
  * mmap_check.c's (Linux's order of errors); the VMA set is vma.c's; this
  * file joins them to page tables and frames.
  */
+#include <asm/fcntl.h> /* O_APPEND */
 #include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
@@ -87,18 +88,24 @@ static void populate(struct mm *mm, u64 start, u64 end, u32 prot)
 	}
 }
 
-#define O_APPEND 02000
+/* What mmap_check() needs to know of a file: its type and how it was opened. */
+static enum mmap_fd_kind fd_kind(u32 mode)
+{
+	if (S_ISREG(mode))
+		return MMAP_FD_REGULAR;
+	if (S_ISDIR(mode))
+		return MMAP_FD_DIRECTORY;
+	if (S_ISFIFO(mode))
+		return MMAP_FD_PIPE;
+	if (S_ISCHR(mode))
+		return MMAP_FD_CHARDEV;
+	return MMAP_FD_SOCKET;
+}
 
 static void describe_file(const struct file *f, struct mmap_file *mf)
 {
-	u32 type = inode_mode(f->inode) & 0170000;
-
 	*mf = (struct mmap_file){
-		.kind = type == 0100000	  ? MMAP_FD_REGULAR
-			: type == 0040000 ? MMAP_FD_DIRECTORY
-			: type == 0010000 ? MMAP_FD_PIPE
-			: type == 0020000 ? MMAP_FD_CHARDEV
-					  : MMAP_FD_SOCKET,
+		.kind = fd_kind(inode_mode(f->inode)),
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
@@ -125,40 +132,74 @@ static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing
 	return plan->addr;
 }
 
-static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+/*
+ * What the new mapping's pages come from (kernel/backing.h): the file's
+ * backing, a new shared-memory object for MAP_SHARED|MAP_ANONYMOUS, or
+ * nothing (*out NULL) for private anonymous memory and huge pages.
+ */
+static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct backing **out)
 {
-	struct mm *mm = current->mm;
-	struct mmap_args a = { addr, len, prot, flags, off };
-	struct mm_limits l;
+	*out = NULL;
+	if (f)
+		*out = file_backing_get(f->inode);
+	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
+		*out = shm_backing_new(plan->len);
+	else
+		return 0;
+	return *out ? 0 : -ENOMEM;
+}
+
+/*
+ * mmap in Linux's order: check the arguments and plan the mapping
+ * (mmap_check.c: the errors, the address, the flags), reserve huge pages,
+ * find the backing, charge the commit limit, then change the VMA set. f is
+ * the file for a file mapping, NULL otherwise (or when fd was bad: the
+ * check says EBADF).
+ */
+static long do_mmap(struct mm *mm, const struct mmap_args *a, struct file *f)
+{
 	struct mmap_space space = { get_area, intersects, mm };
-	struct mmap_plan plan;
 	struct mmap_file mf = { .kind = MMAP_FD_NONE };
-	struct file *f = NULL;
-	struct backing *obj = NULL;
+	struct mm_limits l;
+	struct mmap_plan plan;
+	struct backing *obj;
 	long ret;
 
 	mm_fill_limits(mm, &l);
-	if (!(flags & MAP_ANONYMOUS) && (f = fd_get((int)fd)))
+	if (f)
 		describe_file(f, &mf);
-	ret = mmap_check(&a, (flags & MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
-	if (!ret && plan.reserve_huge)
-		ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE);
-	if (!ret && f && !(obj = file_backing_get(f->inode))) {
-		ret = -ENOMEM;
-	} else if (!ret && plan.anon && (plan.vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED &&
-		   !(obj = shm_backing_new(plan.len))) {
-		ret = -ENOMEM;
-	}
+	ret = mmap_check(a, (a->flags & MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
+	if (ret)
+		return ret;
+	if (plan.reserve_huge && (ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE)))
+		return ret;
+	ret = mmap_backing(&plan, f, &obj);
+	if (ret)
+		return ret;
 	if (obj)
 		plan.vm_flags |= backing_vm_flags(obj);
+	ret = commit_mmap(mm, &plan);
+	if (ret)
+		goto drop_backing;
+	ret = map_plan(mm, &plan, obj);
+	if (ret >= 0)
+		return ret;
+	if (plan.vm_flags & VM_ACCOUNT)
+		commit_uncharge(plan.commit_pages);
+drop_backing:
+	if (obj)
+		backing_put(obj);
+	return ret;
+}
+
+static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct mmap_args a = { addr, len, prot, flags, off };
+	struct file *f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
+	long ret = do_mmap(current->mm, &a, f);
+
 	if (f)
 		file_put(f);
-	if (!ret)
-		ret = commit_mmap(mm, &plan);
-	if (!ret && (ret = map_plan(mm, &plan, obj)) < 0 && (plan.vm_flags & VM_ACCOUNT))
-		commit_uncharge(plan.commit_pages);
-	if (ret < 0 && obj)
-		backing_put(obj);
 	return ret;
 }
 

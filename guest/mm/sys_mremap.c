@@ -76,6 +76,28 @@ static int new_vma(struct remap *r, const struct vma *v, struct vma **out)
 }
 
 /*
+ * The old range as a VMA of its own (*v), a new VMA for the new place
+ * (*nv, not yet inserted), and the page-table entries moved over to it.
+ */
+static int move_entries(struct remap *r, struct vma **v, struct vma **nv)
+{
+	struct mm *mm = r->mm;
+	int err = r->old_len ? isolate(mm, v, r->addr, r->old_len) : 0;
+
+	if (err)
+		return err;
+	err = new_vma(r, *v, nv);
+	if (err)
+		return err;
+	err = pt_move(mm, r->addr, r->new_addr, MIN(r->old_len, r->new_len));
+	if (err) {
+		vma_free(&mm->vmas, *nv); /* drops the reference new_vma() took */
+		vma_merge(&mm->vmas, *v); /* undo the isolation */
+	}
+	return err;
+}
+
+/*
  * move_vma(): the old range (made a VMA of its own) hands its entries to a
  * new VMA at new_addr, then goes, or with MREMAP_DONTUNMAP stays, empty and
  * unlocked. Charged: the growth, or all of the new VMA when the old stays.
@@ -91,13 +113,7 @@ static long move(struct remap *r)
 
 	if (!commit_charge(charge, freed))
 		return -ENOMEM;
-	err = r->old_len ? isolate(mm, &v, r->addr, r->old_len) : 0;
-	if (!err)
-		err = new_vma(r, v, &nv);
-	if (!err && (err = pt_move(mm, r->addr, r->new_addr, MIN(r->old_len, r->new_len)))) {
-		vma_free(&mm->vmas, nv); /* drops the reference new_vma() took */
-		vma_merge(&mm->vmas, v); /* undo the isolation */
-	}
+	err = move_entries(r, &v, &nv);
 	if (err) {
 		commit_uncharge(charge);
 		return err;

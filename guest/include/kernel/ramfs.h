@@ -47,6 +47,10 @@
 #define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 #define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
 #endif
+/* Linux's own groupings (<linux/stat.h>), which libc does not define. */
+#define S_IRWXUGO 00777 /* rwx for user, group and others */
+#define S_IALLUGO 07777 /* those, setuid, setgid and sticky: all a chmod sets */
+#define S_IXUGO	  00111 /* x for anyone */
 
 #define RAMFS_NAME_MAX	    255
 #define RAMFS_PATH_MAX	    4096	 /* including the NUL */
