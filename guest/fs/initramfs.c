@@ -41,19 +41,12 @@ static int parent_dir(struct unpack *u, const struct cpio_entry *e, struct inode
 	inode_get(dir);
 	for (const char *slash; (slash = memchr(p, '/', end - p)); p = slash + 1) {
 		struct inode *next;
-		int err = ramfs_lookup(dir, p, slash - p, &next);
+		bool made;
+		int err = ramfs_mkdir_step(dir, p, slash - p, 0755, u->now, &next, &made);
 
-		if (err == -ENOENT) {
-			err = ramfs_create(dir, p, slash - p, S_IFDIR | 0755, 0, 0, u->now, &next);
-			u->r->dirs += !err;
-		}
-		inode_put(dir);
 		if (err)
 			return err;
-		if (!S_ISDIR(next->mode)) {
-			inode_put(next);
-			return -ENOTDIR;
-		}
+		u->r->dirs += made;
 		dir = next;
 	}
 	*dirp = dir;

@@ -192,6 +192,26 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 	return 0;
 }
 
+int ramfs_mkdir_step(struct inode *dir, const char *name, size_t len, u32 perm, u64 now,
+		     struct inode **next, bool *made)
+{
+	int err = ramfs_lookup(dir, name, len, next);
+
+	*made = false;
+	if (err == -ENOENT) {
+		err = ramfs_create(dir, name, len, S_IFDIR | (perm & S_IALLUGO), 0, 0, now, next);
+		*made = !err;
+	}
+	inode_put(dir);
+	if (err)
+		return err;
+	if (!S_ISDIR((*next)->mode)) {
+		inode_put(*next);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
 /* link(2)'s checks, in Linux's order. */
 static int check_link(struct inode *dir, const char *name, size_t len, struct inode *target)
 {

@@ -102,6 +102,7 @@ static int make_dirs(const char *path, u32 perm, bool last_too, struct nameidata
 {
 	struct inode *dir = vfs_root(), *next;
 	const char *p = path;
+	bool made;
 	int err = 0;
 
 	inode_get(dir);
@@ -118,17 +119,9 @@ static int make_dirs(const char *path, u32 perm, bool last_too, struct nameidata
 			nd->last_len = len;
 			return 0;
 		}
-		err = ramfs_lookup(dir, p, len, &next);
-		if (err == -ENOENT)
-			err = ramfs_create(dir, p, len, S_IFDIR | (perm & S_IALLUGO), 0, 0,
-					   vfs_now(), &next);
-		inode_put(dir);
+		err = ramfs_mkdir_step(dir, p, len, perm, vfs_now(), &next, &made);
 		if (err)
 			return err;
-		if (!S_ISDIR(next->mode)) {
-			inode_put(next);
-			return -ENOTDIR;
-		}
 		dir = next;
 		p += len;
 		while (*p == '/')

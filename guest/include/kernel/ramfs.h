@@ -182,6 +182,14 @@ int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct inode *
  */
 int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 rdev_major,
 		 u32 rdev_minor, u64 now, struct inode **out);
+/*
+ * One step of mkdir -p: *next is the directory name[0..len) in dir, made
+ * with S_IFDIR | perm if it was missing (*made then true). The caller's
+ * reference on dir is dropped either way; *next carries one on success.
+ * -ENOTDIR if the name is something else, or what lookup or create said.
+ */
+int ramfs_mkdir_step(struct inode *dir, const char *name, size_t len, u32 perm, u64 now,
+		     struct inode **next, bool *made);
 /* A second name for a non-directory: -EPERM for a directory, -EEXIST... */
 int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target, u64 now);
 /* Remove a non-directory's name: -EISDIR for a directory, -ENOENT. */
