@@ -53,6 +53,16 @@ static long do_rw(struct file *f, bool write, u64 ubuf, size_t len, u64 *pos, un
 	return op(f, ubuf, MIN(len, MAX_RW_COUNT), pos, io);
 }
 
+/* pread/pwrite and preadv/pwritev need an offset >= 0 and a seekable file; all, the operation. */
+static long check_rw(struct file *f, bool write, bool positioned, s64 off)
+{
+	if (positioned && off < 0)
+		return -EINVAL;
+	if (positioned && !f->ops->llseek)
+		return -ESPIPE;
+	return (write ? f->ops->write : f->ops->read) ? 0 : -EINVAL;
+}
+
 /* read/write at the file offset, or at off for pread/pwrite (positioned). */
 static long rw(int fd, bool write, u64 ubuf, u64 len, bool positioned, s64 off)
 {
@@ -63,11 +73,8 @@ static long rw(int fd, bool write, u64 ubuf, u64 len, bool positioned, s64 off)
 	f = get_for(fd, write ? FMODE_WRITE : FMODE_READ, &ret);
 	if (!f)
 		return ret;
-	if (positioned && off < 0) {
-		ret = -EINVAL;
-	} else if (positioned && !f->ops->llseek) {
-		ret = -ESPIPE;
-	} else {
+	ret = check_rw(f, write, positioned, off);
+	if (!ret) {
 		pos = positioned ? (u64)off : f->pos;
 		ret = do_rw(f, write, ubuf, len, &pos, 0);
 		if (!positioned && f->ops->llseek)
@@ -151,16 +158,6 @@ static long rw_iov(struct file *f, bool write, const struct iovec *iov, u64 cnt,
 	return done;
 }
 
-/* preadv/pwritev need an offset >= 0 and a seekable file; every call, the operation. */
-static long check_vec(struct file *f, bool write, bool positioned, s64 off)
-{
-	if (positioned && off < 0)
-		return -EINVAL;
-	if (positioned && !f->ops->llseek)
-		return -ESPIPE;
-	return (write ? f->ops->write : f->ops->read) ? 0 : -EINVAL;
-}
-
 static long vec(int fd, bool write, u64 uiov, u64 cnt, bool positioned, s64 off)
 {
 	struct iovec *iov;
@@ -173,7 +170,7 @@ static long vec(int fd, bool write, u64 uiov, u64 cnt, bool positioned, s64 off)
 		return ret;
 	ret = load_iov(uiov, cnt, &iov);
 	if (!ret)
-		ret = check_vec(f, write, positioned, off);
+		ret = check_rw(f, write, positioned, off);
 	if (!ret) {
 		pos = positioned ? (u64)off : f->pos;
 		ret = rw_iov(f, write, iov, cnt, &pos);

@@ -110,11 +110,55 @@ static bool ksm_compatible(u64 vm_flags)
 			     VM_HUGETLB | VM_MIXEDMAP));
 }
 
+/* The advice that only sets or clears VMA flags and cannot fail: false for the rest. */
+static bool madvise_flags_only(int behavior, u64 *nf)
+{
+	switch (behavior) {
+	case MADV_NORMAL:
+		*nf &= ~(VM_RAND_READ | VM_SEQ_READ);
+		return true;
+	case MADV_SEQUENTIAL:
+		*nf = (*nf & ~VM_RAND_READ) | VM_SEQ_READ;
+		return true;
+	case MADV_RANDOM:
+		*nf = (*nf & ~VM_SEQ_READ) | VM_RAND_READ;
+		return true;
+	case MADV_DONTFORK:
+		*nf |= VM_DONTCOPY;
+		return true;
+	case MADV_KEEPONFORK:
+		*nf &= ~VM_WIPEONFORK;
+		return true;
+	case MADV_DONTDUMP:
+		*nf |= VM_DONTDUMP;
+		return true;
+	case MADV_MERGEABLE:
+		if (ksm_compatible(*nf))
+			*nf |= VM_MERGEABLE;
+		return true;
+	case MADV_UNMERGEABLE:
+		*nf &= ~VM_MERGEABLE;
+		return true;
+	case MADV_HUGEPAGE:
+		*nf = (*nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		return true;
+	case MADV_NOHUGEPAGE:
+		*nf = (*nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		return true;
+	default:
+		return false;
+	}
+}
+
 int madvise_vma_check(int behavior, u64 vm_flags, bool has_object, u64 start, u64 *end,
 		      u64 *new_flags)
 {
 	u64 nf = vm_flags;
 
+	if (madvise_flags_only(behavior, &nf)) {
+		*new_flags = nf;
+		return 0;
+	}
 	switch (behavior) {
 	case MADV_WILLNEED:
 		break;
@@ -132,18 +176,6 @@ int madvise_vma_check(int behavior, u64 vm_flags, bool has_object, u64 start, u6
 			return err;
 		break;
 	}
-	case MADV_NORMAL:
-		nf &= ~(VM_RAND_READ | VM_SEQ_READ);
-		break;
-	case MADV_SEQUENTIAL:
-		nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ;
-		break;
-	case MADV_RANDOM:
-		nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ;
-		break;
-	case MADV_DONTFORK:
-		nf |= VM_DONTCOPY;
-		break;
 	case MADV_DOFORK:
 		if (nf & VM_IO)
 			return -EINVAL;
@@ -154,29 +186,10 @@ int madvise_vma_check(int behavior, u64 vm_flags, bool has_object, u64 start, u6
 			return -EINVAL;
 		nf |= VM_WIPEONFORK;
 		break;
-	case MADV_KEEPONFORK:
-		nf &= ~VM_WIPEONFORK;
-		break;
-	case MADV_DONTDUMP:
-		nf |= VM_DONTDUMP;
-		break;
 	case MADV_DODUMP:
 		if (!(nf & VM_HUGETLB) && (nf & VM_SPECIAL))
 			return -EINVAL;
 		nf &= ~VM_DONTDUMP;
-		break;
-	case MADV_MERGEABLE:
-		if (ksm_compatible(nf))
-			nf |= VM_MERGEABLE;
-		break;
-	case MADV_UNMERGEABLE:
-		nf &= ~VM_MERGEABLE;
-		break;
-	case MADV_HUGEPAGE:
-		nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
-		break;
-	case MADV_NOHUGEPAGE:
-		nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
 		break;
 	default:
 		return -EINVAL;
