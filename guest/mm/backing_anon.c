@@ -37,7 +37,6 @@ static u64 anon_lookup(struct backing *b, u64 index)
 }
 
 static const struct backing_ops anon_ops = {
-	.kind = BACKING_ANON,
 	.frames = BACKING_MOVABLE,
 	.fault = anon_fault,
 	.lookup = anon_lookup,
@@ -46,4 +45,4 @@ static const struct backing_ops anon_ops = {
 };
 
 /* One for every anonymous VMA: backing_of() returns it where vma->obj is NULL. */
-struct backing anon_backing = { .ops = &anon_ops };
+struct backing anon_backing = { .ops = &anon_ops, .kind = BACKING_ANON };

@@ -31,19 +31,21 @@ static struct file_backing *to_file(struct backing *b)
 	return container_of(b, struct file_backing, b);
 }
 
-struct file_backing *file_backing_alloc(struct inode *ino, const struct backing_ops *ops)
+static const struct backing_ops file_ops;
+
+struct file_backing *file_backing_alloc(struct inode *ino, enum backing_kind kind)
 {
 	struct file_backing *fb = kzalloc(sizeof(*fb));
 
 	if (!fb)
 		return NULL;
-	fb->b = (struct backing){ .ops = ops, .refcount = 1 };
+	fb->b = (struct backing){ .ops = &file_ops, .kind = kind, .refcount = 1 };
 	fb->ino = ino;
 	inode_get(ino);
 	return fb;
 }
 
-void file_backing_ref(struct backing *b)
+static void file_backing_ref(struct backing *b)
 {
 	b->refcount++;
 }
@@ -58,7 +60,7 @@ static void unlink_mapped(struct file_backing *fb)
 	}
 }
 
-void file_backing_unref(struct backing *b)
+static void file_backing_unref(struct backing *b)
 {
 	struct file_backing *fb = to_file(b);
 
@@ -69,13 +71,13 @@ void file_backing_unref(struct backing *b)
 	kfree(fb);
 }
 
-struct inode *file_backing_inode(struct backing *b)
+static struct inode *file_backing_inode(struct backing *b)
 {
 	return to_file(b)->ino;
 }
 
-int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 error, u64 *pte,
-		       struct fault_info *fi)
+static int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 error, u64 *pte,
+			      struct fault_info *fi)
 {
 	struct inode *ino = to_file(b)->ino;
 	u64 index = v->pgoff + ((page - v->start) >> PAGE_SHIFT), pfn, copy;
@@ -103,7 +105,7 @@ int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 error, u6
 	return 0;
 }
 
-u64 file_backing_lookup(struct backing *b, u64 index)
+static u64 file_backing_lookup(struct backing *b, u64 index)
 {
 	u64 pfn = vfs_get_page(to_file(b)->ino, index, false);
 
@@ -113,7 +115,6 @@ u64 file_backing_lookup(struct backing *b, u64 index)
 }
 
 static const struct backing_ops file_ops = {
-	.kind = BACKING_FILE,
 	.frames = BACKING_MOVABLE,
 	.fault = file_backing_fault,
 	.lookup = file_backing_lookup,
@@ -134,7 +135,7 @@ struct backing *file_backing_get(struct inode *ino)
 			return &fb->b;
 		}
 	}
-	fb = file_backing_alloc(ino, &file_ops);
+	fb = file_backing_alloc(ino, BACKING_FILE);
 	if (!fb)
 		return NULL;
 	fb->next = mapped_files;

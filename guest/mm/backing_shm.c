@@ -11,18 +11,6 @@
 
 #include "backing_file.h"
 
-static const struct backing_ops shm_ops = {
-	.kind = BACKING_SHM,
-	.frames = BACKING_MOVABLE,
-	.fault = file_backing_fault,
-	.lookup = file_backing_lookup,
-	.fork = backing_fork_copy,
-	.unmap = backing_unmap_frames,
-	.get = file_backing_ref,
-	.put = file_backing_unref,
-	.inode = file_backing_inode,
-};
-
 struct backing *shm_backing_new(u64 len)
 {
 	struct inode *ino;
@@ -30,7 +18,7 @@ struct backing *shm_backing_new(u64 len)
 
 	if (vfs_new_unnamed_file(len, &ino))
 		return NULL;
-	fb = file_backing_alloc(ino, &shm_ops);
+	fb = file_backing_alloc(ino, BACKING_SHM);
 	inode_put(ino); /* the backing holds its own reference */
 	return fb ? &fb->b : NULL;
 }

@@ -201,16 +201,10 @@ int vma_update_range(struct vma_tree *t, u64 start, u64 end, const struct vma_up
 	return hole || pos < end ? -ENOMEM : 0;
 }
 
-struct protect_arg {
-	u32 prot;
-	vma_changed_fn changed;
-	void *arg;
-};
-
 static int protect_decide(void *arg, const struct vma *vma, u64 start, u64 end, u32 *prot,
 			  u64 *flags)
 {
-	const struct protect_arg *a = arg;
+	const struct vma_protect *a = arg;
 
 	(void)start;
 	(void)end;
@@ -221,20 +215,29 @@ static int protect_decide(void *arg, const struct vma *vma, u64 start, u64 end, 
 
 static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags)
 {
-	const struct protect_arg *a = arg;
+	const struct vma_protect *a = arg;
 
 	if (a->changed)
 		a->changed(a->arg, piece, old_prot, old_flags);
 }
 
+int vma_protect_range_by(struct vma_tree *t, u64 start, u64 end, const struct vma_protect *p,
+			 vma_update_fn decide)
+{
+	struct vma_update u = {
+		.decide = decide,
+		.changed = protect_changed,
+		.arg = (void *)p,
+		.holes = VMA_HOLE_STOP,
+	};
+
+	return vma_update_range(t, start, end, &u);
+}
+
 int vma_protect_range(struct vma_tree *t, u64 start, u64 end, u32 prot, vma_changed_fn changed,
 		      void *arg)
 {
-	struct protect_arg a = { .prot = prot, .changed = changed, .arg = arg };
-	struct vma_update u = { .decide = protect_decide,
-				.changed = protect_changed,
-				.arg = &a,
-				.holes = VMA_HOLE_STOP };
+	struct vma_protect p = { .prot = prot, .changed = changed, .arg = arg };
 
-	return vma_update_range(t, start, end, &u);
+	return vma_protect_range_by(t, start, end, &p, protect_decide);
 }

@@ -64,7 +64,7 @@ enum backing_frames {
 	BACKING_DEVICE,
 };
 
-/* What a mapping is, for /proc/PID/maps and smaps. */
+/* What a mapping is, for /proc/PID/maps and /proc/PID/status. */
 enum backing_kind {
 	BACKING_ANON,
 	BACKING_FILE,
@@ -74,7 +74,6 @@ enum backing_kind {
 struct backing;
 
 struct backing_ops {
-	enum backing_kind kind;
 	enum backing_frames frames;
 	/*
 	 * A not-present page of v at page (its page-aligned address): find or
@@ -114,9 +113,14 @@ struct backing_ops {
 	struct inode *(*inode)(struct backing *b);
 };
 
-/* The header of every backing object; a kind embeds it first in its own struct. */
+/*
+ * The header of every backing object; a kind embeds it first in its own
+ * struct. Two kinds may share ops (shared memory behaves as a file) and
+ * differ only in what they are.
+ */
 struct backing {
 	const struct backing_ops *ops;
+	enum backing_kind kind;
 	u32 refcount;
 };
 
@@ -152,7 +156,7 @@ static inline struct inode *vma_inode(const struct vma *v)
 
 static inline bool vma_is_kind(const struct vma *v, enum backing_kind kind)
 {
-	return backing_of(v)->ops->kind == kind;
+	return backing_of(v)->kind == kind;
 }
 
 /* The VM_* flags a new mapping of this backing gets on top of mmap's. */

@@ -259,11 +259,24 @@ static inline int vma_may_protect(const struct vma *vma, u32 prot)
 /*
  * mprotect's VMA half: new prot on [start, end); -EACCES at a VMA whose
  * VM_MAY* flags forbid it (updates before it stay, as on Linux). A kernel
- * that charges commit on mprotect writes its own vma_update_fn around
- * vma_may_protect(). PROT_GROWSDOWN is the caller's business (it moves
+ * that charges commit on mprotect gives vma_protect_range_by() its own
+ * decision around vma_may_protect(). PROT_GROWSDOWN is the caller's business (it moves
  * start to the VMA's start first).
  */
 int vma_protect_range(struct vma_tree *t, u64 start, u64 end, u32 prot, vma_changed_fn changed,
 		      void *arg);
+
+/*
+ * The same with the kernel's own decision for each piece: decide gets p
+ * as its arg (and applies vma_may_protect() itself), changed is called as
+ * above. The commit charge of mprotect uses it.
+ */
+struct vma_protect {
+	u32 prot;
+	vma_changed_fn changed; /* may be NULL */
+	void *arg;
+};
+int vma_protect_range_by(struct vma_tree *t, u64 start, u64 end, const struct vma_protect *p,
+			 vma_update_fn decide);
 
 #endif
