@@ -12,10 +12,9 @@
 #ifndef KERNEL_FRAME_H
 #define KERNEL_FRAME_H
 
+#include <kernel/pte.h> /* PAGE_SIZE */
 #include <kernel/types.h>
 
-#define PAGE_SHIFT	    12
-#define PAGE_SIZE	    (1UL << PAGE_SHIFT)
 #define FRAME_NONE	    UINT64_MAX
 #define FRAME_MAX_ORDER	    18 /* largest block: 1 GiB */
 #define FRAME_DMA_LIMIT_PFN (0x1000000UL >> PAGE_SHIFT)
