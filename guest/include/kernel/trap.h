@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where exceptions and interrupts go once entry.S has saved the registers
- * (traps.c). The handlers it hands them to are their owners': the page
+ * (trap.c). The handlers it hands them to are their owners': the page
  * fault and user exceptions kernel/fault.h, interrupts kernel/irq.h, system
  * calls kernel/syscall.h.
  */
