@@ -145,6 +145,11 @@ bool handle_kernel_page_fault(struct trap_frame *f)
 	return vm_fault(current->mm, addr, (f->error & ~PF_ERR_USER) | PF_ERR_USER, &fi) == 0;
 }
 
+/*
+ * The CPU left the faulting address in CR2 and pushed the error code; the
+ * saved RIP points at the faulting instruction, which runs again once the
+ * handler returns (a fault, unlike a trap, is restartable).
+ */
 static void user_page_fault(struct trap_frame *f)
 {
 	struct fault_info fi = { 0 };

@@ -63,6 +63,11 @@ void mm_flush_page(struct mm *mm, u64 va)
 	mm->flush_pages++;
 }
 
+/*
+ * invlpg drops one page's translation from the TLB; loading CR3 drops all
+ * of them (but global pages). A translation that was not present was never
+ * cached, so filling an empty entry needs neither.
+ */
 void mm_flush_commit(struct mm *mm)
 {
 	if (!mm->flush_pages)

@@ -20,10 +20,11 @@ struct trap_frame;
  */
 int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
 
-#define PF_ERR_PRESENT 0x1
-#define PF_ERR_WRITE   0x2
-#define PF_ERR_USER    0x4
-#define PF_ERR_INSTR   0x10
+/* The #PF error code the CPU pushes (Intel SDM vol. 3, "Page-Fault Exception"). */
+#define PF_ERR_PRESENT 0x1  /* 1: a protection violation on a present page; 0: not present */
+#define PF_ERR_WRITE   0x2  /* 1: the access was a write */
+#define PF_ERR_USER    0x4  /* 1: the access came from user mode (CPL 3) */
+#define PF_ERR_INSTR   0x10 /* 1: an instruction fetch (the page was NX) */
 /* Not a CPU bit: the kernel fills a page whatever the VMA's protection (exec). */
 #define PF_KERNEL_FILL (1ULL << 32)
 

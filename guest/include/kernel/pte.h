@@ -14,16 +14,16 @@
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
 /* Entry bits (Intel SDM vol. 3, "Paging"). */
-#define PTE_P	(1ULL << 0)
-#define PTE_W	(1ULL << 1)
-#define PTE_U	(1ULL << 2)
-#define PTE_PWT (1ULL << 3)
-#define PTE_PCD (1ULL << 4)
-#define PTE_A	(1ULL << 5)
-#define PTE_D	(1ULL << 6)
-#define PTE_PS	(1ULL << 7)
-#define PTE_G	(1ULL << 8)
-#define PTE_NX	(1ULL << 63)
+#define PTE_P	(1ULL << 0)  /* present: clear, and any access faults (#PF, P=0) */
+#define PTE_W	(1ULL << 1)  /* writable: clear, and a store faults (#PF, P=1, W=1) */
+#define PTE_U	(1ULL << 2)  /* user: ring 3 may access (needed at every level) */
+#define PTE_PWT (1ULL << 3)  /* write-through caching */
+#define PTE_PCD (1ULL << 4)  /* caching disabled (device memory) */
+#define PTE_A	(1ULL << 5)  /* accessed: set by the MMU on first use */
+#define PTE_D	(1ULL << 6)  /* dirty: set by the MMU on first store (leaves only) */
+#define PTE_PS	(1ULL << 7)  /* page size: in a PD entry, a 2 MiB leaf */
+#define PTE_G	(1ULL << 8)  /* global: survives a CR3 load in the TLB */
+#define PTE_NX	(1ULL << 63) /* no execute: an instruction fetch faults (I/D=1) */
 /*
  * Software bit (ignored by the MMU): a PROT_NONE leaf. It keeps its frame
  * with P clear, as Linux's _PAGE_PROTNONE does; a present supervisor-only
