@@ -24,7 +24,7 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
 #define PF_ERR_PRESENT 0x1  /* 1: a protection violation on a present page; 0: not present */
 #define PF_ERR_WRITE   0x2  /* 1: the access was a write */
 #define PF_ERR_USER    0x4  /* 1: the access came from user mode (CPL 3) */
-#define PF_ERR_INSTR   0x10 /* 1: an instruction fetch (the page was NX) */
+#define PF_ERR_INSTR   0x10 /* 1: the access was an instruction fetch */
 /* Not a CPU bit: the kernel fills a page whatever the VMA's protection (exec). */
 #define PF_KERNEL_FILL (1ULL << 32)
 
