@@ -119,7 +119,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries fuzz-binaries images
-	@scripts/run-tests.sh
+	@JUNIT="$(JUNIT)" scripts/run-tests.sh
 
 # The issue-sized stress runs: 100,000 random mmap/munmap/mprotect
 # operations and 100,000 mappings, natively and in the sandbox; the
