@@ -20,8 +20,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-o
 HOST_LDLIBS := -lfdt -lseccomp -larchive -lpthread
 
 # The guest's cpio newc reader is in the library too: the host checks an
-# initramfs with the very code that will unpack it.
-GUEST_SHARED_SRCS := guest/fs/cpio.c
+# initramfs with the very code that will unpack it; likewise strace's
+# classes for a --trace-syscalls filter.
+GUEST_SHARED_SRCS := guest/fs/cpio.c guest/kernel/trace_class.c
 HOSTLIB_SRCS := $(sort $(wildcard hostlib/*.c)) $(GUEST_SHARED_SRCS)
 VMM_SRCS := $(sort $(wildcard vmm/*.c))
 
@@ -66,7 +67,8 @@ $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(foreach d,$(B) $(B)/pic $(A),$(GUEST_SHARED_SRCS:%.c=$(d)/%.o) $(d)/hostlib/initrd_check.o): \
+$(foreach d,$(B) $(B)/pic $(A),$(GUEST_SHARED_SRCS:%.c=$(d)/%.o) $(d)/hostlib/initrd_check.o \
+	$(d)/hostlib/trace_filter.o): \
 	HOST_CFLAGS += -Iguest/include
 
 $(B)/libpagelab.a: $(HOSTLIB_OBJS)

@@ -18,6 +18,7 @@ void pl_console_init(struct pl_console *c, const struct pl_config *cfg)
 	c->file[PL_STREAM_STDOUT] = cfg->out ? cfg->out : stdout;
 	c->file[PL_STREAM_STDERR] = cfg->err ? cfg->err : stderr;
 	c->file[PL_STREAM_CONSOLE] = cfg->console ? cfg->console : stdout;
+	c->file[PL_STREAM_TRACE] = cfg->trace;
 }
 
 static void track_line(struct pl_console *c, const char *buf, size_t len)
@@ -38,10 +39,20 @@ static void track_line(struct pl_console *c, const char *buf, size_t len)
 }
 
 /* 0, or -errno when the host stream refused the bytes (EPIPE: nobody reads). */
+static int emit_file(FILE *f, const char *buf, size_t len)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fwrite(buf, 1, len, f) != len || fflush(f) != 0)
+		err = errno ? -errno : -EIO;
+	clearerr(f);
+	return err;
+}
+
 static int emit(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
 {
 	FILE *f = c->file[stream];
-	int err = 0;
 
 	if (!len)
 		return 0;
@@ -51,11 +62,7 @@ static int emit(struct pl_console *c, enum pl_stream stream, const char *buf, si
 		c->fn(c->opaque, stream, buf, len);
 		return 0;
 	}
-	errno = 0;
-	if (fwrite(buf, 1, len, f) != len || fflush(f) != 0)
-		err = errno ? -errno : -EIO;
-	clearerr(f);
-	return err;
+	return emit_file(f, buf, len);
 }
 
 void pl_console_flush(struct pl_console *c)
@@ -67,6 +74,11 @@ void pl_console_flush(struct pl_console *c)
 int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
 {
 	pl_console_flush(c);
+	/* Trace lines are diagnostics: on stderr among the program's own, unless sent apart. */
+	if (stream == PL_STREAM_TRACE && !c->file[PL_STREAM_TRACE])
+		stream = PL_STREAM_STDERR;
+	else if (stream == PL_STREAM_TRACE)
+		return emit_file(c->file[PL_STREAM_TRACE], buf, len);
 	return emit(c, stream, buf, len);
 }
 

@@ -16,7 +16,7 @@
 struct pl_console {
 	pl_output_fn fn;
 	void *opaque;
-	FILE *file[4];		/* indexed by enum pl_stream */
+	FILE *file[5];		/* indexed by enum pl_stream; [TRACE] may be NULL */
 	char uart[PL_LINE_MAX]; /* UART bytes not yet emitted */
 	size_t nuart;
 	char cur[PL_LINE_MAX]; /* the console line being printed */
@@ -26,7 +26,7 @@ struct pl_console {
 
 void pl_console_init(struct pl_console *c, const struct pl_config *cfg);
 /*
- * A whole buffer for one stream (PL_STREAM_STDOUT, _STDERR, _CONSOLE): 0,
+ * A whole buffer for one stream (PL_STREAM_STDOUT, _STDERR, _CONSOLE, _TRACE): 0,
  * or -errno when the host's stream failed (the guest's write gets it).
  */
 int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len);

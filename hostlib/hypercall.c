@@ -22,7 +22,8 @@ static int64_t hc_write(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	const char *buf;
 	int err;
 
-	if (stream != PL_STREAM_STDOUT && stream != PL_STREAM_STDERR && stream != PL_STREAM_CONSOLE)
+	if (stream != PL_STREAM_STDOUT && stream != PL_STREAM_STDERR &&
+	    stream != PL_STREAM_CONSOLE && stream != PL_STREAM_TRACE)
 		return -PL_E_INVAL;
 	if (len > PL_HC_MAX_LEN)
 		return -PL_E_INVAL;

@@ -131,12 +131,13 @@ for t in tests/docs/test-*.sh; do
 	tap_suite "$t"
 done
 
-# diff_suite LABEL RUN_OPTS [PROGRAM...]: one run of run-diff.sh, counted.
+# diff_suite LABEL RUN_OPTS [PROGRAM...]: one run of run-diff.sh (or of
+# $DIFF_SCRIPT, which prints the same lines), counted.
 diff_suite() {
 	label=$1
 	opts=$2
 	shift 2
-	PAGELAB_RUN_OPTS=$opts tests/guest/run-diff.sh "$@" >"$log" 2>&1
+	PAGELAB_RUN_OPTS=$opts ${DIFF_SCRIPT:-tests/guest/run-diff.sh} "$@" >"$log" 2>&1
 	rc=$?
 	line=" $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)"
 	ok=$(echo "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p')
@@ -163,6 +164,8 @@ if [ -x tests/guest/run-diff.sh ]; then
 	# Both modes stay tested: a handful again with the kernel isolated.
 	diff_suite "run-diff.sh --isolate" --isolate \
 		stdio fork_wait signal_death pipes preempt mmap_stress sleepers hostile_regs fsgs_bases
+	# --trace-syscalls against real strace on the same programs.
+	DIFF_SCRIPT=tests/guest/run-trace-diff.sh diff_suite "run-trace-diff.sh (strace)" ""
 fi
 
 junit_close

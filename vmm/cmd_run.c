@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* pagelab run [options] [PROGRAM [ARGS...]] */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -25,6 +26,7 @@ struct run_opts {
 	bool verbose, stats;
 	enum pl_seccomp seccomp;
 	const char *user;
+	const char *trace_output;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -41,7 +43,8 @@ enum {
 	OPT_TRACE,
 	OPT_ISOLATE,
 	OPT_SECCOMP,
-	OPT_USER
+	OPT_USER,
+	OPT_TRACE_OUTPUT
 };
 
 static const struct option long_opts[] = {
@@ -53,7 +56,8 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
+	{ "trace-syscalls", optional_argument, NULL, OPT_TRACE },
+	{ "trace-output", required_argument, NULL, OPT_TRACE_OUTPUT },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -78,7 +82,10 @@ static void help(void)
 	      "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
 	      "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
 	      "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
-	      "      --trace-syscalls   the kernel traces the program's system calls\n"
+	      "      --trace-syscalls[=LIST]  the kernel traces the program's system calls\n"
+	      "                         as strace does; LIST: names and classes as strace -e\n"
+	      "                         trace= takes them, e.g. open,mmap,%%memory\n"
+	      "      --trace-output FILE  write the trace to FILE instead of stderr\n"
 	      "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
 	      "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
 	      "      --stats            print exit counts, hypercalls and events on stderr\n"
@@ -127,12 +134,19 @@ static int check_kernel_options(const char *arg)
 	snprintf(words, sizeof(words), "%s", arg);
 	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		bool known = false;
+		char why[512];
 
+		if (!strncmp(w, "trace=", 6)) {
+			if (pl_trace_filter_check(w + 6, why, sizeof(why)) == 0)
+				continue;
+			cli_error("--trace-syscalls: %s", why);
+			return -1;
+		}
 		for (size_t i = 0; i < sizeof(kernel_options) / sizeof(kernel_options[0]); i++)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "isolate, selftest=native|fault|spin|floor)",
+				  "trace=LIST, isolate, selftest=native|fault|spin|floor)",
 				  w);
 			return -1;
 		}
@@ -169,6 +183,25 @@ static int add_bootarg(struct run_opts *o, const char *arg)
 	return 0;
 }
 
+/* --trace-syscalls[=LIST]: the kernel option "trace" or "trace=LIST", once. */
+static int add_trace(struct run_opts *o, const char *list)
+{
+	char word[1024];
+
+	if (strstr(o->bootargs, "trace")) {
+		cli_error("--trace-syscalls: give it once (one LIST, names separated by commas)");
+		return -1;
+	}
+	if (!list)
+		return add_bootarg(o, "trace");
+	if (strchr(list, ' ')) {
+		cli_error("--trace-syscalls: separate the names in '%s' with commas", list);
+		return -1;
+	}
+	snprintf(word, sizeof(word), "trace=%s", list);
+	return add_bootarg(o, word);
+}
+
 static int bad_option(char **argv, int c)
 {
 	const char *arg = argv[optind - 1];
@@ -199,7 +232,10 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		o->verbose = true;
 		return add_bootarg(o, "verbose");
 	case OPT_TRACE:
-		return add_bootarg(o, "trace");
+		return add_trace(o, optarg);
+	case OPT_TRACE_OUTPUT:
+		o->trace_output = optarg;
+		return 0;
 	case OPT_ISOLATE:
 		return add_bootarg(o, "isolate");
 	case OPT_STATS:
@@ -288,6 +324,15 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	struct pl_result res;
 	int status, n = 0;
 
+	if (o->trace_output) {
+		cfg.trace = fopen(o->trace_output, "we");
+		if (!cfg.trace) {
+			cli_error("--trace-output: cannot write %s: %s", o->trace_output,
+				  strerror(errno));
+			return PL_EXIT_USAGE;
+		}
+	}
+
 	if (o->prog_argv) {
 		while (o->prog_argv[n])
 			n++;
@@ -309,6 +354,8 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	free(gargv);
 	if (!sb) {
 		cli_error("%s", pl_error());
+		if (cfg.trace)
+			fclose(cfg.trace);
 		return cli_error_status();
 	}
 	/*
@@ -321,6 +368,10 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);
+	if (cfg.trace && fclose(cfg.trace) && status == 0) {
+		cli_error("--trace-output: cannot write %s: %s", o->trace_output, strerror(errno));
+		status = PL_EXIT_VMM_ERROR;
+	}
 	return status;
 }
 
@@ -333,6 +384,8 @@ int cmd_run(int argc, char **argv)
 
 	if (r)
 		return r > 0 ? 0 : PL_EXIT_USAGE;
+	if (o.trace_output && !strstr(o.bootargs, "trace") && add_trace(&o, NULL))
+		return PL_EXIT_USAGE;
 	if (o.kernel)
 		snprintf(kernel, sizeof(kernel), "%s", o.kernel);
 	else if (cli_find_kernel(kernel, sizeof(kernel)))

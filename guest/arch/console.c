@@ -76,10 +76,13 @@ void printk(const char *fmt, ...)
 	log_append(PL_STREAM_CONSOLE, line, MIN((size_t)n, sizeof(line) - 1));
 }
 
-/* Trace lines go to stderr in order with everything else, but batched. */
+/*
+ * Trace lines have a stream of their own (the host may write them to a
+ * file), in order with everything else, but batched.
+ */
 void console_trace(const char *line, size_t len)
 {
-	log_append(PL_STREAM_STDERR, line, len);
+	log_append(PL_STREAM_TRACE, line, len);
 }
 
 /* Kernel messages first, so the host sees everything in the order it happened. */

@@ -180,8 +180,8 @@ static long sys_umask(u64 mask)
 SYSCALL(close, sys_close, "f");
 SYSCALL(dup, sys_dup, "f");
 SYSCALL(dup2, sys_dup2, "ff");
-SYSCALL(dup3, sys_dup3, "ffx");
-SYSCALL(fcntl, sys_fcntl, "fdx");
-SYSCALL(pipe, sys_pipe, "p");
-SYSCALL(pipe2, sys_pipe2, "px");
+SYSCALL(dup3, sys_dup3, "ffK");
+SYSCALL(fcntl, sys_fcntl, "fLx");
+SYSCALL(pipe, sys_pipe, "Q");
+SYSCALL(pipe2, sys_pipe2, "QK");
 SYSCALL(umask, sys_umask, "o");

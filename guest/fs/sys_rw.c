@@ -267,14 +267,14 @@ static long sys_sync(void)
 
 SYSCALL(read, sys_read, "fBu");
 SYSCALL(write, sys_write, "fbu");
-SYSCALL(pread64, sys_pread64, "fBud");
-SYSCALL(pwrite64, sys_pwrite64, "fbud");
-SYSCALL(readv, sys_readv, "fpd");
+SYSCALL(pread64, sys_pread64, "fBul");
+SYSCALL(pwrite64, sys_pwrite64, "fbul");
+SYSCALL(readv, sys_readv, "fVd");
 SYSCALL(writev, sys_writev, "fvd");
-SYSCALL(preadv, sys_preadv, "fpdd");
-SYSCALL(pwritev, sys_pwritev, "fvdd");
-SYSCALL(lseek, sys_lseek, "fdd");
-SYSCALL(ioctl, sys_ioctl, "fxx");
+SYSCALL(preadv, sys_preadv, "fVdl");
+SYSCALL(pwritev, sys_pwritev, "fvdl");
+SYSCALL(lseek, sys_lseek, "flW");
+SYSCALL(ioctl, sys_ioctl, "fIp");
 SYSCALL(fsync, sys_fsync, "f");
 SYSCALL(fdatasync, sys_fsync, "f");
 SYSCALL(sync, sys_sync, "");

@@ -213,13 +213,13 @@ static long sys_getdents64(u64 fd, u64 ubuf, u64 count)
 	return more ? -EINVAL : 0; /* the buffer cannot hold one entry */
 }
 
-SYSCALL(stat, sys_stat, "sp");
-SYSCALL(lstat, sys_stat, "sp");
-SYSCALL(fstat, sys_fstat, "fp");
-SYSCALL(newfstatat, sys_newfstatat, "Aspx");
-SYSCALL(access, sys_access, "so");
-SYSCALL(faccessat, sys_faccessat, "Aso");
-SYSCALL(faccessat2, sys_faccessat2, "Asox");
+SYSCALL(stat, sys_stat, "sF");
+SYSCALL(lstat, sys_stat, "sF");
+SYSCALL(fstat, sys_fstat, "fF");
+SYSCALL(newfstatat, sys_newfstatat, "AsFX");
+SYSCALL(access, sys_access, "sm");
+SYSCALL(faccessat, sys_faccessat, "Asm");
+SYSCALL(faccessat2, sys_faccessat2, "AsmX");
 SYSCALL(readlink, sys_readlink, "spu");
 SYSCALL(readlinkat, sys_readlinkat, "Aspu");
-SYSCALL(getdents64, sys_getdents64, "fpu");
+SYSCALL(getdents64, sys_getdents64, "fEu");

@@ -199,9 +199,9 @@ static long sys_getrusage(u64 who, u64 ubuf)
 
 SYSCALL(times, sys_times, "p");
 SYSCALL(getrusage, sys_getrusage, "dp");
-SYSCALL(clock_gettime, sys_clock_gettime, "dp");
-SYSCALL(clock_getres, sys_clock_getres, "dp");
+SYSCALL(clock_gettime, sys_clock_gettime, "CT");
+SYSCALL(clock_getres, sys_clock_getres, "CT");
 SYSCALL(gettimeofday, sys_gettimeofday, "pp");
 SYSCALL(time, sys_time, "p");
-SYSCALL(nanosleep, sys_nanosleep, "pp");
-SYSCALL(clock_nanosleep, sys_clock_nanosleep, "dxpp");
+SYSCALL(nanosleep, sys_nanosleep, "tp");
+SYSCALL(clock_nanosleep, sys_clock_nanosleep, "Cxtp");

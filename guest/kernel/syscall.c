@@ -23,18 +23,16 @@ static const struct syscall_desc *table[MAX_SYSCALL];
 static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
-static struct trace *trace_buf;
-
 void syscall_init(void)
 {
-	char opt[8];
+	static char filter[1024];
 
 	for (const struct syscall_desc *d = __syscalls_start; d < __syscalls_end; d++)
 		if (d->nr < MAX_SYSCALL)
 			table[d->nr] = d;
-	tracing = boot_option("trace", opt, sizeof(opt)) != NULL;
-	if (tracing && !(trace_buf = trace_new()))
-		panic("no memory for the syscall trace");
+	tracing = boot_option("trace", filter, sizeof(filter)) != NULL;
+	if (tracing)
+		trace_filter_init(filter);
 }
 
 const char *syscall_name(u64 nr)
@@ -72,27 +70,42 @@ static bool never_returns(u64 nr)
 	return nr == __NR_exit || nr == __NR_exit_group;
 }
 
+static long call(const struct syscall_desc *d, u64 nr, const u64 *args)
+{
+	if (d)
+		return d->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
+	if (nr < MAX_SYSCALL)
+		unimplemented[nr]++;
+	return -ENOSYS;
+}
+
+/*
+ * The traced path keeps the rendered arguments on this process's kernel
+ * stack, so a call that blocks is printed with its own arguments however
+ * the calls of other processes interleave with it.
+ */
+static __noinline long call_traced(const struct syscall_desc *d, u64 nr, const u64 *args)
+{
+	struct trace t;
+	long ret;
+
+	trace_before(&t, d, nr, args);
+	if (never_returns(nr))
+		trace_after(&t, nr, args, 0, false);
+	ret = call(d, nr, args);
+	trace_after(&t, nr, args, ret, true);
+	return ret;
+}
+
 void syscall_dispatch(struct trap_frame *f)
 {
 	u64 nr = f->rax, args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
 	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr] : NULL;
-	long ret;
 
 	current->syscall_nr = nr;
-	if (unlikely(tracing)) {
-		trace_before(trace_buf, d, args);
-		if (never_returns(nr))
-			trace_after(trace_buf, d, nr, args, 0, false);
-	}
-	if (d) {
-		ret = d->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
-	} else {
-		if (nr < MAX_SYSCALL)
-			unimplemented[nr]++;
-		ret = -ENOSYS;
-	}
-	f->rax = ret;
-	if (unlikely(tracing))
-		trace_after(trace_buf, d, nr, args, ret, true);
+	if (unlikely(tracing) && trace_wanted(nr))
+		f->rax = call_traced(d, nr, args);
+	else
+		f->rax = call(d, nr, args);
 	user_return_work(f, true);
 }

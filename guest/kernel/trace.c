@@ -1,284 +1,171 @@
 // SPDX-License-Identifier: MIT
 /*
- * --trace-syscalls: one strace-style line per system call on stderr, for
- * people learning how a program talks to its kernel. Flags are decoded
- * (O_CREAT|O_TRUNC, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS), strings and
- * buffers shown as C literals, errors by name.
+ * --trace-syscalls: one line per system call, as strace prints it, for
+ * people learning how a program talks to its kernel. The arguments are
+ * trace_args.c's; this file decides which calls are traced (a filter of
+ * names and strace's %classes), renders the result and lays out the line
+ * ("= " at column 40, errors with their message), and sends it to the
+ * host's trace stream.
  */
+#include <pagelab/abi.h>
+
 #include <kernel/console.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
-#include <kernel/kmalloc.h>
-#include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
-#include <kernel/uaccess.h>
+#include <kernel/trace_args.h>
+#include <kernel/trace_class.h>
+#include <kernel/trace_names.h>
 
-struct trace {
-	char args[6][200];
-};
+#define TRACE_MAX_NR  512
+#define RESULT_COLUMN 40 /* strace -a's default */
 
-struct trace *trace_new(void)
+static u64 traced[TRACE_MAX_NR / 64];
+
+static void trace_nr(const char *name, size_t len)
 {
-	return kzalloc(sizeof(struct trace));
-}
+	for (u64 nr = 0; nr < TRACE_MAX_NR; nr++) {
+		const char *n = syscall_name(nr);
 
-static const char *errno_name(long e)
-{
-	static const char *const n[] = {
-		[EPERM] = "EPERM",
-		[ENOENT] = "ENOENT",
-		[ESRCH] = "ESRCH",
-		[EINTR] = "EINTR",
-		[EIO] = "EIO",
-		[ENXIO] = "ENXIO",
-		[E2BIG] = "E2BIG",
-		[ENOEXEC] = "ENOEXEC",
-		[EBADF] = "EBADF",
-		[ECHILD] = "ECHILD",
-		[EAGAIN] = "EAGAIN",
-		[ENOMEM] = "ENOMEM",
-		[EACCES] = "EACCES",
-		[EFAULT] = "EFAULT",
-		[EBUSY] = "EBUSY",
-		[EEXIST] = "EEXIST",
-		[EXDEV] = "EXDEV",
-		[ENODEV] = "ENODEV",
-		[ENOTDIR] = "ENOTDIR",
-		[EISDIR] = "EISDIR",
-		[EINVAL] = "EINVAL",
-		[ENFILE] = "ENFILE",
-		[EMFILE] = "EMFILE",
-		[ENOTTY] = "ENOTTY",
-		[EFBIG] = "EFBIG",
-		[ENOSPC] = "ENOSPC",
-		[ESPIPE] = "ESPIPE",
-		[EROFS] = "EROFS",
-		[EPIPE] = "EPIPE",
-		[ERANGE] = "ERANGE",
-		[ENAMETOOLONG] = "ENAMETOOLONG",
-		[ENOSYS] = "ENOSYS",
-		[ENOTEMPTY] = "ENOTEMPTY",
-		[EOVERFLOW] = "EOVERFLOW",
-		[EOPNOTSUPP] = "EOPNOTSUPP",
-	};
-
-	return e > 0 && e < (long)ARRAY_SIZE(n) && n[e] ? n[e] : "E?";
-}
-
-/* Bytes as the inside of a C string literal, escaped. */
-static int escape(char *out, size_t size, const char *data, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 6 < size; i++) {
-		unsigned char c = data[i];
-
-		if (c == '\n' || c == '\t' || c == '"' || c == '\\')
-			o += ksnprintf(out + o, size - o, "\\%c",
-				       c == '\n'   ? 'n'
-				       : c == '\t' ? 't'
-						   : c);
-		else if (c < 32 || c > 126)
-			o += ksnprintf(out + o, size - o, "\\x%02x", c);
-		else
-			out[o++] = c;
-	}
-	out[o] = 0;
-	return o;
-}
-
-/* Up to 32 bytes of a user buffer; "..." when there was more. */
-static int render_bytes(char *out, size_t size, u64 uaddr, size_t len)
-{
-	char data[32], text[140];
-	size_t n = MIN(len, sizeof(data));
-
-	if (copy_from_user(data, uaddr, n))
-		return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
-	escape(text, sizeof(text), data, n);
-	return ksnprintf(out, size, "\"%s\"%s", text, len > n ? "..." : "");
-}
-
-static int render_string(char *out, size_t size, u64 uaddr)
-{
-	char data[33], text[140];
-	long n = strncpy_from_user(data, uaddr, sizeof(data));
-
-	if (n == -EFAULT)
-		return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
-	escape(text, sizeof(text), data, n < 0 ? sizeof(data) - 1 : (size_t)n);
-	return ksnprintf(out, size, "\"%s\"%s", text, n < 0 ? "..." : "");
-}
-
-/* writev's iovec array: [{"data", len}, ...], the first four entries. */
-static int render_iovec(char *out, size_t size, u64 uaddr, u64 count)
-{
-	struct {
-		u64 base, len;
-	} iov;
-	int o = ksnprintf(out, size, "[");
-
-	for (u64 i = 0; i < count && i < 4 && (size_t)o + 8 < size; i++) {
-		if (copy_from_user(&iov, uaddr + i * sizeof(iov), sizeof(iov)))
-			return ksnprintf(out, size, "%#lx", (unsigned long)uaddr);
-		o += ksnprintf(out + o, size - o, "%s{", i ? ", " : "");
-		o += render_bytes(out + o, size - o, iov.base, iov.len);
-		o += ksnprintf(out + o, size - o, ", %lu}", (unsigned long)iov.len);
-	}
-	return o + ksnprintf(out + o, size - o, "%s]", count > 4 ? ", ..." : "");
-}
-
-struct flag_name {
-	u64 bit;
-	const char *name;
-};
-
-static const struct flag_name open_flags[] = {
-	{ 00000100, "O_CREAT" },     { 00000200, "O_EXCL" },	  { 00000400, "O_NOCTTY" },
-	{ 00001000, "O_TRUNC" },     { 00002000, "O_APPEND" },	  { 00004000, "O_NONBLOCK" },
-	{ 00010000, "O_DSYNC" },     { 00020000, "O_ASYNC" },	  { 00040000, "O_DIRECT" },
-	{ 00100000, "O_LARGEFILE" }, { 00200000, "O_DIRECTORY" }, { 00400000, "O_NOFOLLOW" },
-	{ 01000000, "O_NOATIME" },   { 02000000, "O_CLOEXEC" },	  { 04000000, "O___SYNC" },
-	{ 010000000, "O_PATH" },     { 020000000, "O_TMPFILE" },  { 0, NULL },
-};
-
-static const struct flag_name prot_flags[] = {
-	{ 0x1, "PROT_READ" },
-	{ 0x2, "PROT_WRITE" },
-	{ 0x4, "PROT_EXEC" },
-	{ 0x8, "PROT_SEM" },
-	{ 0x01000000, "PROT_GROWSDOWN" },
-	{ 0, NULL },
-};
-
-static const struct flag_name map_flags[] = {
-	{ 0x10, "MAP_FIXED" },
-	{ 0x20, "MAP_ANONYMOUS" },
-	{ 0x40, "MAP_32BIT" },
-	{ 0x100, "MAP_GROWSDOWN" },
-	{ 0x800, "MAP_DENYWRITE" },
-	{ 0x1000, "MAP_EXECUTABLE" },
-	{ 0x2000, "MAP_LOCKED" },
-	{ 0x4000, "MAP_NORESERVE" },
-	{ 0x8000, "MAP_POPULATE" },
-	{ 0x10000, "MAP_NONBLOCK" },
-	{ 0x20000, "MAP_STACK" },
-	{ 0x40000, "MAP_HUGETLB" },
-	{ 0x80000, "MAP_SYNC" },
-	{ 0x100000, "MAP_FIXED_NOREPLACE" },
-	{ 0x4000000, "MAP_UNINITIALIZED" },
-	{ 0, NULL },
-};
-
-/* first (a name for the low bits, or NULL), then set flags joined by '|', then leftovers. */
-static int render_flags(char *out, size_t size, const char *first, u64 v,
-			const struct flag_name *names)
-{
-	int o = first ? ksnprintf(out, size, "%s", first) : 0;
-
-	for (const struct flag_name *f = names; f->name; f++) {
-		if ((v & f->bit) != f->bit)
-			continue;
-		o += ksnprintf(out + o, size - o, "%s%s", o ? "|" : "", f->name);
-		v &= ~f->bit;
-	}
-	if (v || !o)
-		o += ksnprintf(out + o, size - o, "%s%#lx", o ? "|" : "", (unsigned long)v);
-	return o;
-}
-
-static int render_open_flags(char *out, size_t size, u64 v)
-{
-	static const char *const access[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-
-	return render_flags(out, size, access[v & 3], v & ~3ULL, open_flags);
-}
-
-static int render_map_flags(char *out, size_t size, u64 v)
-{
-	static const char *const type[] = { NULL, "MAP_SHARED", "MAP_PRIVATE",
-					    "MAP_SHARED_VALIDATE" };
-
-	return render_flags(out, size, type[v & 3], v & ~3ULL, map_flags);
-}
-
-static int render_arg(char *out, size_t size, char kind, const u64 *args, int i, long ret)
-{
-	u64 v = args[i];
-
-	switch (kind) {
-	case 'd':
-	case 'f':
-		return ksnprintf(out, size, "%ld", (long)(int)v);
-	case 'u':
-		return ksnprintf(out, size, "%lu", (unsigned long)v);
-	case 'o':
-		return ksnprintf(out, size, "%#lo", (unsigned long)v);
-	case 's':
-		return v ? render_string(out, size, v) : ksnprintf(out, size, "NULL");
-	case 'b':
-		return render_bytes(out, size, v, args[i + 1]);
-	case 'v':
-		return render_iovec(out, size, v, args[i + 1]);
-	case 'A': /* a directory fd of the *at() calls */
-		if ((int)v == -100)
-			return ksnprintf(out, size, "AT_FDCWD");
-		return ksnprintf(out, size, "%d", (int)v);
-	case 'O':
-		return render_open_flags(out, size, v);
-	case 'P':
-		return v ? render_flags(out, size, NULL, v, prot_flags)
-			 : ksnprintf(out, size, "PROT_NONE");
-	case 'M':
-		return render_map_flags(out, size, v);
-	case 'B':
-		if (ret >= 0)
-			return render_bytes(out, size, v, ret);
-		return ksnprintf(out, size, "%#lx", (unsigned long)v);
-	default:
-		return v ? ksnprintf(out, size, "%#lx", (unsigned long)v)
-			 : ksnprintf(out, size, "NULL");
+		if (n && strlen(n) == len && !strncmp(n, name, len))
+			traced[nr / 64] |= 1ULL << (nr % 64);
 	}
 }
 
 /*
- * Arguments are rendered before the call (execve replaces the memory they
- * point to, exit never returns) except buffers the call fills ('B').
+ * filter: "" for every call, else names and %classes separated by commas
+ * (the host has checked them). A name this kernel has no number for is
+ * left out, as strace leaves out calls of another architecture.
  */
-void trace_before(struct trace *t, const struct syscall_desc *d, const u64 *args)
+void trace_filter_init(const char *filter)
 {
-	const char *fmt = d ? d->args : "xxxxxx";
+	if (!*filter) {
+		memset(traced, 0xff, sizeof(traced));
+		return;
+	}
+	while (*filter) {
+		const char *end = strchr(filter, ',');
+		size_t len = end ? (size_t)(end - filter) : strlen(filter);
+		const char *const *members = trace_class_members(filter, len);
 
-	for (int i = 0; fmt[i] && i < 6; i++)
-		if (fmt[i] != 'B')
-			render_arg(t->args[i], sizeof(t->args[i]), fmt[i], args, i, 0);
+		if (members)
+			for (; *members; members++)
+				trace_nr(*members, strlen(*members));
+		else
+			trace_nr(filter, len);
+		filter += len + (end != NULL);
+	}
 }
 
-void trace_after(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args, long ret,
-		 bool returns)
+bool trace_wanted(u64 nr)
 {
-	char line[1300];
-	const char *name = syscall_name(nr);
-	const char *fmt = d ? d->args : "xxxxxx";
-	int n = ksnprintf(line, sizeof(line), "[pid %d] %s(", current->pid, name ? name : "?");
+	return nr >= TRACE_MAX_NR || (traced[nr / 64] >> (nr % 64)) & 1;
+}
 
-	for (int i = 0; fmt[i] && i < 6; i++) {
-		if (fmt[i] == 'B')
-			render_arg(t->args[i], sizeof(t->args[i]), 'B', args, i, ret);
-		n += ksnprintf(line + n, sizeof(line) - n, "%s%s", t->args[i],
-			       fmt[i + 1] ? ", " : "");
+#define O_CREAT_BIT	00000100
+#define O_TMPFILE_BIT	020000000
+#define F_DUPFD		0
+#define F_SETFD		2
+#define F_SETFL		4
+#define F_GETFD		1
+#define F_GETFL		3
+#define F_DUPFD_CLOEXEC 1030
+
+/*
+ * A call's argument kinds are its descriptor's, but strace shows some
+ * arguments only where they mean something: open's mode with O_CREAT or
+ * O_TMPFILE, fcntl's third argument as its command reads it.
+ */
+static void choose_kinds(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args)
+{
+	const char *fmt = d ? d->args : "xxxxxx";
+
+	t->nargs = MIN(strlen(fmt), sizeof(t->kinds) - 1);
+	memcpy(t->kinds, fmt, t->nargs);
+	if ((nr == __NR_open && !(args[1] & (O_CREAT_BIT | O_TMPFILE_BIT))) ||
+	    (nr == __NR_openat && !(args[2] & (O_CREAT_BIT | O_TMPFILE_BIT))))
+		t->nargs--;
+	if (nr != __NR_fcntl)
+		return;
+	if (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)
+		t->kinds[2] = 'd';
+	else if (args[1] == F_SETFD)
+		t->kinds[2] = 'e';
+	else if (args[1] == F_SETFL)
+		t->kinds[2] = 'O';
+	else if (args[1] == F_GETFD || args[1] == F_GETFL || args[1] == 9 /* F_GETOWN */ ||
+		 args[1] == 11 /* F_GETSIG */ || args[1] == 1025 /* F_GETLEASE */ ||
+		 args[1] == 1032 /* F_GETPIPE_SZ */)
+		t->nargs = 2;
+}
+
+/*
+ * Arguments are rendered before the call (execve replaces the memory they
+ * point to, exit never returns) except what the call fills in.
+ */
+void trace_before(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args)
+{
+	choose_kinds(t, d, nr, args);
+	for (int i = 0; i < t->nargs; i++) {
+		struct tbuf b = { t->args[i], sizeof(t->args[i]), 0 };
+
+		t->args[i][0] = 0;
+		if (!trace_arg_is_result(t->kinds[i]))
+			trace_render_arg(&b, t->kinds[i], args, i, 0);
 	}
-	if (!returns)
-		n += ksnprintf(line + n, sizeof(line) - n, ") = ?\n");
-	else if (ret < 0 && ret > -4096)
-		n += ksnprintf(line + n, sizeof(line) - n, ") = -1 %s%s\n", errno_name(-ret),
-			       d ? "" : " (not implemented)");
-	else if (ret > 0xffff)
-		n += ksnprintf(line + n, sizeof(line) - n, ") = %#lx\n", (unsigned long)ret);
+}
+
+/* How strace shows a result: addresses in hex, a umask in octal, errors with their text. */
+static void render_return(struct tbuf *b, u64 nr, const u64 *args, long ret)
+{
+	const char *name, *text;
+
+	if (ret < 0 && ret > -4096) {
+		/* A call a signal interrupted, to be restarted, has no result yet: "? ERESTARTSYS". */
+		const char *result = -ret >= 512 && -ret <= 516 ? "?" : "-1";
+
+		if (errno_describe(-ret, &name, &text))
+			tprintf(b, "%s %s (%s)", result, name, text);
+		else
+			tprintf(b, "-1 E??? (%ld)", -ret);
+	} else if (nr == __NR_fcntl && ((ret > 0 && args[1] == F_GETFD) || args[1] == F_GETFL)) {
+		u64 flags[1] = { ret };
+
+		tprintf(b, "%#lx (flags ", (unsigned long)ret);
+		trace_render_arg(b, args[1] == F_GETFD ? 'e' : 'O', flags, 0, 0);
+		tprintf(b, ")");
+	} else if (nr == __NR_mmap || nr == __NR_mremap || nr == __NR_brk) {
+		tprintf(b, "%#lx", (unsigned long)ret);
+	} else if (nr == __NR_umask) {
+		tprintf(b, "%s%lo", ret < 010 ? "00" : "0", (unsigned long)ret);
+	} else {
+		tprintf(b, "%ld", ret);
+	}
+}
+
+void trace_after(struct trace *t, u64 nr, const u64 *args, long ret, bool returns)
+{
+	char line[1400];
+	struct tbuf b = { line, sizeof(line) - 1, 0 };
+	const char *name = syscall_name(nr);
+
+	tprintf(&b, "[pid %d] %s(", current->pid, name ? name : "?");
+	for (int i = 0; i < t->nargs; i++) {
+		if (trace_arg_is_result(t->kinds[i])) {
+			struct tbuf arg = { t->args[i], sizeof(t->args[i]), 0 };
+
+			trace_render_arg(&arg, t->kinds[i], args, i, ret);
+		}
+		tprintf(&b, "%s%s", t->args[i], i + 1 < t->nargs ? ", " : "");
+	}
+	tprintf(&b, ")");
+	tprintf(&b, "%*s= ", b.len < RESULT_COLUMN ? (int)(RESULT_COLUMN - b.len) : 1, "");
+	if (returns)
+		render_return(&b, nr, args, ret);
 	else
-		n += ksnprintf(line + n, sizeof(line) - n, ") = %ld\n", ret);
-	console_trace(line, MIN((size_t)n, sizeof(line) - 1));
+		tprintf(&b, "?");
+	line[b.len++] = '\n';
+	console_trace(line, b.len);
 }

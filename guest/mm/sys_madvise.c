@@ -76,4 +76,4 @@ static long sys_madvise(u64 addr, u64 len, u64 advice)
 	return err;
 }
 
-SYSCALL(madvise, sys_madvise, "pxd");
+SYSCALL(madvise, sys_madvise, "pua");

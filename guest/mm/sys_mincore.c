@@ -75,4 +75,4 @@ static long sys_mincore(u64 addr, u64 len, u64 uvec)
 	return 0;
 }
 
-SYSCALL(mincore, sys_mincore, "pxp");
+SYSCALL(mincore, sys_mincore, "puN");

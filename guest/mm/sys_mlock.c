@@ -230,8 +230,8 @@ static long sys_munlockall(void)
 	return 0;
 }
 
-SYSCALL(mlock, sys_mlock, "px");
-SYSCALL(mlock2, sys_mlock2, "pxx");
-SYSCALL(munlock, sys_munlock, "px");
+SYSCALL(mlock, sys_mlock, "pu");
+SYSCALL(mlock2, sys_mlock2, "pux");
+SYSCALL(munlock, sys_munlock, "pu");
 SYSCALL(mlockall, sys_mlockall, "x");
 SYSCALL(munlockall, sys_munlockall, "");

@@ -292,8 +292,8 @@ static long sys_msync(u64 addr, u64 len, u64 flags)
 	return at < end ? -ENOMEM : 0;
 }
 
-SYSCALL(mmap, sys_mmap, "pxPMdx");
-SYSCALL(msync, sys_msync, "pxx");
-SYSCALL(munmap, sys_munmap, "px");
-SYSCALL(mprotect, sys_mprotect, "pxP");
+SYSCALL(mmap, sys_mmap, "puPMfx");
+SYSCALL(msync, sys_msync, "puY");
+SYSCALL(munmap, sys_munmap, "pu");
+SYSCALL(mprotect, sys_mprotect, "puP");
 SYSCALL(brk, sys_brk, "p");

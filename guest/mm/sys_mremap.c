@@ -252,4 +252,4 @@ static long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_ad
 	return ret;
 }
 
-SYSCALL(mremap, sys_mremap, "pxxxp");
+SYSCALL(mremap, sys_mremap, "puuDp");

@@ -76,11 +76,16 @@ static void prepare_first_switch(struct proc *p)
 	p->ksp = (u64)sp;
 }
 
+/* Oldest first, as Linux keeps them: wait4(-1) reaps the zombies in that order. */
 static void link_child(struct proc *parent, struct proc *child)
 {
+	struct proc **pp = &parent->children;
+
+	while (*pp)
+		pp = &(*pp)->sibling;
 	child->parent = parent;
-	child->sibling = parent->children;
-	parent->children = child;
+	child->sibling = NULL;
+	*pp = child;
 }
 
 long sys_fork(void)
@@ -313,4 +318,4 @@ void init_start(void)
 SYSCALL(fork, sys_fork, "");
 SYSCALL(vfork, sys_fork, "");
 SYSCALL(exit, sys_exit, "d");
-SYSCALL(wait4, sys_wait4, "dpxp");
+SYSCALL(wait4, sys_wait4, "dwZp");

@@ -82,9 +82,25 @@ bool signal_pending(struct proc *p)
 	return p->sig.pending & ~(p->sig.blocked & ~UNBLOCKABLE);
 }
 
+/*
+ * Linux discards a signal that is ignored and not blocked as it is sent:
+ * it is never pending, so it wakes nobody and interrupts no call (a
+ * child's SIGCHLD does not cut a parent's sleep short). A blocked one
+ * stays pending: the handler may change before it is unblocked.
+ */
+static bool discarded_at_once(const struct proc *p, int sig)
+{
+	const struct k_sigaction *act = &p->sig.action[sig - 1];
+
+	if (p->sig.blocked & SIGBIT(sig))
+		return false;
+	return act->handler == SIG_IGN ||
+	       (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig)));
+}
+
 void signal_send(struct proc *p, int sig, int sender_pid)
 {
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || discarded_at_once(p, sig))
 		return;
 	p->sig.pending |= SIGBIT(sig);
 	p->sig.sender_pid[sig - 1] = sender_pid;
@@ -477,13 +493,13 @@ static long sys_tgkill(u64 tgid, u64 tid, u64 sig)
 	return sys_kill(tid, sig);
 }
 
-SYSCALL(rt_sigaction, sys_rt_sigaction, "dppu");
-SYSCALL(rt_sigprocmask, sys_rt_sigprocmask, "dppu");
+SYSCALL(rt_sigaction, sys_rt_sigaction, "SHhu");
+SYSCALL(rt_sigprocmask, sys_rt_sigprocmask, "kGgu");
 SYSCALL(rt_sigreturn, sys_rt_sigreturn, "");
 SYSCALL(rt_sigpending, sys_rt_sigpending, "pu");
-SYSCALL(rt_sigsuspend, sys_rt_sigsuspend, "pu");
+SYSCALL(rt_sigsuspend, sys_rt_sigsuspend, "Gu");
 SYSCALL(pause, sys_pause, "");
 SYSCALL(sigaltstack, sys_sigaltstack, "pp");
-SYSCALL(kill, sys_kill, "dd");
-SYSCALL(tkill, sys_tkill, "dd");
-SYSCALL(tgkill, sys_tgkill, "ddd");
+SYSCALL(kill, sys_kill, "dS");
+SYSCALL(tkill, sys_tkill, "dS");
+SYSCALL(tgkill, sys_tgkill, "ddS");

@@ -137,6 +137,7 @@ enum pl_stream {
 	PL_STREAM_STDOUT = 1,
 	PL_STREAM_STDERR = 2,
 	PL_STREAM_CONSOLE = 3, /* kernel messages */
+	PL_STREAM_TRACE = 4,   /* --trace-syscalls lines */
 };
 
 /*

@@ -155,10 +155,16 @@ struct pl_config {
 	bool verbose;	     /* describe the setup on the report stream */
 
 	/* Where guest output goes. NULL FILEs mean stdout/stdout/stderr. */
-	FILE *console;	     /* PL_STREAM_CONSOLE: kernel messages and the UART */
-	FILE *out;	     /* PL_STREAM_STDOUT */
-	FILE *err;	     /* PL_STREAM_STDERR */
-	FILE *report;	     /* the paragraph about an abnormal end; NULL = stderr */
+	FILE *console; /* PL_STREAM_CONSOLE: kernel messages and the UART */
+	FILE *out;     /* PL_STREAM_STDOUT */
+	FILE *err;     /* PL_STREAM_STDERR */
+	FILE *report;  /* the paragraph about an abnormal end; NULL = stderr */
+	/*
+	 * PL_STREAM_TRACE, the lines of the kernel's "trace" option: NULL
+	 * sends them where the guest's stderr goes (to the output callback
+	 * as PL_STREAM_STDERR), in order with it.
+	 */
+	FILE *trace;
 	pl_output_fn output; /* if set, receives the three guest streams instead */
 	void *output_opaque;
 
@@ -271,6 +277,13 @@ int pl_gpa_read(struct pl_sandbox *sb, uint64_t gpa, void *buf, size_t len);
 int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t len);
 /* A host pointer to len writable bytes at gpa, or NULL (pl_error()). */
 void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len);
+
+/*
+ * 0 if filter is a list the kernel's "trace=" option takes: system call
+ * names and strace's classes (%file %desc %memory %process %signal %creds
+ * %clock) separated by commas. Otherwise -1 with one line in err.
+ */
+int pl_trace_filter_check(const char *filter, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- results */
 

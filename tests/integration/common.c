@@ -258,3 +258,24 @@ int setup_kvm_kernel(void **state)
 	guest_kernel();
 	return 0;
 }
+
+char *read_whole_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		fail_msg("cannot open %s: %s", path, strerror(errno));
+	{
+		FILE *mem = open_memstream(&buf, &len);
+		int c;
+
+		assert_non_null(mem);
+		while ((c = getc(f)) != EOF)
+			putc(c, mem);
+		fclose(mem);
+	}
+	fclose(f);
+	return buf;
+}

@@ -34,6 +34,8 @@ const char *fixture(const char *name);
 const char *guest_kernel(void);
 /* Fails the test loudly when /dev/kvm is missing: a guest test must not skip. */
 void require_kvm(void);
+/* The whole file, NUL-terminated, to free(); fails the test if it cannot be read. */
+char *read_whole_file(const char *path);
 /* Fails the test, showing text, unless want occurs in it. */
 void has(const char *text, const char *want);
 /*

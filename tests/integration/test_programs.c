@@ -55,18 +55,62 @@ static void test_trace_syscalls(void **state)
 	run_pagelab(&r, NULL, "run", "--timeout", "60", "--trace-syscalls", GUEST "streams", "3",
 		    NULL);
 	assert_int_equal(r.status, 3);
-	/* The trace is on stderr, in order with the program's own stderr. */
-	has(r.err, "[pid 1] writev(1, [{\"to stdout\", 9}, {\"\\n\", 1}], 2) = 10");
-	has(r.err, "[pid 1] exit_group(3) = ?");
+	/* On stderr, in order with the program's own, as strace -f lays it out. */
+	has(r.err, "[pid 1] writev(1, [{iov_base=\"to stdout\", iov_len=9}, "
+		   "{iov_base=\"\\n\", iov_len=1}], 2) = 10");
+	has(r.err, "[pid 1] exit_group(3)                   = ?");
+	has(r.err, "[pid 1] arch_prctl(ARCH_SET_FS, 0x");
 	assert_string_equal(r.out, "to stdout\n");
 	run_free(&r);
-	/* Flags are decoded as strace does. */
+	/* Flags, omitted arguments and errors as strace shows them. */
 	run_pagelab(&r, NULL, "run", "--timeout", "60", "--trace-syscalls", "--initrd",
 		    "images/build/examples.cpio", "--", "/bin/map_first_byte", "/data/hello.txt",
 		    NULL);
 	assert_int_equal(r.status, 0);
-	has(r.err, "open(\"/data/hello.txt\", O_RDONLY|O_LARGEFILE, 0) = 3");
-	has(r.err, ", PROT_READ, MAP_PRIVATE, 3, NULL) = 0x");
+	has(r.err, "open(\"/data/hello.txt\", O_RDONLY|O_LARGEFILE) = 3");
+	has(r.err, ", PROT_READ, MAP_PRIVATE, 3, 0) = 0x");
+	run_free(&r);
+}
+
+/* A filter of names and classes; the trace in a file of its own. */
+static void test_trace_filter_and_output(void **state)
+{
+	char path[] = "/tmp/pagelab-trace-XXXXXX";
+	int fd = mkstemp(path);
+	struct run r;
+	char *trace;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--trace-syscalls=%memory,exit_group",
+		    "--trace-output", path, "--initrd", "images/build/examples.cpio", "--",
+		    "/bin/map_first_byte", "/data/hello.txt", NULL);
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.err, "[pid 1]"));
+	trace = read_whole_file(path);
+	has(trace, "[pid 1] mmap(NULL, ");
+	has(trace, "[pid 1] exit_group(0)");
+	assert_null(strstr(trace, "open("));
+	assert_null(strstr(trace, "writev("));
+	free(trace);
+	run_free(&r);
+	unlink(path);
+	/* Bad input is refused before boot, with what is wrong and what is known. */
+	run_pagelab(&r, NULL, "run", "--trace-syscalls=open,frobnicate", GUEST "streams", "0",
+		    NULL);
+	assert_int_equal(r.status, 2);
+	has(r.err, "unknown system call or class 'frobnicate'");
+	has(r.err, "%memory");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--trace-syscalls=%bogus", GUEST "streams", "0", NULL);
+	assert_int_equal(r.status, 2);
+	has(r.err, "'%bogus'");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--trace-output", "/nonexistent/dir/trace", GUEST "streams",
+		    "0", NULL);
+	assert_int_equal(r.status, 2);
+	has(r.err, "--trace-output: cannot write /nonexistent/dir/trace");
 	run_free(&r);
 }
 
@@ -231,6 +275,7 @@ int main(void)
 		cmocka_unit_test_setup(test_streams_and_status, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_signal_death_is_explained, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_trace_syscalls, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_trace_filter_and_output, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_unimplemented_syscalls_are_reported, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_file_option, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_initrd_program, setup_kvm_kernel),

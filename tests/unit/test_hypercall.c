@@ -79,7 +79,7 @@ static void test_write_refused(void **state)
 	assert_int_equal(call(f), -PL_E_INVAL);
 	block(f, PL_HC_WRITE, PL_STREAM_STDIN, BUF, 1);
 	assert_int_equal(call(f), -PL_E_INVAL);
-	block(f, PL_HC_WRITE, 4, BUF, 1);
+	block(f, PL_HC_WRITE, PL_STREAM_TRACE + 1, BUF, 1);
 	assert_int_equal(call(f), -PL_E_INVAL);
 	block(f, PL_HC_WRITE, 1ULL << 32 | PL_STREAM_STDOUT, BUF, 1);
 	assert_int_equal(call(f), -PL_E_INVAL);

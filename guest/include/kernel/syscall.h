@@ -19,12 +19,21 @@
 typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
 
 /*
- * args: one letter per argument, for --trace-syscalls:
- *   d signed  u unsigned  x hex  o octal  p pointer  s user string
- *   f fd      b user buffer whose length is the next argument (shown as text)
- *   B like b, but filled by the call (shown after it returns)
- *   v an iovec array whose count is the next argument (writev)
- *   A a directory fd (AT_FDCWD)  O open flags  P mmap/mprotect prot  M mmap flags
+ * args: one letter per argument, for --trace-syscalls (guest/kernel/trace_args.c
+ * renders them as strace does):
+ *   d int  l long  u unsigned  x hex  o mode (octal)  p pointer (NULL)  f fd
+ *   s user string  b user buffer whose length is the next argument
+ *   v iovec array whose count is the next argument  A directory fd (AT_FDCWD)
+ *   O open flags  K O_* flags without the access mode  P prot  M mmap flags
+ *   X AT_* flags  D mremap flags  Y msync flags  Z wait options
+ *   W lseek whence  I ioctl request  R arch_prctl code  C clock  k sigprocmask how
+ *   L fcntl command  a madvise advice  S signal  t timespec  G signal set
+ *   H sigaction  e FD_* flags  m access mode  r argv  n envp (counted)
+ * and what the call fills in, shown after it returns (its address if it failed):
+ *   B buffer of the result's length  V iovec array, as much as was read
+ *   T timespec  F struct stat  w wait status  g signal set  h sigaction
+ *   Q pair of fds (pipe)  N mincore's page vector (the length is the argument before)
+ *   E getdents64's buffer (the number of entries)  c string
  */
 struct syscall_desc {
 	u32 nr;

@@ -15,6 +15,7 @@ typedef int32_t s32;
 
 #define __aligned(x)			__attribute__((aligned(x)))
 #define __noreturn			__attribute__((noreturn))
+#define __noinline			__attribute__((noinline))
 #define __packed			__attribute__((packed))
 #define __section(s)			__attribute__((section(s)))
 #define __printf(a, b)			__attribute__((format(printf, a, b)))

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* One argument of a traced system call (guest/kernel/trace_args.c). */
+#ifndef KERNEL_TRACE_ARGS_H
+#define KERNEL_TRACE_ARGS_H
+
+#include <kernel/types.h>
+
+/* Text that grows until it is full: the rest is cut, never written past size. */
+struct tbuf {
+	char *p;
+	size_t size, len;
+};
+
+void tprintf(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Appends args[i] rendered as kind (the letters of struct syscall_desc's
+ * args); ret is the call's result, for what the call fills in.
+ */
+void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret);
+/* Kinds the call fills in: rendered only once it has returned. */
+bool trace_arg_is_result(char kind);
+
+#endif
