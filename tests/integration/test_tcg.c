@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pagelab run --accel tcg: the kernel booted by QEMU through its PVH entry,
+ * in ordinary ring-0 mode, with its hypercalls framed over COM2. A program
+ * sees the same streams and the run ends with the same statuses as under
+ * KVM; --accel auto falls back when KVM is not usable; what needs the VMM
+ * says so; a missing QEMU is one clear line. QEMU must be installed
+ * (scripts/deps.sh): these tests fail without it, they never skip.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common.h"
+
+#define GUEST "build/tests/guest/"
+
+static int setup_qemu(void **state)
+{
+	(void)state;
+	guest_kernel();
+	if (access("/usr/bin/qemu-system-x86_64", X_OK) != 0)
+		fail_msg("qemu-system-x86_64 is missing: install qemu-system-x86 "
+			 "(scripts/deps.sh); the TCG tests do not skip");
+	unsetenv("PAGELAB_KVM_DEVICE");
+	unsetenv("PAGELAB_QEMU");
+	return 0;
+}
+
+/* One line on stderr, status 2, nothing on stdout. */
+static void one_line_usage(struct run *r, const char *want)
+{
+	if (r->status != 2 || !strstr(r->err, want) || count_lines(r->err) != 1)
+		fail_msg("expected status 2 and one line with '%s'; got %d and:\n%s", want,
+			 r->status, r->err);
+	assert_string_equal(r->out, "");
+	run_free(r);
+}
+
+/* stdout, stderr, stdin to its end of file, and the status: as test_programs' KVM run. */
+static void test_streams_and_status(void **state)
+{
+	struct run_opts o = { .input = "one\ntwo\n" };
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, &o, "run", "--accel", "tcg", "--timeout", "60", GUEST "streams", "7", NULL);
+	assert_int_equal(r.status, 7);
+	assert_string_equal(r.out, "to stdout\nstdin: one\nstdin: two\n");
+	assert_string_equal(r.err, "to stderr\n");
+	run_free(&r);
+}
+
+/*
+ * The whole status travels in the exit frame: isa-debug-exit alone would
+ * give (200 << 1) | 1 = 401, 145 in 8 bits; and 0 would come out as 1.
+ */
+static void test_every_status_arrives_whole(void **state)
+{
+	static const char *const statuses[] = { "0", "200", "255" };
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", GUEST "streams",
+			    statuses[i], NULL);
+		assert_int_equal(r.status, atoi(statuses[i]));
+		assert_string_equal(r.out, "to stdout\n");
+		run_free(&r);
+	}
+}
+
+static void test_signal_death(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", GUEST "signal_death",
+		    "fault", NULL);
+	assert_int_equal(r.status, 128 + 11);
+	has(r.err, "killed by signal 11 (SIGSEGV) at address 0x");
+	run_free(&r);
+}
+
+/* A kernel panic: its report crosses the transport and the run ends with 110. */
+static void test_kernel_panic(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--append",
+		    "selftest=fault", NULL);
+	assert_int_equal(r.status, 110);
+	has(r.err, "pagelab: the guest kernel panicked: ");
+	has(r.err, "exception 14");
+	has(r.err, "CR2 0xffffc00000001000");
+	run_free(&r);
+}
+
+static void test_deadlock_and_timeout(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60",
+		    "build/tests/sandbox/deadlock", NULL);
+	assert_int_equal(r.status, 116);
+	has(r.err, "the program deadlocked: every process in the guest is blocked");
+	has(r.err, "pid 1 (deadlock)");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "1", "--append",
+		    "selftest=spin", NULL);
+	assert_int_equal(r.status, 124);
+	has(r.err, "did not end within the 1 s timeout");
+	has(r.err, "selftest spin: looping with interrupts off");
+	run_free(&r);
+}
+
+/* The ordinary ring-0 path runs: kvm_pvm detection stays off under QEMU. */
+static void test_native_ring0_mode(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "booted in native ring 0 mode");
+	has(r.out, "ram");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--stats", "--timeout", "60",
+		    GUEST "streams", "0", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.err, "pagelab: stats: accel tcg;");
+	has(r.err, "pagelab: event exec-mode 0\n");
+	run_free(&r);
+}
+
+static void test_trace_file_initrd(void **state)
+{
+	char path[] = "/tmp/pagelab-tcg-file-XXXXXX";
+	int fd = mkstemp(path);
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--trace-syscalls",
+		    GUEST "streams", "3", NULL);
+	assert_int_equal(r.status, 3);
+	has(r.err, "[pid 1] writev(1, [{\"to stdout\", 9}, {\"\\n\", 1}], 2) = 10");
+	has(r.err, "[pid 1] exit_group(3) = ?");
+	run_free(&r);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "some data", 9), 9);
+	close(fd);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--file", path,
+		    "images/build/bin/map_first_byte", strrchr(path, '/'), NULL);
+	unlink(path);
+	assert_int_equal(r.status, 0);
+	has(r.out, "0x73 's'");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--initrd",
+		    "images/build/examples.cpio", "--", "/bin/mmap_basic", "/data/hello.txt", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "mmap_basic: ok");
+	run_free(&r);
+}
+
+/* Arguments with spaces and empty ones survive the PVH command line (percent-encoded). */
+static void test_arguments_survive(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", GUEST "args_env", "alpha",
+		    "beta gamma", "", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "ok 3 - argv[2] keeps its space");
+	has(r.out, "ok 4 - argv[3] is empty");
+	assert_null(strstr(r.out, "not ok"));
+	run_free(&r);
+}
+
+/* auto: KVM when the device answers, else TCG with one line on stderr. */
+static void test_auto_falls_back(void **state)
+{
+	struct run_opts o = { .input = "x\n" };
+	struct run r;
+
+	(void)state;
+	setenv("PAGELAB_KVM_DEVICE", "/nonexistent/kvm", 1);
+	run_pagelab(&r, &o, "run", "--timeout", "60", GUEST "streams", "7", NULL);
+	assert_int_equal(r.status, 7);
+	assert_string_equal(r.out, "to stdout\nstdin: x\n");
+	assert_string_equal(r.err, "pagelab: KVM is not usable (/nonexistent/kvm: No such file or "
+				   "directory): running under QEMU's TCG emulator, slower\n"
+				   "to stderr\n");
+	run_free(&r);
+	/* What needs the VMM is refused, not silently dropped. */
+	run_pagelab(&r, NULL, "run", "--isolate", "--timeout", "60", GUEST "streams", "7", NULL);
+	one_line_usage(&r, "--isolate needs KVM, which is not usable here");
+	/* --accel kvm does not fall back. */
+	run_pagelab(&r, NULL, "info", NULL);
+	has(r.out, "kvm  not usable: /nonexistent/kvm");
+	has(r.out, "tcg  usable: ");
+	run_free(&r);
+	unsetenv("PAGELAB_KVM_DEVICE");
+	run_pagelab(&r, NULL, "run", "--stats", "--timeout", "60", GUEST "streams", "0", NULL);
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.err, "accel tcg"));
+	has(r.err, "pagelab: stats: ");
+	run_free(&r);
+}
+
+static void test_kvm_only_options_and_missing_qemu(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--isolate", GUEST "streams", "0", NULL);
+	one_line_usage(&r, "--isolate needs KVM: it cannot be used with --accel tcg");
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--seccomp=off", GUEST "streams", "0", NULL);
+	one_line_usage(&r, "--seccomp needs KVM");
+	run_pagelab(&r, NULL, "run", "--accel", "qemu", GUEST "streams", "0", NULL);
+	one_line_usage(&r, "invalid --accel 'qemu' (auto, kvm or tcg)");
+	setenv("PAGELAB_QEMU", "/nonexistent/qemu-system-x86_64", 1);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", GUEST "streams", "0", NULL);
+	one_line_usage(&r, "install Debian's qemu-system-x86");
+	unsetenv("PAGELAB_QEMU");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_streams_and_status, setup_qemu),
+		cmocka_unit_test_setup(test_every_status_arrives_whole, setup_qemu),
+		cmocka_unit_test_setup(test_signal_death, setup_qemu),
+		cmocka_unit_test_setup(test_kernel_panic, setup_qemu),
+		cmocka_unit_test_setup(test_deadlock_and_timeout, setup_qemu),
+		cmocka_unit_test_setup(test_native_ring0_mode, setup_qemu),
+		cmocka_unit_test_setup(test_trace_file_initrd, setup_qemu),
+		cmocka_unit_test_setup(test_arguments_survive, setup_qemu),
+		cmocka_unit_test_setup(test_auto_falls_back, setup_qemu),
+		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
