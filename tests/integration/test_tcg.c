@@ -185,6 +185,27 @@ static void test_arguments_survive(void **state)
 	run_free(&r);
 }
 
+/* A '%' and a space in an argument: the program opens exactly that path. */
+static void test_percent_in_arguments(void **state)
+{
+	char path[] = "/tmp/pagelab-tcg-pct-XXXXXX", spec[64];
+	int fd = mkstemp(path);
+	struct run r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "xyz", 3), 3);
+	close(fd);
+	snprintf(spec, sizeof(spec), "%s:/data/100%%20 sure", path);
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--trace-syscalls",
+		    "--file", spec, "images/build/bin/map_first_byte", "/data/100%20 sure", NULL);
+	unlink(path);
+	assert_int_equal(r.status, 0);
+	has(r.err, "open(\"/data/100%20 sure\", O_RDONLY");
+	has(r.out, "0x78 'x'");
+	run_free(&r);
+}
+
 /* auto: KVM when the device answers, else TCG with one line on stderr. */
 static void test_auto_falls_back(void **state)
 {
@@ -244,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup(test_native_ring0_mode, setup_qemu),
 		cmocka_unit_test_setup(test_trace_file_initrd, setup_qemu),
 		cmocka_unit_test_setup(test_arguments_survive, setup_qemu),
+		cmocka_unit_test_setup(test_percent_in_arguments, setup_qemu),
 		cmocka_unit_test_setup(test_auto_falls_back, setup_qemu),
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
 	};
