@@ -99,7 +99,7 @@ static void help(void)
 	      "                         qemu-system-x86: slower, no /dev/kvm needed) or\n"
 	      "                         auto (default: KVM where /dev/kvm is usable, else\n"
 	      "                         TCG with a note); --isolate, --seccomp and --user\n"
-	      "                         need KVM\n"
+	      "                         need KVM (refused with tcg, keep auto on KVM)\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);

@@ -34,13 +34,16 @@ int accel_parse(const char *arg, enum accel *accel);
 bool accel_kvm_usable(char *reason, size_t len);
 /*
  * What runs: ACCEL_KVM or ACCEL_TCG. auto falls back to TCG with one line
- * on stderr; kvm_only names an option given that TCG cannot honour.
- * Prints the problem and returns -1.
+ * on stderr, unless kvm_only names an option given that only the VMM
+ * honours: then it stays on KVM. With tcg, such an option is refused:
+ * prints the problem and returns -1.
  */
 int accel_choose(enum accel requested, const char *kvm_only, enum accel *out);
 /* The QEMU binary ($PAGELAB_QEMU, else qemu-system-x86_64 on PATH), or false. */
 bool accel_find_qemu(char *path, size_t len);
 
+/* The kernel file passes the VMM's checks and has a PVH entry; else one line, -1. */
+int tcg_check_kernel(const char *path);
 /* The run under QEMU; the exit status as pagelab run's. */
 int tcg_run(const struct tcg_params *p);
 

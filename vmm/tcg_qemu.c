@@ -4,6 +4,7 @@
  * (the PVH entry, COM1 and COM2 on sockets this runner owns, isa-debug-exit
  * at pagelab's exit port) and the kernel command line that carries the run.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -21,9 +22,11 @@
 #include <pagelab/serial_abi.h>
 
 #include "cli.h"
+#include "elfload.h"
 #include "tcg.h"
 
-#define CMDLINE_MAX (64 * 1024)
+#define CMDLINE_MAX		 (64 * 1024)
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
 /* The fds QEMU finds its sockets and the initramfs at. */
 #define CHILD_CON_FD	3
 #define CHILD_HC_FD	4
@@ -52,6 +55,13 @@ bool accel_kvm_usable(char *reason, size_t len)
 	if (!dev || !dev[0])
 		dev = "/dev/kvm";
 	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		snprintf(reason, len,
+			 "no permission to open %s: add yourself to its group (sudo usermod -aG "
+			 "kvm $USER, then log in again)",
+			 dev);
+		return false;
+	}
 	if (fd < 0) {
 		snprintf(reason, len, "%s: %s", dev, strerror(errno));
 		return false;
@@ -72,16 +82,14 @@ int accel_choose(enum accel requested, const char *kvm_only, enum accel *out)
 	*out = requested;
 	if (requested == ACCEL_KVM)
 		return 0;
-	if (requested == ACCEL_AUTO && accel_kvm_usable(why, sizeof(why))) {
+	if (requested == ACCEL_TCG && kvm_only) {
+		cli_error("%s needs KVM: it cannot be used with --accel tcg", kvm_only);
+		return -1;
+	}
+	/* An option only the VMM honours keeps auto on KVM, whose errors then say why not. */
+	if (requested == ACCEL_AUTO && (kvm_only || accel_kvm_usable(why, sizeof(why)))) {
 		*out = ACCEL_KVM;
 		return 0;
-	}
-	if (kvm_only) {
-		if (requested == ACCEL_TCG)
-			cli_error("%s needs KVM: it cannot be used with --accel tcg", kvm_only);
-		else
-			cli_error("%s needs KVM, which is not usable here (%s)", kvm_only, why);
-		return -1;
 	}
 	if (requested == ACCEL_AUTO)
 		fprintf(stderr,
@@ -109,6 +117,60 @@ bool accel_find_qemu(char *path, size_t len)
 	}
 	free(copy);
 	return found;
+}
+
+/* Whether a PT_NOTE segment holds the Xen note with the PVH entry. */
+static bool has_pvh_note(const struct pl_kernel_image *img, const Elf64_Phdr *ph)
+{
+	const uint8_t *p = img->data + ph->p_offset;
+	uint64_t left = ph->p_filesz;
+
+	while (left >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr n;
+		uint64_t desc, next;
+
+		memcpy(&n, p, sizeof(n));
+		desc = (sizeof(n) + (uint64_t)n.n_namesz + 3) & ~3ULL;
+		next = (desc + n.n_descsz + 3) & ~3ULL;
+		if (desc > left || n.n_descsz > left - desc)
+			return false;
+		if (n.n_type == XEN_ELFNOTE_PHYS32_ENTRY && n.n_namesz == 4 &&
+		    !memcmp(p + sizeof(n), "Xen", 4))
+			return true;
+		if (next >= left)
+			break;
+		p += next;
+		left -= next;
+	}
+	return false;
+}
+
+/*
+ * The VMM's checks of the kernel file (a pagelab kernel of this ABI), and
+ * the PVH entry QEMU needs: the same one line and status 2 as under KVM.
+ */
+int tcg_check_kernel(const char *path)
+{
+	struct pl_kernel_image img;
+	const Elf64_Ehdr *eh;
+	bool found = false;
+
+	if (pl_elf_read(path, &img)) {
+		cli_error("%s", pl_error());
+		return -1;
+	}
+	eh = (const Elf64_Ehdr *)img.data;
+	for (unsigned i = 0; i < eh->e_phnum && !found; i++) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(img.data + eh->e_phoff) + i;
+
+		found = ph->p_type == PT_NOTE && has_pvh_note(&img, ph);
+	}
+	pl_elf_free(&img);
+	if (!found)
+		cli_error("kernel %s has no PVH entry (ELF note Xen, type %d): QEMU cannot boot "
+			  "it; --accel tcg needs a pagelab kernel with guest/arch/pvh_entry.S",
+			  path, XEN_ELFNOTE_PHYS32_ENTRY);
+	return found ? 0 : -1;
 }
 
 bool tcg_encode_word(const char *prefix, const char *s, char *out, size_t len)

@@ -184,6 +184,12 @@ static void qemu_ended(struct tcg_state *s)
 		s->child.pid = 0;
 	while (!s->err_eof)
 		drain_qemu_output(s);
+	/* One paragraph: QEMU's lines joined, without the last newline. */
+	while (s->nerr && (s->qemu_err[s->nerr - 1] == '\n' || s->qemu_err[s->nerr - 1] == ' '))
+		s->qemu_err[--s->nerr] = '\0';
+	for (size_t i = 0; i < s->nerr; i++)
+		if (s->qemu_err[i] == '\n')
+			s->qemu_err[i] = ' ';
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		tcg_end(s, PL_EXIT_TRIPLE_FAULT,
 			"the guest reset, which QEMU (-no-reboot) ends: a triple fault, as "
@@ -245,6 +251,10 @@ int tcg_run(const struct tcg_params *p)
 			  getenv("PAGELAB_QEMU") && getenv("PAGELAB_QEMU")[0]
 			      ? getenv("PAGELAB_QEMU")
 			      : "qemu-system-x86_64");
+		free(s);
+		return PL_EXIT_USAGE;
+	}
+	if (tcg_check_kernel(p->kernel)) {
 		free(s);
 		return PL_EXIT_USAGE;
 	}
