@@ -318,8 +318,8 @@ static void stage_for_nobody(struct staged *s)
 
 /*
  * Without permission on /dev/kvm: one line that says what to do. (With
- * --accel auto, the default, the run would go on under QEMU's TCG, after
- * a line with the same advice: tests/integration/test_tcg.c.)
+ * --accel auto, the default, the run would go on under QEMU's TCG after a
+ * line with the same advice.)
  */
 static void test_no_kvm_permission(void **state)
 {
