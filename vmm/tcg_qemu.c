@@ -7,12 +7,14 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -281,10 +283,17 @@ static void child_fd(int fd, int want)
 	fcntl(want, F_SETFD, 0);
 }
 
-static __attribute__((noreturn)) void child(const char *qemu, char **argv, const int fds[4])
+static __attribute__((noreturn)) void child(const char *qemu, char **argv, const int fds[4],
+					    pid_t parent)
 {
 	int hi[4], null = open("/dev/null", O_RDONLY);
 
+	/*
+	 * QEMU must not outlive pagelab (killed, say, by a test's time limit):
+	 * its guest would poll COM2 for an answer forever.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
 	/* Out of the way of 0..5 first, so that no dup2 overwrites another. */
 	for (int i = 0; i < 4; i++)
 		hi[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD, 10) : -1;
@@ -356,6 +365,7 @@ int tcg_spawn(const char *qemu, const struct tcg_params *p, struct tcg_child *c)
 	int con[2] = { -1, -1 }, hc[2] = { -1, -1 }, err[2] = { -1, -1 }, rd = -1, fds[4];
 	const char *argv[40];
 	char mem[32], *cmdline = kernel_cmdline(p);
+	pid_t parent;
 	int r = -1;
 
 	if (!cmdline)
@@ -371,13 +381,14 @@ int tcg_spawn(const char *qemu, const struct tcg_params *p, struct tcg_child *c)
 	fds[2] = rd;
 	fds[3] = err[1];
 	fflush(NULL);
+	parent = getpid();
 	c->pid = fork();
 	if (c->pid < 0) {
 		cli_error("cannot start QEMU: %s", strerror(errno));
 		goto out;
 	}
 	if (c->pid == 0)
-		child(qemu, (char **)argv, fds);
+		child(qemu, (char **)argv, fds, parent);
 	c->console_fd = con[0];
 	c->hc_fd = hc[0];
 	c->err_fd = err[0];

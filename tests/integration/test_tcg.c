@@ -264,6 +264,28 @@ static void test_kvm_only_options_and_missing_qemu(void **state)
 	unsetenv("PAGELAB_QEMU");
 }
 
+/* pagelab killed mid-run takes QEMU with it (no guest left polling COM2). */
+static void test_no_qemu_left_after_a_kill(void **state)
+{
+	char cmd[1024];
+	struct run r;
+
+	(void)state;
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "%s run --accel tcg --append selftest=spin & p=$!; "
+	    "for i in $(seq 100); do q=$(pgrep -P $p); [ -n \"$q\" ] && break; sleep 0.1; done; "
+	    "[ -n \"$q\" ] || { echo no QEMU started; exit 1; }; sleep 0.5; "
+	    "kill -9 $p; wait $p; "
+	    "for i in $(seq 50); do kill -0 $q 2>/dev/null || { echo gone; exit 0; }; "
+	    "sleep 0.1; done; echo QEMU $q outlived pagelab; kill -9 $q; exit 1",
+	    pagelab_path());
+	run_pagelab(&r, &(struct run_opts){ .binary = "/bin/sh" }, "-c", cmd, NULL);
+	if (r.status != 0 || !strstr(r.out, "gone"))
+		fail_msg("status %d: %s%s", r.status, r.out, r.err);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup(test_percent_in_arguments, setup_qemu),
 		cmocka_unit_test_setup(test_auto_falls_back, setup_qemu),
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
+		cmocka_unit_test_setup(test_no_qemu_left_after_a_kill, setup_qemu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
