@@ -54,6 +54,7 @@ struct tcg_child {
 	int console_fd; /* COM1: UART bytes, the console stream */
 	int err_fd;	/* QEMU's own stdout and stderr */
 };
+/* 0; -2 after one line about arguments too long for the kernel command line; -1. */
 int tcg_spawn(const char *qemu, const struct tcg_params *p, struct tcg_child *c);
 /* Percent-encodes s into out (a PVH command-line word); false if it does not fit. */
 bool tcg_encode_word(const char *prefix, const char *s, char *out, size_t len);

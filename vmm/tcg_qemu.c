@@ -220,16 +220,28 @@ static bool append_word(char *cmd, size_t *n, const char *prefix, const char *s)
 	return true;
 }
 
+/* Whether a string list fits what the kernel keeps of it (pvh_fdt.c). */
+static bool fits_kernel(const char *const *v)
+{
+	size_t total = 0;
+
+	for (; v && *v; v++)
+		total += strlen(*v) + 1;
+	return total < PL_PVH_STRINGS_MAX - 1;
+}
+
 /* The run as PVH command-line words (include/pagelab/serial_abi.h). */
 static char *kernel_cmdline(const struct tcg_params *p)
 {
 	char *cmd = malloc(CMDLINE_MAX), num[32];
 	struct timespec now;
 	size_t n = 0;
-	bool ok = true;
+	bool ok = fits_kernel(p->argv) && fits_kernel(p->argv ? p->envp : NULL);
 
-	if (!cmd)
+	if (!cmd) {
+		cli_error("no memory for the kernel command line");
 		return NULL;
+	}
 	cmd[0] = '\0';
 	if (p->bootargs && p->bootargs[0])
 		n = (size_t)snprintf(cmd, CMDLINE_MAX, "%s", p->bootargs);
@@ -245,8 +257,8 @@ static char *kernel_cmdline(const struct tcg_params *p)
 		ok &= append_word(cmd, &n, PL_PVH_ARG_ENVP, *e);
 	if (!ok) {
 		cli_error("the program's arguments are too long for --accel tcg (at most %d "
-			  "bytes once encoded)",
-			  CMDLINE_MAX);
+			  "bytes, or %d once encoded)",
+			  PL_PVH_STRINGS_MAX - 2, CMDLINE_MAX);
 		free(cmd);
 		return NULL;
 	}
@@ -369,7 +381,7 @@ int tcg_spawn(const char *qemu, const struct tcg_params *p, struct tcg_child *c)
 	int r = -1;
 
 	if (!cmdline)
-		return -1;
+		return -2;
 	if (socket_pair(con) || socket_pair(hc) || pipe2(err, O_CLOEXEC) ||
 	    (p->initrd_size && (rd = initrd_memfd(p)) < 0)) {
 		cli_error("cannot set up QEMU's devices: %s", strerror(errno));

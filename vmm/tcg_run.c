@@ -262,9 +262,10 @@ int tcg_run(const struct tcg_params *p)
 	s->timeout_ms = p->timeout_ms;
 	signal(SIGPIPE, SIG_IGN);
 	start = now_ns();
-	if (tcg_spawn(qemu, p, &s->child)) {
+	status = tcg_spawn(qemu, p, &s->child);
+	if (status) {
 		free(s);
-		return PL_EXIT_VMM_ERROR;
+		return status == -2 ? PL_EXIT_USAGE : PL_EXIT_VMM_ERROR;
 	}
 	if (p->verbose)
 		fprintf(stderr, "pagelab: running the kernel under QEMU's TCG (%s), pid %d\n", qemu,

@@ -20,6 +20,8 @@
 #define PL_PVH_ARG_ENVP	   "pl.env="
 #define PL_PVH_ARG_TSC_KHZ "pl.tsc_khz="
 #define PL_PVH_ARG_EPOCH   "pl.epoch_ns="
+/* The most the kernel keeps of the argument (and of the environment) strings, NULs included. */
+#define PL_PVH_STRINGS_MAX (32 * 1024)
 
 /*
  * The UART the frames travel on (COM2; COM1 stays the console UART), and

@@ -258,6 +258,14 @@ static void test_kvm_only_options_and_missing_qemu(void **state)
 	one_line_usage(&r, "has no PVH entry (ELF note Xen, type 18)");
 	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--kernel", "/etc/passwd", NULL);
 	one_line_usage(&r, "not an ELF file");
+	/* More argument bytes than the kernel keeps: refused on the host, not a hung guest. */
+	{
+		static char big[40 * 1024];
+
+		memset(big, 'a', sizeof(big) - 1);
+		run_pagelab(&r, NULL, "run", "--accel", "tcg", GUEST "streams", big, NULL);
+		one_line_usage(&r, "the program's arguments are too long for --accel tcg");
+	}
 	setenv("PAGELAB_QEMU", "/nonexistent/qemu-system-x86_64", 1);
 	run_pagelab(&r, NULL, "run", "--accel", "tcg", GUEST "streams", "0", NULL);
 	one_line_usage(&r, "install Debian's qemu-system-x86");
