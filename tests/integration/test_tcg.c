@@ -272,6 +272,19 @@ static void test_kvm_only_options_and_missing_qemu(void **state)
 	unsetenv("PAGELAB_QEMU");
 }
 
+/* A guest that breaks the frame protocol ends its own run with 113 and a report. */
+static void test_bad_frame(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--kernel",
+		    fixture("pvh_badframe"), NULL);
+	assert_int_equal(r.status, 113);
+	has(r.err, "the guest broke the device protocol: a frame without its magic (0xeeeeeeee)");
+	run_free(&r);
+}
+
 /* pagelab killed mid-run takes QEMU with it (no guest left polling COM2). */
 static void test_no_qemu_left_after_a_kill(void **state)
 {
@@ -309,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup(test_auto_falls_back, setup_qemu),
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
 		cmocka_unit_test_setup(test_no_qemu_left_after_a_kill, setup_qemu),
+		cmocka_unit_test_setup(test_bad_frame, setup_qemu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
