@@ -250,6 +250,7 @@ void tcg_handle_call(struct tcg_state *s, const struct pl_serial_call *c)
 {
 	struct pl_serial_reply reply = { .magic = PL_SERIAL_REPLY_MAGIC };
 	char *data, *out = NULL;
+	size_t len;
 
 	if (c->magic != PL_SERIAL_CALL_MAGIC) {
 		tcg_end(s, PL_EXIT_BAD_GUEST,
@@ -262,11 +263,10 @@ void tcg_handle_call(struct tcg_state *s, const struct pl_serial_call *c)
 	if (!data)
 		return;
 	reply.ret = dispatch(s, c, data, &out);
-	if (reply.ret > 0 && out)
-		reply.len = (uint32_t)reply.ret;
+	len = reply.ret > 0 && out ? (size_t)reply.ret : 0;
 	/* The kernel waits for every answer, the last one (exit) included. */
 	if (!s->ended || s->got_exit) {
-		if (tcg_write_frame(s, &reply, sizeof(reply)) || tcg_write_frame(s, out, reply.len))
+		if (tcg_write_frame(s, &reply, sizeof(reply)) || tcg_write_frame(s, out, len))
 			tcg_end(
 			    s, PL_EXIT_VMM_ERROR,
 			    "host failure while running the guest: QEMU stopped taking answers");

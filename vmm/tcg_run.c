@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,9 @@
 #include "cli.h"
 #include "tcg.h"
 #include "tcg_state.h"
+
+/* How long one receive may wait for the rest of a frame before looking around. */
+#define RECV_SLICE_US 20000
 
 static uint64_t now_ns(void)
 {
@@ -116,7 +120,12 @@ int tcg_read_frame(struct tcg_state *s, void *buf, size_t len)
 
 		if (w <= 0)
 			return w == 0 ? -2 : -1;
-		n = read(s->child.hc_fd, p, len);
+		/*
+		 * The UART hands QEMU one byte at a time: wait in the kernel
+		 * for the whole frame (up to the socket's short receive
+		 * timeout) rather than wake up for each byte.
+		 */
+		n = recv(s->child.hc_fd, p, len, MSG_WAITALL);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
 			return -1;
 		if (n > 0) {
@@ -267,6 +276,8 @@ int tcg_run(const struct tcg_params *p)
 		free(s);
 		return status == -2 ? PL_EXIT_USAGE : PL_EXIT_VMM_ERROR;
 	}
+	setsockopt(s->child.hc_fd, SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_usec = RECV_SLICE_US }, sizeof(struct timeval));
 	if (p->verbose)
 		fprintf(stderr, "pagelab: running the kernel under QEMU's TCG (%s), pid %d\n", qemu,
 			s->child.pid);

@@ -39,7 +39,7 @@ static void uart_init(void)
 	outb(PL_PORT_COM2 + UART_DLL, 1);
 	outb(PL_PORT_COM2 + UART_DLM, 0);
 	outb(PL_PORT_COM2 + UART_LCR, 0x03); /* 8N1 */
-	outb(PL_PORT_COM2 + UART_FCR, 0x07); /* FIFOs on and cleared */
+	outb(PL_PORT_COM2 + UART_FCR, 0xc7); /* FIFOs on and cleared, trigger at 14 */
 	outb(PL_PORT_COM2 + UART_MCR, 0x03);
 	uart_ready = true;
 }
@@ -101,19 +101,22 @@ static u32 payload(u32 nr, const u64 *arg, const void **data)
 	return *data && len <= PL_HC_MAX_LEN ? (u32)len : 0;
 }
 
-/* The reply's data: a PL_HC_READ's bytes, never more than were asked for. */
-static void receive_data(u32 nr, const u64 *arg, u32 len)
+/*
+ * The reply's data: a PL_HC_READ's ret bytes. The runner never sends more
+ * than were asked for; a reply that claims more is cut to that, and the
+ * call fails.
+ */
+static long receive_data(u32 nr, const u64 *arg, long ret)
 {
-	u8 *dst = nr == PL_HC_READ ? hcall_buffer(arg[1], arg[2]) : NULL;
-	u64 room = dst ? arg[2] : 0;
+	u8 *dst;
 
-	for (u32 i = 0; i < len; i++) {
-		u8 c;
-
-		uart_recv(&c, 1);
-		if (i < room)
-			dst[i] = c;
-	}
+	if (nr != PL_HC_READ || ret <= 0)
+		return ret;
+	dst = hcall_buffer(arg[1], arg[2]);
+	if (!dst || (u64)ret > arg[2])
+		return -PL_E_FAULT;
+	uart_recv(dst, (size_t)ret);
+	return ret;
 }
 
 long serial_hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3)
@@ -132,8 +135,7 @@ long serial_hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 	uart_recv(&reply, sizeof(reply));
 	if (reply.magic != PL_SERIAL_REPLY_MAGIC)
 		return -PL_E_FAULT;
-	receive_data(nr, call.arg, reply.len);
-	return reply.ret;
+	return receive_data(nr, call.arg, reply.ret);
 }
 
 /*

@@ -52,11 +52,15 @@ struct pl_serial_call {
 	uint32_t pad;
 };
 
-/* Host -> guest: this header, then len bytes (what a PL_HC_READ read). */
+/*
+ * Host -> guest: these 12 bytes, then, for a PL_HC_READ that read ret > 0
+ * bytes, those bytes. 12, because QEMU's 16550 takes at most 14 bytes
+ * from the host at once (its FIFO trigger level); each further byte costs
+ * a turn of QEMU's main loop.
+ */
 struct pl_serial_reply {
 	uint32_t magic;
-	uint32_t len;
 	int64_t ret;
-};
+} __attribute__((packed));
 
 #endif
