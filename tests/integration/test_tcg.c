@@ -272,6 +272,25 @@ static void test_kvm_only_options_and_missing_qemu(void **state)
 	unsetenv("PAGELAB_QEMU");
 }
 
+/* A closed stdout is the program's business: SIGPIPE (141), or EPIPE when it ignores that (3). */
+static void test_closed_stdout(void **state)
+{
+	static const char *const modes[][2] = { { "", "141" }, { "ignore", "3" } };
+	char cmd[1024];
+	struct run r;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "%s run --accel tcg --timeout 60 build/tests/sandbox/yes %s | head -1 "
+			 ">/dev/null; exit ${PIPESTATUS[0]}",
+			 pagelab_path(), modes[i][0]);
+		run_pagelab(&r, &(struct run_opts){ .binary = "/bin/bash" }, "-c", cmd, NULL);
+		assert_int_equal(r.status, atoi(modes[i][1]));
+		run_free(&r);
+	}
+}
+
 /* A guest that breaks the frame protocol ends its own run with 113 and a report. */
 static void test_bad_frame(void **state)
 {
@@ -323,6 +342,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
 		cmocka_unit_test_setup(test_no_qemu_left_after_a_kill, setup_qemu),
 		cmocka_unit_test_setup(test_bad_frame, setup_qemu),
+		cmocka_unit_test_setup(test_closed_stdout, setup_qemu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
