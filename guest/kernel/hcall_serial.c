@@ -7,9 +7,10 @@
  * port's. The device tree says which transport a boot has (bootinfo.c);
  * console.c's hypercall() and kernel_exit() are the only callers.
  *
- * Polled, one byte per port access, with interrupts as the caller has
- * them: an emulated port access is cheap under TCG, and the caller of a
- * hypercall waits for its answer anyway.
+ * Polled, one byte per port access: the caller of a hypercall waits for
+ * its answer anyway. A frame takes many instructions where the port took
+ * one, but nothing can cut in: the kernel runs with interrupts off except
+ * in the idle loop, which makes no hypercalls.
  */
 #include <kernel/arch.h>
 #include <kernel/console.h>
