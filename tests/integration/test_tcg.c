@@ -302,6 +302,25 @@ static void test_bad_frame(void **state)
 	assert_int_equal(r.status, 113);
 	has(r.err, "the guest broke the device protocol: a frame without its magic (0xeeeeeeee)");
 	run_free(&r);
+	/* isa-debug-exit alone would make this 7 << 1 | 1 = 15: the status must come in a frame. */
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--kernel",
+		    fixture("pvh_exitport"), NULL);
+	assert_int_equal(r.status, 113);
+	has(r.err, "it wrote the exit port without sending its status first");
+	run_free(&r);
+}
+
+/* A triple fault resets the machine, which QEMU (-no-reboot) ends: 111, as KVM_EXIT_SHUTDOWN. */
+static void test_triple_fault(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--kernel",
+		    fixture("pvh_triple"), NULL);
+	assert_int_equal(r.status, 111);
+	has(r.err, "a triple fault");
+	run_free(&r);
 }
 
 /* pagelab killed mid-run takes QEMU with it (no guest left polling COM2). */
@@ -342,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
 		cmocka_unit_test_setup(test_no_qemu_left_after_a_kill, setup_qemu),
 		cmocka_unit_test_setup(test_bad_frame, setup_qemu),
+		cmocka_unit_test_setup(test_triple_fault, setup_qemu),
 		cmocka_unit_test_setup(test_closed_stdout, setup_qemu),
 	};
 
