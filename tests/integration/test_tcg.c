@@ -33,6 +33,13 @@ static int setup_qemu(void **state)
 	return 0;
 }
 
+/* The few tests that compare with KVM need it too (make test-tcg leaves them out). */
+static int setup_qemu_kvm(void **state)
+{
+	require_kvm();
+	return setup_qemu(state);
+}
+
 /* One line on stderr, status 2, nothing on stdout. */
 static void one_line_usage(struct run *r, const char *want)
 {
@@ -223,18 +230,55 @@ static void test_auto_falls_back(void **state)
 				   "directory): running under QEMU's TCG emulator, slower\n"
 				   "to stderr\n");
 	run_free(&r);
-	/* An option only the VMM honours keeps auto on KVM (the real device here). */
-	run_pagelab(&r, NULL, "run", "--isolate", "--stats", "--timeout", "60", GUEST "streams",
-		    "7", NULL);
-	assert_int_equal(r.status, 7);
-	assert_null(strstr(r.err, "TCG"));
-	assert_null(strstr(r.err, "accel tcg"));
-	run_free(&r);
 	run_pagelab(&r, NULL, "info", NULL);
 	has(r.out, "kvm  not usable: /nonexistent/kvm");
 	has(r.out, "tcg  usable: ");
 	run_free(&r);
 	unsetenv("PAGELAB_KVM_DEVICE");
+}
+
+/*
+ * The same with the device itself unusable: /dev/null mounted over
+ * /dev/kvm in a mount namespace of its own (as root, which make test is
+ * here), or no /dev/kvm at all (a CI runner without KVM).
+ */
+static void test_auto_falls_back_without_a_device(void **state)
+{
+	char cmd[1024];
+	struct run r;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+		 "[ -e /dev/kvm ] && mount --bind /dev/null /dev/kvm; "
+		 "exec %s run --timeout 60 " GUEST "streams 5 </dev/null",
+		 pagelab_path());
+	if (access("/dev/kvm", F_OK) == 0)
+		run_pagelab(&r, &(struct run_opts){ .binary = "/usr/bin/unshare" }, "-m", "/bin/sh",
+			    "-c", cmd, NULL);
+	else
+		run_pagelab(&r, &(struct run_opts){ .binary = "/bin/sh" }, "-c", cmd, NULL);
+	if (r.status != 5)
+		fail_msg("status %d (needs root for the mount namespace):\n%s", r.status, r.err);
+	assert_string_equal(r.out, "to stdout\n");
+	has(r.err, "pagelab: KVM is not usable (/dev/kvm");
+	has(r.err, "running under QEMU's TCG emulator, slower\nto stderr\n");
+	run_free(&r);
+}
+
+/* Where KVM answers, auto uses it, and an option only the VMM honours keeps it there. */
+static void test_auto_prefers_kvm(void **state)
+{
+	struct run r;
+
+	(void)state;
+	setenv("PAGELAB_KVM_DEVICE", "/nonexistent/kvm", 1);
+	run_pagelab(&r, NULL, "run", "--isolate", "--stats", "--timeout", "60", GUEST "streams",
+		    "7", NULL);
+	unsetenv("PAGELAB_KVM_DEVICE");
+	assert_int_equal(r.status, 7);
+	assert_null(strstr(r.err, "TCG"));
+	assert_null(strstr(r.err, "accel tcg"));
+	run_free(&r);
 	run_pagelab(&r, NULL, "run", "--stats", "--timeout", "60", GUEST "streams", "0", NULL);
 	assert_int_equal(r.status, 0);
 	assert_null(strstr(r.err, "accel tcg"));
@@ -358,6 +402,8 @@ int main(void)
 		cmocka_unit_test_setup(test_arguments_survive, setup_qemu),
 		cmocka_unit_test_setup(test_percent_in_arguments, setup_qemu),
 		cmocka_unit_test_setup(test_auto_falls_back, setup_qemu),
+		cmocka_unit_test_setup(test_auto_falls_back_without_a_device, setup_qemu),
+		cmocka_unit_test_setup(test_auto_prefers_kvm, setup_qemu_kvm),
 		cmocka_unit_test_setup(test_kvm_only_options_and_missing_qemu, setup_qemu),
 		cmocka_unit_test_setup(test_no_qemu_left_after_a_kill, setup_qemu),
 		cmocka_unit_test_setup(test_bad_frame, setup_qemu),
@@ -365,5 +411,8 @@ int main(void)
 		cmocka_unit_test_setup(test_closed_stdout, setup_qemu),
 	};
 
+	/* make test-tcg, on a machine without KVM: everything but the comparisons with KVM. */
+	if (getenv("PAGELAB_TESTS_WITHOUT_KVM"))
+		cmocka_set_skip_filter("*_kvm");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
