@@ -105,7 +105,7 @@ static void test_kernel_panic(void **state)
 		    "selftest=fault", NULL);
 	assert_int_equal(r.status, 110);
 	has(r.err, "pagelab: the guest kernel panicked: ");
-	has(r.err, "exception 14");
+	has(r.err, "(exception 14, #PF page fault, error code 0x");
 	has(r.err, "CR2 0xffffc00000001000");
 	run_free(&r);
 }
