@@ -199,7 +199,10 @@ static void qemu_ended(struct tcg_state *s)
 	for (size_t i = 0; i < s->nerr; i++)
 		if (s->qemu_err[i] == '\n')
 			s->qemu_err[i] = ' ';
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	/* QEMU exits 0 when a signal stops it, too, and says so. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(s->qemu_err, "terminating on signal"))
+		tcg_end(s, PL_EXIT_VMM_ERROR, "QEMU was stopped from outside: %.300s", s->qemu_err);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		tcg_end(s, PL_EXIT_TRIPLE_FAULT,
 			"the guest reset, which QEMU (-no-reboot) ends: a triple fault, as "
 			"KVM_EXIT_SHUTDOWN");

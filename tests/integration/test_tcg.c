@@ -335,6 +335,25 @@ static void test_closed_stdout(void **state)
 	}
 }
 
+/* QEMU stopped by someone else is a host-side failure (115), not a guest's triple fault. */
+static void test_qemu_stopped_from_outside(void **state)
+{
+	char cmd[1024];
+	struct run r;
+
+	(void)state;
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "%s run --accel tcg --timeout 60 --append selftest=spin & p=$!; "
+	    "for i in $(seq 100); do q=$(pgrep -P $p); [ -n \"$q\" ] && break; sleep 0.1; done; "
+	    "sleep 0.5; kill -TERM $q; wait $p",
+	    pagelab_path());
+	run_pagelab(&r, &(struct run_opts){ .binary = "/bin/sh" }, "-c", cmd, NULL);
+	assert_int_equal(r.status, 115);
+	has(r.err, "pagelab: QEMU was stopped from outside: ");
+	run_free(&r);
+}
+
 /* A guest that breaks the frame protocol ends its own run with 113 and a report. */
 static void test_bad_frame(void **state)
 {
@@ -409,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_frame, setup_qemu),
 		cmocka_unit_test_setup(test_triple_fault, setup_qemu),
 		cmocka_unit_test_setup(test_closed_stdout, setup_qemu),
+		cmocka_unit_test_setup(test_qemu_stopped_from_outside, setup_qemu),
 	};
 
 	/* make test-tcg, on a machine without KVM: everything but the comparisons with KVM. */
