@@ -6,6 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/dist/tap.sh
 . scripts/test-lib.sh
+unset JUNIT # a make test JUNIT=FILE run must not reach the runs below
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -19,4 +19,7 @@ void apic_enable(void);
 /* A register named by its x2APIC MSR number, in either mode. */
 void apic_write(u32 x2apic_msr, u32 value);
 
+/* Monotonic nanoseconds since boot (TSC based). */
+u64 clock_monotonic_ns(void);
+
 #endif
