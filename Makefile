@@ -4,6 +4,8 @@
 #   make run      install what is missing, build, boot the default experiment
 #   make test     unit tests (ASan+UBSan), guest boots under KVM, differential tests,
 #                 a short fixed run of every fuzzer
+#   make test-tcg without KVM: what runs under QEMU's TCG (unit tests, fuzzers,
+#                 test_tcg, every differential program with --accel tcg)
 #   make fuzz     every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
 #   make install  PREFIX (/usr/local) and DESTDIR as usual; make uninstall
@@ -45,7 +47,7 @@ SONAME := libpagelab.so.0
 SHLIB := libpagelab.so.$(VERSION)
 LIB_MAP := hostlib/libpagelab.map
 
-.PHONY: all run test bench clean deps images unit-tests integration-tests guest-tests format \
+.PHONY: all run test test-tcg bench clean deps images unit-tests integration-tests guest-tests format \
 	check-format stress
 all: $(B)/pagelab $(B)/libpagelab.a $(B)/libpagelab.so $(B)/$(SONAME) $(KERNEL)
 
@@ -122,6 +124,12 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries fuzz-binaries images
 	@JUNIT="$(JUNIT)" scripts/run-tests.sh
+
+# Without KVM (a CI runner that has none): everything that runs under QEMU's
+# TCG instead (scripts/run-tests.sh --tcg).
+test-tcg: deps
+	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries fuzz-binaries images
+	@JUNIT="$(JUNIT)" scripts/run-tests.sh --tcg
 
 # The issue-sized stress runs: 100,000 random mmap/munmap/mprotect
 # operations and 100,000 mappings, natively and in the sandbox; the

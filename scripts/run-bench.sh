@@ -351,9 +351,48 @@ section_hugetlb() {
 	per_op hugetlb 8 "$BENCH/guest_hugetlb" 2 10 "2 MiB page"
 }
 
+# The same kernel under QEMU's TCG (--accel tcg), beside KVM and native: TCG
+# emulates every instruction but has no transition floor, so it is slower
+# per instruction and may be faster per syscall or fault than kvm_pvm's exits.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_tcg() {
+	echo "== tcg: the kernel under QEMU's TCG beside KVM and native"
+	need_kernel || return
+	kb=$($TIMEIT "$RUNS" "$PAGELAB" run --accel kvm --kernel "$KERNEL") ||
+		{ failed "pagelab run --accel kvm (plain boot)"; return; }
+	tb=$($TIMEIT "$RUNS" "$PAGELAB" run --accel tcg --kernel "$KERNEL") ||
+		{ failed "pagelab run --accel tcg (plain boot): is qemu-system-x86 installed?"; return; }
+	row "KVM: boot to exit ($RUNS runs)" "$kb"
+	row "TCG: boot to exit ($RUNS runs)" "$tb"
+	row "TCG / KVM, boot to exit" "$(ratio_x "$(ms "$tb" median)" "$(ms "$kb" median)") median"
+	tg_kvm() { in_guest --accel kvm "$BENCH/guest_getpid" "$GETPID_N"; }
+	tg_tcg() { in_guest --accel tcg "$BENCH/guest_getpid" "$GETPID_N"; }
+	tg_native() { "$BENCH/guest_getpid" 200000; }
+	tf_kvm() { in_guest --accel kvm "$BENCH/guest_fault" 64 2; }
+	tf_tcg() { in_guest --accel tcg "$BENCH/guest_fault" 64 2; }
+	tf_native() { "$BENCH/guest_fault" 64 2; }
+	rounds tcg tg_kvm tg_tcg tg_native tf_kvm tf_tcg tf_native || return
+	take k tcg tg_kvm getpid_ns || return
+	take t tcg tg_tcg getpid_ns || return
+	take n tcg tg_native getpid_ns || return
+	take fk tcg tf_kvm fault_ns || return
+	take ft tcg tf_tcg fault_ns || return
+	take fn tcg tf_native fault_ns || return
+	row "getpid(): KVM" "$(us "$k")"
+	row "getpid(): TCG" "$(us "$t")"
+	row "getpid(): native" "$(us "$n")"
+	row "getpid() TCG / KVM" "$(ratio_x "$t" "$k")"
+	row "getpid() TCG / native" "$(ratio_x "$t" "$n")"
+	row "first-touch fault: KVM" "$(us "$fk")"
+	row "first-touch fault: TCG" "$(us "$ft")"
+	row "first-touch fault: native" "$(us "$fn")"
+	row "fault TCG / KVM" "$(ratio_x "$ft" "$fk")"
+	row "fault TCG / native" "$(ratio_x "$ft" "$fn")"
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
-	section_fault section_populate section_mprotect section_fork_cow section_hugetlb"}
+	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg"}
 
 for s in $SECTIONS; do
 	$s

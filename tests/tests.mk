@@ -75,7 +75,7 @@ bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS)
 FIXTURE_DIR := tests/integration/fixtures
 FIXTURE_SRCS := $(sort $(wildcard $(FIXTURE_DIR)/*.S))
 FIXTURES := $(FIXTURE_SRCS:$(FIXTURE_DIR)/%.S=$(B)/tests/fixtures/%.elf)
-$(B)/tests/fixtures/%.elf: $(FIXTURE_DIR)/%.S $(FIXTURE_DIR)/fixture.h $(FIXTURE_DIR)/fixture.ld \
+$(B)/tests/fixtures/%.elf: $(FIXTURE_DIR)/%.S $(wildcard $(FIXTURE_DIR)/*.h) $(FIXTURE_DIR)/fixture.ld \
 		include/pagelab/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) -c -D__ASSEMBLY__ -Iinclude -I$(FIXTURE_DIR) -o $(@:.elf=.o) $<

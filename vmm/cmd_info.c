@@ -6,6 +6,7 @@
 #include <pagelab/hostlib.h>
 
 #include "cli.h"
+#include "tcg.h"
 
 static const struct option long_opts[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -37,6 +38,22 @@ static int print_kvm(void)
 	return 0;
 }
 
+/* Which --accel modes can run here; true when KVM's capabilities can be listed. */
+static bool print_accels(void)
+{
+	char why[300], qemu[4096];
+	bool kvm = accel_kvm_usable(why, sizeof(why));
+
+	printf("accelerators (pagelab run --accel):\n");
+	printf("  kvm  %s%s\n", kvm ? "usable" : "not usable: ", kvm ? "" : why);
+	if (accel_find_qemu(qemu, sizeof(qemu)))
+		printf("  tcg  usable: %s\n", qemu);
+	else
+		printf(
+		    "  tcg  not usable: no qemu-system-x86_64 (Debian package qemu-system-x86)\n");
+	return kvm;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	uint64_t memory = PL_DEFAULT_MEMORY;
@@ -54,7 +71,8 @@ int cmd_info(int argc, char **argv)
 			puts("usage: pagelab info [-m SIZE]\n"
 			     "Print the guest-physical memory map for SIZE (MiB, or with a "
 			     "B/K/M/G/T\n"
-			     "suffix; default 256M) and the KVM capabilities this host offers.");
+			     "suffix; default 256M), the accelerators usable here (kvm, tcg) and\n"
+			     "the KVM capabilities this host offers.");
 			return 0;
 		} else {
 			cli_error("info: %s '%s' (see pagelab info --help)",
@@ -74,5 +92,7 @@ int cmd_info(int argc, char **argv)
 	printf("pagelab %s: guest-physical memory map for -m %s\n", PAGELAB_VERSION,
 	       pl_format_size(memory, sz, sizeof(sz)));
 	pl_memmap_print(&map, stdout);
+	if (!print_accels())
+		return 0;
 	return print_kvm();
 }

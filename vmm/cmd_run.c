@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "initrd.h"
+#include "tcg.h"
 
 #define MAX_FILES     256
 #define MAX_TIMEOUT_S 1e6
@@ -30,6 +31,8 @@ struct run_opts {
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
+	enum accel accel;
+	const char *kvm_only; /* the first option given that needs the VMM */
 };
 
 enum {
@@ -44,7 +47,8 @@ enum {
 	OPT_ISOLATE,
 	OPT_SECCOMP,
 	OPT_USER,
-	OPT_TRACE_OUTPUT
+	OPT_TRACE_OUTPUT,
+	OPT_ACCEL
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -97,6 +102,11 @@ static void help(void)
 	      "                         such calls in the kernel log), off\n"
 	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
 	      "                         the files are open\n"
+	      "      --accel MODE       kvm, tcg (QEMU's emulator, from Debian's\n"
+	      "                         qemu-system-x86: slower, no /dev/kvm needed) or\n"
+	      "                         auto (default: KVM where /dev/kvm is usable, else\n"
+	      "                         TCG with a note); --isolate, --seccomp and --user\n"
+	      "                         need KVM (refused with tcg, keep auto on KVM)\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -237,13 +247,18 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		o->trace_output = optarg;
 		return 0;
 	case OPT_ISOLATE:
+		o->kvm_only = o->kvm_only ? o->kvm_only : "--isolate";
 		return add_bootarg(o, "isolate");
+	case OPT_ACCEL:
+		return accel_parse(optarg, &o->accel);
 	case OPT_STATS:
 		o->stats = true;
 		return 0;
 	case OPT_SECCOMP:
+		o->kvm_only = o->kvm_only ? o->kvm_only : "--seccomp";
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
+		o->kvm_only = o->kvm_only ? o->kvm_only : "--user";
 		o->user = optarg;
 		return 0;
 	case OPT_FILE:
@@ -305,7 +320,27 @@ static void guest_environment(const char **envp, char *term, size_t size)
 	envp[n] = NULL;
 }
 
-static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
+static int run_tcg(const struct pl_config *cfg, const struct run_opts *o)
+{
+	struct tcg_params p = {
+		.kernel = cfg->kernel,
+		.memory = cfg->memory,
+		.timeout_ms = cfg->timeout_ms,
+		.bootargs = cfg->bootargs,
+		.initrd = cfg->initramfs,
+		.initrd_size = cfg->initramfs_size,
+		.argv = cfg->argv,
+		.envp = cfg->envp,
+		.verbose = o->verbose,
+		.stats = o->stats,
+		.trace_fd = cfg->trace ? fileno(cfg->trace) : -1,
+	};
+
+	return tcg_run(&p);
+}
+
+static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd,
+	       enum accel accel)
 {
 	char guest_prog[PATH_MAX], term[256];
 	const char **gargv = NULL, *genvp[4];
@@ -350,6 +385,13 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		guest_environment(genvp, term, sizeof(term));
 		cfg.envp = genvp;
 	}
+	if (accel == ACCEL_TCG) {
+		status = run_tcg(&cfg, o);
+		free(gargv);
+		if (cfg.trace)
+			fclose(cfg.trace);
+		return status;
+	}
 	sb = pl_sandbox_create(&cfg);
 	free(gargv);
 	if (!sb) {
@@ -380,11 +422,14 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct initrd rd;
 	char kernel[PATH_MAX];
+	enum accel accel;
 	int r = parse(&o, argc, argv);
 
 	if (r)
 		return r > 0 ? 0 : PL_EXIT_USAGE;
 	if (o.trace_output && !strstr(o.bootargs, "trace") && add_trace(&o, NULL))
+		return PL_EXIT_USAGE;
+	if (accel_choose(o.accel, o.kvm_only, &accel))
 		return PL_EXIT_USAGE;
 	if (o.kernel)
 		snprintf(kernel, sizeof(kernel), "%s", o.kernel);
@@ -392,7 +437,7 @@ int cmd_run(int argc, char **argv)
 		return PL_EXIT_USAGE;
 	if (initrd_make(&o.rd, &rd))
 		return PL_EXIT_USAGE;
-	r = run(&o, kernel, &rd);
+	r = run(&o, kernel, &rd, accel);
 	initrd_free(&rd);
 	return r;
 }

@@ -4,6 +4,7 @@
  * carrying the guest-physical address of a struct pl_hcall (abi.h).
  */
 #include <kernel/arch.h>
+#include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/format.h>
 #include <kernel/mm.h>
@@ -23,6 +24,8 @@ static char bounce[BOUNCE_SIZE];
 
 long hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
+	if (boot_info.hcall_serial)
+		return serial_hypercall(nr, a0, a1, a2, a3);
 	hcall_block.nr = nr;
 	hcall_block.arg[0] = a0;
 	hcall_block.arg[1] = a1;
@@ -124,6 +127,8 @@ __noreturn void kernel_exit(int status)
 {
 	console_flush();
 	hypercall(PL_HC_EVENT, PL_EVENT_TRAPS, arch_trap_count, 0, 0);
+	if (boot_info.hcall_serial)
+		serial_exit(status);
 	outl(PL_PORT_EXIT, (u32)status);
 	arch_halt();
 }

@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/string.h>
 #include <libfdt.h>
+#include <pagelab/serial_abi.h>
 
 struct boot_info boot_info;
 
@@ -150,6 +151,8 @@ void boot_info_parse(const void *fdt, u64 fdt_pa)
 	parse_memory(fdt);
 	parse_reservations(fdt, fdt_pa);
 	parse_chosen(fdt);
+	boot_info.hcall_serial =
+	    fdt_node_offset_by_compatible(fdt, -1, PL_FDT_COMPAT_SERIAL_HC) >= 0;
 }
 
 const char *boot_option(const char *name, char *buf, size_t size)

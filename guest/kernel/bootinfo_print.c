@@ -7,13 +7,19 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/mm.h>
+#include <libfdt.h>
 
-/* The identification string the host put in the BIOS ROM. */
+/*
+ * The identification string the host put in the BIOS ROM, if the tree has
+ * pagelab's ROM: under QEMU (PVH) the ROM there is the firmware's.
+ */
 static void print_rom_string(void)
 {
 	const char *rom = phys_to_virt(PL_ROM_BASE);
 	int n = 0;
 
+	if (fdt_node_offset_by_compatible(boot_info.fdt, -1, "pagelab,rom") < 0)
+		return;
 	while (n < 64 && rom[n] >= 32 && rom[n] < 127)
 		n++;
 	if (n)

@@ -305,11 +305,12 @@ void init_start(void)
 	if (err)
 		init_failed(args.argv, err);
 	p->state = PROC_RUNNABLE;
-	p->on_cpu_since = clock_monotonic_ns();
 	procmm_activate(p->mm);
 	asm volatile("fxrstor64 %0" : : "m"(p->fpu));
 	arch_load_user_bases(0, 0);
 	timer_init();
+	/* After timer_init, which starts the monotonic clock at 0. */
+	p->on_cpu_since = clock_monotonic_ns();
 	/* The one way into user mode, for the first entry as for every other. */
 	user_return_work(p->frame, false);
 	enter_user(p->frame);

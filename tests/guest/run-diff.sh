@@ -72,6 +72,8 @@ check() {
 	label=$name
 	[ $# -gt 0 ] && label+=$(printf ' %q' "$@")
 	label+=" (status $want)"
+	# Which way the sandbox ran, in every line (e.g. "[--accel tcg]").
+	[ -n "${PAGELAB_RUN_OPTS:-}" ] && label+=" [$PAGELAB_RUN_OPTS]"
 
 	if [ ! -x "$prog" ]; then
 		say_fail "$label: $prog is not built (make $prog)"
@@ -103,7 +105,7 @@ check() {
 		tail -n 5 "$out.sandbox.err" | sed 's/^/#   sandbox stderr: /'
 		return
 	fi
-	say_ok "$label: native and sandbox agree${PAGELAB_RUN_OPTS:+ ($PAGELAB_RUN_OPTS)}"
+	say_ok "$label: native and sandbox agree"
 }
 
 # Runs per program: arguments and the status both sides must end with.

@@ -316,7 +316,11 @@ static void stage_for_nobody(struct staged *s)
 	}
 }
 
-/* Without permission on /dev/kvm: one line that says what to do. */
+/*
+ * Without permission on /dev/kvm: one line that says what to do. (With
+ * --accel auto, the default, the run would go on under QEMU's TCG after a
+ * line with the same advice.)
+ */
 static void test_no_kvm_permission(void **state)
 {
 	struct staged s;
@@ -329,7 +333,7 @@ static void test_no_kvm_permission(void **state)
 	if (access("/dev/kvm", F_OK))
 		fail_msg("needs /dev/kvm");
 	stage_for_nobody(&s);
-	run_pagelab(&r, &o, "run", "--kernel", s.kernel, NULL);
+	run_pagelab(&r, &o, "run", "--accel", "kvm", "--kernel", s.kernel, NULL);
 	unstage(&s);
 	usage_error("no permission to open /dev/kvm", &r);
 }

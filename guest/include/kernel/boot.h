@@ -28,6 +28,8 @@ struct boot_info {
 	u64 tsc_khz;
 	u64 boot_epoch_ns;
 	u64 max_phys; /* end of the highest RAM range */
+	/* Hypercalls go over COM2 (booted by QEMU through PVH), not the port. */
+	bool hcall_serial;
 };
 
 extern struct boot_info boot_info;

@@ -11,6 +11,9 @@
 #include <pagelab/abi.h>
 
 long hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3);
+/* The same calls framed over COM2, when the device tree says so (hcall_serial.c). */
+long serial_hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3);
+__noreturn void serial_exit(int status);
 
 void printk(const char *fmt, ...) __printf(1, 2);
 void console_flush(void);

@@ -14,6 +14,10 @@ void timer_tick(void);
 /* A tick is due but its interrupt has not arrived yet. */
 bool timer_tick_overdue(void);
 u64 clock_realtime_ns(void);
+/* The local APIC in x2APIC mode, or xAPIC where the CPU lacks it (arch/apic.c). */
+void apic_enable(void);
+/* A register named by its x2APIC MSR number, in either mode. */
+void apic_write(u32 x2apic_msr, u32 value);
 
 /* Monotonic nanoseconds since boot (TSC based). */
 u64 clock_monotonic_ns(void);
