@@ -160,8 +160,9 @@ static void test_trace_file_initrd(void **state)
 	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", "--trace-syscalls",
 		    GUEST "streams", "3", NULL);
 	assert_int_equal(r.status, 3);
-	has(r.err, "[pid 1] writev(1, [{\"to stdout\", 9}, {\"\\n\", 1}], 2) = 10");
-	has(r.err, "[pid 1] exit_group(3) = ?");
+	has(r.err, "[pid 1] writev(1, [{iov_base=\"to stdout\", iov_len=9}, "
+		   "{iov_base=\"\\n\", iov_len=1}], 2) = 10");
+	has(r.err, "[pid 1] exit_group(3)                   = ?");
 	run_free(&r);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "some data", 9), 9);
