@@ -58,7 +58,7 @@ section_exits() {
 	stats=$("$PAGELAB" run --kernel "$KERNEL" --stats 2>&1 >/dev/null) ||
 		{ failed "pagelab run --stats"; echo "$stats" | sed 's/^/    | /'; return; }
 	exits=$(echo "$stats" | sed -n 's/^pagelab: stats: \([0-9]*\) exits: \(.*\)/\1 (\2)/p')
-	hcalls=$(echo "$stats" | sed -n 's/^pagelab: stats: hypercalls: \([^;]*\);.*/\1/p')
+	hcalls=$(echo "$stats" | sed -n 's/^pagelab: stats: device hypercall: \(.*\)/\1/p')
 	traps=$(echo "$stats" | sed -n 's/^pagelab: event traps \([0-9]*\)$/\1/p' | tail -n 1)
 	mode=$(echo "$stats" | sed -n 's/^pagelab: event exec-mode \([0-9]*\)$/\1/p' | tail -n 1)
 	printf '  %-52s %s\n' "exits to the VMM" "$exits"

@@ -17,6 +17,7 @@
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "fuzz_ops.h"
+#include "devices.h"
 #include "sandbox.h"
 
 #define MEMORY (8ULL << 20)
@@ -87,7 +88,9 @@ static void reset(void)
 	ndirty = 0;
 	all_dirty = false;
 	free(sb.events);
-	pl_sandbox_init(&sb, &cfg);
+	pl_devices_release(&sb);
+	if (pl_sandbox_init(&sb, &cfg))
+		abort();
 	sb.map = map;
 	sb.mem = mem;
 }

@@ -289,7 +289,6 @@ static void tree_params(struct pl_fdt_params *p, const struct pl_memmap *map)
 		.initrd_end = 0x412345,
 		.tsc_khz = 2600000,
 		.boot_epoch_ns = 1763780000123456789ULL,
-		.rom_ident_len = 22,
 		.reserved = { { 0x1000, 0x6000 }, { 0x300000, 0x1000 }, { 0x400000, 0x13000 } },
 		.nreserved = 3,
 	};
@@ -342,7 +341,7 @@ static void fdt_build_seed(const char *name, uint64_t memory, unsigned bufsize)
 	put_uint(&o, p.initrd_end, 8);
 	put_uint(&o, p.tsc_khz, 4);
 	put_uint(&o, p.boot_epoch_ns, 8);
-	put_uint(&o, p.rom_ident_len, 4);
+	put_uint(&o, 22, 4); /* read and ignored: was the ROM's ident length */
 	put_uint(&o, p.nreserved, 1);
 	for (unsigned i = 0; i < p.nreserved; i++) {
 		put_uint(&o, p.reserved[i].base, 8);
