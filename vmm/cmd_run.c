@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* pagelab run [options] [PROGRAM [ARGS...]] */
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -22,7 +23,7 @@ struct run_opts {
 	const char *kernel;
 	uint64_t timeout_ms;
 	char bootargs[4096];
-	bool verbose, stats;
+	bool verbose, stats, checkpoints;
 	enum pl_seccomp seccomp;
 	const char *user;
 	struct initrd_spec rd;
@@ -41,7 +42,8 @@ enum {
 	OPT_TRACE,
 	OPT_ISOLATE,
 	OPT_SECCOMP,
-	OPT_USER
+	OPT_USER,
+	OPT_CHECKPOINTS
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
@@ -64,35 +67,38 @@ static const struct option long_opts[] = {
 
 static void help(void)
 {
-	fputs("usage: pagelab run [options] [PROGRAM [ARGS...]]\n"
-	      "Boot the pagelab kernel in a KVM sandbox and run PROGRAM (a static x86-64\n"
-	      "Linux executable, e.g. built with musl-gcc -static) as /bin/NAME in it.\n"
-	      "Options end at PROGRAM or at '--'. The exit status is the program's, or\n"
-	      "110 guest panic, 111 triple fault, 112 KVM error, 113 bad guest, 114 halted,\n"
-	      "115 host failure, 124 timeout, 2 bad usage.\n"
-	      "\n"
-	      "  -m, --memory SIZE      guest memory in MiB, or with a B/K/M/G/T suffix\n"
-	      "                         (default 256M; -m 512 = -m 512M, as for QEMU)\n"
-	      "      --kernel FILE      guest kernel ELF (default: $PAGELAB_KERNEL, else the one\n"
-	      "                         next to pagelab, else the installed one)\n"
-	      "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
-	      "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
-	      "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
-	      "      --trace-syscalls   the kernel traces the program's system calls\n"
-	      "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
-	      "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
-	      "      --stats            print exit counts, hypercalls and events on stderr\n"
-	      "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
-	      "                         page tables (costs a CR3 load per kernel entry; on\n"
-	      "                         VMX/SVM the kernel is out of reach anyway)\n"
-	      "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
-	      "                         system call ends it, status 115), log (allow and log\n"
-	      "                         such calls in the kernel log), off\n"
-	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
-	      "                         the files are open\n"
-	      "  -h, --help             this help\n"
-	      "      --version          print the version\n",
-	      stdout);
+	fputs(
+	    "usage: pagelab run [options] [PROGRAM [ARGS...]]\n"
+	    "Boot the pagelab kernel in a KVM sandbox and run PROGRAM (a static x86-64\n"
+	    "Linux executable, e.g. built with musl-gcc -static) as /bin/NAME in it.\n"
+	    "Options end at PROGRAM or at '--'. The exit status is the program's, or\n"
+	    "110 guest panic, 111 triple fault, 112 KVM error, 113 bad guest, 114 halted,\n"
+	    "115 host failure, 117 failed PAGELAB_ASSERT, 124 timeout, 2 bad usage.\n"
+	    "\n"
+	    "  -m, --memory SIZE      guest memory in MiB, or with a B/K/M/G/T suffix\n"
+	    "                         (default 256M; -m 512 = -m 512M, as for QEMU)\n"
+	    "      --kernel FILE      guest kernel ELF (default: $PAGELAB_KERNEL, else the one\n"
+	    "                         next to pagelab, else the installed one)\n"
+	    "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
+	    "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
+	    "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
+	    "      --trace-syscalls   the kernel traces the program's system calls\n"
+	    "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
+	    "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
+	    "      --stats            print exit counts, device counters and events on stderr\n"
+	    "      --checkpoints      print each checkpoint the program reaches (pagelab/guest.h)\n"
+	    "                         on stderr, with the time since the run began\n"
+	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
+	    "                         page tables (costs a CR3 load per kernel entry; on\n"
+	    "                         VMX/SVM the kernel is out of reach anyway)\n"
+	    "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
+	    "                         system call ends it, status 115), log (allow and log\n"
+	    "                         such calls in the kernel log), off\n"
+	    "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
+	    "                         the files are open\n"
+	    "  -h, --help             this help\n"
+	    "      --version          print the version\n",
+	    stdout);
 }
 
 static int parse_timeout(const char *arg, uint64_t *ms)
@@ -205,6 +211,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_STATS:
 		o->stats = true;
 		return 0;
+	case OPT_CHECKPOINTS:
+		o->checkpoints = true;
+		return 0;
 	case OPT_SECCOMP:
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
@@ -269,6 +278,30 @@ static void guest_environment(const char **envp, char *term, size_t size)
 	envp[n] = NULL;
 }
 
+/* The run as a loop over its stops, printing the checkpoints when asked. */
+static int run_steps(struct pl_sandbox *sb, bool checkpoints, struct pl_result *res)
+{
+	struct pl_stop stop;
+
+	for (;;) {
+		int err = pl_sandbox_step(sb, &stop);
+
+		if (err) {
+			cli_error("%s", pl_error());
+			return PL_EXIT_VMM_ERROR;
+		}
+		if (stop.kind == PL_STOP_END)
+			break;
+		if (checkpoints && stop.kind == PL_STOP_CHECKPOINT)
+			fprintf(stderr,
+				"pagelab: checkpoint %" PRIu64 " value %" PRIu64 " (0x%" PRIx64
+				") pid %d at %.6f s\n",
+				stop.id, stop.value, stop.value, stop.pid, stop.time_ns / 1e9);
+	}
+	pl_sandbox_result(sb, res);
+	return stop.exit_status;
+}
+
 static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
 {
 	char guest_prog[PATH_MAX], term[256];
@@ -317,7 +350,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	 * the VMM dying mid-run.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	status = pl_sandbox_run(sb, &res);
+	status = run_steps(sb, o->checkpoints, &res);
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);

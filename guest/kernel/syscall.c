@@ -14,12 +14,14 @@
 #include <kernel/trap.h>
 
 #define MAX_SYSCALL 512
+/* pagelab's own calls, PL_SYS_BASE + 0..PL_SYS_SLOTS-1, live after Linux's in the table. */
+#define PL_SYS_SLOTS 0x30
 
 extern const struct syscall_desc __syscalls_start[], __syscalls_end[];
 extern const char *const linux_syscall_names[];
 extern const unsigned long linux_syscall_count;
 
-static const struct syscall_desc *table[MAX_SYSCALL];
+static const struct syscall_desc *table[MAX_SYSCALL + PL_SYS_SLOTS];
 static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
@@ -32,6 +34,8 @@ void syscall_init(void)
 	for (const struct syscall_desc *d = __syscalls_start; d < __syscalls_end; d++)
 		if (d->nr < MAX_SYSCALL)
 			table[d->nr] = d;
+		else if (d->nr - PL_SYS_BASE < PL_SYS_SLOTS)
+			table[MAX_SYSCALL + d->nr - PL_SYS_BASE] = d;
 	tracing = boot_option("trace", opt, sizeof(opt)) != NULL;
 	if (tracing && !(trace_buf = trace_new()))
 		panic("no memory for the syscall trace");
@@ -75,7 +79,10 @@ static bool never_returns(u64 nr)
 void syscall_dispatch(struct trap_frame *f)
 {
 	u64 nr = f->rax, args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr] : NULL;
+	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr]
+				       : nr - PL_SYS_BASE < PL_SYS_SLOTS
+					   ? table[MAX_SYSCALL + nr - PL_SYS_BASE]
+					   : NULL;
 	long ret;
 
 	current->syscall_nr = nr;

@@ -143,6 +143,18 @@ struct pl_assert_info {
 	uint64_t a, b;
 };
 
+/*
+ * A process's user registers as its kernel saved them when it entered the
+ * kernel (the guest's struct trap_frame): at a checkpoint, the registers
+ * of the pagelab_checkpoint system call (rax holds its number).
+ */
+struct pl_user_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
 /* PL_HC_STOP: the guest kernel fills it from the calling process. */
 enum pl_stop_block_kind {
 	PL_STOP_BLOCK_CHECKPOINT = 1,

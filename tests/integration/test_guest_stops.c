@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest side of stops, with the real kernel: a program's
+ * pagelab_checkpoint and PAGELAB_ASSERT (include/pagelab/guest.h) reach a
+ * host program through libpagelab, one exit each, and `pagelab run
+ * --checkpoints` prints them.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pagelab/hostlib.h>
+#include <pagelab/initramfs.h>
+
+#include "common.h"
+
+#define PROGRAMS "build/tests/"
+
+struct guest {
+	struct pl_sandbox *sb;
+	struct pl_cpio *cpio;
+	FILE *out, *report;
+	char *out_text, *report_text;
+	size_t out_len, report_len;
+};
+
+/* A sandbox running build/tests/PATH as /bin/NAME, its stdout and report captured. */
+static void guest_start(struct guest *g, const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	char guest_path[64], err[256];
+	const char *argv[] = { guest_path, NULL };
+	const void *data;
+	size_t len;
+	struct pl_config cfg = {
+		.memory = 64 << 20,
+		.kernel = guest_kernel(),
+		.argv = argv,
+		.no_stdin = true,
+		.seccomp = PL_SECCOMP_OFF, /* cmocka goes on in this thread */
+		.timeout_ms = 60000,
+	};
+
+	memset(g, 0, sizeof(*g));
+	snprintf(guest_path, sizeof(guest_path), "/bin/%s", name);
+	g->cpio = pl_cpio_new();
+	assert_non_null(g->cpio);
+	if (pl_cpio_add_host_file(g->cpio, guest_path, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(pl_cpio_finish(g->cpio, &data, &len), 0);
+	g->out = open_memstream(&g->out_text, &g->out_len);
+	g->report = open_memstream(&g->report_text, &g->report_len);
+	cfg.initramfs = data;
+	cfg.initramfs_size = len;
+	cfg.out = g->out;
+	cfg.err = g->report;
+	cfg.console = g->report;
+	cfg.report = g->report;
+	g->sb = pl_sandbox_create(&cfg);
+	if (!g->sb)
+		fail_msg("pl_sandbox_create: %s", pl_error());
+}
+
+static void guest_end(struct guest *g)
+{
+	pl_sandbox_destroy(g->sb);
+	pl_cpio_free(g->cpio);
+	fclose(g->out);
+	fclose(g->report);
+	free(g->out_text);
+	free(g->report_text);
+}
+
+static void step(struct guest *g, struct pl_stop *stop, enum pl_stop_kind want)
+{
+	int err = pl_sandbox_step(g->sb, stop);
+
+	if (err)
+		fail_msg("pl_sandbox_step: %d, %s", err, pl_error());
+	if (stop->kind != want) {
+		fflush(g->report);
+		fail_msg("stop kind %d, expected %d; report:\n%s", stop->kind, want,
+			 g->report_text);
+	}
+}
+
+static void test_checkpoints_reach_the_host(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+	struct pl_result res;
+	uint64_t buf, n;
+	int pid;
+
+	(void)state;
+	guest_start(&g, PROGRAMS "guest/checkpoints");
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 1);
+	buf = stop.value;
+	pid = stop.pid;
+	assert_true(buf != 0 && buf < PL_USER_TOP && buf % 4096 == 0);
+	assert_true(pid > 0);
+	assert_true(stop.cr3 != 0 && stop.cr3 % 4096 == 0);
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 2 && stop.value == buf);
+	assert_int_equal(stop.pid, pid);
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 3 && stop.value == 0);
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 0);
+	pl_sandbox_result(g.sb, &res);
+	assert_true(res.stops == 3);
+	/* One exit per checkpoint: the one hypercall that reports it. */
+	assert_int_equal(pl_result_counter(&res, "hypercall", "stop", &n), 0);
+	assert_true(n == 3);
+	fflush(g.out);
+	assert_string_equal(g.out_text, "pages 4, first byte a, last byte d\ndone\n");
+	guest_end(&g);
+}
+
+static void test_failed_assertion_ends_the_run(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+
+	(void)state;
+	guest_start(&g, PROGRAMS "sandbox/assert_fail");
+	step(&g, &stop, PL_STOP_ASSERT);
+	has(stop.assertion.file, "assert_fail.c");
+	assert_true(stop.assertion.line == 13);
+	assert_string_equal(stop.assertion.expr, "four == 5");
+	assert_int_equal(stop.assertion.nvalues, 2);
+	assert_true(stop.assertion.a == 4 && stop.assertion.b == 5);
+	assert_true(stop.pid > 0);
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, PL_EXIT_GUEST_ASSERT);
+	fflush(g.out);
+	fflush(g.report);
+	/* What the program printed before the assertion came out first. */
+	assert_string_equal(g.out_text, "before the assertion\n");
+	has(g.report_text, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5 "
+			   "(0x4 vs 0x5)");
+	guest_end(&g);
+}
+
+static void test_cli_prints_checkpoints(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--checkpoints", "--stats", PROGRAMS "guest/checkpoints",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(count_lines(r.out), 2);
+	has(r.err, "pagelab: checkpoint 1 value ");
+	has(r.err, "pagelab: checkpoint 2 value ");
+	has(r.err, "pagelab: checkpoint 3 value 0 (0x0) pid ");
+	has(r.err, ", stop 3"); /* --stats: the hypercall device's count */
+	has(r.err, "; stops 3;");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", PROGRAMS "sandbox/assert_fail", NULL);
+	assert_int_equal(r.status, PL_EXIT_GUEST_ASSERT);
+	has(r.err, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
