@@ -153,6 +153,7 @@ static int64_t hc_stop(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		.value = b.value,
 	};
 	sb->stop_frame_gpa = b.frame_gpa;
+	sb->proctab_gpa = b.proctab_gpa;
 	if (b.kind == PL_STOP_BLOCK_ASSERT) {
 		copy_string(st->assertion.file, sizeof(st->assertion.file), b.file);
 		copy_string(st->assertion.expr, sizeof(st->assertion.expr), b.expr);

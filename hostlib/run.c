@@ -288,6 +288,7 @@ int pl_sandbox_step(struct pl_sandbox *sb, struct pl_stop *stop)
 		return -EINVAL;
 	}
 	tl_run = sb->kvm.run;
+	sb->pat_known = false; /* the guest may change it once it runs */
 	if (!sb->started)
 		start(sb);
 	else

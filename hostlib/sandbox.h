@@ -45,8 +45,11 @@ struct pl_sandbox {
 	bool stop_pending, assert_pending;
 	struct pl_stop stop;
 	uint64_t stop_frame_gpa; /* the stopped process's saved registers, 0: none */
-	int interrupt;		 /* pl_sandbox_interrupt: atomic */
-	pid_t vcpu_tid;		 /* the stepping thread, while a run is on: atomic */
+	uint64_t proctab_gpa;	 /* the guest's struct pl_proctab, from the last stop */
+	uint64_t pat;		 /* the guest's IA32_PAT, read once per stop */
+	bool pat_known;
+	int interrupt;	/* pl_sandbox_interrupt: atomic */
+	pid_t vcpu_tid; /* the stepping thread, while a run is on: atomic */
 	bool timer_on;
 	timer_t timer;
 	sigset_t old_mask; /* the stepping thread's, restored at every stop */

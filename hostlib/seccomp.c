@@ -4,7 +4,7 @@
  * sandbox is set up, the thread that runs its vCPU may only make the
  * system calls the run loop, the end-of-run report and an orderly exit
  * make, with the arguments that matter pinned down: ioctls only KVM_RUN,
- * KVM_GET_REGS and KVM_GET_SREGS on this vCPU (and TCGETS, which stdio
+ * KVM_GET_REGS, KVM_GET_SREGS and KVM_GET_MSRS on this vCPU (and TCGETS, which stdio
  * asks a stream once), writes only to the sandbox's output streams and
  * stderr, reads only from its stdin, memory only without PROT_EXEC.
  *
@@ -138,6 +138,8 @@ static void allow_io(struct filter *f, const struct pl_sandbox *sb)
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_REGS));
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_SREGS));
+	/* While stopped: the guest's IA32_PAT, for the memory type of its mappings. */
+	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_MSRS));
 	/* isatty() when stdio first uses a stream, as fstat below. */
 	ALLOW(f, ioctl, SCMP_A1(SCMP_CMP_EQ, TCGETS));
 	ALLOW_ANY(f, fstat);

@@ -28,9 +28,35 @@ _Static_assert(__builtin_offsetof(struct trap_frame, rax) ==
 
 /* In the kernel image: physically contiguous, below 4 GiB. One process runs at a time. */
 static struct pl_stop_block stop_block;
+static struct pl_proctab proctab;
+
+/* Every process with an address space, as the host will see it at this stop. */
+static void proctab_refresh(void)
+{
+	u32 n = 0;
+
+	proctab.magic = PL_PROCTAB_MAGIC;
+	proctab.version = PL_PROCTAB_VERSION;
+	for (int i = 0; i < MAX_PROCS && n < PL_PROCTAB_MAX; i++) {
+		const struct proc *p = &proc_table[i];
+		struct pl_proctab_entry *e = &proctab.entry[n];
+
+		if (p->state == PROC_UNUSED || !p->mm)
+			continue;
+		e->pid = (u32)p->pid;
+		e->cr3 = p->mm->pml4_pa;
+		e->frame_gpa = p->frame ? virt_to_phys(p->frame) : 0;
+		memset(e->comm, 0, sizeof(e->comm));
+		memcpy(e->comm, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		n++;
+	}
+	proctab.count = n;
+}
 
 static long stop(void)
 {
+	proctab_refresh();
+	stop_block.proctab_gpa = kernel_virt_to_phys(&proctab);
 	stop_block.pid = (u32)current->pid;
 	stop_block.cr3 = current->mm ? current->mm->pml4_pa : 0;
 	stop_block.frame_gpa = current->frame ? virt_to_phys(current->frame) : 0;

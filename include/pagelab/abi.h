@@ -155,6 +155,30 @@ struct pl_user_regs {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/*
+ * The guest kernel's table of processes, for a host that looks at them
+ * from outside (pl_gva_to_gpa): refreshed at every PL_HC_STOP, whose block
+ * carries its address. The host validates all of it before use.
+ */
+#define PL_PROCTAB_MAGIC   0x6261746370676c70ULL /* "plgpctab" */
+#define PL_PROCTAB_VERSION 1
+#define PL_PROCTAB_MAX	   256
+
+struct pl_proctab_entry {
+	uint32_t pid;
+	uint32_t pad;
+	uint64_t cr3;	    /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
+	uint64_t frame_gpa; /* its saved user registers, struct pl_user_regs */
+	char comm[16];	    /* its name, NUL-padded */
+};
+
+struct pl_proctab {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t count; /* entries in use, at most PL_PROCTAB_MAX */
+	struct pl_proctab_entry entry[PL_PROCTAB_MAX];
+};
+
 /* PL_HC_STOP: the guest kernel fills it from the calling process. */
 enum pl_stop_block_kind {
 	PL_STOP_BLOCK_CHECKPOINT = 1,
@@ -170,8 +194,9 @@ struct pl_stop_block {
 	uint64_t id, value;	/* checkpoint */
 	uint64_t line, nvalues; /* assertion */
 	uint64_t a, b;
-	uint64_t cr3;		     /* the process's page tables (user PML4) */
+	uint64_t cr3;		     /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
 	uint64_t frame_gpa;	     /* its registers at the call: struct pl_user_regs, or 0 */
+	uint64_t proctab_gpa;	     /* the kernel's struct pl_proctab, refreshed for this stop */
 	char file[PL_STOP_FILE_MAX]; /* NUL-terminated by the host, whatever the guest wrote */
 	char expr[PL_STOP_EXPR_MAX];
 };

@@ -421,6 +421,82 @@ int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t le
 /* A host pointer to len writable bytes at gpa, or NULL (pl_error()). */
 void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len);
 
+/* ---------------------------------------------------------------- processes */
+
+/* Memory types, as IA32_PAT encodes them. */
+enum pl_memtype {
+	PL_MT_UC = 0,
+	PL_MT_WC = 1,
+	PL_MT_WT = 4,
+	PL_MT_WP = 5,
+	PL_MT_WB = 6,
+	PL_MT_UC_MINUS = 7,
+};
+const char *pl_memtype_name(enum pl_memtype type);
+
+/* What a page-table walk found. */
+struct pl_gva_info {
+	uint64_t gpa;	    /* the translation (leaf frame + offset) */
+	uint64_t pte;	    /* the leaf entry, or the entry that was not present */
+	uint64_t page_size; /* 4 KiB, 2 MiB or 1 GiB */
+	unsigned level;	    /* of the leaf (1 PT, 2 PD, 3 PDPT), or where the walk stopped */
+	bool present;
+	bool writable, user, nx; /* combined over every level, as the CPU does */
+	bool accessed, dirty;	 /* the leaf's */
+	enum pl_memtype memtype; /* PAT/PCD/PWT through the guest's IA32_PAT */
+};
+
+/* A process of the guest kernel, as its table (abi.h, struct pl_proctab) says at the last stop. */
+struct pl_process {
+	int pid;
+	uint64_t cr3;
+	char comm[16];
+};
+
+/*
+ * The guest's processes at the last checkpoint or assertion stop: up to
+ * max into procs; returns how many there are, or -errno (-ENOENT: no
+ * stop yet; -EPROTO: the guest's table is corrupt) with pl_error().
+ */
+int pl_processes(struct pl_sandbox *sb, struct pl_process *procs, int max);
+/*
+ * Translates gva in process pid (0: the process of the last stop) by
+ * walking its page tables in guest memory: 4 KiB, 2 MiB and 1 GiB leaves.
+ * 0, with *gpa and *info (either may be NULL); -ESRCH for an unknown pid,
+ * -EFAULT for an address that is not mapped (info still says where the
+ * walk stopped), -EINVAL for a non-canonical one, -EPROTO for tables or a
+ * process table outside guest memory. pl_error() is set on failure.
+ */
+int pl_gva_to_gpa(struct pl_sandbox *sb, int pid, uint64_t gva, uint64_t *gpa,
+		  struct pl_gva_info *info);
+/*
+ * Copies len bytes at gva of process pid, page by page across mappings;
+ * writes need writable user mappings. 0, or -errno as pl_gva_to_gpa
+ * (-EACCES for a write to a read-only page); nothing is copied then.
+ */
+int pl_gva_read(struct pl_sandbox *sb, int pid, uint64_t gva, void *buf, size_t len);
+int pl_gva_write(struct pl_sandbox *sb, int pid, uint64_t gva, const void *buf, size_t len);
+
+/*
+ * The user registers of process pid (0: the one that stopped) as its
+ * kernel saved them at its last entry (struct pl_user_regs in abi.h).
+ * Setting them changes what the process resumes with: only rax..r15, rip
+ * (a user address), rsp and the arithmetic flags of rflags are taken.
+ * 0 or -errno with pl_error().
+ */
+int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs);
+int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_regs *regs);
+
+/* The vCPU's registers now (KVM_GET_REGS and KVM_GET_SREGS). */
+struct pl_vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+	uint16_t cs, ss; /* selectors */
+};
+int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs);
+
 /* ---------------------------------------------------------------- results */
 
 /* The process exit status for an end: the guest's status or PL_EXIT_*. */

@@ -90,6 +90,61 @@ static void step(struct guest *g, struct pl_stop *stop, enum pl_stop_kind want)
 	}
 }
 
+/* At checkpoint 1 the buffer is mapped but not touched: nothing behind it yet. */
+static void look_before_touch(struct guest *g, uint64_t buf)
+{
+	struct pl_gva_info info;
+	struct pl_process procs[8];
+	struct pl_user_regs regs;
+	struct pl_vcpu_regs vregs;
+	int n = pl_processes(g->sb, procs, 8);
+
+	assert_int_equal(n, 1);
+	assert_string_equal(procs[0].comm, "checkpoints");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 0, buf, NULL, &info), -EFAULT);
+	has(pl_error(), "is not mapped in process");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 4242, buf, NULL, &info), -ESRCH);
+	has(pl_error(), "no process 4242");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 0, 0x0000900000000000ULL, NULL, &info), -EINVAL);
+	/* The registers of its system call: number, id, value. */
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_true(regs.rax == PL_SYS_CHECKPOINT && regs.rdi == 1 && regs.rsi == buf);
+	assert_true(regs.rip != 0 && regs.rip < PL_USER_TOP);
+	regs.rip = PL_USER_TOP;
+	assert_int_equal(pl_process_set_regs(g->sb, 0, &regs), -EINVAL);
+	assert_int_equal(pl_vcpu_regs(g->sb, &vregs), 0);
+	assert_true(vregs.cr3 != 0);
+}
+
+/* At checkpoint 2 every page is written: present, writable, dirty, and its bytes readable. */
+static void look_after_touch(struct guest *g, uint64_t buf)
+{
+	static char data[4 * 4096];
+	struct pl_gva_info info;
+	struct pl_user_regs regs;
+	uint64_t gpa, b = 0;
+	char z = 'Z';
+
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pl_gva_to_gpa(g->sb, 0, buf + i * 4096 + 5, &gpa, &info), 0);
+		assert_true(info.present && info.writable && info.user && info.nx && info.dirty);
+		assert_true(info.page_size == 4096 && gpa % 4096 == 5);
+		assert_int_equal(info.memtype, PL_MT_WB);
+		assert_int_equal(pl_gpa_read(g->sb, gpa, &b, 1), 0);
+		assert_int_equal((char)b, 'a' + i);
+	}
+	/* Across the four pages at once, wherever they are physically. */
+	assert_int_equal(pl_gva_read(g->sb, 0, buf, data, sizeof(data)), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(data[i * 4096] == 'a' + i && data[i * 4096 + 4095] == 'a' + i);
+	/* The program sees the host's write when it resumes. */
+	assert_int_equal(pl_gva_write(g->sb, 0, buf + 1, &z, 1), 0);
+	/* Its code is read-only. */
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_int_equal(pl_gva_write(g->sb, 0, regs.rip, &z, 1), -EACCES);
+	assert_int_equal(pl_gva_read(g->sb, 0, regs.rip, &z, 1), 0);
+}
+
 static void test_checkpoints_reach_the_host(void **state)
 {
 	struct guest g;
@@ -107,9 +162,11 @@ static void test_checkpoints_reach_the_host(void **state)
 	assert_true(buf != 0 && buf < PL_USER_TOP && buf % 4096 == 0);
 	assert_true(pid > 0);
 	assert_true(stop.cr3 != 0 && stop.cr3 % 4096 == 0);
+	look_before_touch(&g, buf);
 	step(&g, &stop, PL_STOP_CHECKPOINT);
 	assert_true(stop.id == 2 && stop.value == buf);
 	assert_int_equal(stop.pid, pid);
+	look_after_touch(&g, buf);
 	step(&g, &stop, PL_STOP_CHECKPOINT);
 	assert_true(stop.id == 3 && stop.value == 0);
 	step(&g, &stop, PL_STOP_END);
@@ -120,7 +177,22 @@ static void test_checkpoints_reach_the_host(void **state)
 	assert_int_equal(pl_result_counter(&res, "hypercall", "stop", &n), 0);
 	assert_true(n == 3);
 	fflush(g.out);
-	assert_string_equal(g.out_text, "pages 4, first byte a, last byte d\ndone\n");
+	/* "?": the host's write of buf[1] at checkpoint 2. */
+	assert_string_equal(g.out_text, "pages 4, first byte ?, last byte d\ndone\n");
+	guest_end(&g);
+}
+
+/* Before any stop there is no process table to look at. */
+static void test_no_table_before_a_stop(void **state)
+{
+	struct guest g;
+	struct pl_process procs[1];
+
+	(void)state;
+	guest_start(&g, PROGRAMS "guest/checkpoints");
+	assert_int_equal(pl_processes(g.sb, procs, 1), -ENOENT);
+	assert_int_equal(pl_gva_to_gpa(g.sb, 1, 0x400000, NULL, NULL), -ENOENT);
+	has(pl_error(), "no process table yet");
 	guest_end(&g);
 }
 
@@ -174,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),
 	};

@@ -150,6 +150,10 @@ static void test_checkpoint_then_memory_then_resume(void **state)
 	gpa = stop.id;
 	assert_int_equal(pl_gpa_read(sb, gpa, &scratch, sizeof(scratch)), 0);
 	assert_true(scratch == 5);
+	/* The guest's "process table" is garbage: refused, and nothing else changes. */
+	assert_int_equal(pl_processes(sb, NULL, 0), -EPROTO);
+	has(pl_error(), "process table at 0x");
+	assert_int_equal(pl_gva_to_gpa(sb, 0, 0x1000, NULL, NULL), -EPROTO);
 	scratch = 77;
 	assert_int_equal(pl_gpa_write(sb, gpa, &scratch, sizeof(scratch)), 0);
 	step_ok(sb, &stop, PL_STOP_END);
