@@ -32,16 +32,20 @@ static int read_entry(void *ctx, uint64_t gpa, uint64_t *entry)
 /* The guest's IA32_PAT, read once per stop: it decides the memory type of a mapping. */
 static uint64_t guest_pat(struct pl_sandbox *sb)
 {
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} msrs = { .hdr.nmsrs = 1, .e.index = MSR_IA32_PAT };
+	/* struct kvm_msrs ends in a flexible array: room for one entry after it. */
+	union {
+		struct kvm_msrs msrs;
+		char room[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+	} u;
 
 	if (sb->pat_known)
 		return sb->pat;
+	memset(&u, 0, sizeof(u));
+	u.msrs.nmsrs = 1;
+	u.msrs.entries[0].index = MSR_IA32_PAT;
 	sb->pat = PL_PAT_DEFAULT;
-	if (sb->kvm.vcpu >= 0 && ioctl(sb->kvm.vcpu, KVM_GET_MSRS, &msrs) == 1)
-		sb->pat = msrs.e.data;
+	if (sb->kvm.vcpu >= 0 && ioctl(sb->kvm.vcpu, KVM_GET_MSRS, &u.msrs) == 1)
+		sb->pat = u.msrs.entries[0].data;
 	sb->pat_known = true;
 	return sb->pat;
 }
