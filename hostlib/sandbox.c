@@ -43,6 +43,9 @@ int pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->report = cfg->report;
 	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
 	sb->seccomp = cfg->seccomp;
+	for (size_t i = 0; i < cfg->nwrite_fds && i < PL_WRITE_FDS_MAX; i++)
+		if (cfg->write_fds[i] >= 0)
+			sb->write_fds[sb->nwrite_fds++] = cfg->write_fds[i];
 	return pl_devices_register(sb);
 }
 
@@ -127,6 +130,10 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	if (cfg->initramfs_size &&
 	    pl_initramfs_check(cfg->initramfs, cfg->initramfs_size, why, sizeof(why))) {
 		pl_set_error(PL_ERR_CONFIG, "initramfs: %s", why);
+		return -1;
+	}
+	if (cfg->nwrite_fds > PL_WRITE_FDS_MAX || (cfg->nwrite_fds && !cfg->write_fds)) {
+		pl_set_error(PL_ERR_CONFIG, "at most %d write_fds", PL_WRITE_FDS_MAX);
 		return -1;
 	}
 	if ((unsigned)cfg->seccomp > PL_SECCOMP_OFF) {
@@ -268,6 +275,7 @@ void pl_sandbox_destroy(struct pl_sandbox *sb)
 	if (!sb)
 		return;
 	pl_devices_release(sb);
+	pl_dirty_log_release(sb);
 	pl_kvm_close(&sb->kvm);
 	pl_guestmem_unmap(&sb->mem);
 	free(sb->events);

@@ -48,6 +48,12 @@ struct pl_sandbox {
 	uint64_t proctab_gpa;	 /* the guest's struct pl_proctab, from the last stop */
 	uint64_t pat;		 /* the guest's IA32_PAT, read once per stop */
 	bool pat_known;
+	/* the dirty log (dirtylog.c) */
+	bool dirty_logging, dirty_manual;
+	uint64_t *dirty_bitmap[PL_SLOTS_MAX]; /* per slot being logged */
+	/* descriptors a confined thread may still write to (pl_config.write_fds) */
+	int write_fds[PL_WRITE_FDS_MAX];
+	unsigned nwrite_fds;
 	int interrupt;	/* pl_sandbox_interrupt: atomic */
 	pid_t vcpu_tid; /* the stepping thread, while a run is on: atomic */
 	bool timer_on;
@@ -96,6 +102,9 @@ struct pl_user {
 };
 int pl_user_lookup(const char *name, struct pl_user *u);
 int pl_user_become(const struct pl_user *u);
+
+/* Frees the dirty log's bitmaps (the VM goes with the sandbox). */
+void pl_dirty_log_release(struct pl_sandbox *sb);
 
 /* The paragraph about an abnormal end, into sb->res.report. */
 void pl_report_build(struct pl_sandbox *sb);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* pagelab run [options] [PROGRAM [ARGS...]] */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -24,6 +25,7 @@ struct run_opts {
 	uint64_t timeout_ms;
 	char bootargs[4096];
 	bool verbose, stats, checkpoints;
+	const char *dirty_log; /* FILE, or NULL */
 	enum pl_seccomp seccomp;
 	const char *user;
 	struct initrd_spec rd;
@@ -43,7 +45,8 @@ enum {
 	OPT_ISOLATE,
 	OPT_SECCOMP,
 	OPT_USER,
-	OPT_CHECKPOINTS
+	OPT_CHECKPOINTS,
+	OPT_DIRTY_LOG
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
+	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
@@ -88,6 +92,8 @@ static void help(void)
 	    "      --stats            print exit counts, device counters and events on stderr\n"
 	    "      --checkpoints      print each checkpoint the program reaches (pagelab/guest.h)\n"
 	    "                         on stderr, with the time since the run began\n"
+	    "      --dirty-log FILE   write to FILE the guest-physical pages written in each\n"
+	    "                         interval between checkpoints (one line per interval)\n"
 	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
 	    "                         page tables (costs a CR3 load per kernel entry; on\n"
 	    "                         VMX/SVM the kernel is out of reach anyway)\n"
@@ -214,6 +220,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_CHECKPOINTS:
 		o->checkpoints = true;
 		return 0;
+	case OPT_DIRTY_LOG:
+		o->dirty_log = optarg;
+		return 0;
 	case OPT_SECCOMP:
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
@@ -278,8 +287,36 @@ static void guest_environment(const char **envp, char *term, size_t size)
 	envp[n] = NULL;
 }
 
-/* The run as a loop over its stops, printing the checkpoints when asked. */
-static int run_steps(struct pl_sandbox *sb, bool checkpoints, struct pl_result *res)
+/* Where the run's stops are reported: --checkpoints on stderr, --dirty-log into a file. */
+struct stop_log {
+	bool checkpoints;
+	FILE *dirty; /* NULL: no dirty log */
+	uint64_t *gpas;
+	size_t max;
+};
+
+/* One line per interval: what ended it, when, how many pages, and their addresses. */
+static int log_dirty(struct pl_sandbox *sb, struct stop_log *l, const struct pl_stop *stop)
+{
+	long n = pl_dirty_log_get(sb, l->gpas, l->max);
+
+	if (n < 0) {
+		cli_error("%s", pl_error());
+		return -1;
+	}
+	if (stop->kind == PL_STOP_CHECKPOINT)
+		fprintf(l->dirty, "checkpoint %" PRIu64, stop->id);
+	else
+		fprintf(l->dirty, "%s", stop->kind == PL_STOP_END ? "end" : "stop");
+	fprintf(l->dirty, " %.6f %ld", stop->time_ns / 1e9, n);
+	for (long i = 0; i < n && (size_t)i < l->max; i++)
+		fprintf(l->dirty, " 0x%" PRIx64, l->gpas[i]);
+	fputc('\n', l->dirty);
+	return fflush(l->dirty) ? -1 : 0;
+}
+
+/* The run as a loop over its stops. */
+static int run_steps(struct pl_sandbox *sb, struct stop_log *l, struct pl_result *res)
 {
 	struct pl_stop stop;
 
@@ -290,16 +327,44 @@ static int run_steps(struct pl_sandbox *sb, bool checkpoints, struct pl_result *
 			cli_error("%s", pl_error());
 			return PL_EXIT_VMM_ERROR;
 		}
-		if (stop.kind == PL_STOP_END)
-			break;
-		if (checkpoints && stop.kind == PL_STOP_CHECKPOINT)
+		if (l->checkpoints && stop.kind == PL_STOP_CHECKPOINT)
 			fprintf(stderr,
 				"pagelab: checkpoint %" PRIu64 " value %" PRIu64 " (0x%" PRIx64
 				") pid %d at %.6f s\n",
 				stop.id, stop.value, stop.value, stop.pid, stop.time_ns / 1e9);
+		if (l->dirty && stop.kind != PL_STOP_PAUSE && log_dirty(sb, l, &stop))
+			return PL_EXIT_VMM_ERROR;
+		if (stop.kind == PL_STOP_END)
+			break;
 	}
 	pl_sandbox_result(sb, res);
 	return stop.exit_status;
+}
+
+/* Opens --dirty-log's file before the sandbox exists: the confined run cannot open files. */
+static int stop_log_open(const struct run_opts *o, struct stop_log *l)
+{
+	*l = (struct stop_log){ .checkpoints = o->checkpoints };
+	if (!o->dirty_log)
+		return 0;
+	l->dirty = fopen(o->dirty_log, "w");
+	l->max = o->memory / 4096;
+	l->gpas = calloc(l->max, sizeof(*l->gpas));
+	if (!l->dirty || !l->gpas) {
+		cli_error("cannot write the dirty log '%s': %s", o->dirty_log, strerror(errno));
+		if (l->dirty)
+			fclose(l->dirty);
+		free(l->gpas);
+		return -1;
+	}
+	return 0;
+}
+
+static void stop_log_close(struct stop_log *l)
+{
+	if (l->dirty)
+		fclose(l->dirty);
+	free(l->gpas);
 }
 
 static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
@@ -319,7 +384,8 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;
-	int status, n = 0;
+	struct stop_log log;
+	int status, n = 0, log_fd;
 
 	if (o->prog_argv) {
 		while (o->prog_argv[n])
@@ -338,10 +404,21 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		guest_environment(genvp, term, sizeof(term));
 		cfg.envp = genvp;
 	}
+	if (stop_log_open(o, &log)) {
+		free(gargv);
+		return PL_EXIT_USAGE;
+	}
+	if (log.dirty) {
+		log_fd = fileno(log.dirty);
+		cfg.write_fds = &log_fd;
+		cfg.nwrite_fds = 1;
+	}
 	sb = pl_sandbox_create(&cfg);
 	free(gargv);
-	if (!sb) {
+	if (!sb || (log.dirty && pl_dirty_log_start(sb))) {
 		cli_error("%s", pl_error());
+		pl_sandbox_destroy(sb);
+		stop_log_close(&log);
 		return cli_error_status();
 	}
 	/*
@@ -350,10 +427,11 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	 * the VMM dying mid-run.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	status = run_steps(sb, o->checkpoints, &res);
+	status = run_steps(sb, &log, &res);
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);
+	stop_log_close(&log);
 	return status;
 }
 

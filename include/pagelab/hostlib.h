@@ -174,7 +174,16 @@ struct pl_config {
 	 * the current user.
 	 */
 	const char *user;
+	/*
+	 * Descriptors (at most PL_WRITE_FDS_MAX) the stepping thread may still
+	 * write to once confined: files a host program fills at stops, such as
+	 * pagelab run --dirty-log FILE. Open them before pl_sandbox_create.
+	 */
+	const int *write_fds;
+	size_t nwrite_fds;
 };
+
+#define PL_WRITE_FDS_MAX 4
 
 /* How a run ended. */
 enum pl_end {
@@ -496,6 +505,22 @@ struct pl_vcpu_regs {
 	uint16_t cs, ss; /* selectors */
 };
 int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs);
+
+/* ---------------------------------------------------------------- dirty pages */
+
+/*
+ * KVM's dirty-page log over guest memory. Start it before the first step
+ * when seccomp is on (it changes memory slots, which the filter forbids
+ * later: -EPERM then). pl_dirty_log_get puts the guest-physical addresses
+ * of the 4 KiB pages written since the start or the previous get, in
+ * address order, into gpas (at most max of them) and returns how many
+ * there are (which may be more than max), or -errno. The guest kernel's
+ * own writes count too: its stacks, page tables, the stop block and
+ * process table at each stop, console buffers.
+ */
+int pl_dirty_log_start(struct pl_sandbox *sb);
+long pl_dirty_log_get(struct pl_sandbox *sb, uint64_t *gpas, size_t max);
+int pl_dirty_log_stop(struct pl_sandbox *sb);
 
 /* ---------------------------------------------------------------- results */
 
