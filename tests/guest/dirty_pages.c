@@ -6,11 +6,12 @@
  * log in between). Natively the checkpoints do nothing.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include <pagelab/guest.h>
+
+#include "tap.h"
 
 #define PAGES 8
 
@@ -21,6 +22,7 @@ int main(void)
 	    mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned sum = 0;
 
+	tap_plan(1);
 	PAGELAB_ASSERT(buf != MAP_FAILED);
 	memset(buf, 1, PAGES * 4096);
 	pagelab_checkpoint(1, (uint64_t)(uintptr_t)buf);
@@ -29,6 +31,6 @@ int main(void)
 	pagelab_checkpoint(2, (uint64_t)(uintptr_t)buf);
 	for (int i = 0; i < PAGES * 4096; i++)
 		sum += (unsigned char)buf[i];
-	printf("sum %u\n", sum);
-	return 0;
+	ok(sum == PAGES * 4096 + 4, "sum %u", sum);
+	return tap_done();
 }

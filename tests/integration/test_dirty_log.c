@@ -125,7 +125,7 @@ static void test_cli_dirty_log(void **state)
 	close(fd);
 	run_pagelab(&r, NULL, "run", "--dirty-log", path, PROGRAM, NULL);
 	assert_int_equal(r.status, 0);
-	assert_string_equal(r.out, "sum 32772\n");
+	assert_string_equal(r.out, "1..1\nok 1 - sum 32772\n");
 	run_free(&r);
 	f = fopen(path, "r");
 	assert_non_null(f);
