@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Which guest pages were written: KVM's dirty-page log over every
- * writable memory slot (KVM_MEM_LOG_DIRTY_PAGES). Each read returns the
+ * writable KVM memory slot (KVM_MEM_LOG_DIRTY_PAGES). Each read returns the
  * pages written since the previous one. Where KVM offers
  * KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, KVM_GET_DIRTY_LOG only reads and
  * KVM_CLEAR_DIRTY_LOG re-protects just the pages that were dirty;
@@ -16,32 +16,9 @@
 #include "error.h"
 #include "sandbox.h"
 
-static bool logged(const struct pl_slot *s)
+static bool logged(const struct pl_kslot *s)
 {
-	return !(s->flags & PL_SLOT_READONLY);
-}
-
-static int set_logging(struct pl_sandbox *sb, bool on)
-{
-	for (unsigned i = 0; i < sb->mem.nslots; i++) {
-		const struct pl_slot *s = &sb->mem.slot[i];
-		struct kvm_userspace_memory_region r = {
-			.slot = i,
-			.flags = on ? KVM_MEM_LOG_DIRTY_PAGES : 0,
-			.guest_phys_addr = s->gpa,
-			.memory_size = s->size,
-			.userspace_addr = (uintptr_t)s->hva,
-		};
-
-		if (!logged(s))
-			continue;
-		if (ioctl(sb->kvm.vm, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
-			pl_set_error(PL_ERR_HOST, "KVM_SET_USER_MEMORY_REGION (dirty log %s): %s",
-				     on ? "on" : "off", strerror(errno));
-			return -errno;
-		}
-	}
-	return 0;
+	return !(s->flags & KVM_MEM_READONLY);
 }
 
 static int refuse_confined(const char *what)
@@ -56,7 +33,7 @@ static int refuse_confined(const char *what)
 
 static void free_bitmaps(struct pl_sandbox *sb)
 {
-	for (unsigned i = 0; i < PL_SLOTS_MAX; i++) {
+	for (unsigned i = 0; i < PL_KSLOTS_MAX; i++) {
 		free(sb->dirty_bitmap[i]);
 		sb->dirty_bitmap[i] = NULL;
 	}
@@ -78,10 +55,10 @@ int pl_dirty_log_start(struct pl_sandbox *sb)
 	}
 	if (pl_seccomp_confined() && sb->started)
 		return refuse_confined("starting");
-	for (unsigned i = 0; i < sb->mem.nslots; i++) {
-		size_t words = (sb->mem.slot[i].size / 4096 + 63) / 64;
+	for (unsigned i = 0; i < sb->kvm.nkslots; i++) {
+		size_t words = (sb->kvm.kslot[i].size / 4096 + 63) / 64;
 
-		if (logged(&sb->mem.slot[i]) && !(sb->dirty_bitmap[i] = calloc(words, 8))) {
+		if (logged(&sb->kvm.kslot[i]) && !(sb->dirty_bitmap[i] = calloc(words, 8))) {
 			free_bitmaps(sb);
 			pl_set_error(PL_ERR_HOST, "out of memory");
 			return -ENOMEM;
@@ -91,9 +68,9 @@ int pl_dirty_log_start(struct pl_sandbox *sb)
 	if (!sb->dirty_manual &&
 	    ioctl(sb->kvm.vm, KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) > 0)
 		sb->dirty_manual = ioctl(sb->kvm.vm, KVM_ENABLE_CAP, &cap) == 0;
-	err = set_logging(sb, true);
+	err = pl_kvm_slots_flag(&sb->kvm, KVM_MEM_LOG_DIRTY_PAGES, true);
 	if (err) {
-		set_logging(sb, false);
+		pl_kvm_slots_flag(&sb->kvm, KVM_MEM_LOG_DIRTY_PAGES, false);
 		free_bitmaps(sb);
 		return err;
 	}
@@ -104,7 +81,7 @@ int pl_dirty_log_start(struct pl_sandbox *sb)
 /* One slot's dirty pages: appended to gpas while there is room, counted always. */
 static int read_slot(struct pl_sandbox *sb, unsigned i, uint64_t *gpas, size_t max, size_t *n)
 {
-	const struct pl_slot *s = &sb->mem.slot[i];
+	const struct pl_kslot *s = &sb->kvm.kslot[i];
 	uint64_t *bitmap = sb->dirty_bitmap[i];
 	uint64_t pages = s->size / 4096;
 	struct kvm_dirty_log log = { .slot = i, .dirty_bitmap = bitmap };
@@ -136,7 +113,7 @@ long pl_dirty_log_get(struct pl_sandbox *sb, uint64_t *gpas, size_t max)
 		pl_set_error(PL_ERR_CONFIG, "the dirty log is off: pl_dirty_log_start first");
 		return -EINVAL;
 	}
-	for (unsigned i = 0; i < sb->mem.nslots; i++) {
+	for (unsigned i = 0; i < sb->kvm.nkslots; i++) {
 		int err = sb->dirty_bitmap[i] ? read_slot(sb, i, gpas, max, &n) : 0;
 
 		if (err)
@@ -155,7 +132,7 @@ int pl_dirty_log_stop(struct pl_sandbox *sb)
 	}
 	if (pl_seccomp_confined() && sb->started)
 		return refuse_confined("stopping");
-	err = set_logging(sb, false);
+	err = pl_kvm_slots_flag(&sb->kvm, KVM_MEM_LOG_DIRTY_PAGES, false);
 	if (err)
 		return err;
 	free_bitmaps(sb);

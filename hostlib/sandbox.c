@@ -276,6 +276,7 @@ void pl_sandbox_destroy(struct pl_sandbox *sb)
 		return;
 	pl_devices_release(sb);
 	pl_dirty_log_release(sb);
+	pl_access_log_free(sb);
 	pl_kvm_close(&sb->kvm);
 	pl_guestmem_unmap(&sb->mem);
 	free(sb->events);

@@ -50,7 +50,10 @@ struct pl_sandbox {
 	bool pat_known;
 	/* the dirty log (dirtylog.c) */
 	bool dirty_logging, dirty_manual;
-	uint64_t *dirty_bitmap[PL_SLOTS_MAX]; /* per slot being logged */
+	uint64_t *dirty_bitmap[PL_KSLOTS_MAX]; /* per KVM slot (sb->kvm.kslot) being logged */
+	/* trapped regions (trap.c) */
+	struct pl_access_log *access_log;
+	unsigned ntraps;
 	/* descriptors a confined thread may still write to (pl_config.write_fds) */
 	int write_fds[PL_WRITE_FDS_MAX];
 	unsigned nwrite_fds;
@@ -103,6 +106,8 @@ struct pl_user {
 int pl_user_lookup(const char *name, struct pl_user *u);
 int pl_user_become(const struct pl_user *u);
 
+struct pl_access_log;
+void pl_access_log_free(struct pl_sandbox *sb);
 /* Frees the dirty log's bitmaps (the VM goes with the sandbox). */
 void pl_dirty_log_release(struct pl_sandbox *sb);
 

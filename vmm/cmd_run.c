@@ -15,9 +15,11 @@
 
 #include "cli.h"
 #include "initrd.h"
+#include "run_log.h"
 
 #define MAX_FILES     256
 #define MAX_TIMEOUT_S 1e6
+#define MAX_TRAPS     8
 
 struct run_opts {
 	uint64_t memory;
@@ -26,6 +28,11 @@ struct run_opts {
 	char bootargs[4096];
 	bool verbose, stats, checkpoints;
 	const char *dirty_log; /* FILE, or NULL */
+	const char *access_log;
+	struct {
+		uint64_t gpa, size;
+	} trap[MAX_TRAPS];
+	unsigned ntraps;
 	enum pl_seccomp seccomp;
 	const char *user;
 	struct initrd_spec rd;
@@ -46,7 +53,9 @@ enum {
 	OPT_SECCOMP,
 	OPT_USER,
 	OPT_CHECKPOINTS,
-	OPT_DIRTY_LOG
+	OPT_DIRTY_LOG,
+	OPT_TRAP,
+	OPT_ACCESS_LOG
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +67,8 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
 	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
+	{ "trap", required_argument, NULL, OPT_TRAP },
+	{ "access-log", required_argument, NULL, OPT_ACCESS_LOG },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
@@ -94,6 +105,9 @@ static void help(void)
 	    "                         on stderr, with the time since the run began\n"
 	    "      --dirty-log FILE   write to FILE the guest-physical pages written in each\n"
 	    "                         interval between checkpoints (one line per interval)\n"
+	    "      --trap GPA:SIZE    trap every guest access to that guest-physical range\n"
+	    "                         (page-aligned RAM, or in the device window); repeatable\n"
+	    "      --access-log FILE  write the trapped accesses to FILE, one per line\n"
 	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
 	    "                         page tables (costs a CR3 load per kernel entry; on\n"
 	    "                         VMX/SVM the kernel is out of reach anyway)\n"
@@ -167,6 +181,28 @@ static int parse_seccomp(const char *arg, enum pl_seccomp *mode)
 	return -1;
 }
 
+static int parse_trap(struct run_opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char *end;
+	uint64_t gpa, size;
+
+	errno = 0;
+	gpa = strtoull(arg, &end, 0);
+	if (!colon || end != colon || errno || arg[0] == '-' || pl_parse_size(colon + 1, &size) ||
+	    !size) {
+		cli_error("invalid --trap '%s' (GPA:SIZE, e.g. 0x800000:4K)", arg);
+		return -1;
+	}
+	if (o->ntraps == MAX_TRAPS) {
+		cli_error("too many --trap options (at most %d)", MAX_TRAPS);
+		return -1;
+	}
+	o->trap[o->ntraps].gpa = gpa;
+	o->trap[o->ntraps++].size = size;
+	return 0;
+}
+
 static int add_bootarg(struct run_opts *o, const char *arg)
 {
 	size_t n = strlen(o->bootargs);
@@ -222,6 +258,11 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		return 0;
 	case OPT_DIRTY_LOG:
 		o->dirty_log = optarg;
+		return 0;
+	case OPT_TRAP:
+		return parse_trap(o, optarg);
+	case OPT_ACCESS_LOG:
+		o->access_log = optarg;
 		return 0;
 	case OPT_SECCOMP:
 		return parse_seccomp(optarg, &o->seccomp);
@@ -287,84 +328,13 @@ static void guest_environment(const char **envp, char *term, size_t size)
 	envp[n] = NULL;
 }
 
-/* Where the run's stops are reported: --checkpoints on stderr, --dirty-log into a file. */
-struct stop_log {
-	bool checkpoints;
-	FILE *dirty; /* NULL: no dirty log */
-	uint64_t *gpas;
-	size_t max;
-};
-
-/* One line per interval: what ended it, when, how many pages, and their addresses. */
-static int log_dirty(struct pl_sandbox *sb, struct stop_log *l, const struct pl_stop *stop)
+/* --trap GPA:SIZE, each a trapped region of the new sandbox. */
+static int add_traps(const struct run_opts *o, struct pl_sandbox *sb)
 {
-	long n = pl_dirty_log_get(sb, l->gpas, l->max);
-
-	if (n < 0) {
-		cli_error("%s", pl_error());
-		return -1;
-	}
-	if (stop->kind == PL_STOP_CHECKPOINT)
-		fprintf(l->dirty, "checkpoint %" PRIu64, stop->id);
-	else
-		fprintf(l->dirty, "%s", stop->kind == PL_STOP_END ? "end" : "stop");
-	fprintf(l->dirty, " %.6f %ld", stop->time_ns / 1e9, n);
-	for (long i = 0; i < n && (size_t)i < l->max; i++)
-		fprintf(l->dirty, " 0x%" PRIx64, l->gpas[i]);
-	fputc('\n', l->dirty);
-	return fflush(l->dirty) ? -1 : 0;
-}
-
-/* The run as a loop over its stops. */
-static int run_steps(struct pl_sandbox *sb, struct stop_log *l, struct pl_result *res)
-{
-	struct pl_stop stop;
-
-	for (;;) {
-		int err = pl_sandbox_step(sb, &stop);
-
-		if (err) {
-			cli_error("%s", pl_error());
-			return PL_EXIT_VMM_ERROR;
-		}
-		if (l->checkpoints && stop.kind == PL_STOP_CHECKPOINT)
-			fprintf(stderr,
-				"pagelab: checkpoint %" PRIu64 " value %" PRIu64 " (0x%" PRIx64
-				") pid %d at %.6f s\n",
-				stop.id, stop.value, stop.value, stop.pid, stop.time_ns / 1e9);
-		if (l->dirty && stop.kind != PL_STOP_PAUSE && log_dirty(sb, l, &stop))
-			return PL_EXIT_VMM_ERROR;
-		if (stop.kind == PL_STOP_END)
-			break;
-	}
-	pl_sandbox_result(sb, res);
-	return stop.exit_status;
-}
-
-/* Opens --dirty-log's file before the sandbox exists: the confined run cannot open files. */
-static int stop_log_open(const struct run_opts *o, struct stop_log *l)
-{
-	*l = (struct stop_log){ .checkpoints = o->checkpoints };
-	if (!o->dirty_log)
-		return 0;
-	l->dirty = fopen(o->dirty_log, "w");
-	l->max = o->memory / 4096;
-	l->gpas = calloc(l->max, sizeof(*l->gpas));
-	if (!l->dirty || !l->gpas) {
-		cli_error("cannot write the dirty log '%s': %s", o->dirty_log, strerror(errno));
-		if (l->dirty)
-			fclose(l->dirty);
-		free(l->gpas);
-		return -1;
-	}
+	for (unsigned i = 0; i < o->ntraps; i++)
+		if (pl_sandbox_add_trap(sb, o->trap[i].gpa, o->trap[i].size, NULL, NULL))
+			return -1;
 	return 0;
-}
-
-static void stop_log_close(struct stop_log *l)
-{
-	if (l->dirty)
-		fclose(l->dirty);
-	free(l->gpas);
 }
 
 static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd)
@@ -384,8 +354,12 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;
-	struct stop_log log;
-	int status, n = 0, log_fd;
+	struct run_log log;
+	struct run_log_opts lo = { .checkpoints = o->checkpoints,
+				   .dirty_log = o->dirty_log,
+				   .access_log = o->access_log,
+				   .memory = o->memory };
+	int status, n = 0;
 
 	if (o->prog_argv) {
 		while (o->prog_argv[n])
@@ -404,22 +378,21 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		guest_environment(genvp, term, sizeof(term));
 		cfg.envp = genvp;
 	}
-	if (stop_log_open(o, &log)) {
+	if (run_log_open(&log, &lo)) {
 		free(gargv);
 		return PL_EXIT_USAGE;
 	}
-	if (log.dirty) {
-		log_fd = fileno(log.dirty);
-		cfg.write_fds = &log_fd;
-		cfg.nwrite_fds = 1;
-	}
+	cfg.write_fds = log.fds;
+	cfg.nwrite_fds = log.nfds;
 	sb = pl_sandbox_create(&cfg);
 	free(gargv);
-	if (!sb || (log.dirty && pl_dirty_log_start(sb))) {
+	if (!sb || add_traps(o, sb) || run_log_start(&log, sb)) {
+		/* Refused traps are the user's input; a failed create says what it was. */
+		status = sb ? PL_EXIT_USAGE : cli_error_status();
 		cli_error("%s", pl_error());
 		pl_sandbox_destroy(sb);
-		stop_log_close(&log);
-		return cli_error_status();
+		run_log_close(&log);
+		return status;
 	}
 	/*
 	 * A closed stdout (pagelab run ./yes | head -1) is the guest program's
@@ -427,11 +400,11 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	 * the VMM dying mid-run.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	status = run_steps(sb, &log, &res);
+	status = run_log_steps(&log, sb, &res);
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);
-	stop_log_close(&log);
+	run_log_close(&log);
 	return status;
 }
 

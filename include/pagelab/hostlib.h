@@ -522,6 +522,46 @@ int pl_dirty_log_start(struct pl_sandbox *sb);
 long pl_dirty_log_get(struct pl_sandbox *sb, uint64_t *gpas, size_t max);
 int pl_dirty_log_stop(struct pl_sandbox *sb);
 
+/* ---------------------------------------------------------------- trapped regions */
+
+/* One guest access to a trapped region. */
+struct pl_trap_access {
+	uint64_t time_ns; /* since the first step */
+	uint64_t rip;	  /* of the instruction */
+	uint64_t gpa;
+	uint64_t value; /* written, or read (what the guest got) */
+	uint32_t vcpu;
+	uint8_t size; /* 1, 2, 4 or 8 */
+	bool write;
+};
+
+/*
+ * Called for each access before it is done. Return 0 to let the region
+ * behave as memory (a read returns what was last written), 1 when the
+ * callback decided (a read returns access->value; a write is not stored),
+ * or -errno as a device callback's error.
+ */
+typedef int (*pl_trap_fn)(void *opaque, struct pl_trap_access *access);
+
+/*
+ * Makes every guest access to [gpa, gpa + size) exit to the host and be
+ * logged: inside RAM (page-aligned; the guest kernel is told to leave it
+ * alone, a reserved range in the device tree) or inside the device window
+ * (backed by host memory). Before the first step and before the dirty log;
+ * fn may be NULL. 0, or -errno with pl_error() (overlaps, outside, too many).
+ */
+int pl_sandbox_add_trap(struct pl_sandbox *sb, uint64_t gpa, uint64_t size, pl_trap_fn fn,
+			void *opaque);
+/*
+ * Takes up to max accesses from the log, oldest first; *dropped (if not
+ * NULL) gets how many were lost to a full log since the last call. The log
+ * holds PL_ACCESS_LOG_SIZE accesses, the oldest giving way. Callable from
+ * any thread while the guest runs.
+ */
+size_t pl_access_log_read(struct pl_sandbox *sb, struct pl_trap_access *out, size_t max,
+			  uint64_t *dropped);
+#define PL_ACCESS_LOG_SIZE 65536
+
 /* ---------------------------------------------------------------- results */
 
 /* The process exit status for an end: the guest's status or PL_EXIT_*. */
