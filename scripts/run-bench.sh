@@ -383,10 +383,23 @@ section_inspect() {
 	row "pl_dirty_log_get of 256 MiB (issue 11 asks <= 5 ms)" "$(msec "$d")"
 }
 
+# A trapped access beside a bare MMIO exit (both from ring 0 of a test kernel).
+# shellcheck disable=SC2154 # take() assigns through eval
+section_trap() {
+	echo "== trap: one access to a trapped region, beside a bare MMIO exit (median of $ROUNDS rounds)"
+	tr_run() { "$BENCH/host_trap" "$B/tests/fixtures/trapmem.elf"; }
+	rounds trap tr_run || return
+	take t trap tr_run trap_ns || return
+	take f trap tr_run mmio_floor_ns || return
+	row "trapped access: exit, log, memory behaviour" "$(us "$t")"
+	row "floor: bare MMIO exit on raw KVM (real mode)" "$(us "$f")"
+	row "trapped / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$t" "$f")"
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb
-	section_checkpoint section_inspect"}
+	section_checkpoint section_inspect section_trap"}
 
 for s in $SECTIONS; do
 	$s
