@@ -57,11 +57,14 @@ static void signal_unblock(struct pl_sandbox *sb)
 	sigemptyset(&set);
 	sigaddset(&set, PL_RUN_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, &sb->old_mask);
+	sb->mask_saved = true;
 }
 
 static void signal_restore(struct pl_sandbox *sb)
 {
-	pthread_sigmask(SIG_SETMASK, &sb->old_mask, NULL);
+	if (sb->mask_saved)
+		pthread_sigmask(SIG_SETMASK, &sb->old_mask, NULL);
+	sb->mask_saved = false;
 }
 
 static int timer_start(struct pl_sandbox *sb)

@@ -62,6 +62,7 @@ struct pl_sandbox {
 	bool timer_on;
 	timer_t timer;
 	sigset_t old_mask; /* the stepping thread's, restored at every stop */
+	bool mask_saved;
 	struct pl_result res;
 	struct pl_event *events;
 	size_t events_cap;
