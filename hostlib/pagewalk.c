@@ -82,6 +82,81 @@ int pl_walk(uint64_t cr3, uint64_t va, uint64_t pat, pl_phys_read_fn read, void 
 	return -ENOENT; /* not reached */
 }
 
+struct mapping_walk {
+	pl_phys_read_fn read;
+	void *ctx;
+	uint64_t lo, hi;
+	pl_mapping_fn fn;
+	void *arg;
+	struct pl_mapping run; /* size 0: none yet */
+};
+
+static uint64_t canonical_va(uint64_t va)
+{
+	return va & (1ULL << 47) ? va | 0xffff000000000000ULL : va;
+}
+
+/* Adds a leaf to the current run, or emits the run and starts another. */
+static int add_leaf(struct mapping_walk *w, const struct pl_mapping *m)
+{
+	struct pl_mapping *r = &w->run;
+	int err = 0;
+
+	if (r->size && r->va + r->size == m->va && r->gpa + r->size == m->gpa &&
+	    r->writable == m->writable && r->user == m->user && r->nx == m->nx) {
+		r->size += m->size;
+		return 0;
+	}
+	if (r->size)
+		err = w->fn(w->arg, r);
+	*r = *m;
+	return err;
+}
+
+static int walk_table(struct mapping_walk *w, uint64_t table, unsigned level, uint64_t base,
+		      bool writable, bool user, bool nx)
+{
+	uint64_t span = 1ULL << (12 + 9 * (level - 1));
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t va = canonical_va(base + i * span), entry;
+		int err;
+
+		if (va + span - 1 < w->lo || va >= w->hi)
+			continue;
+		if (w->read(w->ctx, table + i * 8, &entry) || !(entry & PL_PTE_P))
+			continue;
+		bool wr = writable && (entry & PL_PTE_RW), us = user && (entry & PL_PTE_US);
+		bool x = nx || (entry & PL_PTE_NX);
+
+		if (level == 1 || (level < 4 && (entry & PL_PTE_PS))) {
+			struct pl_mapping m = { va, entry & PL_PTE_ADDR & ~(span - 1), span, wr, us,
+						x };
+
+			err = add_leaf(w, &m);
+		} else if (level > 1 && !(entry & PL_PTE_PS)) {
+			err = walk_table(w, entry & PL_PTE_ADDR, level - 1, base + i * span, wr, us,
+					 x);
+		} else {
+			err = 0; /* a PS bit in a PML4 entry: reserved, nothing mapped */
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int pl_walk_mappings(uint64_t cr3, uint64_t lo, uint64_t hi, pl_phys_read_fn read, void *ctx,
+		     pl_mapping_fn fn, void *arg)
+{
+	struct mapping_walk w = { read, ctx, lo, hi, fn, arg, { 0 } };
+	int err = walk_table(&w, cr3 & PL_PTE_ADDR, 4, 0, true, true, false);
+
+	if (!err && w.run.size)
+		err = fn(arg, &w.run);
+	return err;
+}
+
 const char *pl_memtype_name(enum pl_memtype type)
 {
 	switch (type) {

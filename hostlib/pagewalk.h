@@ -40,4 +40,20 @@ typedef int (*pl_phys_read_fn)(void *ctx, uint64_t gpa, uint64_t *entry);
 int pl_walk(uint64_t cr3, uint64_t va, uint64_t pat, pl_phys_read_fn read, void *ctx,
 	    struct pl_gva_info *info);
 
+/* One run of present leaves: virtually and physically contiguous, same permissions. */
+struct pl_mapping {
+	uint64_t va, gpa, size;
+	bool writable, user, nx;
+};
+
+typedef int (*pl_mapping_fn)(void *arg, const struct pl_mapping *m);
+
+/*
+ * Visits the present leaves mapping [lo, hi) under cr3 in address order,
+ * merged into runs; fn returning non-zero stops the walk with that value.
+ * Tables outside guest memory are skipped (read fails), never followed.
+ */
+int pl_walk_mappings(uint64_t cr3, uint64_t lo, uint64_t hi, pl_phys_read_fn read, void *ctx,
+		     pl_mapping_fn fn, void *arg);
+
 #endif

@@ -29,6 +29,7 @@ struct run_opts {
 	bool verbose, stats, checkpoints;
 	const char *dirty_log; /* FILE, or NULL */
 	const char *access_log;
+	const char *map_svg;
 	struct {
 		uint64_t gpa, size;
 	} trap[MAX_TRAPS];
@@ -55,7 +56,8 @@ enum {
 	OPT_CHECKPOINTS,
 	OPT_DIRTY_LOG,
 	OPT_TRAP,
-	OPT_ACCESS_LOG
+	OPT_ACCESS_LOG,
+	OPT_MAP_SVG
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +71,7 @@ static const struct option long_opts[] = {
 	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "access-log", required_argument, NULL, OPT_ACCESS_LOG },
+	{ "map-svg", required_argument, NULL, OPT_MAP_SVG },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", no_argument, NULL, OPT_TRACE },
@@ -108,6 +111,8 @@ static void help(void)
 	    "      --trap GPA:SIZE    trap every guest access to that guest-physical range\n"
 	    "                         (page-aligned RAM, or in the device window); repeatable\n"
 	    "      --access-log FILE  write the trapped accesses to FILE, one per line\n"
+	    "      --map-svg FILE     draw the guest-physical map and the program's mappings\n"
+	    "                         at its last checkpoint into FILE (SVG)\n"
 	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
 	    "                         page tables (costs a CR3 load per kernel entry; on\n"
 	    "                         VMX/SVM the kernel is out of reach anyway)\n"
@@ -264,6 +269,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_ACCESS_LOG:
 		o->access_log = optarg;
 		return 0;
+	case OPT_MAP_SVG:
+		o->map_svg = optarg;
+		return 0;
 	case OPT_SECCOMP:
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
@@ -358,6 +366,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	struct run_log_opts lo = { .checkpoints = o->checkpoints,
 				   .dirty_log = o->dirty_log,
 				   .access_log = o->access_log,
+				   .map_svg = o->map_svg,
 				   .memory = o->memory };
 	int status, n = 0;
 

@@ -2,7 +2,8 @@
 /*
  * pagelab run as a client of pl_sandbox_step: at each stop it prints the
  * checkpoint (--checkpoints), the pages written since the last stop
- * (--dirty-log) and the trapped accesses (--access-log). The files are
+ * (--dirty-log) and the trapped accesses (--access-log), and draws the
+ * program's mappings (--map-svg: the last checkpoint's). The files are
  * opened before the sandbox and handed to it as write_fds, because the
  * seccomp filter lets the run write only to descriptors it knows.
  */
@@ -42,6 +43,12 @@ int run_log_open(struct run_log *l, const struct run_log_opts *o)
 		if (!l->access || !l->acc)
 			goto fail;
 		l->fds[l->nfds++] = fileno(l->access);
+	}
+	if (o->map_svg) {
+		l->svg = open_log(o->map_svg, "picture");
+		if (!l->svg)
+			goto fail;
+		l->fds[l->nfds++] = fileno(l->svg);
 	}
 	return 0;
 fail:
@@ -99,6 +106,33 @@ static int log_accesses(struct pl_sandbox *sb, struct run_log *l)
 	return fflush(l->access) ? -1 : 0;
 }
 
+/* The picture of a checkpoint, kept in memory until the end replaces the file's. */
+static int draw(struct pl_sandbox *sb, struct run_log *l, int pid)
+{
+	FILE *m;
+	int err;
+
+	free(l->picture);
+	l->picture = NULL;
+	m = open_memstream(&l->picture, &l->npicture);
+	if (!m)
+		return -1;
+	err = pl_map_svg(sb, pid, m);
+	fclose(m);
+	if (err)
+		cli_error("%s", pl_error());
+	return err;
+}
+
+static int write_picture(struct run_log *l)
+{
+	if (fwrite(l->picture, 1, l->npicture, l->svg) != l->npicture || fflush(l->svg)) {
+		cli_error("cannot write the picture: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void print_checkpoint(const struct pl_stop *stop)
 {
 	fprintf(stderr,
@@ -124,6 +158,13 @@ int run_log_steps(struct run_log *l, struct pl_sandbox *sb, struct pl_result *re
 			return PL_EXIT_VMM_ERROR;
 		if (l->access && log_accesses(sb, l))
 			return PL_EXIT_VMM_ERROR;
+		if (l->svg && stop.kind == PL_STOP_CHECKPOINT && draw(sb, l, 0))
+			return PL_EXIT_VMM_ERROR;
+		/* No checkpoint at all: the physical map alone. */
+		if (l->svg && stop.kind == PL_STOP_END && !l->picture && draw(sb, l, -1))
+			return PL_EXIT_VMM_ERROR;
+		if (l->svg && stop.kind == PL_STOP_END && write_picture(l))
+			return PL_EXIT_VMM_ERROR;
 		if (stop.kind == PL_STOP_END)
 			break;
 	}
@@ -137,6 +178,9 @@ void run_log_close(struct run_log *l)
 		fclose(l->dirty);
 	if (l->access)
 		fclose(l->access);
+	if (l->svg)
+		fclose(l->svg);
+	free(l->picture);
 	free(l->gpas);
 	free(l->acc);
 	*l = (struct run_log){ 0 };

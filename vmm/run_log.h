@@ -13,6 +13,7 @@ struct run_log_opts {
 	bool checkpoints;	/* --checkpoints */
 	const char *dirty_log;	/* --dirty-log FILE, or NULL */
 	const char *access_log; /* --access-log FILE, or NULL */
+	const char *map_svg;	/* --map-svg FILE, or NULL */
 	uint64_t memory;
 };
 
@@ -22,7 +23,10 @@ struct run_log {
 	uint64_t *gpas;
 	size_t max;
 	struct pl_trap_access *acc;
-	int fds[2]; /* the files, for pl_config.write_fds */
+	FILE *svg;     /* the file, written at the end */
+	char *picture; /* the last checkpoint's picture */
+	size_t npicture;
+	int fds[3]; /* the files, for pl_config.write_fds */
 	size_t nfds;
 };
 

@@ -506,6 +506,14 @@ struct pl_vcpu_regs {
 };
 int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs);
 
+/*
+ * Draws the guest-physical map and, unless pid < 0, the virtual mappings
+ * of process pid (0: the one that stopped; runs of present leaves of its
+ * page tables) with a band from each to the memory behind it, as an SVG
+ * a person can open. 0 or -errno with pl_error().
+ */
+int pl_map_svg(struct pl_sandbox *sb, int pid, FILE *f);
+
 /* ---------------------------------------------------------------- dirty pages */
 
 /*

@@ -114,6 +114,7 @@ static void look_before_touch(struct guest *g, uint64_t buf)
 	assert_int_equal(pl_process_set_regs(g->sb, 0, &regs), -EINVAL);
 	assert_int_equal(pl_vcpu_regs(g->sb, &vregs), 0);
 	assert_true(vregs.cr3 != 0);
+	assert_int_equal(pl_map_svg(g->sb, 4242, stdout), -ESRCH);
 }
 
 /* At checkpoint 2 every page is written: present, writable, dirty, and its bytes readable. */
@@ -236,6 +237,15 @@ static void test_cli_prints_checkpoints(void **state)
 	has(r.err, "pagelab: checkpoint 3 value 0 (0x0) pid ");
 	has(r.err, ", stop 3"); /* --stats: the hypercall device's count */
 	has(r.err, "; stops 3;");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--map-svg", "/dev/stdout", PROGRAMS "guest/checkpoints",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+	has(r.out, "ram 255M, 0x100000-0xfffffff");
+	has(r.out, "process 1 (checkpoints): ");
+	has(r.out, " rw- 4K -&gt; 0x");
+	has(r.out, "</svg>\n");
 	run_free(&r);
 	run_pagelab(&r, NULL, "run", PROGRAMS "sandbox/assert_fail", NULL);
 	assert_int_equal(r.status, PL_EXIT_GUEST_ASSERT);

@@ -232,6 +232,55 @@ static void check(uint64_t cr3, const struct mapping *m, uint64_t va)
 	assert_int_equal(info.memtype, (PL_PAT_DEFAULT >> (8 * idx)) & 7);
 }
 
+struct runs {
+	struct pl_mapping r[400];
+	unsigned n;
+};
+
+static int collect(void *arg, const struct pl_mapping *m)
+{
+	struct runs *rs = arg;
+
+	assert_true(rs->n < 400);
+	rs->r[rs->n++] = *m;
+	return 0;
+}
+
+/* The enumeration covers exactly the mappings, in order, with their frames and permissions. */
+static void check_runs(uint64_t cr3, const struct mapping *m, unsigned n)
+{
+	static struct runs rs;
+	uint64_t total = 0, covered = 0;
+
+	rs.n = 0;
+	assert_int_equal(pl_walk_mappings(cr3, 0, UINT64_MAX, read_entry, NULL, collect, &rs), 0);
+	for (unsigned i = 0; i < rs.n; i++) {
+		total += rs.r[i].size;
+		assert_true(i == 0 || rs.r[i].va >= rs.r[i - 1].va + rs.r[i - 1].size ||
+			    rs.r[i].va >= 0xffff800000000000ULL);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct pl_gva_info info;
+		bool found = false;
+
+		assert_int_equal(walk(cr3, m[i].va, &info), 0);
+		for (unsigned j = 0; j < rs.n && !found; j++) {
+			const struct pl_mapping *r = &rs.r[j];
+
+			if (m[i].va < r->va || m[i].va + m[i].size > r->va + r->size)
+				continue;
+			found = true;
+			assert_true(r->gpa + (m[i].va - r->va) == m[i].pa);
+			assert_int_equal(r->writable, info.writable);
+			assert_int_equal(r->user, info.user);
+			assert_int_equal(r->nx, info.nx);
+		}
+		assert_true(found);
+		covered += m[i].size;
+	}
+	assert_true(total == covered);
+}
+
 static void one_layout(unsigned seed)
 {
 	static struct mapping m[300];
@@ -261,6 +310,7 @@ static void one_layout(unsigned seed)
 		check(cr3, &m[i], m[i].va + m[i].size - 1);
 		check(cr3, &m[i], m[i].va + (rnd() & (m[i].size - 1)));
 	}
+	check_runs(cr3, m, n);
 	/* Addresses outside every mapping: not present, at whatever level. */
 	for (unsigned i = 0; i < 2000; i++) {
 		uint64_t va = random_va(1);
