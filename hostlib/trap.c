@@ -75,7 +75,8 @@ size_t pl_access_log_read(struct pl_sandbox *sb, struct pl_trap_access *out, siz
 }
 
 /* What the access was, with the RIP KVM synced into kvm_run (KVM_SYNC_X86_REGS). */
-static struct pl_trap_access describe(struct pl_device *dev, uint64_t offset, unsigned len, bool write)
+static struct pl_trap_access describe(struct pl_device *dev, uint64_t offset, unsigned len,
+				      bool write)
 {
 	struct pl_sandbox *sb = dev->sandbox;
 	const struct kvm_run *run = sb->kvm.run;
