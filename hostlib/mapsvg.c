@@ -206,7 +206,8 @@ int pl_map_svg(struct pl_sandbox *sb, int pid, FILE *f)
 		}
 		pid = want;
 		comm_of(sb, pid, comm, sizeof(comm));
-		pl_walk_mappings(cr3, 0, PL_USER_TOP, read_entry, &sb->mem, keep_run, p);
+		/* A walk that gave up (-E2BIG) still drew what it found first. */
+		pl_walk_mappings(cr3, 0, PL_USER_TOP, read_entry, &sb->mem, 0, keep_run, p);
 	}
 	layout(sb, p);
 	fprintf(f,

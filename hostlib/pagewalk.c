@@ -88,6 +88,7 @@ struct mapping_walk {
 	uint64_t lo, hi;
 	pl_mapping_fn fn;
 	void *arg;
+	size_t budget;	       /* present entries still to visit */
 	struct pl_mapping run; /* size 0: none yet */
 };
 
@@ -126,6 +127,8 @@ static int walk_table(struct mapping_walk *w, uint64_t table, unsigned level, ui
 			continue;
 		if (w->read(w->ctx, table + i * 8, &entry) || !(entry & PL_PTE_P))
 			continue;
+		if (!w->budget--)
+			return -E2BIG;
 		bool wr = writable && (entry & PL_PTE_RW), us = user && (entry & PL_PTE_US);
 		bool x = nx || (entry & PL_PTE_NX);
 
@@ -147,9 +150,11 @@ static int walk_table(struct mapping_walk *w, uint64_t table, unsigned level, ui
 }
 
 int pl_walk_mappings(uint64_t cr3, uint64_t lo, uint64_t hi, pl_phys_read_fn read, void *ctx,
-		     pl_mapping_fn fn, void *arg)
+		     size_t max_leaves, pl_mapping_fn fn, void *arg)
 {
-	struct mapping_walk w = { read, ctx, lo, hi, fn, arg, { 0 } };
+	struct mapping_walk w = {
+		read, ctx, lo, hi, fn, arg, max_leaves ? max_leaves : PL_WALK_MAX_LEAVES, { 0 }
+	};
 	int err = walk_table(&w, cr3 & PL_PTE_ADDR, 4, 0, true, true, false);
 
 	if (!err && w.run.size)

@@ -52,8 +52,12 @@ typedef int (*pl_mapping_fn)(void *arg, const struct pl_mapping *m);
  * Visits the present leaves mapping [lo, hi) under cr3 in address order,
  * merged into runs; fn returning non-zero stops the walk with that value.
  * Tables outside guest memory are skipped (read fails), never followed.
+ * A guest can make its tables point at themselves (512^3 leaves from one
+ * page), so the walk gives up after max_leaves present entries with
+ * -E2BIG (0: PL_WALK_MAX_LEAVES).
  */
+#define PL_WALK_MAX_LEAVES (1u << 22)
 int pl_walk_mappings(uint64_t cr3, uint64_t lo, uint64_t hi, pl_phys_read_fn read, void *ctx,
-		     pl_mapping_fn fn, void *arg);
+		     size_t max_leaves, pl_mapping_fn fn, void *arg);
 
 #endif

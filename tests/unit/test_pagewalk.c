@@ -142,6 +142,32 @@ static void test_failures(void **state)
 }
 
 /* The memory type is IA32_PAT's entry at index PAT:PCD:PWT of the leaf. */
+static int count_runs(void *arg, const struct pl_mapping *m)
+{
+	(void)m;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+/* A table that points at itself maps 512^3 pages from one page: the walk gives up. */
+static void test_self_referencing_tables(void **state)
+{
+	struct pl_gva_info info;
+	unsigned runs = 0;
+	uint64_t cr3;
+
+	(void)state;
+	reset();
+	cr3 = new_table();
+	for (int i = 0; i < 256; i++)
+		mem[cr3 / 8 + i] = cr3 | PL_PTE_P | PL_PTE_RW | PL_PTE_US;
+	assert_int_equal(walk(cr3, 0x1000, &info), 0); /* the CPU would find a "page" */
+	assert_true(info.gpa == cr3);
+	assert_int_equal(
+	    pl_walk_mappings(cr3, 0, UINT64_MAX, read_entry, NULL, 10000, count_runs, &runs),
+	    -E2BIG);
+}
+
 static void test_memory_types(void **state)
 {
 	static const uint64_t pat = 0x0001040506070000ULL; /* index i -> distinct types */
@@ -253,7 +279,8 @@ static void check_runs(uint64_t cr3, const struct mapping *m, unsigned n)
 	uint64_t total = 0, covered = 0;
 
 	rs.n = 0;
-	assert_int_equal(pl_walk_mappings(cr3, 0, UINT64_MAX, read_entry, NULL, collect, &rs), 0);
+	assert_int_equal(pl_walk_mappings(cr3, 0, UINT64_MAX, read_entry, NULL, 0, collect, &rs),
+			 0);
 	for (unsigned i = 0; i < rs.n; i++) {
 		total += rs.r[i].size;
 		assert_true(i == 0 || rs.r[i].va >= rs.r[i - 1].va + rs.r[i - 1].size ||
@@ -349,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_each_leaf_size),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_memory_types),
+		cmocka_unit_test(test_self_referencing_tables),
 		cmocka_unit_test(test_random_layouts),
 	};
 
