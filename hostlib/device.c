@@ -67,6 +67,13 @@ static int check_device(const struct pl_sandbox *sb, const struct pl_device *dev
 				     PL_MMIO_BASE + PL_MMIO_SIZE - 1);
 			return -EINVAL;
 		}
+		if (w->space == PL_SPACE_PIO && (w->base > 0xffff || w->size > 0x10000 - w->base)) {
+			pl_set_error(PL_ERR_CONFIG,
+				     "device '%s': port window 0x%" PRIx64 "+0x%" PRIx64
+				     " does not fit in the 64 Ki ports",
+				     dev->name, w->base, w->size);
+			return -EINVAL;
+		}
 		if (w->space != PL_SPACE_MMIO && w->space != PL_SPACE_PIO) {
 			pl_set_error(PL_ERR_CONFIG, "device '%s': window %u has no address space",
 				     dev->name, i);

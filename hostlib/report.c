@@ -239,19 +239,26 @@ static void print_devices(const struct pl_result *res, FILE *f)
 	for (unsigned i = 0; i < res->ndevices && i < PL_DEVICES_MAX; i++) {
 		const struct pl_device_stats *d = &res->device[i];
 		bool any = d->reads || d->writes || d->errors;
+		const char *sep = ":";
 
 		for (unsigned c = 0; c < d->ncounters && c < PL_DEVICE_COUNTERS; c++)
 			any |= d->counter[c].value != 0;
 		if (!any)
 			continue;
-		fprintf(f, "pagelab: stats: device %s: reads %" PRIu64 ", writes %" PRIu64, d->name,
-			d->reads, d->writes);
+		fprintf(f, "pagelab: stats: device %s", d->name);
+		/* A device without windows (the console) is reached otherwise: no accesses to show. */
+		if (d->reads || d->writes || d->errors) {
+			fprintf(f, ": reads %" PRIu64 ", writes %" PRIu64, d->reads, d->writes);
+			sep = ",";
+		}
 		if (d->errors)
 			fprintf(f, ", errors %" PRIu64, d->errors);
 		for (unsigned c = 0; c < d->ncounters && c < PL_DEVICE_COUNTERS; c++)
-			if (d->counter[c].value)
-				fprintf(f, ", %s %" PRIu64, d->counter[c].name,
+			if (d->counter[c].value) {
+				fprintf(f, "%s %s %" PRIu64, sep, d->counter[c].name,
 					d->counter[c].value);
+				sep = ",";
+			}
 		fputc('\n', f);
 	}
 }

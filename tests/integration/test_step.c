@@ -267,6 +267,9 @@ static void test_add_device_refused(void **state)
 	has(pl_error(), "is empty or wraps around");
 	a.dev.window[0] = (struct pl_window){ PL_SPACE_MMIO, UINT64_MAX - 3, 8 };
 	assert_int_equal(pl_sandbox_add_device(sb, &a.dev), -EINVAL);
+	a.dev.window[0] = (struct pl_window){ PL_SPACE_PIO, 0xfffe, 4 };
+	assert_int_equal(pl_sandbox_add_device(sb, &a.dev), -EINVAL);
+	has(pl_error(), "does not fit in the 64 Ki ports");
 	a.dev.window[0] = (struct pl_window){ PL_SPACE_MMIO, 0x100000, 0x1000 }; /* RAM */
 	assert_int_equal(pl_sandbox_add_device(sb, &a.dev), -EINVAL);
 	has(pl_error(), "is not inside the device window");
