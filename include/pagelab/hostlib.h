@@ -11,6 +11,14 @@
  *	int status = pl_sandbox_run(sb, &res);
  *	pl_sandbox_destroy(sb);
  *
+ * or, stopping where the guest program calls pagelab_checkpoint()
+ * (include/pagelab/guest.h), as KVM selftests' vcpu_run and get_ucall:
+ *
+ *	struct pl_stop stop;
+ *	while (pl_sandbox_step(sb, &stop) == 0 && stop.kind != PL_STOP_END)
+ *		if (stop.kind == PL_STOP_CHECKPOINT)
+ *			pl_gva_to_gpa(sb, stop.pid, stop.value, &gpa, &info);
+ *
  * Every call that can fail leaves a one-line message for a person in
  * pl_error() (thread-local, no trailing newline, no "pagelab:" prefix).
  */
