@@ -158,10 +158,12 @@ void pl_devices_stats(struct pl_sandbox *sb)
 		st->reads = dev->reads;
 		st->writes = dev->writes;
 		st->errors = dev->errors;
-		for (unsigned c = 0; c < PL_DEVICE_COUNTERS && dev->counter_name[c]; c++, n++) {
+		for (unsigned c = 0; c < PL_DEVICE_COUNTERS; c++) {
+			if (!dev->counter_name[c])
+				continue;
 			snprintf(st->counter[n].name, sizeof(st->counter[n].name), "%s",
 				 dev->counter_name[c]);
-			st->counter[n].value = dev->counter[c];
+			st->counter[n++].value = dev->counter[c];
 		}
 		st->ncounters = n;
 	}

@@ -24,9 +24,9 @@ int pl_uart_add(struct pl_sandbox *sb);
 int pl_hcall_add(struct pl_sandbox *sb);
 int pl_console_add(struct pl_sandbox *sb);
 /* Copies the ROM device's identification string into the ROM, once memory is mapped. */
-int pl_rom_fill(struct pl_sandbox *sb);
+int pl_rom_ident_write(struct pl_sandbox *sb);
 
 /* The hypercall device's counters, by hypercall number (0: unknown numbers). */
-enum { PL_HC_COUNTERS = 8 };
+enum { PL_HC_COUNTERS = 10 };
 
 #endif

@@ -265,8 +265,8 @@ int pl_hcall_add(struct pl_sandbox *sb)
 		.write = hcall_write,
 		.destroy = hcall_destroy,
 		/* by hypercall number: enum pl_hcall_nr */
-		.counter_name = { "unknown", "write", "read", "event", "panic", "deadlock",
-				  "stop" },
+		.counter_name = { "unknown", "write", "read", "event", "panic",
+				  "deadlock", [PL_HC_STOP] = "stop" },
 	};
 	if (pl_device_register(sb, dev, true)) {
 		free(dev);

@@ -167,7 +167,7 @@ static int add_vga(struct pl_sandbox *sb)
 	return 0;
 }
 
-int pl_rom_fill(struct pl_sandbox *sb)
+int pl_rom_ident_write(struct pl_sandbox *sb)
 {
 	const struct pl_device *dev = pl_sandbox_device(sb, "rom");
 	const struct pl_slot *slot = pl_guestmem_slot(&sb->mem, PL_ROM_BASE);

@@ -145,7 +145,7 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 
 static int map_memory(struct pl_sandbox *sb)
 {
-	if (pl_guestmem_map(&sb->mem, &sb->map) || pl_rom_fill(sb))
+	if (pl_guestmem_map(&sb->mem, &sb->map) || pl_rom_ident_write(sb))
 		return -1;
 	sb->layout.boot_tables = PL_BOOT_GDT;
 	sb->layout.boot_tables_size = PL_BOOT_END - PL_BOOT_GDT;

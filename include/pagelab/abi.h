@@ -116,7 +116,7 @@ enum pl_hcall_nr {
 	 * checkpoint or failed an assertion. The host stops the run there and
 	 * resumes the guest after this one exit (an assertion ends the run).
 	 */
-	PL_HC_STOP = 6,
+	PL_HC_STOP = 9, /* 6..8: the core-dump calls of another branch */
 };
 
 /*

@@ -284,7 +284,7 @@ struct pl_device {
 
 	/* The sandbox counts accesses; the device counts what it likes. */
 	uint64_t reads, writes, errors;
-	const char *counter_name[PL_DEVICE_COUNTERS]; /* NULL-terminated if shorter */
+	const char *counter_name[PL_DEVICE_COUNTERS]; /* a NULL name: no such counter */
 	uint64_t counter[PL_DEVICE_COUNTERS];
 
 	struct pl_sandbox *sandbox; /* set by registration */
