@@ -171,9 +171,10 @@ static void handle_exit(struct pl_sandbox *sb, struct kvm_run *run)
 	}
 }
 
+/* A stop the guest made wins: the pause stays asked for and comes at the next step. */
 static void pause_if_asked(struct pl_sandbox *sb)
 {
-	if (!__atomic_exchange_n(&sb->interrupt, 0, __ATOMIC_SEQ_CST))
+	if (sb->stop_pending || !__atomic_exchange_n(&sb->interrupt, 0, __ATOMIC_SEQ_CST))
 		return;
 	sb->stop = (struct pl_stop){ .kind = PL_STOP_PAUSE };
 	sb->stop_pending = true;
