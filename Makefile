@@ -18,7 +18,7 @@ CC ?= cc
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD -MP \
 	-D_GNU_SOURCE -fno-strict-aliasing
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-HOST_LDLIBS := -lfdt -lseccomp -lpthread
+HOST_LDLIBS := -lfdt -lseccomp -larchive -lpthread
 
 # The guest's cpio newc reader is in the library too: the host checks an
 # initramfs with the very code that will unpack it.
@@ -121,7 +121,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(A)/pagelab test-binaries fuzz-binaries images
-	@scripts/run-tests.sh
+	@JUNIT="$(JUNIT)" scripts/run-tests.sh
 
 # The issue-sized stress runs: 100,000 random mmap/munmap/mprotect
 # operations and 100,000 mappings, natively and in the sandbox; the

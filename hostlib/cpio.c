@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * Build a cpio "newc" archive in memory, byte for byte as
- * `cpio -o -H newc --reproducible -R 0:0` writes it for files with mtime 0:
- * inodes numbered from 0 in order, uid/gid/mtime/devices 0, upper-case hex,
- * name and data padded to 4 bytes, a TRAILER!!! entry, and zero padding
- * to a 512-byte block. Fixed metadata keeps images reproducible.
+ * Build a cpio "newc" archive in memory with libarchive's newc writer
+ * (the format `cpio -o -H newc` writes and Linux unpacks).
+ *
+ * The tree is collected first and written at pl_cpio_finish, because a
+ * directory's link count (2 + its subdirectories) is only known once the
+ * whole tree is: the same count GNU cpio copies from a real file system.
+ * Metadata is fixed (uid/gid/mtime/devices 0, inodes numbered in order
+ * from 1) so that the same inputs give the same bytes on every machine.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,27 +19,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <pagelab/initramfs.h>
 
-#define NEWC_HEADER   110
-#define NEWC_BLOCK    512
-#define NEWC_NLINK_AT 38 /* offset of the nlink field in a header */
-#define PATH_MAX_LEN  4095
-#define NAME_MAX_LEN  255
+#include "error.h"
+
+#define NEWC_BLOCK   512 /* pad the archive as `cpio -H newc` does */
+#define PATH_MAX_LEN 4095
+#define NAME_MAX_LEN 255
 
 struct cpio_node {
 	char *path; /* normalised: "bin/sh", no leading slash */
 	bool dir;
-	size_t header_off; /* where its header starts in buf */
+	uint32_t perm;
 	uint32_t subdirs;
+	uint8_t *data; /* owned; NULL when size is 0 */
+	size_t size;
 };
 
 struct pl_cpio {
-	uint8_t *buf;
-	size_t len, cap;
-	struct cpio_node *nodes;
+	struct cpio_node *nodes; /* in the order they were added: parents first */
 	size_t nr_nodes, nodes_cap;
-	uint32_t next_ino;
+	uint8_t *buf; /* the archive, once finished */
+	size_t len, cap;
 	bool finished;
 };
 
@@ -50,71 +56,13 @@ void pl_cpio_free(struct pl_cpio *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nr_nodes; i++)
+	for (size_t i = 0; i < c->nr_nodes; i++) {
 		free(c->nodes[i].path);
+		free(c->nodes[i].data);
+	}
 	free(c->nodes);
 	free(c->buf);
 	free(c);
-}
-
-static int reserve(struct pl_cpio *c, size_t more)
-{
-	size_t need, cap;
-	uint8_t *p;
-
-	if (more > SIZE_MAX - c->len)
-		return -ENOMEM;
-	need = c->len + more;
-	if (need <= c->cap)
-		return 0;
-	cap = c->cap ? c->cap : 4096;
-	while (cap < need)
-		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(c->buf, cap);
-	if (!p)
-		return -ENOMEM;
-	c->buf = p;
-	c->cap = cap;
-	return 0;
-}
-
-static void put_zeros(struct pl_cpio *c, size_t n)
-{
-	memset(c->buf + c->len, 0, n);
-	c->len += n;
-}
-
-static size_t pad4(size_t x)
-{
-	return (4 - (x & 3)) & 3;
-}
-
-/* Append one entry; the caller has checked the name and the sizes. */
-static int emit(struct pl_cpio *c, const char *name, uint32_t mode, uint32_t nlink,
-		const void *data, size_t size)
-{
-	size_t namesize = strlen(name) + 1;
-	size_t head = NEWC_HEADER + namesize;
-	size_t total = head + pad4(head) + size + pad4(size);
-	char hdr[NEWC_HEADER + 1];
-	int err;
-
-	err = reserve(c, total);
-	if (err)
-		return err;
-	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 c->next_ino++, mode, 0, 0, nlink, 0, (uint32_t)size, 0, 0, 0, 0,
-		 (uint32_t)namesize, 0);
-	memcpy(c->buf + c->len, hdr, NEWC_HEADER);
-	c->len += NEWC_HEADER;
-	memcpy(c->buf + c->len, name, namesize);
-	c->len += namesize;
-	put_zeros(c, pad4(head));
-	if (size)
-		memcpy(c->buf + c->len, data, size);
-	c->len += size;
-	put_zeros(c, pad4(size));
-	return 0;
 }
 
 /*
@@ -165,7 +113,9 @@ static struct cpio_node *find(struct pl_cpio *c, const char *path)
 	return NULL;
 }
 
-static int remember(struct pl_cpio *c, const char *path, bool dir, size_t header_off)
+/* Adds a node; on success it owns data (which may be NULL for size 0). */
+static int remember(struct pl_cpio *c, const char *path, bool dir, uint32_t perm, uint8_t *data,
+		    size_t size)
 {
 	struct cpio_node *n;
 
@@ -183,13 +133,15 @@ static int remember(struct pl_cpio *c, const char *path, bool dir, size_t header
 	if (!n->path)
 		return -ENOMEM;
 	n->dir = dir;
-	n->header_off = header_off;
+	n->perm = perm;
 	n->subdirs = 0;
+	n->data = data;
+	n->size = size;
 	c->nr_nodes++;
 	return 0;
 }
 
-/* The parent directory of a new directory gains a link (its "..") */
+/* The parent directory of a new directory gains a link (its ".."). */
 static void count_subdir(struct pl_cpio *c, const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -205,27 +157,22 @@ static void count_subdir(struct pl_cpio *c, const char *path)
 		parent->subdirs++;
 }
 
-/* Emit path (already normalised) as a directory unless it exists. */
+/* Adds path (already normalised) as a directory unless it exists. */
 static int ensure_dir(struct pl_cpio *c, const char *path, uint32_t perm)
 {
 	struct cpio_node *n = find(c, path);
-	size_t off = c->len;
 	int err;
 
 	if (n)
 		return n->dir ? 0 : -ENOTDIR;
-	err = emit(c, path, S_IFDIR | perm, 2, NULL, 0);
-	if (!err)
-		err = remember(c, path, true, off);
-	if (err) {
-		c->len = off;
+	err = remember(c, path, true, perm, NULL, 0);
+	if (err)
 		return err;
-	}
 	count_subdir(c, path);
 	return 0;
 }
 
-/* Create every proper ancestor of path, outermost first. */
+/* Creates every proper ancestor of path, outermost first. */
 static int ensure_parents(struct pl_cpio *c, const char *path)
 {
 	char buf[PATH_MAX_LEN + 1];
@@ -275,15 +222,13 @@ int pl_cpio_add_dir(struct pl_cpio *c, const char *guest_path, unsigned mode)
 	return ensure_dir(c, path, mode & 07777);
 }
 
-int pl_cpio_add_file(struct pl_cpio *c, const char *guest_path, const void *data, size_t len,
-		     unsigned mode)
+/* pl_cpio_add_file, taking ownership of data on success. */
+static int add_file_owned(struct pl_cpio *c, const char *guest_path, uint8_t *data, size_t len,
+			  unsigned mode)
 {
 	char path[PATH_MAX_LEN + 1];
-	size_t off;
 	int err;
 
-	if (!c || c->finished || (len && !data))
-		return -EINVAL;
 	if (len > UINT32_MAX)
 		return -EFBIG;
 	err = check_mode(mode, S_IFREG);
@@ -298,25 +243,27 @@ int pl_cpio_add_file(struct pl_cpio *c, const char *guest_path, const void *data
 	err = ensure_parents(c, path);
 	if (err)
 		return err;
-	off = c->len;
-	err = emit(c, path, S_IFREG | (mode & 07777), 1, data, len);
-	if (!err)
-		err = remember(c, path, false, off);
-	if (err)
-		c->len = off;
-	return err;
+	return remember(c, path, false, mode & 07777, data, len);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-say(char *err, size_t errlen, const char *fmt, ...)
+int pl_cpio_add_file(struct pl_cpio *c, const char *guest_path, const void *data, size_t len,
+		     unsigned mode)
 {
-	va_list ap;
+	uint8_t *copy = NULL;
+	int err;
 
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	if (!c || c->finished || (len && !data))
+		return -EINVAL;
+	if (len) {
+		copy = malloc(len);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, data, len);
+	}
+	err = add_file_owned(c, guest_path, copy, len, mode);
+	if (err)
+		free(copy);
+	return err;
 }
 
 static int read_all(int fd, uint8_t *buf, size_t len, const char **why)
@@ -388,68 +335,118 @@ int pl_cpio_add_host_file(struct pl_cpio *c, const char *guest_path, const char 
 	mode_t mode = 0;
 	int rc;
 
-	if (!c || !host_path || !guest_path) {
-		say(err, errlen, "pagelab: internal error: no image, file or path to add");
+	if (!c || c->finished || !host_path || !guest_path) {
+		pl_say(err, errlen, "pagelab: internal error: no image, file or path to add");
 		return -EINVAL;
 	}
 	rc = slurp(host_path, &data, &len, &mode, &why);
 	if (rc) {
-		say(err, errlen, "pagelab: cannot read %s: %s", host_path,
-		    why ? why : strerror(-rc));
+		pl_say(err, errlen, "pagelab: cannot read %s: %s", host_path,
+		       why ? why : strerror(-rc));
 		return rc;
 	}
 	/* Keep the permission bits: they say whether the guest may execute it. */
-	rc = pl_cpio_add_file(c, guest_path, data, len, mode & 0777);
-	free(data);
+	rc = add_file_owned(c, guest_path, len ? data : NULL, len, mode & 0777);
+	if (rc || !len)
+		free(data);
 	if (rc == -EEXIST)
-		say(err, errlen, "pagelab: cannot add %s as %s: that path is already in the image",
-		    host_path, guest_path);
+		pl_say(err, errlen,
+		       "pagelab: cannot add %s as %s: that path is already in the image", host_path,
+		       guest_path);
 	else if (rc == -EINVAL || rc == -ENAMETOOLONG)
-		say(err, errlen,
-		    "pagelab: cannot add %s as '%s': not a valid path (no '..' or empty "
-		    "components)",
-		    host_path, guest_path);
+		pl_say(err, errlen,
+		       "pagelab: cannot add %s as '%s': not a valid path (no '..' or empty "
+		       "components)",
+		       host_path, guest_path);
 	else if (rc)
-		say(err, errlen, "pagelab: cannot add %s as %s: %s", host_path, guest_path,
-		    strerror(-rc));
+		pl_say(err, errlen, "pagelab: cannot add %s as %s: %s", host_path, guest_path,
+		       strerror(-rc));
 	return rc;
 }
 
-/* Directories carry 2 + their number of subdirectories as link count. */
-static void patch_dir_nlinks(struct pl_cpio *c)
+/* libarchive's output callback: the archive grows in c->buf. */
+static la_ssize_t append(struct archive *a, void *opaque, const void *buf, size_t len)
 {
-	for (size_t i = 0; i < c->nr_nodes; i++) {
-		struct cpio_node *n = &c->nodes[i];
-		char field[9];
+	struct pl_cpio *c = opaque;
 
-		if (!n->dir)
-			continue;
-		snprintf(field, sizeof(field), "%08X", 2 + n->subdirs);
-		memcpy(c->buf + n->header_off + NEWC_NLINK_AT, field, 8);
+	if (len > c->cap - c->len) {
+		size_t cap = c->cap ? c->cap : 4096;
+		uint8_t *p;
+
+		while (cap - c->len < len) {
+			if (cap > SIZE_MAX / 2) {
+				archive_set_error(a, ENOMEM, "archive too large");
+				return -1;
+			}
+			cap *= 2;
+		}
+		p = realloc(c->buf, cap);
+		if (!p) {
+			archive_set_error(a, ENOMEM, "out of memory");
+			return -1;
+		}
+		c->buf = p;
+		c->cap = cap;
 	}
+	memcpy(c->buf + c->len, buf, len);
+	c->len += len;
+	return len;
+}
+
+static int write_node(struct archive *a, struct archive_entry *e, const struct cpio_node *n,
+		      int64_t ino)
+{
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, n->path);
+	archive_entry_set_mode(e, (n->dir ? S_IFDIR : S_IFREG) | n->perm);
+	archive_entry_set_nlink(e, n->dir ? 2 + n->subdirs : 1);
+	archive_entry_set_ino64(e, ino);
+	archive_entry_set_size(e, n->size);
+	if (archive_write_header(a, e) != ARCHIVE_OK)
+		return -1;
+	if (n->size && archive_write_data(a, n->data, n->size) != (la_ssize_t)n->size)
+		return -1;
+	return 0;
+}
+
+static int write_archive(struct pl_cpio *c)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int err = -ENOMEM;
+
+	if (!a || !e)
+		goto out;
+	err = -EIO;
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, NEWC_BLOCK) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, NEWC_BLOCK) != ARCHIVE_OK ||
+	    archive_write_open2(a, c, NULL, append, NULL, NULL) != ARCHIVE_OK)
+		goto out;
+	for (size_t i = 0; i < c->nr_nodes; i++)
+		if (write_node(a, e, &c->nodes[i], i + 1))
+			goto out;
+	if (archive_write_close(a) == ARCHIVE_OK)
+		err = 0;
+out:
+	if (err && a && archive_errno(a) == ENOMEM)
+		err = -ENOMEM;
+	archive_entry_free(e);
+	archive_write_free(a);
+	return err;
 }
 
 int pl_cpio_finish(struct pl_cpio *c, const void **data, size_t *len)
 {
-	int err;
-
 	if (!c || !data || !len)
 		return -EINVAL;
 	if (!c->finished) {
-		uint32_t ino = c->next_ino;
-		size_t block;
+		int err = write_archive(c);
 
-		patch_dir_nlinks(c);
-		c->next_ino = 0; /* cpio numbers the trailer 0 */
-		err = emit(c, "TRAILER!!!", 0, 1, NULL, 0);
-		c->next_ino = ino;
-		if (err)
+		if (err) {
+			c->len = 0;
 			return err;
-		block = (NEWC_BLOCK - c->len % NEWC_BLOCK) % NEWC_BLOCK;
-		err = reserve(c, block);
-		if (err)
-			return err;
-		put_zeros(c, block);
+		}
 		c->finished = true;
 	}
 	*data = c->buf;

@@ -19,6 +19,14 @@ void pl_devices_reset(struct pl_sandbox *sb);
 /* The devices' counters into sb->res. */
 void pl_devices_stats(struct pl_sandbox *sb);
 
+/*
+ * The protocol of the exit and hypercall ports: one 32-bit out to the port
+ * itself. 0 with the value written, or -1 with the run ended for anything
+ * else (a read, another width, an offset into the port).
+ */
+int pl_port_out32(struct pl_sandbox *sb, const char *what, uint16_t port, uint64_t offset,
+		  const void *data, unsigned len, bool write, uint32_t *value);
+
 /* The built-in devices (platform.c, uart.c, hypercall.c). Each returns 0 or -1 with pl_error(). */
 int pl_uart_add(struct pl_sandbox *sb);
 int pl_hcall_add(struct pl_sandbox *sb);

@@ -27,6 +27,17 @@ void pl_clear_error(void)
 	err_kind = PL_ERR_NONE;
 }
 
+void pl_say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 const char *pl_error(void)
 {
 	return err_msg[0] ? err_msg : "no error";

@@ -222,25 +222,20 @@ static int hcall_write(struct pl_device *dev, unsigned window, uint64_t offset, 
 	uint32_t gpa;
 
 	(void)window;
-	if (offset != 0 || len != 4) {
-		pl_sandbox_end(dev->sandbox, PL_END_BAD_GUEST, 0,
-			       "%u-byte write of hypercall port 0x%x (expected a 32-bit out)", len,
-			       (unsigned)(PL_PORT_HYPERCALL + offset));
+	if (pl_port_out32(dev->sandbox, "hypercall", PL_PORT_HYPERCALL, offset, data, len, true,
+			  &gpa))
 		return -1;
-	}
-	memcpy(&gpa, data, sizeof(gpa));
 	return hcall_handle(dev, gpa);
 }
 
 static int hcall_read(struct pl_device *dev, unsigned window, uint64_t offset, void *data,
 		      unsigned len)
 {
+	uint32_t unused;
+
 	(void)window;
-	(void)data;
-	pl_sandbox_end(dev->sandbox, PL_END_BAD_GUEST, 0,
-		       "%u-byte read of hypercall port 0x%x (expected a 32-bit out)", len,
-		       (unsigned)(PL_PORT_HYPERCALL + offset));
-	return -1;
+	return pl_port_out32(dev->sandbox, "hypercall", PL_PORT_HYPERCALL, offset, data, len, false,
+			     &unused);
 }
 
 static void hcall_destroy(struct pl_device *dev)

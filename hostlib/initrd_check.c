@@ -5,7 +5,6 @@
  * into libpagelab too), so the host refuses exactly what the guest would
  * refuse, before boot, instead of the guest panicking over it.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,17 +13,7 @@
 #include <kernel/cpio.h>
 #include <pagelab/initramfs.h>
 
-static void __attribute__((format(printf, 3, 4)))
-say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "error.h"
 
 /* What the first bytes say it is instead, for the message; NULL if nothing known. */
 static const char *looks_like(const uint8_t *p, size_t len)
@@ -65,7 +54,7 @@ int pl_initramfs_check(const void *data, size_t len, char *err, size_t errlen)
 	int n;
 
 	if (len && !data) {
-		say(err, errlen, "no data");
+		pl_say(err, errlen, "no data");
 		return -1;
 	}
 	cpio_iter_init(&it, data, len);
@@ -74,14 +63,14 @@ int pl_initramfs_check(const void *data, size_t len, char *err, size_t errlen)
 	if (n == 0)
 		return 0;
 	if (len == 0) {
-		say(err, errlen, "the archive is empty (not even a TRAILER!!! entry)");
+		pl_say(err, errlen, "the archive is empty (not even a TRAILER!!! entry)");
 	} else if (!newc_magic(data, len)) {
 		what = looks_like(data, len);
-		say(err, errlen, "not a cpio newc archive%s%s", what ? ": it is " : "",
-		    what ? what : "");
+		pl_say(err, errlen, "not a cpio newc archive%s%s", what ? ": it is " : "",
+		       what ? what : "");
 	} else {
-		say(err, errlen, "broken cpio newc archive: %s (entry at byte %zu)",
-		    cpio_strerror(n), cpio_iter_offset(&it));
+		pl_say(err, errlen, "broken cpio newc archive: %s (entry at byte %zu)",
+		       cpio_strerror(n), cpio_iter_offset(&it));
 	}
 	return -1;
 }

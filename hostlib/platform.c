@@ -17,6 +17,19 @@
 #include "error.h"
 #include "fdtgen.h"
 
+int pl_port_out32(struct pl_sandbox *sb, const char *what, uint16_t port, uint64_t offset,
+		  const void *data, unsigned len, bool write, uint32_t *value)
+{
+	if (offset != 0 || len != 4 || !write) {
+		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0,
+			       "%u-byte %s of %s port 0x%x (expected a 32-bit out)", len,
+			       write ? "write" : "read", what, (unsigned)(port + offset));
+		return -1;
+	}
+	memcpy(value, data, sizeof(*value));
+	return 0;
+}
+
 static int exit_write(struct pl_device *dev, unsigned window, uint64_t offset, const void *data,
 		      unsigned len)
 {
@@ -24,13 +37,8 @@ static int exit_write(struct pl_device *dev, unsigned window, uint64_t offset, c
 	uint32_t status;
 
 	(void)window;
-	if (offset != 0 || len != 4) {
-		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0,
-			       "%u-byte write of exit port 0x%x (expected a 32-bit out)", len,
-			       (unsigned)(PL_PORT_EXIT + offset));
+	if (pl_port_out32(sb, "exit", PL_PORT_EXIT, offset, data, len, true, &status))
 		return -1;
-	}
-	memcpy(&status, data, sizeof(status));
 	if (status > 255) {
 		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0, "exit status %" PRIu32 " is not in 0..255",
 			       status);
@@ -43,12 +51,10 @@ static int exit_write(struct pl_device *dev, unsigned window, uint64_t offset, c
 static int exit_read(struct pl_device *dev, unsigned window, uint64_t offset, void *data,
 		     unsigned len)
 {
+	uint32_t unused;
+
 	(void)window;
-	(void)data;
-	pl_sandbox_end(dev->sandbox, PL_END_BAD_GUEST, 0,
-		       "%u-byte read of exit port 0x%x (expected a 32-bit out)", len,
-		       (unsigned)(PL_PORT_EXIT + offset));
-	return -1;
+	return pl_port_out32(dev->sandbox, "exit", PL_PORT_EXIT, offset, data, len, false, &unused);
 }
 
 struct rom {

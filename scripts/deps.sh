@@ -5,6 +5,7 @@
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
 #   libseccomp-dev the VMM's seccomp filter (libpagelab links -lseccomp)
+#   libarchive-dev the initramfs writer (libpagelab's cpio newc archives)
 #   clang, libclang-rt-14-dev  libFuzzer (-fsanitize=fuzzer) for tests/fuzz
 #   g++            the test that the public headers are C++ too
 #   pkgconf        the test that builds a program against the installed library
@@ -13,7 +14,7 @@
 #   debhelper dpkg-dev fakeroot   dpkg-buildpackage and dh
 #   lintian                       the check that the packages have no errors
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev"
+PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev libarchive-dev"
 if [ "${1:-}" = deb ]; then
 	PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
 fi

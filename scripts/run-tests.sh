@@ -4,6 +4,8 @@
 # pagelab), then the differential guest tests if present. Ends with one
 # line: "tests: N passed, M failed".
 set -u
+# JUNIT=FILE is relative to where make test was run.
+case ${JUNIT:-} in "" | /*) ;; *) JUNIT=$PWD/$JUNIT ;; esac
 cd "$(dirname "$0")/.."
 
 B=${B:-build}
@@ -25,37 +27,20 @@ fi
 
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# One cmocka binary: count its cases; a crash or a non-zero exit without
-# a failed case still counts as a failure.
-run_suite() {
-	name=$1
-	shift
-	"$@" >"$log" 2>&1
-	rc=$?
-	total=$(sed -n 's/^\[==========\] Running \([0-9]*\) test(s)\./\1/p' "$log" | head -n 1)
-	ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log" | head -n 1)
-	bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | head -n 1)
-	ok=${ok:-0}
-	if [ -n "$total" ]; then
-		bad=$((total - ok))
-	else
-		bad=${bad:-0}
-	fi
-	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-		bad=1 # crashed, a sanitizer report, or an error outside the cases
-	fi
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-	if [ "$bad" -eq 0 ]; then
-		printf '  %-40s %3d passed\n' "$name" "$ok"
-	else
-		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$name" "$ok" "$bad" "$rc"
-		grep -v -e '^\[ RUN      \]' -e '^\[       OK \]' "$log" | sed 's/^/    | /' | tail -n 60
-	fi
-}
+. scripts/test-lib.sh
+fmt=$(cmocka_format)
+case $fmt in
+STDOUT | TAP | SUBUNIT | XML) ;;
+*)
+	echo "tests: CMOCKA_MESSAGE_OUTPUT=$fmt is not a cmocka format: use STDOUT, TAP, SUBUNIT or XML" >&2
+	exit 2
+	;;
+esac
+junit_open
 
 suites() {
 	dir=$1
@@ -88,9 +73,11 @@ fuzz_suite() {
 	rm -rf "$scratch"
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
+		junit_case fuzzers "fuzz_$name" 1 "$log"
 		printf '  %-40s %3d passed (%s runs)\n' "fuzz_$name" 1 "$FUZZ_RUNS"
 	else
 		failed=$((failed + 1))
+		junit_case fuzzers "fuzz_$name" 0 "$log"
 		printf '  %-40s %3d passed, 1 FAILED (exit %d):\n' "fuzz_$name" 0 "$rc"
 		grep -v -e '^#[0-9]' -e '^INFO:' "$log" | sed 's/^/    | /' | head -n 40
 	fi
@@ -122,6 +109,7 @@ tap_suite() {
 	if [ -z "$plan" ] || [ "$plan" -ne $((ok + bad)) ] || { [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
 		bad=$((bad + 1))
 	fi
+	junit_tap "$1" "$log"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 	if [ "$bad" -eq 0 ]; then
@@ -134,6 +122,12 @@ tap_suite() {
 
 echo "library ABI and installation (tests/dist):"
 for t in tests/dist/test-*.sh; do
+	tap_suite "$t"
+done
+
+# The reading guide names files and functions; a rename must update it.
+echo "documentation (tests/docs):"
+for t in tests/docs/test-*.sh; do
 	tap_suite "$t"
 done
 
@@ -152,6 +146,7 @@ diff_suite() {
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		bad=1
 	fi
+	junit_tap "$label" "$log"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 	if [ "$bad" -eq 0 ]; then
@@ -170,5 +165,6 @@ if [ -x tests/guest/run-diff.sh ]; then
 		stdio fork_wait signal_death pipes preempt mmap_stress sleepers hostile_regs fsgs_bases
 fi
 
-echo "tests: $passed passed, $failed failed"
+junit_close
+echo "tests: $passed passed, $failed failed$(skips "$skipped")"
 [ "$failed" -eq 0 ]

@@ -10,9 +10,10 @@
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
 
 #define __NR_pagelab_checkpoint PL_SYS_CHECKPOINT
 #define __NR_pagelab_assert	PL_SYS_ASSERT

@@ -8,10 +8,10 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
-#include <kernel/trap.h>
 
 #define MAX_SYSCALL 512
 /* pagelab's own calls, PL_SYS_BASE + 0..PL_SYS_SLOTS-1, live after Linux's in the table. */

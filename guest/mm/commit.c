@@ -10,7 +10,8 @@
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/mmap_check.h>
-#include <kernel/uvm.h>
+#include <kernel/panic.h>
+#include <kernel/procmm.h>
 
 static struct commit commit;
 
@@ -69,19 +70,13 @@ int commit_mmap(struct mm *mm, struct mmap_plan *plan)
 	return 0;
 }
 
-struct protect_arg {
-	u32 prot;
-	vma_changed_fn changed;
-	void *arg;
-};
-
 /*
  * do_mprotect_pkey() checks VM_MAY* before mprotect_fixup() charges, so
  * EACCES wins over ENOMEM at one VMA; the VMAs before keep their change.
  */
 static int protect_decide(void *arg, const struct vma *v, u64 start, u64 end, u32 *prot, u64 *flags)
 {
-	const struct protect_arg *a = arg;
+	const struct vma_protect *a = arg;
 	int err = vma_may_protect(v, a->prot);
 
 	if (err)
@@ -95,26 +90,12 @@ static int protect_decide(void *arg, const struct vma *v, u64 start, u64 end, u3
 	return 0;
 }
 
-static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags)
-{
-	const struct protect_arg *a = arg;
-
-	if (a->changed)
-		a->changed(a->arg, piece, old_prot, old_flags);
-}
-
 int commit_protect_range(struct mm *mm, u64 start, u64 end, u32 prot, vma_changed_fn changed,
 			 void *arg)
 {
-	struct protect_arg a = { .prot = prot, .changed = changed, .arg = arg };
-	struct vma_update u = {
-		.decide = protect_decide,
-		.changed = protect_changed,
-		.arg = &a,
-		.holes = VMA_HOLE_STOP,
-	};
+	struct vma_protect p = { .prot = prot, .changed = changed, .arg = arg };
 
-	return vma_update_range(&mm->vmas, start, end, &u);
+	return vma_protect_range_by(&mm->vmas, start, end, &p, protect_decide);
 }
 
 u64 commit_committed_pages(void)

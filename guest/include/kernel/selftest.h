@@ -4,7 +4,5 @@
 
 /* bootargs selftest=NAME: checks that need kernel privileges (tests use them). */
 void selftest_run(const char *name);
-/* Starts the first program (/chosen pagelab,argv); does not return. */
-void init_start(void) __attribute__((noreturn));
 
 #endif

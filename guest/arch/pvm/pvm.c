@@ -14,12 +14,13 @@
 #include <kernel/cpu.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
+#include <kernel/pvm.h>
+#include <kernel/uaccess.h>
 
-#define MSR_PVM_ENABLE	  0x4b564d10
-#define MSR_PVM_SIGNATURE 0x4b564d11
-#define PVM_SIGNATURE	  0x4d5650 /* "PVM" */
-
-extern u8 pvm_page[4096];
+#define MSR_PVM_ENABLE	   0x4b564d10
+#define MSR_PVM_SIGNATURE  0x4b564d11
+#define PVM_SIGNATURE	   0x4d5650 /* "PVM" */
+#define MSR_KERNEL_GS_BASE 0xc0000102
 
 static bool cpuid_is_kvm(void)
 {
@@ -109,4 +110,27 @@ void pvm_fixup_idle(struct trap_frame *f)
 __noreturn void pvm_iret_to_user(const struct trap_frame *f)
 {
 	panic_exception(f, "BUG: return to user mode without sysretq on kvm_pvm");
+}
+
+/*
+ * The user GS base (guest/arch/user_bases.c keeps the rest). kvm_pvm adds
+ * a twist (measured, see docs/kvm-pvm.md): every return to user mode swaps the GS base with MSR_KERNEL_GS_BASE, as if the kernel had
+ * run swapgs before sysretq, and entries swap nothing. So before each
+ * return the MSR must hold the value user mode is to keep. Writing it is
+ * a trapped wrmsr (~25 us), so it happens only when that value changed:
+ * for most processes never.
+ */
+static u64 pvm_kernel_gs; /* what MSR_KERNEL_GS_BASE holds (the host starts it at 0) */
+
+void pvm_user_gs_return(void)
+{
+	u64 gs;
+
+	if (arch_mode != ARCH_KVM_PVM || !arch_has_fsgsbase)
+		return;
+	asm volatile("rdgsbase %0" : "=r"(gs));
+	if (gs != pvm_kernel_gs) {
+		wrmsr(MSR_KERNEL_GS_BASE, gs);
+		pvm_kernel_gs = gs;
+	}
 }

@@ -1,7 +1,7 @@
-#include "asm.h"
+#include "../arch/asm.h"
 /* SPDX-License-Identifier: MIT */
 /*
- * The host's floor (selftest=floor, guest/kernel/floor.c): the least any
+ * The host's floor (selftest=floor, guest/selftest/floor.c): the least any
  * kernel pays on this host for a syscall round trip and for a user page
  * fault, so that benchmarks can set pagelab's figures beside it. Nothing
  * here does more than the transition needs: the syscall entry is a bare

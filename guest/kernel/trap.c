@@ -4,6 +4,8 @@
  */
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/fault.h>
+#include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/pvm.h>
 #include <kernel/signal.h>

@@ -9,21 +9,22 @@
  *                        CR2, store a prepared PTE -> back to the store
  * (each the median batch: the host is shared and noisy, and a burst of
  * someone else's work should spoil one batch, not the figure) and exits.
- * The entry paths are in guest/arch/floor.S; this file builds a tiny
+ * The entry paths are in guest/selftest/floor_entry.S; this file builds a tiny
  * address space and swaps LSTAR and the IDT for the measurement.
  */
 #include <kernel/arch.h>
-#include <kernel/cpu.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/floor.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
 #include <kernel/trap.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define CODE_VA		0x400000ULL
@@ -43,7 +44,7 @@ struct floor_exit {
 	u64 vector, rip, rax, cs;
 };
 
-/* guest/arch/floor.S */
+/* guest/selftest/floor_entry.S */
 extern char floor_syscall_stub[], floor_pf_stub[], floor_exc_stubs[];
 extern char floor_user_start[], floor_user_syscalls[], floor_user_faults[], floor_user_end[];
 u64 floor_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1, struct floor_exit *out);

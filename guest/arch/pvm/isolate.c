@@ -17,10 +17,10 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
-#include <kernel/frame.h>
 #include <kernel/mm.h>
-#include <kernel/paging.h>
 #include <kernel/panic.h>
+#include <kernel/pte.h>
+#include <kernel/pvm.h>
 
 /* Read by the entry code on the user tables: read-only for user mode. */
 u64 entry_kernel_cr3 __section(".entry.ro");

@@ -29,6 +29,11 @@ long hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 	hcall_block.arg[2] = a2;
 	hcall_block.arg[3] = a3;
 	hcall_block.ret = -PL_E_NOSYS;
+	/*
+	 * The exit: an out in a virtual machine stops the vCPU, and KVM hands
+	 * the port and the value to the VMM (KVM_EXIT_IO). When the VMM runs
+	 * the vCPU again the out has completed and ret holds its answer.
+	 */
 	outl(PL_PORT_HYPERCALL, (u32)kernel_virt_to_phys(&hcall_block));
 	return hcall_block.ret;
 }

@@ -12,6 +12,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/floor.h>
+#include <kernel/panic.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 
