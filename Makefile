@@ -8,6 +8,7 @@
 #                 test_tcg, every differential program with --accel tcg)
 #   make fuzz     every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench    benchmarks: guest beside native Linux and beside this host's floor
+#   make examples host programs driving a guest through libpagelab (examples/)
 #   make install  PREFIX (/usr/local) and DESTDIR as usual; make uninstall
 #   make deb      Debian packages in build/deb/ (make deb-test installs and tries them)
 #   make clean
@@ -108,6 +109,7 @@ $(B)/gen/syscall_names.o $(B)/pic/gen/syscall_names.o $(A)/gen/syscall_names.o: 
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(if $(findstring /pic/,$@),-fPIC) -c -o $@ $<
 include tests/tests.mk
+include examples/examples.mk
 include tests/fuzz/fuzz.mk
 include images/images.mk
 

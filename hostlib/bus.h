@@ -9,21 +9,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PL_BUS_MAX 16
+#include <pagelab/hostlib.h>
 
-/*
- * offset is relative to the window's base; data holds len (1..8) bytes,
- * little-endian, to be filled on a read. Returns 0, or -1 when the access
- * breaks the device's protocol (the handler has ended the run then).
- */
-typedef int (*pl_io_fn)(void *opaque, uint64_t offset, void *data, unsigned len, bool write);
+#define PL_BUS_MAX (2 * PL_DEVICES_MAX)
 
 struct pl_bus_window {
 	uint64_t base;
 	uint64_t size;
-	pl_io_fn fn;
-	void *opaque;
-	const char *name;
+	struct pl_device *dev;
+	unsigned index; /* in dev->window[] */
 };
 
 struct pl_bus {
@@ -32,9 +26,14 @@ struct pl_bus {
 	unsigned n;
 };
 
-/* 0, or -EINVAL for an empty, wrapping or overlapping window, -ENOSPC. */
-int pl_bus_register(struct pl_bus *bus, uint64_t base, uint64_t size, pl_io_fn fn, void *opaque,
-		    const char *name);
+/*
+ * 0; -EINVAL for an empty or wrapping window, or one that overlaps another
+ * (*clash is then that one, else NULL); -ENOSPC when the bus is full.
+ */
+int pl_bus_register(struct pl_bus *bus, uint64_t base, uint64_t size, struct pl_device *dev,
+		    unsigned index, const struct pl_bus_window **clash);
+/* Takes every window of dev off the bus. */
+void pl_bus_unregister(struct pl_bus *bus, const struct pl_device *dev);
 /* The window wholly containing [addr, addr + len), or NULL. */
 const struct pl_bus_window *pl_bus_find(const struct pl_bus *bus, uint64_t addr, unsigned len);
 

@@ -6,9 +6,11 @@
  * the order the guest printed in is kept.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
+#include "devices.h"
+#include "error.h"
 
 void pl_console_init(struct pl_console *c, const struct pl_config *cfg)
 {
@@ -71,8 +73,15 @@ void pl_console_flush(struct pl_console *c)
 	c->nuart = 0;
 }
 
+void pl_console_count(struct pl_console *c, enum pl_stream stream, size_t len)
+{
+	if (c->dev && (unsigned)stream < 4)
+		c->dev->counter[stream] += len;
+}
+
 int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len)
 {
+	pl_console_count(c, stream, len);
 	pl_console_flush(c);
 	/* Trace lines are diagnostics: on stderr among the program's own, unless sent apart. */
 	if (stream == PL_STREAM_TRACE && !c->file[PL_STREAM_TRACE])
@@ -116,4 +125,39 @@ void pl_console_last_line(const struct pl_console *c, char *buf, size_t len)
 		pl_printable_copy(buf, len, tmp.cur, tmp.ncur);
 	else
 		pl_printable_copy(buf, len, tmp.last, strlen(tmp.last));
+}
+
+static void console_destroy(struct pl_device *dev)
+{
+	struct pl_sandbox *sb = dev->sandbox;
+
+	if (sb && sb->con.dev == dev)
+		sb->con.dev = NULL;
+	free(dev);
+}
+
+/*
+ * The guest's streams as a device without windows: it is reached through
+ * the hypercall port, and it counts the bytes of each stream.
+ */
+int pl_console_add(struct pl_sandbox *sb)
+{
+	struct pl_device *dev = malloc(sizeof(*dev));
+
+	if (!dev) {
+		pl_set_error(PL_ERR_HOST, "out of memory");
+		return -1;
+	}
+	*dev = (struct pl_device){
+		.name = "console",
+		.destroy = console_destroy,
+		/* by enum pl_stream */
+		.counter_name = { "stdin-bytes", "stdout-bytes", "stderr-bytes", "console-bytes" },
+	};
+	if (pl_device_register(sb, dev, true)) {
+		free(dev);
+		return -1;
+	}
+	sb->con.dev = dev;
+	return 0;
 }

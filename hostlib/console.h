@@ -22,6 +22,7 @@ struct pl_console {
 	char cur[PL_LINE_MAX]; /* the console line being printed */
 	size_t ncur;
 	char last[PL_LINE_MAX]; /* the last complete non-empty console line */
+	struct pl_device *dev;	/* the "console" device: bytes per stream */
 };
 
 void pl_console_init(struct pl_console *c, const struct pl_config *cfg);
@@ -30,6 +31,8 @@ void pl_console_init(struct pl_console *c, const struct pl_config *cfg);
  * or -errno when the host's stream failed (the guest's write gets it).
  */
 int pl_console_write(struct pl_console *c, enum pl_stream stream, const char *buf, size_t len);
+/* Counts len bytes that moved on a stream (the console device's counters). */
+void pl_console_count(struct pl_console *c, enum pl_stream stream, size_t len);
 /* One UART byte: console stream, emitted per line. */
 void pl_console_putc(struct pl_console *c, char ch);
 void pl_console_flush(struct pl_console *c);

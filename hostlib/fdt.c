@@ -56,32 +56,114 @@ static int region_node(void *fdt, const char *name, const char *compat, uint64_t
 	return prop_reg(fdt, base, size);
 }
 
-static int pio_node(void *fdt, const char *name, const char *compat, uint32_t port, uint32_t count)
-{
-	fdt32_t pio[2] = { cpu_to_fdt32(port), cpu_to_fdt32(count) };
+/*
+ * A device's properties go through one writer for both libfdt APIs: the
+ * sequential one while the tree is built, the read-write one for a device
+ * a host program adds to a finished tree.
+ */
+struct prop_writer {
+	void *fdt;
+	int node; /* < 0: sequential writes */
+};
 
-	TRY(begin_node_at(fdt, name, port));
-	TRY(fdt_property_string(fdt, "compatible", compat));
-	return fdt_property(fdt, PL_FDT_PROP_PIO, pio, sizeof(pio));
+static int put_prop(const struct prop_writer *w, const char *name, const void *val, int len)
+{
+	if (w->node < 0)
+		return fdt_property(w->fdt, name, val, len);
+	return fdt_setprop(w->fdt, w->node, name, val, len);
 }
 
+/* Each MMIO window a reg entry, each PIO window a <first-port count> pair. */
+static int window_props(const struct prop_writer *w, const struct pl_device *dev)
+{
+	fdt64_t reg[2 * PL_DEVICE_WINDOWS];
+	fdt32_t pio[2 * PL_DEVICE_WINDOWS];
+	int nreg = 0, npio = 0;
+
+	for (unsigned i = 0; i < dev->nwindows && i < PL_DEVICE_WINDOWS; i++) {
+		const struct pl_window *win = &dev->window[i];
+
+		if (win->space == PL_SPACE_MMIO) {
+			reg[nreg++] = cpu_to_fdt64(win->base);
+			reg[nreg++] = cpu_to_fdt64(win->size);
+		} else {
+			pio[npio++] = cpu_to_fdt32((uint32_t)win->base);
+			pio[npio++] = cpu_to_fdt32((uint32_t)win->size);
+		}
+	}
+	if (nreg)
+		TRY(put_prop(w, "reg", reg, nreg * (int)sizeof(reg[0])));
+	if (npio)
+		TRY(put_prop(w, PL_FDT_PROP_PIO, pio, npio * (int)sizeof(pio[0])));
+	return 0;
+}
+
+static int device_props(const struct prop_writer *w, const struct pl_device *dev)
+{
+	TRY(put_prop(w, "compatible", dev->compatible, (int)strlen(dev->compatible) + 1));
+	TRY(window_props(w, dev));
+	for (unsigned i = 0; i < dev->nprops && i < PL_DEVICE_PROPS; i++)
+		TRY(put_prop(w, dev->prop[i].name, dev->prop[i].value, (int)dev->prop[i].len));
+	return 0;
+}
+
+static void device_node_name(const struct pl_device *dev, char *buf, size_t len)
+{
+	if (dev->nwindows)
+		snprintf(buf, len, "%s@%llx", dev->name, (unsigned long long)dev->window[0].base);
+	else
+		snprintf(buf, len, "%s", dev->name);
+}
+
+/* The device window itself, then one node per device that has a compatible. */
 static int device_nodes(void *fdt, const struct pl_fdt_params *p)
 {
-	TRY(region_node(fdt, "vga", "pagelab,vga", PL_VGA_BASE, PL_VGA_SIZE));
-	TRY(fdt_end_node(fdt));
-	TRY(region_node(fdt, "rom", "pagelab,rom", PL_ROM_BASE, PL_ROM_SIZE));
-	TRY(fdt_property_u32(fdt, PL_FDT_PROP_ROM_IDENT_LEN, p->rom_ident_len));
-	TRY(fdt_end_node(fdt));
-	TRY(region_node(fdt, "mmio", "pagelab,mmio-window", PL_MMIO_BASE, PL_MMIO_SIZE));
-	TRY(fdt_end_node(fdt));
-	TRY(pio_node(fdt, "uart", "ns16550a", PL_PORT_UART0, 8));
-	TRY(fdt_property_u32(fdt, "clock-frequency", 1843200));
-	TRY(fdt_property_u32(fdt, "current-speed", 115200));
-	TRY(fdt_end_node(fdt));
-	TRY(pio_node(fdt, "hypercall", "pagelab,hypercall", PL_PORT_HYPERCALL, 4));
-	TRY(fdt_end_node(fdt));
-	TRY(pio_node(fdt, "exit", "pagelab,exit", PL_PORT_EXIT, 4));
-	return fdt_end_node(fdt);
+	struct prop_writer w = { fdt, -1 };
+	char name[64];
+
+	for (unsigned i = 0; i < p->map->n; i++) {
+		const struct pl_region *r = &p->map->region[i];
+
+		if (r->kind != PL_REGION_MMIO)
+			continue;
+		TRY(region_node(fdt, "mmio", "pagelab,mmio-window", r->base, r->size));
+		TRY(fdt_end_node(fdt));
+	}
+	for (unsigned i = 0; i < p->ndevices; i++) {
+		const struct pl_device *dev = p->devices[i];
+
+		if (!dev->compatible)
+			continue;
+		device_node_name(dev, name, sizeof(name));
+		TRY(fdt_begin_node(fdt, name));
+		TRY(device_props(&w, dev));
+		TRY(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
+int pl_fdt_add_device(void *fdt, size_t room, const struct pl_device *dev)
+{
+	struct prop_writer w = { fdt, -1 };
+	char name[64];
+	int err;
+
+	if (!dev->compatible)
+		return 0;
+	if (room > INT32_MAX)
+		room = INT32_MAX;
+	TRY(fdt_open_into(fdt, fdt, (int)room));
+	device_node_name(dev, name, sizeof(name));
+	w.node = fdt_add_subnode(fdt, 0, name);
+	err = w.node < 0 ? w.node : device_props(&w, dev);
+	if (err) {
+		/* Back to the tree as it was: drop the half-made node. */
+		if (w.node >= 0)
+			fdt_del_node(fdt, w.node);
+		fdt_pack(fdt);
+		return err;
+	}
+	return fdt_pack(fdt);
 }
 
 /* An FDT string list: the strings back to back, each with its NUL. */

@@ -25,12 +25,18 @@ struct pl_fdt_params {
 	uint64_t initrd_start, initrd_end; /* equal: no initramfs */
 	uint32_t tsc_khz;		   /* 0: unknown, property left out */
 	uint64_t boot_epoch_ns;
-	uint32_t rom_ident_len;
+	struct pl_device *const *devices; /* one node each, unless no compatible */
+	unsigned ndevices;
 	struct pl_range reserved[PL_FDT_RESERVED_MAX];
 	unsigned nreserved;
 };
 
 /* Builds the tree into buf. 0, or a negative libfdt error (-FDT_ERR_NOSPACE). */
 int pl_fdt_build(void *buf, size_t size, const struct pl_fdt_params *p);
+/*
+ * Adds dev's node to a finished tree in place, which may grow to room
+ * bytes. 0, or a negative libfdt error; the tree is unchanged on error.
+ */
+int pl_fdt_add_device(void *fdt, size_t room, const struct pl_device *dev);
 
 #endif

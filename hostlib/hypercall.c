@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "error.h"
 
 static int64_t hc_write(struct pl_sandbox *sb, const struct pl_hcall *hc)
 {
@@ -77,8 +78,10 @@ static int64_t hc_read(struct pl_sandbox *sb, const struct pl_hcall *hc)
 			return 0;
 		}
 		n = read(sb->stdin_fd, buf, len);
-		if (n >= 0)
+		if (n >= 0) {
+			pl_console_count(&sb->con, PL_STREAM_STDIN, (size_t)n);
 			return n;
+		}
 		if (errno != EINTR && errno != EAGAIN)
 			return -(int64_t)errno;
 	}
@@ -124,9 +127,50 @@ static int64_t hc_last_report(struct pl_sandbox *sb, const struct pl_hcall *hc, 
 	return 0;
 }
 
-static int64_t hc_dispatch(struct pl_sandbox *sb, const struct pl_hcall *hc)
+static void copy_string(char *dst, size_t size, const char *src)
 {
-	sb->res.hypercalls[hc->nr < PL_HC_COUNT ? hc->nr : 0]++;
+	pl_printable_copy(dst, size, src, strnlen(src, size - 1));
+}
+
+/* A checkpoint or a failed assertion: the step returns to the host after this exit. */
+static int64_t hc_stop(struct pl_sandbox *sb, const struct pl_hcall *hc)
+{
+	const void *p =
+	    pl_guestmem_check(&sb->mem, hc->arg[0], sizeof(struct pl_stop_block), PL_ACC_READ);
+	struct pl_stop_block b;
+	struct pl_stop *st = &sb->stop;
+
+	if (!p)
+		return -PL_E_FAULT;
+	/* Any alignment the guest chose: only copied, byte for byte. */
+	memcpy(&b, p, sizeof(b));
+	if (b.kind != PL_STOP_BLOCK_CHECKPOINT && b.kind != PL_STOP_BLOCK_ASSERT)
+		return -PL_E_INVAL;
+	*st = (struct pl_stop){
+		.kind = b.kind == PL_STOP_BLOCK_ASSERT ? PL_STOP_ASSERT : PL_STOP_CHECKPOINT,
+		.pid = (int)(b.pid & 0x7fffffff),
+		.cr3 = b.cr3,
+		.id = b.id,
+		.value = b.value,
+	};
+	sb->stop_frame_gpa = b.frame_gpa;
+	sb->proctab_gpa = b.proctab_gpa;
+	if (b.kind == PL_STOP_BLOCK_ASSERT) {
+		copy_string(st->assertion.file, sizeof(st->assertion.file), b.file);
+		copy_string(st->assertion.expr, sizeof(st->assertion.expr), b.expr);
+		st->assertion.line = b.line;
+		st->assertion.nvalues = b.nvalues > 2 ? 2 : (unsigned)b.nvalues;
+		st->assertion.a = b.a;
+		st->assertion.b = b.b;
+		sb->assert_pending = true;
+	}
+	sb->stop_pending = true;
+	return 0;
+}
+
+static int64_t hc_dispatch(struct pl_sandbox *sb, struct pl_device *dev, const struct pl_hcall *hc)
+{
+	dev->counter[hc->nr < PL_HC_COUNTERS && dev->counter_name[hc->nr] ? hc->nr : 0]++;
 	switch (hc->nr) {
 	case PL_HC_WRITE:
 		return hc_write(sb, hc);
@@ -138,13 +182,16 @@ static int64_t hc_dispatch(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		return hc_last_report(sb, hc, PL_END_PANIC);
 	case PL_HC_DEADLOCK:
 		return hc_last_report(sb, hc, PL_END_DEADLOCK);
+	case PL_HC_STOP:
+		return hc_stop(sb, hc);
 	default:
 		return -PL_E_NOSYS;
 	}
 }
 
-int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa)
+static int hcall_handle(struct pl_device *dev, uint64_t block_gpa)
 {
+	struct pl_sandbox *sb = dev->sandbox;
 	struct pl_hcall *block, hc;
 
 	block = pl_guestmem_check(&sb->mem, block_gpa, sizeof(*block), PL_ACC_WRITE);
@@ -158,17 +205,68 @@ int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa)
 	}
 	/* One copy, so the arguments cannot change while they are used. */
 	memcpy(&hc, block, sizeof(hc));
-	hc.ret = hc_dispatch(sb, &hc);
+	hc.ret = hc_dispatch(sb, dev, &hc);
 	memcpy(&block->ret, &hc.ret, sizeof(hc.ret));
-	return sb->ended ? -1 : 0;
+	return sb->ended ? -1 : 4;
 }
 
-int pl_hcall_io(void *opaque, uint64_t offset, void *data, unsigned len, bool write)
+int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa)
 {
-	struct pl_sandbox *sb = opaque;
+	struct pl_device *dev = pl_sandbox_device(sb, "hypercall");
+
+	return dev && hcall_handle(dev, block_gpa) >= 0 ? 0 : -1;
+}
+
+static int hcall_write(struct pl_device *dev, unsigned window, uint64_t offset, const void *data,
+		       unsigned len)
+{
 	uint32_t gpa;
 
-	if (pl_port_out32(sb, "hypercall", PL_PORT_HYPERCALL, offset, data, len, write, &gpa))
+	(void)window;
+	if (pl_port_out32(dev->sandbox, "hypercall", PL_PORT_HYPERCALL, offset, data, len, true,
+			  &gpa))
 		return -1;
-	return pl_hcall_handle(sb, gpa);
+	return hcall_handle(dev, gpa);
+}
+
+static int hcall_read(struct pl_device *dev, unsigned window, uint64_t offset, void *data,
+		      unsigned len)
+{
+	uint32_t unused;
+
+	(void)window;
+	return pl_port_out32(dev->sandbox, "hypercall", PL_PORT_HYPERCALL, offset, data, len, false,
+			     &unused);
+}
+
+static void hcall_destroy(struct pl_device *dev)
+{
+	free(dev);
+}
+
+int pl_hcall_add(struct pl_sandbox *sb)
+{
+	struct pl_device *dev = malloc(sizeof(*dev));
+
+	if (!dev) {
+		pl_set_error(PL_ERR_HOST, "out of memory");
+		return -1;
+	}
+	*dev = (struct pl_device){
+		.name = "hypercall",
+		.compatible = "pagelab,hypercall",
+		.window = { { PL_SPACE_PIO, PL_PORT_HYPERCALL, 4 } },
+		.nwindows = 1,
+		.read = hcall_read,
+		.write = hcall_write,
+		.destroy = hcall_destroy,
+		/* by hypercall number: enum pl_hcall_nr */
+		.counter_name = { "unknown", "write", "read", "event", "panic",
+				  "deadlock", [PL_HC_STOP] = "stop" },
+	};
+	if (pl_device_register(sb, dev, true)) {
+		free(dev);
+		return -1;
+	}
+	return 0;
 }

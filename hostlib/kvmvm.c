@@ -47,26 +47,96 @@ static int kvm_fail(const char *what)
 	return -1;
 }
 
+static int slot_set(struct pl_kvm *k, const struct pl_kslot *s, uint64_t size)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = s->id,
+		.flags = s->flags,
+		.guest_phys_addr = s->gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)s->hva,
+	};
+
+	return ioctl(k->vm, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
 static int set_slots(struct pl_kvm *k, const struct pl_guestmem *m)
 {
 	k->readonly_rom = ioctl(k->sys, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
 	for (unsigned i = 0; i < m->nslots; i++) {
 		const struct pl_slot *s = &m->slot[i];
-		struct kvm_userspace_memory_region r = {
-			.slot = i,
-			.guest_phys_addr = s->gpa,
-			.memory_size = s->size,
-			.userspace_addr = (uintptr_t)s->hva,
-		};
+		struct pl_kslot *ks = &k->kslot[k->nkslots];
 
+		*ks = (struct pl_kslot){
+			.id = k->next_id, .gpa = s->gpa, .size = s->size, .hva = s->hva
+		};
 		/* Without read-only slots the ROM device serves reads as MMIO. */
 		if (s->flags & PL_SLOT_READONLY) {
 			if (!k->readonly_rom)
 				continue;
-			r.flags = KVM_MEM_READONLY;
+			ks->flags = KVM_MEM_READONLY;
 		}
-		if (ioctl(k->vm, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		if (slot_set(k, ks, ks->size) < 0)
 			return kvm_fail("KVM_SET_USER_MEMORY_REGION");
+		k->nkslots++;
+		k->next_id++;
+	}
+	return 0;
+}
+
+int pl_kvm_unmap_range(struct pl_kvm *k, uint64_t gpa, uint64_t size)
+{
+	for (unsigned i = 0; i < k->nkslots; i++) {
+		struct pl_kslot *s = &k->kslot[i], right;
+
+		if (gpa < s->gpa || gpa + size > s->gpa + s->size)
+			continue;
+		if (k->nkslots == PL_KSLOTS_MAX) {
+			pl_set_error(PL_ERR_CONFIG, "too many trapped regions in guest memory");
+			return -1;
+		}
+		right = (struct pl_kslot){ .id = k->next_id,
+					   .flags = s->flags,
+					   .gpa = gpa + size,
+					   .size = s->gpa + s->size - (gpa + size),
+					   .hva = s->hva + (gpa + size - s->gpa) };
+		/* A slot cannot shrink in place: delete it, then add its parts back. */
+		if (slot_set(k, s, 0) < 0)
+			return kvm_fail("KVM_SET_USER_MEMORY_REGION (delete)");
+		s->size = gpa - s->gpa;
+		if (s->size && slot_set(k, s, s->size) < 0)
+			return kvm_fail("KVM_SET_USER_MEMORY_REGION (left part)");
+		if (right.size) {
+			if (slot_set(k, &right, right.size) < 0)
+				return kvm_fail("KVM_SET_USER_MEMORY_REGION (right part)");
+			k->kslot[k->nkslots++] = right;
+			k->next_id++;
+		}
+		if (!s->size)
+			k->kslot[i] = k->kslot[--k->nkslots];
+		return 0;
+	}
+	pl_set_error(PL_ERR_CONFIG, "0x%llx+0x%llx is not inside one guest-memory slot",
+		     (unsigned long long)gpa, (unsigned long long)size);
+	return -1;
+}
+
+int pl_kvm_slots_flag(struct pl_kvm *k, uint32_t flag, bool on)
+{
+	for (unsigned i = 0; i < k->nkslots; i++) {
+		struct pl_kslot *s = &k->kslot[i];
+		uint32_t old = s->flags;
+
+		if (s->flags & KVM_MEM_READONLY)
+			continue;
+		s->flags = on ? s->flags | flag : s->flags & ~flag;
+		if (slot_set(k, s, s->size) < 0) {
+			int err = -errno;
+
+			s->flags = old;
+			pl_set_error(PL_ERR_HOST, "KVM_SET_USER_MEMORY_REGION: %s", strerror(-err));
+			return err;
+		}
 	}
 	return 0;
 }

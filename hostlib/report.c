@@ -40,6 +40,8 @@ int pl_exit_status(enum pl_end end, int guest_status)
 		return PL_EXIT_TIMEOUT;
 	case PL_END_DEADLOCK:
 		return PL_EXIT_DEADLOCK;
+	case PL_END_ASSERT:
+		return PL_EXIT_GUEST_ASSERT;
 	case PL_END_NONE:
 	case PL_END_VMM_ERROR:
 		break;
@@ -55,6 +57,7 @@ const char *pl_end_name(enum pl_end end)
 		[PL_END_HALTED] = "halted",	  [PL_END_KVM_ERROR] = "kvm error",
 		[PL_END_BAD_GUEST] = "bad guest", [PL_END_VMM_ERROR] = "vmm error",
 		[PL_END_TIMEOUT] = "timeout",	  [PL_END_DEADLOCK] = "deadlock",
+		[PL_END_ASSERT] = "assertion",
 	};
 
 	return (unsigned)end < sizeof(names) / sizeof(names[0]) ? names[end] : "?";
@@ -133,6 +136,19 @@ static struct cpu_state vcpu_state(const struct pl_sandbox *sb)
 	return (struct cpu_state){ true, r.rip, s.cr2, s.cr3 };
 }
 
+static int assertion_headline(const struct pl_stop *st, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "the program (pid %d) failed an assertion at %s:%" PRIu64 ": %s",
+			 st->pid, st->assertion.file, st->assertion.line, st->assertion.expr);
+
+	if (st->assertion.nvalues == 2 && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " (0x%" PRIx64 " vs 0x%" PRIx64 ")",
+			      st->assertion.a, st->assertion.b);
+	else if (st->assertion.nvalues == 1 && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " (0x%" PRIx64 ")", st->assertion.a);
+	return n;
+}
+
 static int headline(const struct pl_sandbox *sb, char *buf, size_t len)
 {
 	const struct pl_panic_report *p = &sb->panic;
@@ -172,6 +188,8 @@ static int headline(const struct pl_sandbox *sb, char *buf, size_t len)
 				"the program deadlocked: every process in the guest is blocked "
 				"and nothing can wake one (%s); natively it would hang",
 				sb->have_panic ? p->message : sb->what);
+	case PL_END_ASSERT:
+		return assertion_headline(&sb->stop, buf, len);
 	default:
 		return snprintf(buf, len, "%s", sb->what);
 	}
@@ -215,20 +233,44 @@ static const char *event_name(uint64_t kind)
 	}
 }
 
+/* One line per device that did something: accesses and its own counters. */
+static void print_devices(const struct pl_result *res, FILE *f)
+{
+	for (unsigned i = 0; i < res->ndevices && i < PL_DEVICES_MAX; i++) {
+		const struct pl_device_stats *d = &res->device[i];
+		bool any = d->reads || d->writes || d->errors;
+		const char *sep = ":";
+
+		for (unsigned c = 0; c < d->ncounters && c < PL_DEVICE_COUNTERS; c++)
+			any |= d->counter[c].value != 0;
+		if (!any)
+			continue;
+		fprintf(f, "pagelab: stats: device %s", d->name);
+		/* A device without windows (the console) is reached otherwise: no accesses to show. */
+		if (d->reads || d->writes || d->errors) {
+			fprintf(f, ": reads %" PRIu64 ", writes %" PRIu64, d->reads, d->writes);
+			sep = ",";
+		}
+		if (d->errors)
+			fprintf(f, ", errors %" PRIu64, d->errors);
+		for (unsigned c = 0; c < d->ncounters && c < PL_DEVICE_COUNTERS; c++)
+			if (d->counter[c].value) {
+				fprintf(f, "%s %s %" PRIu64, sep, d->counter[c].name,
+					d->counter[c].value);
+				sep = ",";
+			}
+		fputc('\n', f);
+	}
+}
+
 void pl_result_print_stats(const struct pl_result *res, FILE *f)
 {
-	static const char *const hc_names[PL_HC_COUNT] = { "unknown", "write", "read",
-							   "event",   "panic", "deadlock" };
-
 	fprintf(f, "pagelab: stats: %" PRIu64 " exits:", res->exits_total);
 	for (int k = 0; k < PL_XK_COUNT; k++)
 		fprintf(f, "%s %s %" PRIu64, k ? "," : "", pl_exit_kind_name(k), res->exits[k]);
-	fprintf(f, "\npagelab: stats: hypercalls:");
-	for (int i = 1; i <= PL_HC_COUNT; i++)
-		fprintf(f, "%s %s %" PRIu64, i > 1 ? "," : "", hc_names[i % PL_HC_COUNT],
-			res->hypercalls[i % PL_HC_COUNT]);
-	fprintf(f, "; uart bytes %" PRIu64 "; rom writes %" PRIu64 "; run %.3f ms; end: %s\n",
-		res->uart_bytes, res->rom_writes, res->run_ns / 1e6, pl_end_name(res->end));
+	fprintf(f, "; stops %" PRIu64 "; run %.3f ms; end: %s\n", res->stops, res->run_ns / 1e6,
+		pl_end_name(res->end));
+	print_devices(res, f);
 	for (size_t i = 0; i < res->nevents; i++) {
 		const char *name = event_name(res->events[i].kind);
 

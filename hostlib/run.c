@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The vCPU loop: KVM_RUN, then one case per exit reason. Every reason KVM
- * can return ends up either back in the guest or in pl_sandbox_end.
+ * can return ends up back in the guest, at a stop the host asked to see,
+ * or in pl_sandbox_end. pl_sandbox_step stays in the loop until one of
+ * those, so a run without stops pays nothing for them.
  *
- * The timeout is a POSIX timer that signals this thread. Its handler sets
- * kvm_run->immediate_exit, so a signal that lands between our deadline
- * check and KVM_RUN still makes KVM_RUN return at once; the timer keeps
- * firing every 10 ms as a second line of defence. The handler stays
- * installed after the run (it does nothing then): restoring the previous
- * one would pull it from under a sandbox another thread is running.
+ * One real-time signal serves both the timeout and pl_sandbox_interrupt
+ * from another thread. Its handler sets kvm_run->immediate_exit, so a
+ * signal that lands between our checks and KVM_RUN still makes KVM_RUN
+ * return at once; the timeout's timer keeps firing every 10 ms as a second
+ * line of defence. The signal is unblocked only while a step runs. The
+ * handler stays installed after the run (it does nothing then): restoring
+ * the previous one would pull it from under a sandbox another thread runs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,13 +19,14 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "error.h"
-#include "sandbox.h"
 
-#define PL_TIMER_SIGNAL (SIGRTMIN + 2)
+#define PL_RUN_SIGNAL (SIGRTMIN + 2)
 /* glibc before 2.35 names the SIGEV_THREAD_ID target only by its union member. */
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
@@ -30,40 +34,56 @@
 
 static __thread struct kvm_run *tl_run __attribute__((tls_model("initial-exec")));
 
-static void on_timer(int sig)
+static void on_signal(int sig)
 {
 	(void)sig;
 	if (tl_run)
-		tl_run->immediate_exit = 1;
+		__atomic_store_n(&tl_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 }
 
-/* *old_mask: the thread's signal mask before, restored by the caller when the timer is gone. */
-static int timer_start(struct pl_sandbox *sb, timer_t *timer, sigset_t *old_mask)
+static int signal_setup(struct pl_sandbox *sb)
 {
-	struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
-	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = PL_TIMER_SIGNAL };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	(void)sb;
+	return sigaction(PL_RUN_SIGNAL, &sa, NULL);
+}
+
+/* The signal reaches this thread only inside a step. */
+static void signal_unblock(struct pl_sandbox *sb)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, PL_RUN_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, &sb->old_mask);
+	sb->mask_saved = true;
+}
+
+static void signal_restore(struct pl_sandbox *sb)
+{
+	if (sb->mask_saved)
+		pthread_sigmask(SIG_SETMASK, &sb->old_mask, NULL);
+	sb->mask_saved = false;
+}
+
+static int timer_start(struct pl_sandbox *sb)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = PL_RUN_SIGNAL };
 	struct itimerspec its = {
 		.it_value = { .tv_sec = sb->timeout_ms / 1000,
 			      .tv_nsec = (sb->timeout_ms % 1000) * 1000000 },
 		.it_interval = { .tv_nsec = 10000000 },
 	};
-	sigset_t set;
 
 	sev.sigev_notify_thread_id = gettid();
-	sigemptyset(&set);
-	sigaddset(&set, PL_TIMER_SIGNAL);
-	if (sigaction(PL_TIMER_SIGNAL, &sa, NULL) < 0 ||
-	    pthread_sigmask(SIG_UNBLOCK, &set, old_mask) != 0)
+	if (timer_create(CLOCK_MONOTONIC, &sev, &sb->timer) < 0)
 		return -1;
-	if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0) {
-		pthread_sigmask(SIG_SETMASK, old_mask, NULL);
+	if (timer_settime(sb->timer, 0, &its, NULL) < 0) {
+		timer_delete(sb->timer);
 		return -1;
 	}
-	if (timer_settime(*timer, 0, &its, NULL) < 0) {
-		timer_delete(*timer);
-		pthread_sigmask(SIG_SETMASK, old_mask, NULL);
-		return -1;
-	}
+	sb->timer_on = true;
 	return 0;
 }
 
@@ -151,7 +171,16 @@ static void handle_exit(struct pl_sandbox *sb, struct kvm_run *run)
 	}
 }
 
-static void step(struct pl_sandbox *sb)
+/* A stop the guest made wins: the pause stays asked for and comes at the next step. */
+static void pause_if_asked(struct pl_sandbox *sb)
+{
+	if (sb->stop_pending || !__atomic_exchange_n(&sb->interrupt, 0, __ATOMIC_SEQ_CST))
+		return;
+	sb->stop = (struct pl_stop){ .kind = PL_STOP_PAUSE };
+	sb->stop_pending = true;
+}
+
+static void run_once(struct pl_sandbox *sb)
 {
 	struct kvm_run *run = sb->kvm.run;
 
@@ -163,7 +192,8 @@ static void step(struct pl_sandbox *sb)
 		if (errno == EINTR || errno == EAGAIN) {
 			sb->res.exits[PL_XK_INTR]++;
 			sb->res.exits_total++;
-			run->immediate_exit = 0;
+			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			pause_if_asked(sb);
 			return;
 		}
 		pl_sandbox_end(sb, PL_END_VMM_ERROR, 0, "KVM_RUN failed: %s", strerror(errno));
@@ -171,73 +201,163 @@ static void step(struct pl_sandbox *sb)
 	}
 	sb->res.exits_total++;
 	handle_exit(sb, run);
+	if (__atomic_load_n(&sb->interrupt, __ATOMIC_RELAXED))
+		pause_if_asked(sb);
 }
 
-static void finish(struct pl_sandbox *sb, struct pl_result *res, uint64_t start)
+/* The first step: the timer, the signal and the filter, in that order. */
+static void start(struct pl_sandbox *sb)
+{
+	int err;
+
+	sb->started = true;
+	sb->start_ns = pl_now_ns();
+	pl_devices_reset(sb);
+	if (signal_setup(sb) < 0) {
+		pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
+			       "cannot install the run's signal handler: %s", strerror(errno));
+		return;
+	}
+	signal_unblock(sb);
+	if (sb->timeout_ms) {
+		sb->deadline_ns = sb->start_ns + sb->timeout_ms * 1000000ULL;
+		if (timer_start(sb) < 0) {
+			pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
+				       "cannot start the timeout timer: %s", strerror(errno));
+			return;
+		}
+	}
+	__atomic_store_n(&sb->vcpu_tid, gettid(), __ATOMIC_SEQ_CST);
+	/* After the timer: creating it is not a call the run needs again. */
+	err = pl_seccomp_install(sb);
+	if (err)
+		pl_sandbox_end(sb, PL_END_VMM_ERROR, 0, "cannot install the seccomp filter: %s",
+			       strerror(-err));
+}
+
+/*
+ * Stop the signals before printing anything. A signal the timer sent has
+ * been delivered by the time timer_delete returns (it is unblocked here),
+ * so the caller's mask can come back.
+ */
+static void finish(struct pl_sandbox *sb, struct pl_stop *stop)
 {
 	FILE *f = sb->report ? sb->report : stderr;
 
+	__atomic_store_n(&sb->vcpu_tid, 0, __ATOMIC_SEQ_CST);
+	if (sb->timer_on)
+		timer_delete(sb->timer);
+	sb->timer_on = false;
+	signal_restore(sb);
+	tl_run = NULL;
+	sb->kvm.run->immediate_exit = 0;
+	sb->finished = true;
 	pl_console_flush(&sb->con);
-	sb->res.run_ns = pl_now_ns() - start;
 	sb->res.events = sb->events;
+	pl_devices_stats(sb);
 	pl_report_build(sb);
 	if (sb->res.report[0]) {
 		fprintf(f, "%s\n", sb->res.report);
 		fflush(f);
 	}
-	if (res)
-		*res = sb->res;
+	*stop = (struct pl_stop){ .kind = PL_STOP_END,
+				  .time_ns = pl_now_ns() - sb->start_ns,
+				  .exit_status = sb->res.exit_status };
+}
+
+static int refuse(struct pl_sandbox *sb)
+{
+	if (sb->kvm.vcpu < 0 || !sb->kvm.run) {
+		pl_set_error(PL_ERR_CONFIG, "this sandbox has no vCPU: it was not made by "
+					    "pl_sandbox_create");
+		return -EINVAL;
+	}
+	if (sb->finished) {
+		pl_set_error(PL_ERR_CONFIG, "this sandbox has run already: a sandbox runs once, "
+					    "create another one to run again");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pl_sandbox_step(struct pl_sandbox *sb, struct pl_stop *stop)
+{
+	uint64_t t0 = pl_now_ns();
+	int err = refuse(sb);
+
+	if (err)
+		return err;
+	if (!stop) {
+		pl_set_error(PL_ERR_CONFIG, "pl_sandbox_step needs a struct pl_stop");
+		return -EINVAL;
+	}
+	tl_run = sb->kvm.run;
+	sb->pat_known = false; /* the guest may change it once it runs */
+	if (!sb->started)
+		start(sb);
+	else
+		signal_unblock(sb);
+	/* A failed assertion was the last stop: the guest does not go on. */
+	if (sb->assert_pending)
+		pl_sandbox_end(sb, PL_END_ASSERT, 0, "assertion");
+	pause_if_asked(sb);
+	while (!sb->ended && !sb->stop_pending && !sb->dev_err)
+		run_once(sb);
+	sb->res.run_ns += pl_now_ns() - t0;
+	if (sb->ended && !sb->stop_pending) {
+		finish(sb, stop);
+		return 0;
+	}
+	signal_restore(sb);
+	if (sb->dev_err) {
+		err = sb->dev_err;
+		sb->dev_err = 0;
+		return err;
+	}
+	sb->stop_pending = false;
+	sb->res.stops++;
+	*stop = sb->stop;
+	stop->time_ns = pl_now_ns() - sb->start_ns;
+	return 0;
+}
+
+void pl_sandbox_interrupt(struct pl_sandbox *sb)
+{
+	struct kvm_run *run = sb->kvm.run;
+	pid_t tid;
+
+	__atomic_store_n(&sb->interrupt, 1, __ATOMIC_SEQ_CST);
+	if (run)
+		__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	/* Another thread must knock the vCPU out of KVM_RUN; in that thread the flag is enough. */
+	tid = __atomic_load_n(&sb->vcpu_tid, __ATOMIC_SEQ_CST);
+	if (tid > 0 && tid != (pid_t)syscall(SYS_gettid))
+		syscall(SYS_tgkill, getpid(), tid, PL_RUN_SIGNAL);
+}
+
+void pl_sandbox_result(struct pl_sandbox *sb, struct pl_result *res)
+{
+	if (!sb->finished) {
+		sb->res.events = sb->events;
+		pl_devices_stats(sb);
+	}
+	*res = sb->res;
 }
 
 int pl_sandbox_run(struct pl_sandbox *sb, struct pl_result *res)
 {
-	uint64_t start = pl_now_ns();
-	timer_t timer;
-	sigset_t old_mask;
-	bool timer_on = false;
+	struct pl_stop stop;
+	int err = refuse(sb);
 
-	/* The guest's state is wherever the first run left it: a new run needs a new sandbox. */
-	if (sb->ran) {
-		pl_set_error(PL_ERR_CONFIG, "this sandbox has run already: a sandbox runs once, "
-					    "create another one to run again");
+	if (err)
 		return -1;
-	}
-	if (sb->kvm.vcpu < 0) {
-		pl_set_error(PL_ERR_CONFIG, "this sandbox has no vCPU: it was not made by "
-					    "pl_sandbox_create");
+	/* Checkpoints and device errors do not stop a run to the end. */
+	do
+		err = pl_sandbox_step(sb, &stop);
+	while (!sb->finished && (err == 0 || sb->started));
+	if (!sb->finished)
 		return -1;
-	}
-	sb->ran = true;
-	tl_run = sb->kvm.run;
-	if (sb->timeout_ms) {
-		sb->deadline_ns = start + sb->timeout_ms * 1000000ULL;
-		if (timer_start(sb, &timer, &old_mask) < 0)
-			pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
-				       "cannot start the timeout timer: %s", strerror(errno));
-		else
-			timer_on = true;
-	}
-	/* After the timer: creating it is not a call the run needs again. */
-	if (!sb->ended) {
-		int err = pl_seccomp_install(sb);
-
-		if (err)
-			pl_sandbox_end(sb, PL_END_VMM_ERROR, 0,
-				       "cannot install the seccomp filter: %s", strerror(-err));
-	}
-	while (!sb->ended)
-		step(sb);
-	/*
-	 * Stop the signals before printing anything. A signal the timer sent
-	 * has been delivered by the time timer_delete returns (it is unblocked
-	 * here), so the caller's mask can come back.
-	 */
-	if (timer_on) {
-		timer_delete(timer);
-		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	}
-	tl_run = NULL;
-	sb->kvm.run->immediate_exit = 0;
-	finish(sb, res, start);
+	if (res)
+		*res = sb->res;
 	return sb->res.exit_status;
 }

@@ -15,6 +15,7 @@
 #include <pagelab/initramfs.h>
 
 #include "boot.h"
+#include "devices.h"
 #include "elfload.h"
 #include "error.h"
 #include "fdtgen.h"
@@ -22,13 +23,15 @@
 
 #define PAGE	4096ULL
 #define FDT_MAX (16ULL << 20)
+/* Room in the tree's slot for the nodes of devices a host program adds. */
+#define FDT_SLACK (16ULL << 10)
 
 static uint64_t page_up(uint64_t v)
 {
 	return (v + PAGE - 1) & ~(PAGE - 1);
 }
 
-void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
+int pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	memset(sb, 0, sizeof(*sb));
 	pl_kvm_init(&sb->kvm);
@@ -40,7 +43,10 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->report = cfg->report;
 	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
 	sb->seccomp = cfg->seccomp;
-	pl_devices_register(sb);
+	for (size_t i = 0; i < cfg->nwrite_fds && i < PL_WRITE_FDS_MAX; i++)
+		if (cfg->write_fds[i] >= 0)
+			sb->write_fds[sb->nwrite_fds++] = cfg->write_fds[i];
+	return pl_devices_register(sb);
 }
 
 static uint64_t epoch_ns(void)
@@ -64,10 +70,11 @@ static void fdt_params(const struct pl_sandbox *sb, const struct pl_config *cfg,
 		.initrd_start = l->initramfs,
 		.initrd_end = l->initramfs + l->initramfs_size,
 		.boot_epoch_ns = epoch_ns(),
-		.rom_ident_len = (uint32_t)strlen(sb->rom_ident),
+		.devices = sb->dev,
+		.ndevices = sb->ndev,
 	};
 	p->reserved[p->nreserved++] = (struct pl_range){ l->boot_tables, l->boot_tables_size };
-	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, page_up(l->fdt_size) };
+	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, sb->fdt_room };
 	if (l->initramfs_size)
 		p->reserved[p->nreserved++] = (struct pl_range){ l->initramfs, l->initramfs_size };
 }
@@ -125,6 +132,10 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 		pl_set_error(PL_ERR_CONFIG, "initramfs: %s", why);
 		return -1;
 	}
+	if (cfg->nwrite_fds > PL_WRITE_FDS_MAX || (cfg->nwrite_fds && !cfg->write_fds)) {
+		pl_set_error(PL_ERR_CONFIG, "at most %d write_fds", PL_WRITE_FDS_MAX);
+		return -1;
+	}
 	if ((unsigned)cfg->seccomp > PL_SECCOMP_OFF) {
 		pl_set_error(PL_ERR_CONFIG, "unknown seccomp mode %d", (int)cfg->seccomp);
 		return -1;
@@ -134,13 +145,8 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 
 static int map_memory(struct pl_sandbox *sb)
 {
-	const struct pl_slot *rom;
-
-	if (pl_guestmem_map(&sb->mem, &sb->map))
+	if (pl_guestmem_map(&sb->mem, &sb->map) || pl_rom_ident_write(sb))
 		return -1;
-	snprintf(sb->rom_ident, sizeof(sb->rom_ident), "pagelab %s BIOS ROM", PAGELAB_VERSION);
-	rom = pl_guestmem_slot(&sb->mem, PL_ROM_BASE);
-	memcpy(rom->hva, sb->rom_ident, strlen(sb->rom_ident) + 1);
 	sb->layout.boot_tables = PL_BOOT_GDT;
 	sb->layout.boot_tables_size = PL_BOOT_END - PL_BOOT_GDT;
 	return pl_boot_write_tables(&sb->mem);
@@ -171,9 +177,10 @@ static int place_blobs(struct pl_sandbox *sb, const struct pl_config *cfg)
 		return -1;
 	l->fdt_size = fdt_totalsize(fdt);
 	free(fdt);
-	l->initramfs = page_up(l->fdt + l->fdt_size);
+	sb->fdt_room = page_up(l->fdt_size + FDT_SLACK);
+	l->initramfs = l->fdt + sb->fdt_room;
 	l->initramfs_size = cfg->initramfs_size;
-	if (!pl_guestmem_check(&sb->mem, l->fdt, page_up(l->fdt_size), PL_ACC_WRITE) ||
+	if (!pl_guestmem_check(&sb->mem, l->fdt, sb->fdt_room, PL_ACC_WRITE) ||
 	    !(dst = pl_guestmem_check(&sb->mem, l->initramfs, l->initramfs_size, PL_ACC_WRITE))) {
 		pl_set_error(PL_ERR_CONFIG,
 			     "the kernel, device tree and initramfs (%" PRIu64
@@ -198,7 +205,7 @@ static int write_fdt(struct pl_sandbox *sb, const struct pl_config *cfg)
 	if (!fdt)
 		return -1;
 	dst = pl_guestmem_check(&sb->mem, sb->layout.fdt, fdt_totalsize(fdt), PL_ACC_WRITE);
-	if (!dst || fdt_totalsize(fdt) > page_up(sb->layout.fdt_size)) {
+	if (!dst || fdt_totalsize(fdt) > sb->fdt_room) {
 		pl_set_error(PL_ERR_HOST, "the device tree grew after it was placed");
 		free(fdt);
 		return -1;
@@ -241,10 +248,10 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 		pl_set_error(PL_ERR_HOST, "out of memory");
 		return NULL;
 	}
-	pl_sandbox_init(sb, cfg);
 	pl_clear_error();
-	if (check_config(sb, cfg) || (cfg->user && pl_user_lookup(cfg->user, &user)) ||
-	    map_memory(sb) || load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
+	if (pl_sandbox_init(sb, cfg) || check_config(sb, cfg) ||
+	    (cfg->user && pl_user_lookup(cfg->user, &user)) || map_memory(sb) ||
+	    load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
 	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
 		pl_elf_free(&img);
@@ -267,10 +274,28 @@ void pl_sandbox_destroy(struct pl_sandbox *sb)
 {
 	if (!sb)
 		return;
+	pl_devices_release(sb);
+	pl_dirty_log_release(sb);
+	pl_access_log_free(sb);
 	pl_kvm_close(&sb->kvm);
 	pl_guestmem_unmap(&sb->mem);
 	free(sb->events);
 	free(sb);
+}
+
+int pl_sandbox_fdt_add(struct pl_sandbox *sb, const struct pl_device *dev)
+{
+	void *fdt = pl_guestmem_check(&sb->mem, sb->layout.fdt, sb->fdt_room, PL_ACC_WRITE);
+	int err = fdt ? pl_fdt_add_device(fdt, sb->fdt_room, dev) : -FDT_ERR_BADSTATE;
+
+	if (err) {
+		pl_set_error(PL_ERR_CONFIG,
+			     "device '%s': no room for its node in the device tree (%s)", dev->name,
+			     fdt_strerror(err));
+		return -ENOSPC;
+	}
+	sb->layout.fdt_size = fdt_totalsize(fdt);
+	return 0;
 }
 
 const struct pl_memmap *pl_sandbox_memmap(const struct pl_sandbox *sb)

@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <pagelab/hostlib.h>
 
@@ -17,21 +19,16 @@
 
 #define PL_EVENTS_MAX 65536
 
-struct pl_uart {
-	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-	uint8_t rbr; /* loopback: the byte last sent */
-	bool data_ready;
-};
-
 struct pl_sandbox {
 	struct pl_memmap map;
 	struct pl_guestmem mem;
 	struct pl_kvm kvm;
 	struct pl_bus pio, mmio;
 	struct pl_console con;
-	struct pl_uart uart;
 	struct pl_layout layout;
-	char rom_ident[64];
+	struct pl_device *dev[PL_DEVICES_MAX]; /* registration order */
+	unsigned ndev;
+	size_t fdt_room; /* the device tree's slot in guest memory */
 
 	/* run-time settings from the config */
 	uint64_t timeout_ms;
@@ -41,9 +38,31 @@ struct pl_sandbox {
 	bool fsgsbase;
 	enum pl_seccomp seccomp;
 
-	/* the run */
-	bool ran, ended;
-	uint64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none */
+	/* the run: started by the first step, ended by pl_sandbox_end, finished at PL_STOP_END */
+	bool started, ended, finished;
+	uint64_t start_ns, deadline_ns; /* CLOCK_MONOTONIC; deadline 0 = none */
+	int dev_err;			/* a device callback's -errno, for the step to return */
+	bool stop_pending, assert_pending;
+	struct pl_stop stop;
+	uint64_t stop_frame_gpa; /* the stopped process's saved registers, 0: none */
+	uint64_t proctab_gpa;	 /* the guest's struct pl_proctab, from the last stop */
+	uint64_t pat;		 /* the guest's IA32_PAT, read once per stop */
+	bool pat_known;
+	/* the dirty log (dirtylog.c) */
+	bool dirty_logging, dirty_manual;
+	uint64_t *dirty_bitmap[PL_KSLOTS_MAX]; /* per KVM slot (sb->kvm.kslot) being logged */
+	/* trapped regions (trap.c) */
+	struct pl_access_log *access_log;
+	unsigned ntraps;
+	/* descriptors a confined thread may still write to (pl_config.write_fds) */
+	int write_fds[PL_WRITE_FDS_MAX];
+	unsigned nwrite_fds;
+	int interrupt;	/* pl_sandbox_interrupt: atomic */
+	pid_t vcpu_tid; /* the stepping thread, while a run is on: atomic */
+	bool timer_on;
+	timer_t timer;
+	sigset_t old_mask; /* the stepping thread's, restored at every stop */
+	bool mask_saved;
 	struct pl_result res;
 	struct pl_event *events;
 	size_t events_cap;
@@ -52,8 +71,8 @@ struct pl_sandbox {
 	struct pl_panic_report panic;
 };
 
-/* Sets up an empty sandbox: no memory, no KVM, devices registered. */
-void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg);
+/* Sets up an empty sandbox: no memory, no KVM, devices registered. 0 or -1, pl_error(). */
+int pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg);
 /*
  * Ends the run (the first end wins): what is a sentence fragment for the
  * report, e.g. "write to unknown port 0x80".
@@ -61,8 +80,11 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg);
 __attribute__((format(printf, 4, 5))) void pl_sandbox_end(struct pl_sandbox *sb, enum pl_end end,
 							  int guest_status, const char *fmt, ...);
 
-/* Devices: registration, and the hypercall port's handler (for tests). */
+/* Adds dev's node to the device tree in guest memory: 0, or -ENOSPC with pl_error(). */
+int pl_sandbox_fdt_add(struct pl_sandbox *sb, const struct pl_device *dev);
+/* The built-in devices, registered by pl_sandbox_init: 0 or -1 with pl_error(). */
 int pl_devices_register(struct pl_sandbox *sb);
+/* The hypercall port's handler (for tests and fuzzers). */
 int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa);
 int pl_pio_dispatch(struct pl_sandbox *sb, uint16_t port, void *data, unsigned size, bool write);
 int pl_mmio_dispatch(struct pl_sandbox *sb, uint64_t addr, void *data, unsigned len, bool write);
@@ -84,6 +106,11 @@ struct pl_user {
 };
 int pl_user_lookup(const char *name, struct pl_user *u);
 int pl_user_become(const struct pl_user *u);
+
+struct pl_access_log;
+void pl_access_log_free(struct pl_sandbox *sb);
+/* Frees the dirty log's bitmaps (the VM goes with the sandbox). */
+void pl_dirty_log_release(struct pl_sandbox *sb);
 
 /* The paragraph about an abnormal end, into sb->res.report. */
 void pl_report_build(struct pl_sandbox *sb);

@@ -4,9 +4,10 @@
  * sandbox is set up, the thread that runs its vCPU may only make the
  * system calls the run loop, the end-of-run report and an orderly exit
  * make, with the arguments that matter pinned down: ioctls only KVM_RUN,
- * KVM_GET_REGS and KVM_GET_SREGS on this vCPU (and TCGETS, which stdio
+ * KVM_GET_REGS, KVM_GET_SREGS and KVM_GET_MSRS on this vCPU (and TCGETS, which stdio
  * asks a stream once), writes only to the sandbox's output streams and
- * stderr, reads only from its stdin, memory only without PROT_EXEC.
+ * stderr (and pl_config.write_fds), reads only from its stdin, memory only
+ * without PROT_EXEC; on the VM only the dirty log's reads.
  *
  * A forbidden call is not executed: SECCOMP_RET_TRAP raises SIGSYS, whose
  * handler names the call on stderr and ends the process. (If the handler
@@ -40,7 +41,7 @@
 #endif
 #endif
 
-#define MAX_FDS 6
+#define MAX_FDS (6 + PL_WRITE_FDS_MAX)
 
 extern const char *const pl_syscall_names[];
 extern const unsigned long pl_syscall_count;
@@ -127,6 +128,8 @@ static unsigned output_fds(const struct pl_sandbox *sb, int *fds)
 		if (!seen)
 			fds[n++] = fd;
 	}
+	for (unsigned i = 0; i < sb->nwrite_fds && n < MAX_FDS; i++)
+		fds[n++] = sb->write_fds[i];
 	return n;
 }
 
@@ -139,6 +142,11 @@ static void allow_io(struct filter *f, const struct pl_sandbox *sb)
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_REGS));
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_SREGS));
+	/* While stopped: the dirty log (read-only for the VM), and the guest's IA32_PAT. */
+	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, sb->kvm.vm), SCMP_A1(SCMP_CMP_EQ, KVM_GET_DIRTY_LOG));
+	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, sb->kvm.vm),
+	      SCMP_A1(SCMP_CMP_EQ, KVM_CLEAR_DIRTY_LOG));
+	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_MSRS));
 	/* isatty() when stdio first uses a stream, as fstat below. */
 	ALLOW(f, ioctl, SCMP_A1(SCMP_CMP_EQ, TCGETS));
 	ALLOW_ANY(f, fstat);

@@ -4,7 +4,21 @@
  * transmitter is always empty (output leaves at once), nothing is ever
  * received except in loopback mode, and no interrupts are raised.
  */
+#include <libfdt.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "devices.h"
+#include "error.h"
+
+struct pl_uart {
+	struct pl_device dev;
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	uint8_t rbr; /* loopback: the byte last sent */
+	bool data_ready;
+	fdt32_t clock, speed;
+};
 
 enum {
 	UART_THR = 0, /* write; RBR on read; DLL with LCR.DLAB */
@@ -62,9 +76,8 @@ static uint8_t uart_read(struct pl_uart *u, uint64_t reg)
 	}
 }
 
-static void uart_write(struct pl_sandbox *sb, uint64_t reg, uint8_t v)
+static void uart_write(struct pl_uart *u, uint64_t reg, uint8_t v)
 {
-	struct pl_uart *u = &sb->uart;
 	bool dlab = u->lcr & LCR_DLAB;
 
 	switch (reg) {
@@ -75,8 +88,8 @@ static void uart_write(struct pl_sandbox *sb, uint64_t reg, uint8_t v)
 			u->rbr = v;
 			u->data_ready = true;
 		} else {
-			sb->res.uart_bytes++;
-			pl_console_putc(&sb->con, (char)v);
+			u->dev.counter[0]++;
+			pl_console_putc(&u->dev.sandbox->con, (char)v);
 		}
 		break;
 	case UART_IER:
@@ -102,20 +115,74 @@ static void uart_write(struct pl_sandbox *sb, uint64_t reg, uint8_t v)
 	}
 }
 
-int pl_uart_io(void *opaque, uint64_t offset, void *data, unsigned len, bool write)
+static int bad_width(struct pl_device *dev, uint64_t offset, unsigned len, bool write)
 {
-	struct pl_sandbox *sb = opaque;
-	uint8_t *b = data;
+	pl_sandbox_end(dev->sandbox, PL_END_BAD_GUEST, 0, "%u-byte %s of UART register %u (0x%llx)",
+		       len, write ? "write" : "read", (unsigned)offset,
+		       (unsigned long long)(PL_PORT_UART0 + offset));
+	return -1;
+}
 
-	if (len != 1) {
-		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0, "%u-byte %s of UART register %u (0x%llx)",
-			       len, write ? "write" : "read", (unsigned)offset,
-			       (unsigned long long)(PL_PORT_UART0 + offset));
+static int uart_io_read(struct pl_device *dev, unsigned window, uint64_t offset, void *data,
+			unsigned len)
+{
+	(void)window;
+	if (len != 1)
+		return bad_width(dev, offset, len, false);
+	*(uint8_t *)data = uart_read(dev->opaque, offset);
+	return 1;
+}
+
+static int uart_io_write(struct pl_device *dev, unsigned window, uint64_t offset, const void *data,
+			 unsigned len)
+{
+	(void)window;
+	if (len != 1)
+		return bad_width(dev, offset, len, true);
+	uart_write(dev->opaque, offset, *(const uint8_t *)data);
+	return 1;
+}
+
+static void uart_reset(struct pl_device *dev)
+{
+	struct pl_uart *u = dev->opaque;
+
+	memset(&u->ier, 0, offsetof(struct pl_uart, clock) - offsetof(struct pl_uart, ier));
+}
+
+static void uart_destroy(struct pl_device *dev)
+{
+	free(dev->opaque);
+}
+
+int pl_uart_add(struct pl_sandbox *sb)
+{
+	struct pl_uart *u = calloc(1, sizeof(*u));
+
+	if (!u) {
+		pl_set_error(PL_ERR_HOST, "out of memory");
 		return -1;
 	}
-	if (write)
-		uart_write(sb, offset, *b);
-	else
-		*b = uart_read(&sb->uart, offset);
+	u->clock = cpu_to_fdt32(1843200);
+	u->speed = cpu_to_fdt32(115200);
+	u->dev = (struct pl_device){
+		.name = "uart",
+		.compatible = "ns16550a",
+		.window = { { PL_SPACE_PIO, PL_PORT_UART0, 8 } },
+		.nwindows = 1,
+		.prop = { { "clock-frequency", &u->clock, sizeof(u->clock) },
+			  { "current-speed", &u->speed, sizeof(u->speed) } },
+		.nprops = 2,
+		.read = uart_io_read,
+		.write = uart_io_write,
+		.reset = uart_reset,
+		.destroy = uart_destroy,
+		.opaque = u,
+		.counter_name = { "bytes" },
+	};
+	if (pl_device_register(sb, &u->dev, true)) {
+		free(u);
+		return -1;
+	}
 	return 0;
 }

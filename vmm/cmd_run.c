@@ -2,6 +2,7 @@
 /* pagelab run [options] [PROGRAM [ARGS...]] */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -14,17 +15,26 @@
 
 #include "cli.h"
 #include "initrd.h"
+#include "run_log.h"
 #include "tcg.h"
 
 #define MAX_FILES     256
 #define MAX_TIMEOUT_S 1e6
+#define MAX_TRAPS     8
 
 struct run_opts {
 	uint64_t memory;
 	const char *kernel;
 	uint64_t timeout_ms;
 	char bootargs[4096];
-	bool verbose, stats;
+	bool verbose, stats, checkpoints;
+	const char *dirty_log; /* FILE, or NULL */
+	const char *access_log;
+	const char *map_svg;
+	struct {
+		uint64_t gpa, size;
+	} trap[MAX_TRAPS];
+	unsigned ntraps;
 	enum pl_seccomp seccomp;
 	const char *user;
 	const char *trace_output;
@@ -48,7 +58,12 @@ enum {
 	OPT_SECCOMP,
 	OPT_USER,
 	OPT_TRACE_OUTPUT,
-	OPT_ACCEL
+	OPT_ACCEL,
+	OPT_CHECKPOINTS,
+	OPT_DIRTY_LOG,
+	OPT_TRAP,
+	OPT_ACCESS_LOG,
+	OPT_MAP_SVG
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +73,11 @@ static const struct option long_opts[] = {
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
+	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
+	{ "trap", required_argument, NULL, OPT_TRAP },
+	{ "access-log", required_argument, NULL, OPT_ACCESS_LOG },
+	{ "map-svg", required_argument, NULL, OPT_MAP_SVG },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", optional_argument, NULL, OPT_TRACE },
@@ -73,43 +93,53 @@ static const struct option long_opts[] = {
 
 static void help(void)
 {
-	fputs("usage: pagelab run [options] [PROGRAM [ARGS...]]\n"
-	      "Boot the pagelab kernel in a KVM sandbox and run PROGRAM (a static x86-64\n"
-	      "Linux executable, e.g. built with musl-gcc -static) as /bin/NAME in it.\n"
-	      "Options end at PROGRAM or at '--'. The exit status is the program's, or\n"
-	      "110 guest panic, 111 triple fault, 112 KVM error, 113 bad guest, 114 halted,\n"
-	      "115 host failure, 124 timeout, 2 bad usage.\n"
-	      "\n"
-	      "  -m, --memory SIZE      guest memory in MiB, or with a B/K/M/G/T suffix\n"
-	      "                         (default 256M; -m 512 = -m 512M, as for QEMU)\n"
-	      "      --kernel FILE      guest kernel ELF (default: $PAGELAB_KERNEL, else the one\n"
-	      "                         next to pagelab, else the installed one)\n"
-	      "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
-	      "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
-	      "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
-	      "      --trace-syscalls[=LIST]  the kernel traces the program's system calls\n"
-	      "                         as strace does; LIST: names and classes as strace -e\n"
-	      "                         trace= takes them, e.g. open,mmap,%%memory\n"
-	      "      --trace-output FILE  write the trace to FILE instead of stderr\n"
-	      "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
-	      "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
-	      "      --stats            print exit counts, hypercalls and events on stderr\n"
-	      "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
-	      "                         page tables (costs a CR3 load per kernel entry; on\n"
-	      "                         VMX/SVM the kernel is out of reach anyway)\n"
-	      "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
-	      "                         system call ends it, status 115), log (allow and log\n"
-	      "                         such calls in the kernel log), off\n"
-	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
-	      "                         the files are open\n"
-	      "      --accel MODE       kvm, tcg (QEMU's emulator, from Debian's\n"
-	      "                         qemu-system-x86: slower, no /dev/kvm needed) or\n"
-	      "                         auto (default: KVM where /dev/kvm is usable, else\n"
-	      "                         TCG with a note); --isolate, --seccomp and --user\n"
-	      "                         need KVM (refused with tcg, keep auto on KVM)\n"
-	      "  -h, --help             this help\n"
-	      "      --version          print the version\n",
-	      stdout);
+	fputs(
+	    "usage: pagelab run [options] [PROGRAM [ARGS...]]\n"
+	    "Boot the pagelab kernel in a KVM sandbox and run PROGRAM (a static x86-64\n"
+	    "Linux executable, e.g. built with musl-gcc -static) as /bin/NAME in it.\n"
+	    "Options end at PROGRAM or at '--'. The exit status is the program's, or\n"
+	    "110 guest panic, 111 triple fault, 112 KVM error, 113 bad guest, 114 halted,\n"
+	    "115 host failure, 117 failed PAGELAB_ASSERT, 124 timeout, 2 bad usage.\n"
+	    "\n"
+	    "  -m, --memory SIZE      guest memory in MiB, or with a B/K/M/G/T suffix\n"
+	    "                         (default 256M; -m 512 = -m 512M, as for QEMU)\n"
+	    "      --kernel FILE      guest kernel ELF (default: $PAGELAB_KERNEL, else the one\n"
+	    "                         next to pagelab, else the installed one)\n"
+	    "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
+	    "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
+	    "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
+	    "      --trace-syscalls[=LIST]  the kernel traces the program's system calls\n"
+	    "                         as strace does; LIST: names and classes as strace -e\n"
+	    "                         trace= takes them, e.g. open,mmap,%%memory\n"
+	    "      --trace-output FILE  write the trace to FILE instead of stderr\n"
+	    "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
+	    "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
+	    "      --stats            print exit counts, device counters and events on stderr\n"
+	    "      --checkpoints      print each checkpoint the program reaches (pagelab/guest.h)\n"
+	    "                         on stderr, with the time since the run began\n"
+	    "      --dirty-log FILE   write to FILE the guest-physical pages written in each\n"
+	    "                         interval between checkpoints (one line per interval)\n"
+	    "      --trap GPA:SIZE    trap every guest access to that guest-physical range\n"
+	    "                         (page-aligned RAM, or in the device window); repeatable\n"
+	    "      --access-log FILE  write the trapped accesses to FILE, one per line\n"
+	    "      --map-svg FILE     draw the guest-physical map and the program's mappings\n"
+	    "                         at its last checkpoint into FILE (SVG)\n"
+	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
+	    "                         page tables (costs a CR3 load per kernel entry; on\n"
+	    "                         VMX/SVM the kernel is out of reach anyway)\n"
+	    "      --seccomp=MODE     confine the VMM once set up: on (default: a forbidden\n"
+	    "                         system call ends it, status 115), log (allow and log\n"
+	    "                         such calls in the kernel log), off\n"
+	    "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
+	    "                         the files are open\n"
+	    "      --accel MODE       kvm, tcg (QEMU's emulator, from Debian's\n"
+	    "                         qemu-system-x86: slower, no /dev/kvm needed) or\n"
+	    "                         auto (default: KVM where /dev/kvm is usable, else\n"
+	    "                         TCG with a note); --isolate, --seccomp, --user and\n"
+	    "                         the options of stops, logs and traps need KVM\n"
+	    "  -h, --help             this help\n"
+	    "      --version          print the version\n",
+	    stdout);
 }
 
 static int parse_timeout(const char *arg, uint64_t *ms)
@@ -179,6 +209,28 @@ static int parse_seccomp(const char *arg, enum pl_seccomp *mode)
 	return -1;
 }
 
+static int parse_trap(struct run_opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char *end;
+	uint64_t gpa, size;
+
+	errno = 0;
+	gpa = strtoull(arg, &end, 0);
+	if (!colon || end != colon || errno || arg[0] == '-' || pl_parse_size(colon + 1, &size) ||
+	    !size) {
+		cli_error("invalid --trap '%s' (GPA:SIZE, e.g. 0x800000:4K)", arg);
+		return -1;
+	}
+	if (o->ntraps == MAX_TRAPS) {
+		cli_error("too many --trap options (at most %d)", MAX_TRAPS);
+		return -1;
+	}
+	o->trap[o->ntraps].gpa = gpa;
+	o->trap[o->ntraps++].size = size;
+	return 0;
+}
+
 static int add_bootarg(struct run_opts *o, const char *arg)
 {
 	size_t n = strlen(o->bootargs);
@@ -225,6 +277,14 @@ static int bad_option(char **argv, int c)
 	return -1;
 }
 
+/* Notes the first option only the VMM honours: --accel tcg refuses it, auto keeps KVM. */
+static int needs_kvm(struct run_opts *o, const char *option)
+{
+	if (!o->kvm_only)
+		o->kvm_only = option;
+	return 0;
+}
+
 /* Returns 0 to go on, 1 when done (help/version), -1 on bad usage. */
 static int parse_one(struct run_opts *o, int c, char **argv)
 {
@@ -247,20 +307,33 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		o->trace_output = optarg;
 		return 0;
 	case OPT_ISOLATE:
-		o->kvm_only = o->kvm_only ? o->kvm_only : "--isolate";
+		needs_kvm(o, "--isolate");
 		return add_bootarg(o, "isolate");
 	case OPT_ACCEL:
 		return accel_parse(optarg, &o->accel);
 	case OPT_STATS:
 		o->stats = true;
 		return 0;
+	case OPT_CHECKPOINTS:
+		o->checkpoints = true;
+		return needs_kvm(o, "--checkpoints");
+	case OPT_DIRTY_LOG:
+		o->dirty_log = optarg;
+		return needs_kvm(o, "--dirty-log");
+	case OPT_TRAP:
+		return parse_trap(o, optarg) ? -1 : needs_kvm(o, "--trap");
+	case OPT_ACCESS_LOG:
+		o->access_log = optarg;
+		return needs_kvm(o, "--access-log");
+	case OPT_MAP_SVG:
+		o->map_svg = optarg;
+		return needs_kvm(o, "--map-svg");
 	case OPT_SECCOMP:
-		o->kvm_only = o->kvm_only ? o->kvm_only : "--seccomp";
+		needs_kvm(o, "--seccomp");
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
-		o->kvm_only = o->kvm_only ? o->kvm_only : "--user";
 		o->user = optarg;
-		return 0;
+		return needs_kvm(o, "--user");
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
 			cli_error("too many --file options (at most %d)", MAX_FILES);
@@ -339,6 +412,55 @@ static int run_tcg(const struct pl_config *cfg, const struct run_opts *o)
 	return tcg_run(&p);
 }
 
+/* --trap GPA:SIZE, each a trapped region of the new sandbox. */
+static int add_traps(const struct run_opts *o, struct pl_sandbox *sb)
+{
+	for (unsigned i = 0; i < o->ntraps; i++)
+		if (pl_sandbox_add_trap(sb, o->trap[i].gpa, o->trap[i].size, NULL, NULL))
+			return -1;
+	return 0;
+}
+
+/* The run under KVM, through libpagelab: cfg is complete but for the log's descriptors. */
+static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
+{
+	struct pl_sandbox *sb;
+	struct pl_result res;
+	struct run_log log;
+	struct run_log_opts lo = { .checkpoints = o->checkpoints,
+				   .dirty_log = o->dirty_log,
+				   .access_log = o->access_log,
+				   .map_svg = o->map_svg,
+				   .memory = o->memory };
+	int status;
+
+	if (run_log_open(&log, &lo))
+		return PL_EXIT_USAGE;
+	cfg->write_fds = log.fds;
+	cfg->nwrite_fds = log.nfds;
+	sb = pl_sandbox_create(cfg);
+	if (!sb || add_traps(o, sb) || run_log_start(&log, sb)) {
+		/* Refused traps are the user's input; a failed create says what it was. */
+		status = sb ? PL_EXIT_USAGE : cli_error_status();
+		cli_error("%s", pl_error());
+		pl_sandbox_destroy(sb);
+		run_log_close(&log);
+		return status;
+	}
+	/*
+	 * A closed stdout (pagelab run ./yes | head -1) is the guest program's
+	 * business: its write gets EPIPE and SIGPIPE, as natively, instead of
+	 * the VMM dying mid-run.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	status = run_log_steps(&log, sb, &res);
+	if (o->stats)
+		pl_result_print_stats(&res, stderr);
+	pl_sandbox_destroy(sb);
+	run_log_close(&log);
+	return status;
+}
+
 static int run(const struct run_opts *o, const char *kernel, const struct initrd *rd,
 	       enum accel accel)
 {
@@ -355,18 +477,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.seccomp = o->seccomp,
 		.user = o->user,
 	};
-	struct pl_sandbox *sb;
-	struct pl_result res;
 	int status, n = 0;
-
-	if (o->trace_output) {
-		cfg.trace = fopen(o->trace_output, "we");
-		if (!cfg.trace) {
-			cli_error("--trace-output: cannot write %s: %s", o->trace_output,
-				  strerror(errno));
-			return PL_EXIT_USAGE;
-		}
-	}
 
 	if (o->prog_argv) {
 		while (o->prog_argv[n])
@@ -385,31 +496,13 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		guest_environment(genvp, term, sizeof(term));
 		cfg.envp = genvp;
 	}
-	if (accel == ACCEL_TCG) {
-		status = run_tcg(&cfg, o);
+	if (o->trace_output && !(cfg.trace = fopen(o->trace_output, "we"))) {
+		cli_error("--trace-output: cannot write %s: %s", o->trace_output, strerror(errno));
 		free(gargv);
-		if (cfg.trace)
-			fclose(cfg.trace);
-		return status;
+		return PL_EXIT_USAGE;
 	}
-	sb = pl_sandbox_create(&cfg);
+	status = accel == ACCEL_TCG ? run_tcg(&cfg, o) : run_kvm(&cfg, o);
 	free(gargv);
-	if (!sb) {
-		cli_error("%s", pl_error());
-		if (cfg.trace)
-			fclose(cfg.trace);
-		return cli_error_status();
-	}
-	/*
-	 * A closed stdout (pagelab run ./yes | head -1) is the guest program's
-	 * business: its write gets EPIPE and SIGPIPE, as natively, instead of
-	 * the VMM dying mid-run.
-	 */
-	signal(SIGPIPE, SIG_IGN);
-	status = pl_sandbox_run(sb, &res);
-	if (o->stats)
-		pl_result_print_stats(&res, stderr);
-	pl_sandbox_destroy(sb);
 	if (cfg.trace && fclose(cfg.trace) && status == 0) {
 		cli_error("--trace-output: cannot write %s: %s", o->trace_output, strerror(errno));
 		status = PL_EXIT_VMM_ERROR;

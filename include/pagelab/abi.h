@@ -111,6 +111,12 @@ enum pl_hcall_nr {
 	 * blocked processes: every process sleeps and nothing can wake one.
 	 */
 	PL_HC_DEADLOCK = 5,
+	/*
+	 * arg0 = GPA of a struct pl_stop_block: a program reached a
+	 * checkpoint or failed an assertion. The host stops the run there and
+	 * resumes the guest after this one exit (an assertion ends the run).
+	 */
+	PL_HC_STOP = 9, /* 6..8: the core-dump calls of another branch */
 };
 
 /*
@@ -123,6 +129,77 @@ enum pl_hcall_nr {
  *                             minherit, shm_ctl)
  */
 #define PL_SYS_BASE 0x20000000
+/* pagelab_checkpoint(id, value): one stop the host sees; 0, natively -ENOSYS */
+#define PL_SYS_CHECKPOINT (PL_SYS_BASE + 0x00)
+/* (const struct pl_assert_info *): a failed assertion; does not return in the sandbox */
+#define PL_SYS_ASSERT (PL_SYS_BASE + 0x01)
+
+/* What a program passes with PL_SYS_ASSERT (user pointers, checked by the kernel). */
+struct pl_assert_info {
+	uint64_t file; /* user addresses of NUL-terminated strings */
+	uint64_t expr;
+	uint64_t line;
+	uint64_t nvalues; /* 0..2: how many of a, b mean something */
+	uint64_t a, b;
+};
+
+/*
+ * A process's user registers as its kernel saved them when it entered the
+ * kernel (the guest's struct trap_frame): at a checkpoint, the registers
+ * of the pagelab_checkpoint system call (rax holds its number).
+ */
+struct pl_user_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/*
+ * The guest kernel's table of processes, for a host that looks at them
+ * from outside (pl_gva_to_gpa): refreshed at every PL_HC_STOP, whose block
+ * carries its address. The host validates all of it before use.
+ */
+#define PL_PROCTAB_MAGIC   0x6261746370676c70ULL /* "plgpctab" */
+#define PL_PROCTAB_VERSION 1
+#define PL_PROCTAB_MAX	   256
+
+struct pl_proctab_entry {
+	uint32_t pid;
+	uint32_t pad;
+	uint64_t cr3;	    /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
+	uint64_t frame_gpa; /* its saved user registers, struct pl_user_regs */
+	char comm[16];	    /* its name, NUL-padded */
+};
+
+struct pl_proctab {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t count; /* entries in use, at most PL_PROCTAB_MAX */
+	struct pl_proctab_entry entry[PL_PROCTAB_MAX];
+};
+
+/* PL_HC_STOP: the guest kernel fills it from the calling process. */
+enum pl_stop_block_kind {
+	PL_STOP_BLOCK_CHECKPOINT = 1,
+	PL_STOP_BLOCK_ASSERT = 2,
+};
+
+#define PL_STOP_FILE_MAX 128
+#define PL_STOP_EXPR_MAX 192
+
+struct pl_stop_block {
+	uint32_t kind; /* enum pl_stop_block_kind */
+	uint32_t pid;
+	uint64_t id, value;	/* checkpoint */
+	uint64_t line, nvalues; /* assertion */
+	uint64_t a, b;
+	uint64_t cr3;		     /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
+	uint64_t frame_gpa;	     /* its registers at the call: struct pl_user_regs, or 0 */
+	uint64_t proctab_gpa;	     /* the kernel's struct pl_proctab, refreshed for this stop */
+	char file[PL_STOP_FILE_MAX]; /* NUL-terminated by the host, whatever the guest wrote */
+	char expr[PL_STOP_EXPR_MAX];
+};
 
 /* PL_HC_EVENT kinds */
 enum pl_event_kind {
@@ -174,6 +251,7 @@ struct pl_panic_report {
 #define PL_EXIT_HALTED	     114 /* hlt with nothing that could wake it */
 #define PL_EXIT_VMM_ERROR    115 /* a host-side failure while running */
 #define PL_EXIT_DEADLOCK     116 /* every guest process blocked forever: the program's deadlock */
+#define PL_EXIT_GUEST_ASSERT 117 /* a program's PAGELAB_ASSERT failed */
 #define PL_EXIT_TIMEOUT	     124 /* --timeout expired (as timeout(1)) */
 
 /* Device-tree names both sides use. */

@@ -119,7 +119,7 @@ static void build_and_parse(struct fuzz_in *in, const struct pl_memmap *map, cha
 	p.initrd_end = in_u64(in);
 	p.tsc_khz = in_u32(in);
 	p.boot_epoch_ns = in_u64(in);
-	p.rom_ident_len = in_u32(in);
+	(void)in_u32(in); /* the ROM's ident length once; kept so the corpus still reads */
 	p.nreserved = in_u8(in) % (PL_FDT_RESERVED_MAX + 1);
 	for (unsigned i = 0; i < p.nreserved; i++)
 		p.reserved[i] = (struct pl_range){ in_u64(in), in_u64(in) };

@@ -17,6 +17,7 @@
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "fuzz_ops.h"
+#include "devices.h"
 #include "sandbox.h"
 
 #define MEMORY (8ULL << 20)
@@ -87,7 +88,9 @@ static void reset(void)
 	ndirty = 0;
 	all_dirty = false;
 	free(sb.events);
-	pl_sandbox_init(&sb, &cfg);
+	pl_devices_release(&sb);
+	if (pl_sandbox_init(&sb, &cfg))
+		abort();
 	sb.map = map;
 	sb.mem = mem;
 }
@@ -109,7 +112,7 @@ static void hcall(struct fuzz_in *in)
 	uint32_t gpa = in_u32(in);
 	uint8_t nr = in_u8(in);
 	/* Mostly the numbers that exist, sometimes any. */
-	struct pl_hcall hc = { .nr = nr < 0xf0 ? nr % (PL_HC_COUNT + 1) : in_u32(in) };
+	struct pl_hcall hc = { .nr = nr < 0xf0 ? nr % (PL_HC_COUNTERS + 1) : in_u32(in) };
 	struct pl_hcall *block = pl_guestmem_check(&sb.mem, gpa, sizeof(hc), PL_ACC_WRITE);
 
 	for (int i = 0; i < 4; i++)

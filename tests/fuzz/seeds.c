@@ -21,7 +21,7 @@
 #include "fuzz_ops.h"
 
 struct out {
-	unsigned char buf[8192];
+	unsigned char buf[20480]; /* the page-walk seed holds 16 KiB of tables */
 	size_t len;
 };
 
@@ -289,7 +289,6 @@ static void tree_params(struct pl_fdt_params *p, const struct pl_memmap *map)
 		.initrd_end = 0x412345,
 		.tsc_khz = 2600000,
 		.boot_epoch_ns = 1763780000123456789ULL,
-		.rom_ident_len = 22,
 		.reserved = { { 0x1000, 0x6000 }, { 0x300000, 0x1000 }, { 0x400000, 0x13000 } },
 		.nreserved = 3,
 	};
@@ -342,7 +341,7 @@ static void fdt_build_seed(const char *name, uint64_t memory, unsigned bufsize)
 	put_uint(&o, p.initrd_end, 8);
 	put_uint(&o, p.tsc_khz, 4);
 	put_uint(&o, p.boot_epoch_ns, 8);
-	put_uint(&o, p.rom_ident_len, 4);
+	put_uint(&o, 22, 4); /* read and ignored: was the ROM's ident length */
 	put_uint(&o, p.nreserved, 1);
 	for (unsigned i = 0; i < p.nreserved; i++) {
 		put_uint(&o, p.reserved[i].base, 8);
@@ -438,6 +437,30 @@ static void namei_seeds(void)
 	save_out("namei", "tree-ops", &o);
 }
 
+/* Tables with a 4 KiB, a 2 MiB and a 1 GiB leaf, and probes at each. */
+static void pagewalk_seeds(void)
+{
+	static uint64_t mem[4 * 512];
+	static const uint64_t probes[] = { 0x400123, 0x40001234, 0x80000000 + 0x1234567,
+					   0x7fff0000 };
+	struct out o = { .len = 0 };
+
+	mem[0] = 0x1000 | 7;			  /* PML4[0] -> PDPT at page 1 */
+	mem[512 + 0] = 0x2000 | 7;		  /* PDPT[0] -> PD at page 2 */
+	mem[512 + 2] = 0x80000000ULL | 0x87;	  /* PDPT[2]: a 1 GiB leaf */
+	mem[1024 + 2] = 0x3000 | 7;		  /* PD[2] -> PT at page 3 */
+	mem[1024 + 512 - 1] = 0x200000ULL | 0x87; /* PD[511]: a 2 MiB leaf */
+	mem[1536 + 0] = 0x5000 | 0x67;		  /* PT[0]: a dirty 4 KiB leaf */
+	mem[512 + 1] = 0x4000 | 7;		  /* PDPT[1] -> PD at page 4, empty */
+	put_uint(&o, 0, 1);
+	put_uint(&o, 0x0007040600070406ULL, 8);
+	put_uint(&o, sizeof(probes) / sizeof(probes[0]), 1);
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		put_uint(&o, probes[i], 8);
+	put(&o, mem, sizeof(mem)); /* the rest of the input is memory */
+	save_out("pagewalk", "three-leaf-sizes", &o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -456,5 +479,6 @@ int main(int argc, char **argv)
 	fdt_build_seed("5g-small-buffer", 5ULL << 30, 600);
 	hypercall_seeds();
 	namei_seeds();
+	pagewalk_seeds();
 	return 0;
 }

@@ -48,8 +48,9 @@ static void test_boot_and_output(void **state)
 	assert_string_equal(r.out, "uart: hello\nconsole: hello\nstdout: hello\n");
 	has(r.err, "stderr: hello\n");
 	has(r.err, "event checkpoint 1234\n");
-	has(r.err, "write 3");
-	has(r.err, "uart bytes 12");
+	has(r.err, "device hypercall: reads 0, writes ");
+	has(r.err, ", write 3");
+	has(r.err, "device uart: reads 0, writes 12, bytes 12\n");
 	has(r.err, "end: exit");
 	run_free(&r);
 }
@@ -146,7 +147,7 @@ static void test_rom_write(void **state)
 	RUN_FIXTURE(&r, NULL, "romwrite", "--stats");
 	if (r.status != 0)
 		fail_msg("the ROM changed under a guest write (status %d)", r.status);
-	has(r.err, "rom writes 1");
+	has(r.err, "device rom: reads 0, writes 1, ignored-writes 1\n");
 	has(r.err, "mmio 1");
 	run_free(&r);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices.h"
 #include "sandbox.h"
 
 struct captured {
@@ -51,8 +52,8 @@ static inline struct fake *fake_new(uint64_t memory, int stdin_fd)
 	cfg.output = capture_output;
 	cfg.output_opaque = &f->out;
 	cfg.report = f->report;
-	pl_sandbox_init(&f->sb, &cfg);
-	if (pl_memmap(memory, &f->sb.map) || pl_guestmem_map(&f->sb.mem, &f->sb.map))
+	if (pl_sandbox_init(&f->sb, &cfg) || pl_memmap(memory, &f->sb.map) ||
+	    pl_guestmem_map(&f->sb.mem, &f->sb.map))
 		abort();
 	return f;
 }
@@ -66,8 +67,21 @@ static inline void *fake_ptr(struct fake *f, uint64_t gpa, uint64_t len)
 	return p;
 }
 
+/* A device's counter by name, as pl_result_counter reads it after a run. */
+static inline uint64_t fake_counter(struct fake *f, const char *device, const char *counter)
+{
+	struct pl_result res;
+	uint64_t v = ~0ULL;
+
+	pl_sandbox_result(&f->sb, &res);
+	if (pl_result_counter(&res, device, counter, &v))
+		abort();
+	return v;
+}
+
 static inline void fake_free(struct fake *f)
 {
+	pl_devices_release(&f->sb);
 	pl_guestmem_unmap(&f->sb.mem);
 	free(f->sb.events);
 	fclose(f->report);

@@ -52,6 +52,17 @@ static int parse(const void *fdt)
 
 static const char *const test_argv[] = { "/bin/prog", "-v", NULL };
 
+/* The memory-mapped built-in devices, as the host's tree lists them. */
+static struct pl_device vga = { .name = "vga",
+				.compatible = "pagelab,vga",
+				.window = { { PL_SPACE_MMIO, PL_VGA_BASE, PL_VGA_SIZE } },
+				.nwindows = 1 },
+			rom = { .name = "rom",
+				.compatible = "pagelab,rom",
+				.window = { { PL_SPACE_MMIO, PL_ROM_BASE, PL_ROM_SIZE } },
+				.nwindows = 1 };
+static struct pl_device *const devices[] = { &vga, &rom };
+
 static void test_host_tree(void **state)
 {
 	static char fdt[16384];
@@ -70,7 +81,9 @@ static void test_host_tree(void **state)
 				    .initrd_end = 0x412345,
 				    .tsc_khz = 2600000,
 				    .reserved = { { 0x1000, 0x6000 } },
-				    .nreserved = 1 };
+				    .nreserved = 1,
+				    .devices = devices,
+				    .ndevices = 2 };
 	assert_int_equal(pl_fdt_build(fdt, sizeof(fdt), &p), 0);
 	assert_int_equal(parse(fdt), 0);
 	assert_int_equal(boot_info.nr_ram, 2);

@@ -38,7 +38,7 @@ static void test_uart_output_per_line(void **state)
 	assert_int_equal(f->out.calls, 1);
 	pl_console_flush(&f->sb.con);
 	assert_string_equal(f->out.buf[PL_STREAM_CONSOLE], "early boot\npartial");
-	assert_true(f->sb.res.uart_bytes == strlen(msg));
+	assert_true(fake_counter(f, "uart", "bytes") == strlen(msg));
 	fake_free(f);
 }
 
@@ -152,7 +152,8 @@ static void test_rom_writes_ignored(void **state)
 	memcpy(pl_guestmem_slot(&f->sb.mem, PL_ROM_BASE)->hva, "pagelab ROM", 12);
 	assert_int_equal(pl_mmio_dispatch(&f->sb, PL_ROM_BASE, &v, 8, true), 0);
 	assert_false(f->sb.ended);
-	assert_true(f->sb.res.rom_writes == 1);
+	assert_true(fake_counter(f, "rom", "ignored-writes") == 1);
+	assert_true(fake_counter(f, "rom", "writes") == 1);
 	assert_int_equal(pl_gpa_read(&f->sb, PL_ROM_BASE, ident, 12), 0);
 	assert_string_equal(ident, "pagelab ROM");
 	/* Reads through the bus (no read-only slots) see the content. */
@@ -161,31 +162,37 @@ static void test_rom_writes_ignored(void **state)
 	fake_free(f);
 }
 
-static int nop_io(void *opaque, uint64_t offset, void *data, unsigned len, bool write)
-{
-	(void)opaque, (void)offset, (void)data, (void)len, (void)write;
-	return 0;
-}
+static struct pl_device dev_a = { .name = "a" }, dev_f = { .name = "f" };
 
 static void test_bus_register(void **state)
 {
 	struct pl_bus bus = { .space = "port" };
+	const struct pl_bus_window *clash;
 
 	(void)state;
-	assert_int_equal(pl_bus_register(&bus, 0x100, 8, nop_io, NULL, "a"), 0);
-	assert_int_equal(pl_bus_register(&bus, 0x104, 8, nop_io, NULL, "b"), -EINVAL);
-	assert_int_equal(pl_bus_register(&bus, 0xf8, 9, nop_io, NULL, "c"), -EINVAL);
-	assert_int_equal(pl_bus_register(&bus, 0x108, 0, nop_io, NULL, "d"), -EINVAL);
-	assert_int_equal(pl_bus_register(&bus, UINT64_MAX - 3, 8, nop_io, NULL, "e"), -EINVAL);
-	assert_int_equal(pl_bus_register(&bus, 0x108, 8, nop_io, NULL, "f"), 0);
-	assert_string_equal(pl_bus_find(&bus, 0x107, 1)->name, "a");
-	assert_string_equal(pl_bus_find(&bus, 0x108, 8)->name, "f");
+	assert_int_equal(pl_bus_register(&bus, 0x100, 8, &dev_a, 0, &clash), 0);
+	assert_int_equal(pl_bus_register(&bus, 0x104, 8, &dev_f, 0, &clash), -EINVAL);
+	assert_ptr_equal(clash->dev, &dev_a);
+	assert_int_equal(pl_bus_register(&bus, 0xf8, 9, &dev_f, 0, &clash), -EINVAL);
+	assert_ptr_equal(clash->dev, &dev_a);
+	assert_int_equal(pl_bus_register(&bus, 0x108, 0, &dev_f, 0, &clash), -EINVAL);
+	assert_null(clash);
+	assert_int_equal(pl_bus_register(&bus, UINT64_MAX - 3, 8, &dev_f, 0, &clash), -EINVAL);
+	assert_null(clash);
+	assert_int_equal(pl_bus_register(&bus, 0x108, 8, &dev_f, 1, NULL), 0);
+	assert_string_equal(pl_bus_find(&bus, 0x107, 1)->dev->name, "a");
+	assert_string_equal(pl_bus_find(&bus, 0x108, 8)->dev->name, "f");
+	assert_int_equal(pl_bus_find(&bus, 0x108, 8)->index, 1);
 	assert_null(pl_bus_find(&bus, 0x107, 2)); /* straddles two windows */
 	assert_null(pl_bus_find(&bus, 0x10f, 2));
 	assert_null(pl_bus_find(&bus, 0x110, 1));
 	for (int i = 2; i < PL_BUS_MAX; i++)
-		assert_int_equal(pl_bus_register(&bus, 0x1000 + i * 16, 16, nop_io, NULL, "x"), 0);
-	assert_int_equal(pl_bus_register(&bus, 0x9000, 1, nop_io, NULL, "full"), -ENOSPC);
+		assert_int_equal(pl_bus_register(&bus, 0x1000 + i * 16, 16, &dev_f, 0, NULL), 0);
+	assert_int_equal(pl_bus_register(&bus, 0x9000, 1, &dev_f, 0, NULL), -ENOSPC);
+	pl_bus_unregister(&bus, &dev_f);
+	assert_int_equal(bus.n, 1);
+	assert_int_equal(pl_bus_register(&bus, 0x104, 4, &dev_f, 0, NULL), -EINVAL);
+	assert_int_equal(pl_bus_register(&bus, 0x108, 4, &dev_f, 0, NULL), 0);
 }
 
 int main(void)

@@ -152,15 +152,22 @@ static void test_stats(void **state)
 	(void)state;
 	res.exits[PL_XK_PIO] = 11;
 	res.exits[PL_XK_MMIO] = 1;
-	res.hypercalls[PL_HC_WRITE] = 9;
+	res.ndevices = 2;
+	snprintf(res.device[0].name, sizeof(res.device[0].name), "hypercall");
+	res.device[0].writes = 10;
+	res.device[0].ncounters = 2;
+	snprintf(res.device[0].counter[0].name, PL_NAME_MAX, "write");
+	res.device[0].counter[0].value = 9;
+	snprintf(res.device[0].counter[1].name, PL_NAME_MAX, "deadlock");
+	snprintf(res.device[1].name, sizeof(res.device[1].name), "idle");
 	pl_result_print_stats(&res, f);
 	fclose(f);
 	assert_non_null(strstr(text, "12 exits"));
 	assert_non_null(strstr(text, "pio 11"));
 	assert_non_null(strstr(text, "mmio 1"));
-	assert_non_null(strstr(text, "write 9"));
-	assert_non_null(strstr(text, "deadlock 0"));
-	assert_null(strstr(text, "(null)")); /* every hypercall has a name */
+	assert_non_null(strstr(text, "device hypercall: reads 0, writes 10, write 9\n"));
+	assert_null(strstr(text, "deadlock")); /* counters at 0 are left out */
+	assert_null(strstr(text, "idle"));     /* and devices nobody touched */
 	assert_non_null(strstr(text, "event traps 1234\n"));
 	assert_non_null(strstr(text, "event checkpoint 7\n"));
 	assert_non_null(strstr(text, "event 99 5\n"));

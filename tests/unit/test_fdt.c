@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "devices.h"
 #include "fdtgen.h"
 
 #define G (1ULL << 30)
@@ -18,6 +19,24 @@ static char fdt[64 << 10];
 
 static const char *const test_argv[] = { "/bin/hello", "-v", "", "last arg", NULL };
 static const char *const test_envp[] = { "HOME=/", "TERM=dumb", NULL };
+
+/* The built-in devices, as a sandbox registers them. */
+static struct pl_sandbox sb;
+
+static int setup(void **state)
+{
+	struct pl_config cfg = { 0 };
+
+	(void)state;
+	return pl_sandbox_init(&sb, &cfg);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pl_devices_release(&sb);
+	return 0;
+}
 
 static void params(struct pl_fdt_params *p, struct pl_memmap *map, uint64_t memory)
 {
@@ -31,9 +50,10 @@ static void params(struct pl_fdt_params *p, struct pl_memmap *map, uint64_t memo
 		.initrd_end = 0x412345,
 		.tsc_khz = 2600000,
 		.boot_epoch_ns = 1763780000123456789ULL,
-		.rom_ident_len = 22,
 		.reserved = { { 0x1000, 0x6000 }, { 0x300000, 0x1000 }, { 0x400000, 0x13000 } },
 		.nreserved = 3,
+		.devices = sb.dev,
+		.ndevices = sb.ndev,
 	};
 }
 
@@ -180,6 +200,53 @@ static void test_devices(void **state)
 	assert_true(fdt64_ld((const fdt64_t *)pio + 1) == PL_MMIO_SIZE);
 }
 
+/* A host program's device added to a finished tree: its windows and properties, in place. */
+static void test_add_device(void **state)
+{
+	fdt32_t freq = cpu_to_fdt32(1000);
+	struct pl_device dev = {
+		.name = "timer",
+		.compatible = "acme,timer",
+		.window = { { PL_SPACE_MMIO, 0xd0001000, 0x100 },
+			    { PL_SPACE_PIO, 0x600, 4 },
+			    { PL_SPACE_MMIO, 0xd0002000, 0x1000 } },
+		.nwindows = 3,
+		.prop = { { "clock-frequency", &freq, sizeof(freq) } },
+		.nprops = 1,
+	};
+	struct pl_memmap map;
+	struct pl_fdt_params p;
+	const fdt64_t *reg;
+	const fdt32_t *pio;
+	uint32_t size;
+	int node, len;
+
+	(void)state;
+	params(&p, &map, 256 * M);
+	assert_int_equal(pl_fdt_build(fdt, sizeof(fdt), &p), 0);
+	size = fdt_totalsize(fdt);
+	/* No room: refused, and the tree is what it was. */
+	assert_true(pl_fdt_add_device(fdt, size + 16, &dev) < 0);
+	assert_int_equal(fdt_check_full(fdt, sizeof(fdt)), 0);
+	assert_true(fdt_path_offset(fdt, "/timer@d0001000") < 0);
+	assert_int_equal(pl_fdt_add_device(fdt, sizeof(fdt), &dev), 0);
+	assert_int_equal(fdt_check_full(fdt, sizeof(fdt)), 0);
+	node = fdt_path_offset(fdt, "/timer@d0001000");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_node_check_compatible(fdt, node, "acme,timer"), 0);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	assert_int_equal(len, 32);
+	assert_true(fdt64_ld(&reg[0]) == 0xd0001000 && fdt64_ld(&reg[1]) == 0x100);
+	assert_true(fdt64_ld(&reg[2]) == 0xd0002000 && fdt64_ld(&reg[3]) == 0x1000);
+	pio = fdt_getprop(fdt, node, PL_FDT_PROP_PIO, &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_ld(&pio[0]), 0x600);
+	assert_int_equal(prop_u32(node, "clock-frequency"), 1000);
+	/* The rest is still there. */
+	assert_true(fdt_path_offset(fdt, "/chosen") >= 0);
+	assert_true(fdt_node_offset_by_compatible(fdt, -1, "ns16550a") >= 0);
+}
+
 static void test_chosen(void **state)
 {
 	struct pl_memmap map;
@@ -245,10 +312,11 @@ int main(void)
 		cmocka_unit_test(test_empty_reservation_skipped),
 		cmocka_unit_test(test_memory_nodes),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_add_device),
 		cmocka_unit_test(test_chosen),
 		cmocka_unit_test(test_optional_properties),
 		cmocka_unit_test(test_too_small),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

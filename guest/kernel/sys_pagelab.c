@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pagelab's own system calls for stops the host sees (include/pagelab/
+ * guest.h): a checkpoint, and a failed assertion. Each is one hypercall,
+ * PL_HC_STOP, carrying what the host needs to look at the process from
+ * outside: its pid, its page tables and where its registers are saved.
+ */
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+#define __NR_pagelab_checkpoint PL_SYS_CHECKPOINT
+#define __NR_pagelab_assert	PL_SYS_ASSERT
+
+/* The host reads the saved frame as its struct pl_user_regs. */
+_Static_assert(sizeof(struct trap_frame) == sizeof(struct pl_user_regs), "frame layout");
+_Static_assert(__builtin_offsetof(struct trap_frame, rip) ==
+		   __builtin_offsetof(struct pl_user_regs, rip),
+	       "frame layout");
+_Static_assert(__builtin_offsetof(struct trap_frame, rax) ==
+		   __builtin_offsetof(struct pl_user_regs, rax),
+	       "frame layout");
+
+/* In the kernel image: physically contiguous, below 4 GiB. One process runs at a time. */
+static struct pl_stop_block stop_block;
+static struct pl_proctab proctab;
+
+/* Every process with an address space, as the host will see it at this stop. */
+static void proctab_refresh(void)
+{
+	u32 n = 0;
+
+	proctab.magic = PL_PROCTAB_MAGIC;
+	proctab.version = PL_PROCTAB_VERSION;
+	for (int i = 0; i < MAX_PROCS && n < PL_PROCTAB_MAX; i++) {
+		const struct proc *p = &proc_table[i];
+		struct pl_proctab_entry *e = &proctab.entry[n];
+
+		if (p->state == PROC_UNUSED || !p->mm)
+			continue;
+		e->pid = (u32)p->pid;
+		e->cr3 = p->mm->pml4_pa;
+		e->frame_gpa = p->frame ? virt_to_phys(p->frame) : 0;
+		memset(e->comm, 0, sizeof(e->comm));
+		memcpy(e->comm, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		n++;
+	}
+	proctab.count = n;
+}
+
+static long stop(void)
+{
+	proctab_refresh();
+	stop_block.proctab_gpa = kernel_virt_to_phys(&proctab);
+	stop_block.pid = (u32)current->pid;
+	stop_block.cr3 = current->mm ? current->mm->pml4_pa : 0;
+	stop_block.frame_gpa = current->frame ? virt_to_phys(current->frame) : 0;
+	/* What the program printed before the stop reaches the host first. */
+	console_flush();
+	return hypercall(PL_HC_STOP, kernel_virt_to_phys(&stop_block), 0, 0, 0);
+}
+
+static long sys_pagelab_checkpoint(u64 id, u64 value)
+{
+	memset(&stop_block, 0, sizeof(stop_block));
+	stop_block.kind = PL_STOP_BLOCK_CHECKPOINT;
+	stop_block.id = id;
+	stop_block.value = value;
+	return stop() < 0 ? -EINVAL : 0;
+}
+
+/* A string the program may have got wrong: a bad pointer is shown as such, not refused. */
+static void user_string(char *dst, size_t max, u64 uaddr)
+{
+	static const char bad[] = "(bad address)";
+
+	if (strncpy_from_user(dst, uaddr, max) < 0)
+		memcpy(dst, bad, sizeof(bad) < max ? sizeof(bad) : max);
+}
+
+static long sys_pagelab_assert(u64 uinfo)
+{
+	struct pl_assert_info info;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	memset(&stop_block, 0, sizeof(stop_block));
+	stop_block.kind = PL_STOP_BLOCK_ASSERT;
+	stop_block.line = info.line;
+	stop_block.nvalues = info.nvalues;
+	stop_block.a = info.a;
+	stop_block.b = info.b;
+	user_string(stop_block.file, sizeof(stop_block.file), info.file);
+	user_string(stop_block.expr, sizeof(stop_block.expr), info.expr);
+	/* The host ends the run here; if it ever resumes, the program learns it failed. */
+	stop();
+	return -EINVAL;
+}
+
+SYSCALL(pagelab_checkpoint, sys_pagelab_checkpoint, "xx");
+SYSCALL(pagelab_assert, sys_pagelab_assert, "p");

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+/*
+ * guest_checkpoint [COUNT]: a pagelab_checkpoint() round trip as the
+ * program sees it (system call, one exit, the host's step returning the
+ * stop and resuming), and its floor: a 1-byte write(2) to stderr, which is
+ * a system call and one exit with almost nothing done on the host. Prints
+ * "checkpoint_ns N" and "write_ns N" (median batch of COUNT calls each,
+ * default 1000). Natively a checkpoint is ENOSYS and no exit at all.
+ */
+#include <unistd.h>
+
+#include <pagelab/guest.h>
+
+#include "bench.h"
+
+static const char *prog;
+
+static void checkpoint(void *arg, long i)
+{
+	(void)arg;
+	if (pagelab_checkpoint((uint64_t)i, 0) && errno != ENOSYS)
+		bench_fail(prog, "pagelab_checkpoint");
+}
+
+static void write_byte(void *arg, long i)
+{
+	(void)arg;
+	(void)i;
+	/* A newline, so that --stats lines after it start a line of their own. */
+	if (write(STDERR_FILENO, "\n", 1) != 1)
+		bench_fail(prog, "write");
+}
+
+int main(int argc, char **argv)
+{
+	long n;
+
+	prog = argv[0];
+	bench_usage_max(argc, argv, 1, "[COUNT]");
+	n = bench_arg(argc, argv, 1, "COUNT", 1000, 100000000);
+	bench_run(16, 1, checkpoint, NULL);
+	printf("checkpoint_ns %.1f\n", bench_run(n, BENCH_BATCHES, checkpoint, NULL));
+	printf("write_ns %.1f\n", bench_run(n, BENCH_BATCHES, write_byte, NULL));
+	return 0;
+}

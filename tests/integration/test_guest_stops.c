@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest side of stops, with the real kernel: a program's
+ * pagelab_checkpoint and PAGELAB_ASSERT (include/pagelab/guest.h) reach a
+ * host program through libpagelab, one exit each, and `pagelab run
+ * --checkpoints` prints them.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pagelab/hostlib.h>
+#include <pagelab/initramfs.h>
+
+#include "common.h"
+
+#define PROGRAMS "build/tests/"
+
+struct guest {
+	struct pl_sandbox *sb;
+	struct pl_cpio *cpio;
+	FILE *out, *report;
+	char *out_text, *report_text;
+	size_t out_len, report_len;
+};
+
+/* A sandbox running build/tests/PATH as /bin/NAME, its stdout and report captured. */
+static void guest_start(struct guest *g, const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	char guest_path[64], err[256];
+	const char *argv[] = { guest_path, NULL };
+	const void *data;
+	size_t len;
+	struct pl_config cfg = {
+		.memory = 64 << 20,
+		.kernel = guest_kernel(),
+		.argv = argv,
+		.no_stdin = true,
+		.seccomp = PL_SECCOMP_OFF, /* cmocka goes on in this thread */
+		.timeout_ms = 60000,
+	};
+
+	memset(g, 0, sizeof(*g));
+	snprintf(guest_path, sizeof(guest_path), "/bin/%s", name);
+	g->cpio = pl_cpio_new();
+	assert_non_null(g->cpio);
+	if (pl_cpio_add_host_file(g->cpio, guest_path, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(pl_cpio_finish(g->cpio, &data, &len), 0);
+	g->out = open_memstream(&g->out_text, &g->out_len);
+	g->report = open_memstream(&g->report_text, &g->report_len);
+	cfg.initramfs = data;
+	cfg.initramfs_size = len;
+	cfg.out = g->out;
+	cfg.err = g->report;
+	cfg.console = g->report;
+	cfg.report = g->report;
+	g->sb = pl_sandbox_create(&cfg);
+	if (!g->sb)
+		fail_msg("pl_sandbox_create: %s", pl_error());
+}
+
+static void guest_end(struct guest *g)
+{
+	pl_sandbox_destroy(g->sb);
+	pl_cpio_free(g->cpio);
+	fclose(g->out);
+	fclose(g->report);
+	free(g->out_text);
+	free(g->report_text);
+}
+
+static void step(struct guest *g, struct pl_stop *stop, enum pl_stop_kind want)
+{
+	int err = pl_sandbox_step(g->sb, stop);
+
+	if (err)
+		fail_msg("pl_sandbox_step: %d, %s", err, pl_error());
+	if (stop->kind != want) {
+		fflush(g->report);
+		fail_msg("stop kind %d, expected %d; report:\n%s", stop->kind, want,
+			 g->report_text);
+	}
+}
+
+/* At checkpoint 1 the buffer is mapped but not touched: nothing behind it yet. */
+static void look_before_touch(struct guest *g, uint64_t buf)
+{
+	struct pl_gva_info info;
+	struct pl_process procs[8];
+	struct pl_user_regs regs;
+	struct pl_vcpu_regs vregs;
+	int n = pl_processes(g->sb, procs, 8);
+
+	assert_int_equal(n, 1);
+	assert_string_equal(procs[0].comm, "checkpoints");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 0, buf, NULL, &info), -EFAULT);
+	has(pl_error(), "is not mapped in process");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 4242, buf, NULL, &info), -ESRCH);
+	has(pl_error(), "no process 4242");
+	assert_int_equal(pl_gva_to_gpa(g->sb, 0, 0x0000900000000000ULL, NULL, &info), -EINVAL);
+	/* The registers of its system call: number, id, value. */
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_true(regs.rax == PL_SYS_CHECKPOINT && regs.rdi == 1 && regs.rsi == buf);
+	assert_true(regs.rip != 0 && regs.rip < PL_USER_TOP);
+	regs.rip = PL_USER_TOP;
+	assert_int_equal(pl_process_set_regs(g->sb, 0, &regs), -EINVAL);
+	assert_int_equal(pl_vcpu_regs(g->sb, &vregs), 0);
+	assert_true(vregs.cr3 != 0);
+	assert_int_equal(pl_map_svg(g->sb, 4242, stdout), -ESRCH);
+}
+
+/* At checkpoint 2 every page is written: present, writable, dirty, and its bytes readable. */
+static void look_after_touch(struct guest *g, uint64_t buf)
+{
+	static char data[4 * 4096];
+	struct pl_gva_info info;
+	struct pl_user_regs regs;
+	uint64_t gpa, b = 0;
+	char z = 'Z';
+
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pl_gva_to_gpa(g->sb, 0, buf + i * 4096 + 5, &gpa, &info), 0);
+		assert_true(info.present && info.writable && info.user && info.nx && info.dirty);
+		assert_true(info.page_size == 4096 && gpa % 4096 == 5);
+		assert_int_equal(info.memtype, PL_MT_WB);
+		assert_int_equal(pl_gpa_read(g->sb, gpa, &b, 1), 0);
+		assert_int_equal((char)b, 'a' + i);
+	}
+	/* Across the four pages at once, wherever they are physically. */
+	assert_int_equal(pl_gva_read(g->sb, 0, buf, data, sizeof(data)), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(data[i * 4096] == 'a' + i && data[i * 4096 + 4095] == 'a' + i);
+	/* The program sees the host's write when it resumes. */
+	assert_int_equal(pl_gva_write(g->sb, 0, buf + 1, &z, 1), 0);
+	/* Its code is read-only. */
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_int_equal(pl_gva_write(g->sb, 0, regs.rip, &z, 1), -EACCES);
+	assert_int_equal(pl_gva_read(g->sb, 0, regs.rip, &z, 1), 0);
+}
+
+static void test_checkpoints_reach_the_host(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+	struct pl_result res;
+	uint64_t buf, n;
+	int pid;
+
+	(void)state;
+	guest_start(&g, PROGRAMS "guest/checkpoints");
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 1);
+	buf = stop.value;
+	pid = stop.pid;
+	assert_true(buf != 0 && buf < PL_USER_TOP && buf % 4096 == 0);
+	assert_true(pid > 0);
+	assert_true(stop.cr3 != 0 && stop.cr3 % 4096 == 0);
+	look_before_touch(&g, buf);
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 2 && stop.value == buf);
+	assert_int_equal(stop.pid, pid);
+	look_after_touch(&g, buf);
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_true(stop.id == 3 && stop.value == 0);
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 0);
+	pl_sandbox_result(g.sb, &res);
+	assert_true(res.stops == 3);
+	/* One exit per checkpoint: the one hypercall that reports it. */
+	assert_int_equal(pl_result_counter(&res, "hypercall", "stop", &n), 0);
+	assert_true(n == 3);
+	fflush(g.out);
+	/* 'Z': the host's write of buf[1] at checkpoint 2. */
+	assert_string_equal(g.out_text, "1..4\nok 1 - checkpoint 1\nok 2 - checkpoint 2\n"
+					"ok 3 - byte 1 is Z, last byte d\nok 4 - checkpoint 3\n");
+	guest_end(&g);
+}
+
+/* Before any stop there is no process table to look at. */
+static void test_no_table_before_a_stop(void **state)
+{
+	struct guest g;
+	struct pl_process procs[1];
+
+	(void)state;
+	guest_start(&g, PROGRAMS "guest/checkpoints");
+	assert_int_equal(pl_processes(g.sb, procs, 1), -ENOENT);
+	assert_int_equal(pl_gva_to_gpa(g.sb, 1, 0x400000, NULL, NULL), -ENOENT);
+	has(pl_error(), "no process table yet");
+	guest_end(&g);
+}
+
+static void test_failed_assertion_ends_the_run(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+
+	(void)state;
+	guest_start(&g, PROGRAMS "sandbox/assert_fail");
+	step(&g, &stop, PL_STOP_ASSERT);
+	has(stop.assertion.file, "assert_fail.c");
+	assert_true(stop.assertion.line == 13);
+	assert_string_equal(stop.assertion.expr, "four == 5");
+	assert_int_equal(stop.assertion.nvalues, 2);
+	assert_true(stop.assertion.a == 4 && stop.assertion.b == 5);
+	assert_true(stop.pid > 0);
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, PL_EXIT_GUEST_ASSERT);
+	fflush(g.out);
+	fflush(g.report);
+	/* What the program printed before the assertion came out first. */
+	assert_string_equal(g.out_text, "before the assertion\n");
+	has(g.report_text, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5 "
+			   "(0x4 vs 0x5)");
+	guest_end(&g);
+}
+
+static void test_cli_prints_checkpoints(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--checkpoints", "--stats", PROGRAMS "guest/checkpoints",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "ok 3 - byte 1 is a, last byte d\n");
+	has(r.err, "pagelab: checkpoint 1 value ");
+	has(r.err, "pagelab: checkpoint 2 value ");
+	has(r.err, "pagelab: checkpoint 3 value 0 (0x0) pid ");
+	has(r.err, ", stop 3"); /* --stats: the hypercall device's count */
+	has(r.err, "; stops 3;");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--map-svg", "/dev/stdout", PROGRAMS "guest/checkpoints",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+	has(r.out, "ram 255M, 0x100000-0xfffffff");
+	has(r.out, "process 1 (checkpoints): ");
+	has(r.out, " rw- 4K -&gt; 0x");
+	has(r.out, "</svg>\n");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", PROGRAMS "sandbox/assert_fail", NULL);
+	assert_int_equal(r.status, PL_EXIT_GUEST_ASSERT);
+	has(r.err, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
