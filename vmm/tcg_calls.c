@@ -247,6 +247,49 @@ static void last_report(struct tcg_state *s, const struct pl_serial_call *c, con
 			msg, r.vector, vector_name(r.vector), r.error_code, r.rip, r.cr2, r.cr3);
 }
 
+/*
+ * Under QEMU there is no host to stop for: a checkpoint is an event, as
+ * --stats shows it, and the guest goes on; a failed assertion ends the run
+ * as under KVM (status 117, the same sentence).
+ */
+static int64_t hc_stop(struct tcg_state *s, const struct pl_serial_call *c, const char *data)
+{
+	struct pl_stop_block b;
+	char file[sizeof(b.file) + 1], expr[sizeof(b.expr) + 1];
+
+	if (c->len != sizeof(b))
+		return -PL_E_INVAL;
+	memcpy(&b, data, sizeof(b));
+	if (b.kind == PL_STOP_BLOCK_CHECKPOINT) {
+		struct pl_serial_call ev = { .arg = { PL_EVENT_CHECKPOINT, b.value } };
+
+		return hc_event(s, &ev);
+	}
+	if (b.kind != PL_STOP_BLOCK_ASSERT)
+		return -PL_E_INVAL;
+	memcpy(file, b.file, sizeof(b.file));
+	file[sizeof(b.file)] = '\0';
+	memcpy(expr, b.expr, sizeof(b.expr));
+	expr[sizeof(b.expr)] = '\0';
+	printable(file, sizeof(file), file);
+	printable(expr, sizeof(expr), expr);
+	if (b.nvalues >= 2)
+		tcg_end(s, PL_EXIT_GUEST_ASSERT,
+			"the program (pid %u) failed an assertion at %s:%" PRIu64 ": %s (0x%" PRIx64
+			" vs 0x%" PRIx64 ")",
+			b.pid, file, b.line, expr, b.a, b.b);
+	else if (b.nvalues == 1)
+		tcg_end(s, PL_EXIT_GUEST_ASSERT,
+			"the program (pid %u) failed an assertion at %s:%" PRIu64 ": %s (0x%" PRIx64
+			")",
+			b.pid, file, b.line, expr, b.a);
+	else
+		tcg_end(s, PL_EXIT_GUEST_ASSERT,
+			"the program (pid %u) failed an assertion at %s:%" PRIu64 ": %s", b.pid,
+			file, b.line, expr);
+	return 0;
+}
+
 static int64_t dispatch(struct tcg_state *s, const struct pl_serial_call *c, const char *data,
 			char **out)
 {
@@ -263,6 +306,8 @@ static int64_t dispatch(struct tcg_state *s, const struct pl_serial_call *c, con
 	case PL_HC_DEADLOCK:
 		last_report(s, c, data);
 		return 0;
+	case PL_HC_STOP:
+		return hc_stop(s, c, data);
 	case PL_SERIAL_EXIT:
 		if (c->arg[0] > 255) {
 			tcg_end(s, PL_EXIT_BAD_GUEST,

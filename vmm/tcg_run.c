@@ -237,13 +237,20 @@ static void serve(struct tcg_state *s)
 
 static void print_stats(const struct tcg_state *s)
 {
-	static const char *const names[] = { "unknown", "write", "read",
-					     "event",	"panic", "deadlock" };
+	static const char *const names[TCG_HC_COUNT] = {
+		[0] = "unknown",	 [PL_HC_WRITE] = "write", [PL_HC_READ] = "read",
+		[PL_HC_EVENT] = "event", [PL_HC_PANIC] = "panic", [PL_HC_DEADLOCK] = "deadlock",
+		[PL_HC_STOP] = "stop",
+	};
 
 	fprintf(stderr, "pagelab: stats: accel tcg; hypercalls:");
-	for (int i = 1; i <= TCG_HC_COUNT; i++)
-		fprintf(stderr, "%s %s %" PRIu64, i > 1 ? "," : "", names[i % TCG_HC_COUNT],
-			s->hcalls[i % TCG_HC_COUNT]);
+	for (int i = 1; i <= TCG_HC_COUNT; i++) {
+		int nr = i % TCG_HC_COUNT;
+
+		if (names[nr])
+			fprintf(stderr, "%s %s %" PRIu64, i > 1 ? "," : "", names[nr],
+				s->hcalls[nr]);
+	}
 	fprintf(stderr, "; run %.3f ms; exit status %d\n", s->run_ns / 1e6, s->status);
 	tcg_print_events(s, stderr);
 }

@@ -91,6 +91,10 @@ static u32 payload(u32 nr, const u64 *arg, const void **data)
 		*data = hcall_buffer(arg[1], arg[2]);
 		len = arg[2];
 		break;
+	case PL_HC_STOP:
+		*data = hcall_buffer(arg[0], sizeof(struct pl_stop_block));
+		len = sizeof(struct pl_stop_block);
+		break;
 	case PL_HC_PANIC:
 	case PL_HC_DEADLOCK:
 		*data = hcall_buffer(arg[0], sizeof(struct pl_panic_report));

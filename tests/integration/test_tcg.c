@@ -96,6 +96,19 @@ static void test_signal_death(void **state)
 }
 
 /* A kernel panic: its report crosses the transport and the run ends with 110. */
+/* No host to stop for under QEMU: a failed assertion still ends the run as under KVM. */
+static void test_failed_assertion(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60",
+		    "build/tests/sandbox/assert_fail", NULL);
+	assert_int_equal(r.status, 117);
+	has(r.err, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5");
+	run_free(&r);
+}
+
 static void test_kernel_panic(void **state)
 {
 	struct run r;
@@ -416,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup(test_every_status_arrives_whole, setup_qemu),
 		cmocka_unit_test_setup(test_signal_death, setup_qemu),
 		cmocka_unit_test_setup(test_kernel_panic, setup_qemu),
+		cmocka_unit_test_setup(test_failed_assertion, setup_qemu),
 		cmocka_unit_test_setup(test_deadlock_and_timeout, setup_qemu),
 		cmocka_unit_test_setup(test_native_ring0_mode, setup_qemu),
 		cmocka_unit_test_setup(test_trace_file_initrd, setup_qemu),
