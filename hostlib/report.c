@@ -283,3 +283,81 @@ void pl_result_print_stats(const struct pl_result *res, FILE *f)
 	if (res->events_dropped)
 		fprintf(f, "pagelab: %" PRIu64 " events dropped\n", res->events_dropped);
 }
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_devices(const struct pl_result *res, FILE *f)
+{
+	fputs("\"devices\":{", f);
+	for (unsigned i = 0; i < res->ndevices && i < PL_DEVICES_MAX; i++) {
+		const struct pl_device_stats *d = &res->device[i];
+
+		fputs(i ? "," : "", f);
+		json_string(f, d->name);
+		fprintf(f, ":{\"reads\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"errors\":%" PRIu64,
+			d->reads, d->writes, d->errors);
+		fputs(",\"counters\":{", f);
+		for (unsigned c = 0; c < d->ncounters && c < PL_DEVICE_COUNTERS; c++) {
+			fputs(c ? "," : "", f);
+			json_string(f, d->counter[c].name);
+			fprintf(f, ":%" PRIu64, d->counter[c].value);
+		}
+		fputs("}}", f);
+	}
+	fputs("}", f);
+}
+
+static void json_events(const struct pl_result *res, FILE *f)
+{
+	fputs("\"events\":[", f);
+	for (size_t i = 0; i < res->nevents; i++) {
+		const char *name = event_name(res->events[i].kind);
+
+		fputs(i ? ",{\"kind\":" : "{\"kind\":", f);
+		if (name)
+			json_string(f, name);
+		else
+			fprintf(f, "%" PRIu64, res->events[i].kind);
+		fprintf(f, ",\"value\":%" PRIu64 "}", res->events[i].value);
+	}
+	fprintf(f, "],\"events_dropped\":%" PRIu64, res->events_dropped);
+}
+
+/*
+ * The same figures as one JSON object on one line, as Firecracker's
+ * metrics are, for a program to read: names are the text form's.
+ */
+void pl_result_print_stats_json(const struct pl_result *res, FILE *f)
+{
+	fputs("{\"end\":", f);
+	json_string(f, pl_end_name(res->end));
+	fprintf(f,
+		",\"guest_status\":%d,\"exit_status\":%d,\"run_ns\":%" PRIu64 ",\"stops\":%" PRIu64,
+		res->guest_status, res->exit_status, res->run_ns, res->stops);
+	fprintf(f, ",\"exits\":{\"total\":%" PRIu64, res->exits_total);
+	for (int k = 0; k < PL_XK_COUNT; k++) {
+		fputc(',', f);
+		json_string(f, pl_exit_kind_name(k));
+		fprintf(f, ":%" PRIu64, res->exits[k]);
+	}
+	fputs("},", f);
+	json_devices(res, f);
+	fputc(',', f);
+	json_events(res, f);
+	fputs("}\n", f);
+}

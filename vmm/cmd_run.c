@@ -27,7 +27,8 @@ struct run_opts {
 	const char *kernel;
 	uint64_t timeout_ms;
 	char bootargs[4096];
-	bool verbose, stats, checkpoints;
+	bool verbose, checkpoints;
+	enum { STATS_NONE, STATS_TEXT, STATS_JSON } stats;
 	const char *dirty_log; /* FILE, or NULL */
 	const char *access_log;
 	const char *map_svg;
@@ -72,7 +73,7 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
 	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
 	{ "trap", required_argument, NULL, OPT_TRAP },
@@ -114,7 +115,8 @@ static void help(void)
 	    "      --trace-output FILE  write the trace to FILE instead of stderr\n"
 	    "      --file HOST[:GUEST]  add a host file to the guest (default /BASENAME)\n"
 	    "      --initrd FILE      use a prebuilt cpio (newc) archive as the root\n"
-	    "      --stats            print exit counts, device counters and events on stderr\n"
+	    "      --stats[=json]     print exit counts, device counters and events on stderr\n"
+	    "                         (json: as one JSON object on one line)\n"
 	    "      --checkpoints      print each checkpoint the program reaches (pagelab/guest.h)\n"
 	    "                         on stderr, with the time since the run began\n"
 	    "      --dirty-log FILE   write to FILE the guest-physical pages written in each\n"
@@ -285,6 +287,21 @@ static int needs_kvm(struct run_opts *o, const char *option)
 	return 0;
 }
 
+/* --stats or --stats=text: the lines for people; --stats=json: one object for programs. */
+static int parse_stats(const char *arg, struct run_opts *o)
+{
+	if (!arg || !strcmp(arg, "text")) {
+		o->stats = STATS_TEXT;
+	} else if (!strcmp(arg, "json")) {
+		o->stats = STATS_JSON;
+		return needs_kvm(o, "--stats=json");
+	} else {
+		cli_error("invalid --stats format '%s' (text or json)", arg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Returns 0 to go on, 1 when done (help/version), -1 on bad usage. */
 static int parse_one(struct run_opts *o, int c, char **argv)
 {
@@ -312,8 +329,7 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_ACCEL:
 		return accel_parse(optarg, &o->accel);
 	case OPT_STATS:
-		o->stats = true;
-		return 0;
+		return parse_stats(optarg, o);
 	case OPT_CHECKPOINTS:
 		o->checkpoints = true;
 		return needs_kvm(o, "--checkpoints");
@@ -405,7 +421,7 @@ static int run_tcg(const struct pl_config *cfg, const struct run_opts *o)
 		.argv = cfg->argv,
 		.envp = cfg->envp,
 		.verbose = o->verbose,
-		.stats = o->stats,
+		.stats = o->stats != STATS_NONE,
 		.trace_fd = cfg->trace ? fileno(cfg->trace) : -1,
 	};
 
@@ -454,7 +470,9 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	status = run_log_steps(&log, sb, &res);
-	if (o->stats)
+	if (o->stats == STATS_JSON)
+		pl_result_print_stats_json(&res, stderr);
+	else if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);
 	run_log_close(&log);

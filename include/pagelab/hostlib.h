@@ -599,6 +599,13 @@ const char *pl_end_name(enum pl_end end);
 const char *pl_exit_kind_name(enum pl_exit_kind kind);
 /* Exit counts, hypercalls and events, a few lines for people. */
 void pl_result_print_stats(const struct pl_result *res, FILE *f);
+/*
+ * The same as one JSON object on one line: "end", "guest_status",
+ * "exit_status", "run_ns", "stops", "exits" (by kind, and "total"),
+ * "devices" (each with "reads", "writes", "errors" and its "counters"),
+ * "events" ([{"kind", "value"}]) and "events_dropped".
+ */
+void pl_result_print_stats_json(const struct pl_result *res, FILE *f);
 
 #ifdef __cplusplus
 }

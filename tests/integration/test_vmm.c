@@ -55,6 +55,46 @@ static void test_boot_and_output(void **state)
 	run_free(&r);
 }
 
+/* jq's verdict on a JSON document for a filter that must come out true. */
+static void jq_true(const char *json, const char *filter)
+{
+	char path[] = "/tmp/pagelab-stats-XXXXXX", cmd[512];
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "jq -e '%s' %s >/dev/null", filter, path);
+	if (system(cmd) != 0)
+		fail_msg("jq -e '%s' is not true of:\n%s", filter, json);
+	unlink(path);
+}
+
+/* --stats=json: the same figures as one JSON line a program can query. */
+static void test_stats_json(void **state)
+{
+	struct run r;
+	const char *json;
+
+	(void)state;
+	RUN_FIXTURE(&r, NULL, "hello", "--stats=json");
+	assert_int_equal(r.status, 42);
+	json = strstr(r.err, "{\"end\":");
+	assert_non_null(json);
+	assert_null(strstr(r.err, "pagelab: stats:"));
+	jq_true(json, ".end == \"exit\" and .exit_status == 42 and .guest_status == 42");
+	jq_true(json, ".exits.total > 0 and .exits.total == ([.exits | to_entries[] | "
+		      "select(.key != \"total\") | .value] | add)");
+	jq_true(json, ".devices.uart.writes == 12 and .devices.uart.counters.bytes == 12");
+	jq_true(json, ".devices.hypercall.counters.write == 3");
+	jq_true(json, "[.events[] | select(.kind == \"checkpoint\") | .value] == [1234]");
+	run_free(&r);
+	RUN_FIXTURE(&r, NULL, "hello", "--stats=xml");
+	assert_int_equal(r.status, 2);
+	has(r.err, "invalid --stats format 'xml' (text or json)");
+	run_free(&r);
+}
+
 static void test_large_memory(void **state)
 {
 	struct run r;
@@ -259,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_boot_and_output, setup_kvm),
+		cmocka_unit_test_setup(test_stats_json, setup_kvm),
 		cmocka_unit_test_setup(test_large_memory, setup_kvm),
 		cmocka_unit_test_setup(test_verbose, setup_kvm),
 		cmocka_unit_test_setup(test_triple_fault, setup_kvm),
