@@ -26,6 +26,7 @@ struct pl_fdt_params {
 	uint32_t tsc_khz;		   /* 0: unknown, property left out */
 	uint64_t boot_epoch_ns;
 	uint32_t rom_ident_len;
+	uint32_t host_flags; /* PL_HOST_F_* */
 	struct pl_range reserved[PL_FDT_RESERVED_MAX];
 	unsigned nreserved;
 };

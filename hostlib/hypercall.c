@@ -137,6 +137,10 @@ static int64_t hc_dispatch(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		return hc_last_report(sb, hc, PL_END_PANIC);
 	case PL_HC_DEADLOCK:
 		return hc_last_report(sb, hc, PL_END_DEADLOCK);
+	case PL_HC_CORE_OPEN:
+	case PL_HC_CORE_WRITE:
+	case PL_HC_CORE_CLOSE:
+		return pl_core_hcall(sb, hc);
 	default:
 		return -PL_E_NOSYS;
 	}

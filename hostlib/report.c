@@ -217,8 +217,10 @@ static const char *event_name(uint64_t kind)
 
 void pl_result_print_stats(const struct pl_result *res, FILE *f)
 {
-	static const char *const hc_names[PL_HC_COUNT] = { "unknown", "write", "read",
-							   "event",   "panic", "deadlock" };
+	static const char *const hc_names[PL_HC_COUNT] = {
+		"unknown",  "write",	 "read",       "event",	    "panic",
+		"deadlock", "core-open", "core-write", "core-close"
+	};
 
 	fprintf(f, "pagelab: stats: %" PRIu64 " exits:", res->exits_total);
 	for (int k = 0; k < PL_XK_COUNT; k++)
@@ -227,8 +229,11 @@ void pl_result_print_stats(const struct pl_result *res, FILE *f)
 	for (int i = 1; i <= PL_HC_COUNT; i++)
 		fprintf(f, "%s %s %" PRIu64, i > 1 ? "," : "", hc_names[i % PL_HC_COUNT],
 			res->hypercalls[i % PL_HC_COUNT]);
-	fprintf(f, "; uart bytes %" PRIu64 "; rom writes %" PRIu64 "; run %.3f ms; end: %s\n",
-		res->uart_bytes, res->rom_writes, res->run_ns / 1e6, pl_end_name(res->end));
+	fprintf(f,
+		"; uart bytes %" PRIu64 "; rom writes %" PRIu64 "; core files %" PRIu64
+		"; run %.3f ms; end: %s\n",
+		res->uart_bytes, res->rom_writes, res->cores, res->run_ns / 1e6,
+		pl_end_name(res->end));
 	for (size_t i = 0; i < res->nevents; i++) {
 		const char *name = event_name(res->events[i].kind);
 

@@ -35,6 +35,7 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->pio.space = "port";
 	sb->mmio.space = "MMIO address";
 	pl_console_init(&sb->con, cfg);
+	pl_core_init(&sb->core);
 	sb->timeout_ms = cfg->timeout_ms;
 	sb->verbose = cfg->verbose;
 	sb->report = cfg->report;
@@ -65,6 +66,7 @@ static void fdt_params(const struct pl_sandbox *sb, const struct pl_config *cfg,
 		.initrd_end = l->initramfs + l->initramfs_size,
 		.boot_epoch_ns = epoch_ns(),
 		.rom_ident_len = (uint32_t)strlen(sb->rom_ident),
+		.host_flags = sb->core.dirfd >= 0 ? PL_HOST_F_CORE_DUMP : 0,
 	};
 	p->reserved[p->nreserved++] = (struct pl_range){ l->boot_tables, l->boot_tables_size };
 	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, page_up(l->fdt_size) };
@@ -244,7 +246,8 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	pl_sandbox_init(sb, cfg);
 	pl_clear_error();
 	if (check_config(sb, cfg) || (cfg->user && pl_user_lookup(cfg->user, &user)) ||
-	    map_memory(sb) || load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
+	    pl_core_setup(&sb->core, cfg->core_dir) || map_memory(sb) ||
+	    load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
 	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
 		pl_elf_free(&img);
@@ -268,6 +271,7 @@ void pl_sandbox_destroy(struct pl_sandbox *sb)
 	if (!sb)
 		return;
 	pl_kvm_close(&sb->kvm);
+	pl_core_destroy(&sb->core);
 	pl_guestmem_unmap(&sb->mem);
 	free(sb->events);
 	free(sb);

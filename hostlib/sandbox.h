@@ -12,6 +12,7 @@
 
 #include "bus.h"
 #include "console.h"
+#include "core.h"
 #include "guestmem.h"
 #include "kvmvm.h"
 
@@ -31,6 +32,7 @@ struct pl_sandbox {
 	struct pl_console con;
 	struct pl_uart uart;
 	struct pl_layout layout;
+	struct pl_core core;
 	char rom_ident[64];
 
 	/* run-time settings from the config */

@@ -25,6 +25,7 @@ struct run_opts {
 	bool verbose, stats;
 	enum pl_seccomp seccomp;
 	const char *user;
+	const char *core_dir;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -41,7 +42,8 @@ enum {
 	OPT_TRACE,
 	OPT_ISOLATE,
 	OPT_SECCOMP,
-	OPT_USER
+	OPT_USER,
+	OPT_CORE_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "core-dir", required_argument, NULL, OPT_CORE_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -90,6 +93,8 @@ static void help(void)
 	      "                         such calls in the kernel log), off\n"
 	      "      --user NAME        when started as root, become NAME once /dev/kvm and\n"
 	      "                         the files are open\n"
+	      "      --core-dir DIR     a process killed by SIGSEGV, SIGABRT, ... leaves an\n"
+	      "                         ELF core file DIR/NAME.core (for gdb)\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -210,6 +215,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_USER:
 		o->user = optarg;
 		return 0;
+	case OPT_CORE_DIR:
+		o->core_dir = optarg;
+		return 0;
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
 			cli_error("too many --file options (at most %d)", MAX_FILES);
@@ -283,6 +291,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.verbose = o->verbose,
 		.seccomp = o->seccomp,
 		.user = o->user,
+		.core_dir = o->core_dir,
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;

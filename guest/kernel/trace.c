@@ -168,6 +168,8 @@ static const struct flag_name map_flags[] = {
 	{ 0x40000, "MAP_HUGETLB" },
 	{ 0x80000, "MAP_SYNC" },
 	{ 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x200000, "MAP_NOSYNC" },
+	{ 0x400000, "MAP_NOCORE" },
 	{ 0x4000000, "MAP_UNINITIALIZED" },
 	{ 0, NULL },
 };

@@ -62,11 +62,11 @@ static int check_file_type(const struct mmap_file *f, uint64_t flags, uint32_t p
 	switch (flags & K_MAP_TYPE) {
 	case K_MAP_SHARED:
 		/* Plain MAP_SHARED ignores what it does not know... */
-		flags &= K_LEGACY_MAP_MASK;
+		flags &= K_LEGACY_MAP_MASK | K_PAGELAB_MAP_MASK;
 		/* fallthrough */
 	case K_MAP_SHARED_VALIDATE:
 		/* ...MAP_SHARED_VALIDATE refuses it. No file here does MAP_SYNC. */
-		if (flags & ~(uint64_t)K_LEGACY_MAP_MASK)
+		if (flags & ~(uint64_t)(K_LEGACY_MAP_MASK | K_PAGELAB_MAP_MASK))
 			return -K_EOPNOTSUPP;
 		if ((prot & K_PROT_WRITE) && !f->writable)
 			return -K_EACCES;
@@ -149,6 +149,10 @@ static uint64_t flag_bits(uint64_t flags)
 		vm |= VM_NOHUGEPAGE;
 	if (flags & K_MAP_HUGETLB)
 		vm |= VM_HUGETLB | VM_DONTEXPAND;
+	if (flags & K_MAP_NOCORE)
+		vm |= VM_DONTDUMP; /* FreeBSD's MAP_NOCORE is MADV_DONTDUMP at mmap */
+	if (flags & K_MAP_NOSYNC)
+		vm |= VM_NOSYNC;
 	return vm;
 }
 

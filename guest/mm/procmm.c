@@ -149,6 +149,8 @@ struct mm *procmm_fork(struct mm *parent)
 		return NULL;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
+	memcpy(child->saved_auxv, parent->saved_auxv, sizeof(child->saved_auxv));
+	child->saved_auxv_words = parent->saved_auxv_words;
 	for (struct vma *v = parent->vmas.first; v; v = v->next) {
 		if (fork_vma(child, parent, v)) {
 			mm_flush_commit(parent);

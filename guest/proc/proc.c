@@ -145,7 +145,7 @@ static void reparent_children(struct proc *p)
 	}
 }
 
-static void report_signal_death(struct proc *p, int sig)
+static void report_signal_death(struct proc *p, int sig, bool core)
 {
 	const struct fault_info *fi = &p->sig.fault[sig - 1];
 	char line[200];
@@ -154,12 +154,13 @@ static void report_signal_death(struct proc *p, int sig)
 	if (fi->code && fi->trapno)
 		n = ksnprintf(
 		    line, sizeof(line),
-		    "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx\n",
+		    "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx%s\n",
 		    p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
-		    (unsigned long)p->frame->rip);
+		    (unsigned long)p->frame->rip, core ? " (core dumped)" : "");
 	else
-		n = ksnprintf(line, sizeof(line), "pagelab: %s (pid %d) killed by signal %d (%s)\n",
-			      p->comm, p->pid, sig, signal_name(sig));
+		n = ksnprintf(line, sizeof(line),
+			      "pagelab: %s (pid %d) killed by signal %d (%s)%s\n", p->comm, p->pid,
+			      sig, signal_name(sig), core ? " (core dumped)" : "");
 	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 }
 
@@ -171,7 +172,7 @@ void do_exit(int wait_status)
 
 	/* The run's own program only: a shell, too, reports just its foreground job. */
 	if (sig && p->pid == 1)
-		report_signal_death(p, sig);
+		report_signal_death(p, sig, wait_status & 0x80);
 	if (p->pid == 1) {
 		syscall_report_unimplemented();
 		kernel_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);

@@ -174,6 +174,12 @@ struct pl_config {
 	 * the current user.
 	 */
 	const char *user;
+	/*
+	 * If set, a guest process killed by a core-dumping signal leaves an
+	 * ELF core file NAME.core in this directory (README, "Core files");
+	 * the guest's RLIMIT_CORE then starts unlimited.
+	 */
+	const char *core_dir;
 };
 
 /* How a run ended. */
@@ -202,7 +208,7 @@ enum pl_exit_kind {
 	PL_XK_COUNT,
 };
 
-#define PL_HC_COUNT 6 /* hypercalls[0] counts unknown numbers */
+#define PL_HC_COUNT 9 /* hypercalls[0] counts unknown numbers */
 
 struct pl_event {
 	uint64_t kind;
@@ -220,6 +226,7 @@ struct pl_result {
 	uint64_t hypercalls[PL_HC_COUNT]; /* by number; [0] = unknown */
 	uint64_t uart_bytes;
 	uint64_t rom_writes; /* ignored guest writes to the ROM */
+	uint64_t cores;	     /* core files written to cfg->core_dir */
 	uint64_t run_ns;     /* wall time inside pl_sandbox_run */
 
 	const struct pl_event *events; /* owned by the sandbox */

@@ -147,6 +147,9 @@ static const struct mmap_row mmap_rows[] = {
 	  0, -K_EOPNOTSUPP },
 	{ "shared-validate, MAP_32BIT", ARGS(0, PG, R, K_MAP_SHARED_VALIDATE | K_MAP_32BIT, 0),
 	  F_RW, 0, 0 },
+	/* pagelab's own flags are known, so MAP_SHARED_VALIDATE takes them. */
+	{ "shared-validate, MAP_NOCORE|MAP_NOSYNC",
+	  ARGS(0, PG, R, K_MAP_SHARED_VALIDATE | K_MAP_NOCORE | K_MAP_NOSYNC, 0), F_RW, 0, 0 },
 	{ "MAP_GROWSDOWN file", ARGS(0, PG, R, PRIV | K_MAP_GROWSDOWN, 0), F_RW, 0, -K_EINVAL },
 	{ "MAP_GROWSDOWN shared anonymous", ARGS(0, PG, RW, SHR | ANON | K_MAP_GROWSDOWN, 0),
 	  F_ANON, 0, -K_EINVAL },
@@ -266,6 +269,13 @@ static void test_mmap_plan(void **state)
 	a.flags = PRIV | ANON | K_MAP_LOCKED;
 	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
 	assert_true(p.populate && (p.vm_flags & VM_LOCKED));
+	/* FreeBSD's MAP_NOCORE leaves the VMA out of core dumps; MAP_NOSYNC is recorded. */
+	a.flags = PRIV | ANON | K_MAP_NOCORE;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_DONTDUMP) && !(p.vm_flags & VM_NOSYNC));
+	a.flags = SHR | ANON | K_MAP_NOSYNC;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_NOSYNC) && !(p.vm_flags & VM_DONTDUMP));
 }
 
 static void test_mmap_placement(void **state)

@@ -64,6 +64,14 @@
 #define K_MAP_HUGE_1GB	      (30U << K_MAP_HUGE_SHIFT)
 
 /*
+ * pagelab's QNX/BSD flags (include/pagelab/mman.h): bits Linux x86-64 does
+ * not use. MAP_SHARED_VALIDATE accepts them, since this kernel knows them.
+ */
+#define K_MAP_NOSYNC	   0x00200000
+#define K_MAP_NOCORE	   0x00400000
+#define K_PAGELAB_MAP_MASK (K_MAP_NOSYNC | K_MAP_NOCORE)
+
+/*
  * The flags MAP_SHARED has always silently accepted; MAP_SHARED_VALIDATE
  * refuses everything else with EOPNOTSUPP (Linux's LEGACY_MAP_MASK).
  */

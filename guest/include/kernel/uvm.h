@@ -10,6 +10,8 @@
 
 struct fault_info;
 
+#define MM_SAVED_AUXV 48
+
 struct mm {
 	u64 pml4_pa;
 	struct vma_tree vmas;
@@ -20,6 +22,9 @@ struct mm {
 	u32 flush_pages;
 	/* VM_LOCKED (| VM_LOCKONFAULT) for new mappings after mlockall(MCL_FUTURE). */
 	u64 def_flags;
+	/* The program's auxiliary vector, for core files' NT_AUXV (Linux's saved_auxv). */
+	u64 saved_auxv[MM_SAVED_AUXV];
+	u32 saved_auxv_words;
 };
 
 /* ---- page tables (pt.c) ---- */

@@ -64,6 +64,8 @@
 #define VM_HUGEPAGE    0x20000000ULL /* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE  0x40000000ULL /* MADV_NOHUGEPAGE, MAP_STACK */
 #define VM_MERGEABLE   0x80000000ULL /* MADV_MERGEABLE */
+/* pagelab's own, above Linux's: */
+#define VM_NOSYNC (1ULL << 48) /* MAP_NOSYNC (FreeBSD): recorded; RAM files need no write-back */
 
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pagelab's guest SDK: the QNX Neutrino and BSD memory interface that Linux
+ * lacks, for programs that run in the sandbox. Header only; include it after
+ * <sys/mman.h> and build as usual:
+ *
+ *	musl-gcc -static -I include prog.c
+ *
+ * The names and signatures are the manuals' (QNX mmap(), FreeBSD mmap(2)),
+ * so their examples compile unchanged. Every flag value below differs from
+ * every value Linux x86-64 defines for mmap()'s flags or prot, and lies
+ * outside the MAP_HUGE_* size field (bits 26..31 of flags), except
+ * MAP_NOINIT, which is Linux's own flag for the same thing; so one source
+ * builds for both, and tests/unit/test_sdk_mman.c checks it against the
+ * host's <sys/mman.h> and <linux/mman.h>. Natively, Linux ignores the new
+ * flag bits; the calls below are pagelab system calls (include/pagelab/abi.h,
+ * PL_SYS_BASE + 0x10..0x2f) and fail there with ENOSYS.
+ *
+ * Only what the kernel implements is declared here.
+ */
+#ifndef PAGELAB_MMAN_H
+#define PAGELAB_MMAN_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* QNX: the fd of MAP_ANON mappings (and of MAP_PHYS ones). */
+#define NOFD (-1)
+
+/*
+ * FreeBSD mmap(2): leave the region out of core dumps (as Linux's
+ * madvise(MADV_DONTDUMP) does). FreeBSD's value 0x20000 is Linux's
+ * MAP_STACK; 0x400000 is free in Linux x86-64's flags.
+ */
+#define MAP_NOCORE 0x00400000
+
+/*
+ * FreeBSD mmap(2): dirty pages of a shared file mapping reach the file
+ * only on msync() or munmap(). pagelab's files live in RAM, so there is no
+ * write-back to delay; the kernel records the flag (VmFlags "ns" in
+ * /proc/self/smaps). FreeBSD's 0x800 is Linux's MAP_DENYWRITE; 0x200000
+ * is free in Linux x86-64's flags.
+ */
+#define MAP_NOSYNC 0x00200000
+
+/*
+ * FreeBSD mmap(2): "notify the kernel that the region may contain
+ * semaphores". FreeBSD ignores it, and so does pagelab: it is 0, which
+ * every kernel accepts and no Linux flag can collide with.
+ */
+#define MAP_HASSEMAPHORE 0
+
+/*
+ * QNX: mmap64() is mmap() with a 64-bit offset; on x86-64 off_t is 64 bits
+ * (musl defines mmap64 itself with _GNU_SOURCE or _LARGEFILE64_SOURCE).
+ */
+#ifndef mmap64
+#define mmap64 mmap
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
