@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "sandbox.h"
+#include "vga.h"
 
 #define PL_TIMER_SIGNAL (SIGRTMIN + 2)
 /* glibc before 2.35 names the SIGEV_THREAD_ID target only by its union member. */
@@ -178,6 +179,7 @@ static void finish(struct pl_sandbox *sb, struct pl_result *res, uint64_t start)
 	FILE *f = sb->report ? sb->report : stderr;
 
 	pl_console_flush(&sb->con);
+	pl_vga_dump(sb);
 	sb->res.run_ns = pl_now_ns() - start;
 	sb->res.events = sb->events;
 	pl_report_build(sb);

@@ -18,6 +18,7 @@
 #include "elfload.h"
 #include "error.h"
 #include "fdtgen.h"
+#include "rom.h"
 #include "sandbox.h"
 
 #define PAGE	4096ULL
@@ -41,6 +42,7 @@ void pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->report = cfg->report;
 	sb->stdin_fd = cfg->no_stdin ? -1 : cfg->stdin_fd;
 	sb->seccomp = cfg->seccomp;
+	sb->vga_out = cfg->vga_out;
 	pl_devices_register(sb);
 }
 
@@ -134,15 +136,16 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	return 0;
 }
 
-static int map_memory(struct pl_sandbox *sb)
+static int map_memory(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	const struct pl_slot *rom;
 
 	if (pl_guestmem_map(&sb->mem, &sb->map))
 		return -1;
-	snprintf(sb->rom_ident, sizeof(sb->rom_ident), "pagelab %s BIOS ROM", PAGELAB_VERSION);
 	rom = pl_guestmem_slot(&sb->mem, PL_ROM_BASE);
-	memcpy(rom->hva, sb->rom_ident, strlen(sb->rom_ident) + 1);
+	if (pl_rom_fill((char *)rom->hva, rom->size, cfg->rom, sb->rom_ident,
+			sizeof(sb->rom_ident)))
+		return -1;
 	sb->layout.boot_tables = PL_BOOT_GDT;
 	sb->layout.boot_tables_size = PL_BOOT_END - PL_BOOT_GDT;
 	return pl_boot_write_tables(&sb->mem);
@@ -246,7 +249,7 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	pl_sandbox_init(sb, cfg);
 	pl_clear_error();
 	if (check_config(sb, cfg) || (cfg->user && pl_user_lookup(cfg->user, &user)) ||
-	    pl_core_setup(&sb->core, cfg->core_dir) || map_memory(sb) ||
+	    pl_core_setup(&sb->core, cfg->core_dir) || map_memory(sb, cfg) ||
 	    load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
 	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {

@@ -42,6 +42,7 @@ struct pl_sandbox {
 	int stdin_fd; /* -1: end of file */
 	bool fsgsbase;
 	enum pl_seccomp seccomp;
+	FILE *vga_out;
 
 	/* the run */
 	bool ran, ended;

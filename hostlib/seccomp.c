@@ -113,7 +113,7 @@ static void allow(struct filter *f, int nr, unsigned n, const struct scmp_arg_cm
 static unsigned output_fds(const struct pl_sandbox *sb, int *fds)
 {
 	FILE *files[] = { sb->con.file[PL_STREAM_STDOUT], sb->con.file[PL_STREAM_STDERR],
-			  sb->con.file[PL_STREAM_CONSOLE], sb->report };
+			  sb->con.file[PL_STREAM_CONSOLE], sb->report, sb->vga_out };
 	unsigned n = 0;
 
 	fds[n++] = STDERR_FILENO;

@@ -351,9 +351,26 @@ section_hugetlb() {
 	per_op hugetlb 8 "$BENCH/guest_hugetlb" 2 10 "2 MiB page"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
+section_memtype() {
+	echo "== memtype: loads through an uncached (PCD|PWT) leaf against a write-back one (median of $ROUNDS rounds)"
+	need_kernel || return
+	mt_guest() {
+		in_guest --append selftest=memtype |
+			awk '$1 == "memtype:" { print "cached_ps", $2; print "uncached_ps", $7 }'
+	}
+	rounds memtype mt_guest || return
+	take c memtype mt_guest cached_ps || return
+	take u memtype mt_guest uncached_ps || return
+	row "guest: 8-byte load, write-back leaf" "$(awk -v v="$c" 'BEGIN { printf "%.3f ns", v / 1000 }')"
+	row "guest: 8-byte load, uncached leaf" "$(awk -v v="$u" 'BEGIN { printf "%.3f ns", v / 1000 }')"
+	row "uncached / cached (near 1x where guest types are ignored)" "$(ratio_x "$u" "$c")"
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
-	section_fault section_populate section_mprotect section_fork_cow section_hugetlb"}
+	section_fault section_populate section_mprotect section_fork_cow section_hugetlb
+	section_memtype"}
 
 for s in $SECTIONS; do
 	$s

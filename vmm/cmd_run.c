@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* pagelab run [options] [PROGRAM [ARGS...]] */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -26,6 +27,7 @@ struct run_opts {
 	enum pl_seccomp seccomp;
 	const char *user;
 	const char *core_dir;
+	const char *rom, *vga;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -44,6 +46,8 @@ enum {
 	OPT_SECCOMP,
 	OPT_USER,
 	OPT_CORE_DIR,
+	OPT_ROM,
+	OPT_VGA,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +64,8 @@ static const struct option long_opts[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "core-dir", required_argument, NULL, OPT_CORE_DIR },
+	{ "rom", required_argument, NULL, OPT_ROM },
+	{ "vga", required_argument, NULL, OPT_VGA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -95,6 +101,10 @@ static void help(void)
 	      "                         the files are open\n"
 	      "      --core-dir DIR     a process killed by SIGSEGV, SIGABRT, ... leaves an\n"
 	      "                         ELF core file DIR/NAME.core (for gdb)\n"
+	      "      --rom FILE         a ROM image (up to 64 KiB) at 0xF0000 instead of the\n"
+	      "                         identification string\n"
+	      "      --vga FILE         write the VGA text screen (80x25 at 0xB8000) to FILE\n"
+	      "                         as text when the run ends\n"
 	      "  -h, --help             this help\n"
 	      "      --version          print the version\n",
 	      stdout);
@@ -121,9 +131,9 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = { "verbose",	 "trace",	   "isolate",
-					      "selftest=native", "selftest=fault", "selftest=spin",
-					      "selftest=floor" };
+static const char *const kernel_options[] = { "verbose",	 "trace",	    "isolate",
+					      "selftest=native", "selftest=fault",  "selftest=spin",
+					      "selftest=floor",	 "selftest=memtype" };
 
 static int check_kernel_options(const char *arg)
 {
@@ -137,7 +147,7 @@ static int check_kernel_options(const char *arg)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "isolate, selftest=native|fault|spin|floor)",
+				  "isolate, selftest=native|fault|spin|floor|memtype)",
 				  w);
 			return -1;
 		}
@@ -218,6 +228,12 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_CORE_DIR:
 		o->core_dir = optarg;
 		return 0;
+	case OPT_ROM:
+		o->rom = optarg;
+		return 0;
+	case OPT_VGA:
+		o->vga = optarg;
+		return 0;
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
 			cli_error("too many --file options (at most %d)", MAX_FILES);
@@ -292,6 +308,7 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.seccomp = o->seccomp,
 		.user = o->user,
 		.core_dir = o->core_dir,
+		.rom = o->rom,
 	};
 	struct pl_sandbox *sb;
 	struct pl_result res;
@@ -314,10 +331,18 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		guest_environment(genvp, term, sizeof(term));
 		cfg.envp = genvp;
 	}
+	/* Opened now: the confined run may only write to what is open already. */
+	if (o->vga && !(cfg.vga_out = fopen(o->vga, "w"))) {
+		cli_error("--vga %s: %s", o->vga, strerror(errno));
+		free(gargv);
+		return PL_EXIT_USAGE;
+	}
 	sb = pl_sandbox_create(&cfg);
 	free(gargv);
 	if (!sb) {
 		cli_error("%s", pl_error());
+		if (cfg.vga_out)
+			fclose(cfg.vga_out);
 		return cli_error_status();
 	}
 	/*
@@ -330,6 +355,10 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	if (o->stats)
 		pl_result_print_stats(&res, stderr);
 	pl_sandbox_destroy(sb);
+	if (cfg.vga_out && fclose(cfg.vga_out)) {
+		cli_error("--vga %s: %s", o->vga, strerror(errno));
+		return status ? status : PL_EXIT_USAGE;
+	}
 	return status;
 }
 

@@ -151,7 +151,10 @@ struct pl_hc_iov {
 enum pl_event_kind {
 	PL_EVENT_TRAPS =
 	    1, /* value: privileged instructions the kernel executed (each traps on kvm_pvm) */
-	PL_EVENT_EXEC_MODE = 2,	  /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	PL_EVENT_EXEC_MODE = 2, /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	/* selftest=memtype: picoseconds per load through write-back and uncached leaves */
+	PL_EVENT_PROBE_CACHED_PS = 3,
+	PL_EVENT_PROBE_UNCACHED_PS = 4,
 	PL_EVENT_CHECKPOINT = 16, /* value: a guest program's checkpoint */
 };
 

@@ -180,6 +180,13 @@ struct pl_config {
 	 * the guest's RLIMIT_CORE then starts unlimited.
 	 */
 	const char *core_dir;
+	/*
+	 * A ROM image (at most 64 KiB) loaded at 0xF0000 instead of the
+	 * identification string "pagelab VERSION BIOS ROM".
+	 */
+	const char *rom;
+	/* If set, receives the VGA text screen (pl_vga_text) when the run ends. */
+	FILE *vga_out;
 };
 
 /* How a run ended. */
@@ -278,6 +285,43 @@ int pl_gpa_read(struct pl_sandbox *sb, uint64_t gpa, void *buf, size_t len);
 int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t len);
 /* A host pointer to len writable bytes at gpa, or NULL (pl_error()). */
 void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len);
+
+/*
+ * The VGA text screen (80x25 at guest-physical 0xB8000) as text: 25 lines,
+ * each without trailing blanks and ending in '\n', printable ASCII as
+ * itself, NUL cells as blanks, other characters as '.'; NUL-terminated.
+ * buf needs PL_VGA_TEXT_MAX bytes. Returns the length, or -1 when size is
+ * too small.
+ */
+#define PL_VGA_COLS	80
+#define PL_VGA_ROWS	25
+#define PL_VGA_TEXT_MAX (PL_VGA_ROWS * (PL_VGA_COLS + 1) + 1)
+int pl_vga_text(struct pl_sandbox *sb, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- memory types */
+
+/*
+ * Whether this host honours the memory types (PAT, PCD/PWT) in a guest's
+ * page tables, which PROT_NOCACHE and device mappings rely on.
+ */
+struct pl_memtype {
+	/*
+	 * KVM lets a VM turn off KVM_X86_QUIRK_IGNORE_GUEST_PAT, and every
+	 * sandbox does; without it KVM maps guest RAM write-back whatever
+	 * the guest asks (kvm_pvm does not offer it).
+	 */
+	bool pat_quirk_offered;
+	/* Measured by the kernel's selftest=memtype: picoseconds per 8-byte load. */
+	uint64_t cached_ps;   /* through a write-back leaf */
+	uint64_t uncached_ps; /* through a PCD|PWT (UC) leaf */
+};
+
+/*
+ * Boots kernel once (16 MiB, a few milliseconds) in a thread of its own,
+ * so the caller's thread is not confined by the run's seccomp filter.
+ * 0, or -1 with pl_error().
+ */
+int pl_memtype_probe(const char *kernel, struct pl_memtype *out);
 
 /* ---------------------------------------------------------------- results */
 
