@@ -352,6 +352,20 @@ section_hugetlb() {
 }
 
 # shellcheck disable=SC2154 # take() assigns through eval
+section_mem_offset() {
+	echo "== mem_offset: QNX's mem_offset() of a present page beside getpid() in the same run (median of $ROUNDS rounds)"
+	need_kernel || return
+	mo_guest() { in_guest "$BENCH/guest_mem_offset" "$GETPID_N"; }
+	rounds mem_offset mo_guest || return
+	take m mem_offset mo_guest mem_offset_ns || return
+	take g mem_offset mo_guest getpid_ns || return
+	row "guest: mem_offset()" "$(us "$m")"
+	row "guest: getpid()" "$(us "$g")"
+	row "mem_offset / getpid (issue 10 asks <= 1.1x)" "$(ratio_x "$m" "$g")"
+	row "native" "no mem_offset on Linux (/proc/self/pagemap needs open+pread)"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
 section_memtype() {
 	echo "== memtype: loads through an uncached (PCD|PWT) leaf against a write-back one (median of $ROUNDS rounds)"
 	need_kernel || return
@@ -370,7 +384,7 @@ section_memtype() {
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb
-	section_memtype"}
+	section_mem_offset section_memtype"}
 
 for s in $SECTIONS; do
 	$s

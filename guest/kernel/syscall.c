@@ -8,6 +8,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
+#include <kernel/plsys.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
@@ -20,6 +21,8 @@ extern const char *const linux_syscall_names[];
 extern const unsigned long linux_syscall_count;
 
 static const struct syscall_desc *table[MAX_SYSCALL];
+/* pagelab's own calls, PL_SYS_BASE + 0 .. PL_SYS_COUNT - 1 */
+static const struct syscall_desc *pl_table[PL_SYS_COUNT];
 static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
@@ -32,6 +35,8 @@ void syscall_init(void)
 	for (const struct syscall_desc *d = __syscalls_start; d < __syscalls_end; d++)
 		if (d->nr < MAX_SYSCALL)
 			table[d->nr] = d;
+		else if (d->nr - PL_SYS_BASE < PL_SYS_COUNT)
+			pl_table[d->nr - PL_SYS_BASE] = d;
 	tracing = boot_option("trace", opt, sizeof(opt)) != NULL;
 	if (tracing && !(trace_buf = trace_new()))
 		panic("no memory for the syscall trace");
@@ -75,7 +80,10 @@ static bool never_returns(u64 nr)
 void syscall_dispatch(struct trap_frame *f)
 {
 	u64 nr = f->rax, args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr] : NULL;
+	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr]
+				       : nr - PL_SYS_BASE < PL_SYS_COUNT
+					   ? pl_table[nr - PL_SYS_BASE]
+					   : NULL;
 	long ret;
 
 	current->syscall_nr = nr;

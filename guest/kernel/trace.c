@@ -262,7 +262,7 @@ void trace_after(struct trace *t, const struct syscall_desc *d, u64 nr, const u6
 		 bool returns)
 {
 	char line[1300];
-	const char *name = syscall_name(nr);
+	const char *name = d ? d->name : syscall_name(nr);
 	const char *fmt = d ? d->args : "xxxxxx";
 	int n = ksnprintf(line, sizeof(line), "[pid %d] %s(", current->pid, name ? name : "?");
 

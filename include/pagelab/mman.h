@@ -21,9 +21,34 @@
 #ifndef PAGELAB_MMAN_H
 #define PAGELAB_MMAN_H
 
+#include <errno.h>
+#include <stddef.h>
+#include <sys/types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* pagelab's system calls: PL_SYS_BASE (0x20000000) + n, see include/pagelab/abi.h. */
+#define PL_SYS_MEM_OFFSET 0x20000010
+
+/* A raw system call (no C library knows these numbers); -1 and errno on failure. */
+static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
+{
+	register long r10 __asm__("r10") = a3;
+	register long r8 __asm__("r8") = a4;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
 
 /* QNX: the fd of MAP_ANON mappings (and of MAP_PHYS ones). */
 #define NOFD (-1)
@@ -57,6 +82,32 @@ extern "C" {
  */
 #ifndef mmap64
 #define mmap64 mmap
+#endif
+
+/*
+ * QNX mem_offset(): *offset = the physical address behind addr (which
+ * need not be page aligned), *contig_len = how many bytes from there are
+ * physically contiguous, at most length. A page not present yet is faulted
+ * in first, and a private writable one gets its own copy, so the answer
+ * holds until the mapping changes. fd must be NOFD (EINVAL otherwise);
+ * EACCES when nothing is mapped at addr (or only PROT_NONE never touched).
+ * offset and contig_len may be NULL.
+ */
+static inline int mem_offset(const void *addr, int fd, size_t length, off_t *offset,
+			     size_t *contig_len)
+{
+	return (int)pl_syscall5(PL_SYS_MEM_OFFSET, (long)addr, fd, (long)length, (long)offset,
+				(long)contig_len);
+}
+
+#if defined(_LARGEFILE64_SOURCE) || defined(_GNU_SOURCE)
+/* The same with QNX's large-file type (off_t is 64 bits here already). */
+static inline int mem_offset64(const void *addr, int fd, size_t length, off64_t *offset,
+			       size_t *contig_len)
+{
+	return (int)pl_syscall5(PL_SYS_MEM_OFFSET, (long)addr, fd, (long)length, (long)offset,
+				(long)contig_len);
+}
 #endif
 
 #ifdef __cplusplus
