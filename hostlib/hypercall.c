@@ -171,12 +171,7 @@ int pl_hcall_io(void *opaque, uint64_t offset, void *data, unsigned len, bool wr
 	struct pl_sandbox *sb = opaque;
 	uint32_t gpa;
 
-	if (offset != 0 || len != 4 || !write) {
-		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0,
-			       "%u-byte %s of hypercall port 0x%x (expected a 32-bit out)", len,
-			       write ? "write" : "read", (unsigned)(PL_PORT_HYPERCALL + offset));
+	if (pl_port_out32(sb, "hypercall", PL_PORT_HYPERCALL, offset, data, len, write, &gpa))
 		return -1;
-	}
-	memcpy(&gpa, data, sizeof(gpa));
 	return pl_hcall_handle(sb, gpa);
 }

@@ -10,18 +10,26 @@
 
 #include "devices.h"
 
+int pl_port_out32(struct pl_sandbox *sb, const char *what, uint16_t port, uint64_t offset,
+		  const void *data, unsigned len, bool write, uint32_t *value)
+{
+	if (offset != 0 || len != 4 || !write) {
+		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0,
+			       "%u-byte %s of %s port 0x%x (expected a 32-bit out)", len,
+			       write ? "write" : "read", what, (unsigned)(port + offset));
+		return -1;
+	}
+	memcpy(value, data, sizeof(*value));
+	return 0;
+}
+
 int pl_exit_io(void *opaque, uint64_t offset, void *data, unsigned len, bool write)
 {
 	struct pl_sandbox *sb = opaque;
 	uint32_t status;
 
-	if (offset != 0 || len != 4 || !write) {
-		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0,
-			       "%u-byte %s of exit port 0x%x (expected a 32-bit out)", len,
-			       write ? "write" : "read", (unsigned)(PL_PORT_EXIT + offset));
+	if (pl_port_out32(sb, "exit", PL_PORT_EXIT, offset, data, len, write, &status))
 		return -1;
-	}
-	memcpy(&status, data, sizeof(status));
 	if (status > 255) {
 		pl_sandbox_end(sb, PL_END_BAD_GUEST, 0, "exit status %" PRIu32 " is not in 0..255",
 			       status);

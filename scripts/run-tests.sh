@@ -137,6 +137,12 @@ for t in tests/dist/test-*.sh; do
 	tap_suite "$t"
 done
 
+# The reading guide names files and functions; a rename must update it.
+echo "documentation (tests/docs):"
+for t in tests/docs/test-*.sh; do
+	tap_suite "$t"
+done
+
 # diff_suite LABEL RUN_OPTS [PROGRAM...]: one run of run-diff.sh, counted.
 diff_suite() {
 	label=$1

@@ -5,6 +5,7 @@
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
 #include <kernel/mm.h>
+#include <kernel/pvm.h>
 
 #define CR4_FSGSBASE (1UL << 16)
 #define PTE_USER     0x4
@@ -15,10 +16,6 @@ bool arch_has_fsgsbase;
 bool arch_has_1g_pages;
 volatile u8 *pvm_vif;
 static u32 hwcap;
-
-extern u8 pvm_page[4096];
-bool pvm_detect(void);
-void pvm_enable(void);
 
 /*
  * Runs first, still emulated on kvm_pvm: as few instructions as possible

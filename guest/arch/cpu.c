@@ -6,6 +6,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
+#include <kernel/pvm.h>
 #include <kernel/string.h>
 #include <pagelab/abi.h>
 

@@ -68,7 +68,7 @@ _start:
 
 /*
  * Everything up to the kernel's CR3 load lives in .entry.text, which the
- * isolated user PML4 maps (guest/arch/isolate.c); the rest of the entry
+ * isolated user PML4 maps (guest/arch/pvm/isolate.c); the rest of the entry
  * code sits there too so that the paths stay short and in one place.
  */
 	.section .entry.text, "ax"
@@ -195,7 +195,7 @@ syscall_entry:
 /*
  * Return to user mode from the frame at %rsp. sysretq when %rcx/%r11 hold
  * %rip/%rflags (C arranges that on kvm_pvm, where iretq cannot leave kernel
- * mode - see guest/arch/pvm.c); iretq otherwise.
+ * mode - see guest/arch/pvm/pvm.c); iretq otherwise.
  */
 	.globl ret_to_user
 ret_to_user:

@@ -63,13 +63,13 @@ const char *cpio_strerror(int err)
 	}
 }
 
-static int hex8(const uint8_t *p, uint32_t *out)
+static int hex8(const u8 *p, u32 *out)
 {
-	uint32_t v = 0;
+	u32 v = 0;
 
 	for (int i = 0; i < 8; i++) {
-		uint8_t c = p[i];
-		uint32_t d;
+		u8 c = p[i];
+		u32 d;
 
 		if (c >= '0' && c <= '9')
 			d = c - '0';
@@ -160,12 +160,12 @@ static int check_mode(const struct cpio_entry *e)
 	}
 }
 
-static int parse_header(const uint8_t *h, uint32_t f[NR_FIELDS], bool *crc)
+static int parse_header(const u8 *h, u32 f[NR_FIELDS], bool *crc)
 {
 	static const char magic[] = "07070";
 
 	for (int i = 0; i < 5; i++)
-		if (h[i] != (uint8_t)magic[i])
+		if (h[i] != (u8)magic[i])
 			return -CPIO_ERR_MAGIC;
 	if (h[5] != '1' && h[5] != '2')
 		return -CPIO_ERR_MAGIC;
@@ -176,7 +176,7 @@ static int parse_header(const uint8_t *h, uint32_t f[NR_FIELDS], bool *crc)
 	return 0;
 }
 
-static void fill_entry(struct cpio_entry *e, const uint32_t f[NR_FIELDS])
+static void fill_entry(struct cpio_entry *e, const u32 f[NR_FIELDS])
 {
 	e->ino = f[F_INO];
 	e->mode = f[F_MODE];
@@ -191,10 +191,10 @@ static void fill_entry(struct cpio_entry *e, const uint32_t f[NR_FIELDS])
 	e->size = f[F_FILESIZE];
 }
 
-static bool checksum_ok(const struct cpio_entry *e, uint32_t check)
+static bool checksum_ok(const struct cpio_entry *e, u32 check)
 {
-	const uint8_t *d = e->data;
-	uint32_t sum = 0;
+	const u8 *d = e->data;
+	u32 sum = 0;
 
 	for (size_t i = 0; i < e->size; i++)
 		sum += d[i];
@@ -208,9 +208,9 @@ static bool checksum_ok(const struct cpio_entry *e, uint32_t check)
  */
 static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, size_t *next)
 {
-	const uint8_t *h = it->base + it->off;
+	const u8 *h = it->base + it->off;
 	size_t left = it->len - it->off;
-	uint32_t f[NR_FIELDS];
+	u32 f[NR_FIELDS];
 	size_t namesize, name_end, data_end;
 	bool crc;
 	int err;
@@ -245,11 +245,14 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, size_t *next)
 	if (name_is(e->name, namesize - 1, trailer))
 		return 1;
 	err = clean_path(e, namesize - 1);
-	if (!err)
-		err = check_mode(e);
-	if (!err && crc && !checksum_ok(e, f[F_CHECK]))
-		err = -CPIO_ERR_CHECKSUM;
-	return err;
+	if (err)
+		return err;
+	err = check_mode(e);
+	if (err)
+		return err;
+	if (crc && !checksum_ok(e, f[F_CHECK]))
+		return -CPIO_ERR_CHECKSUM;
+	return 0;
 }
 
 int cpio_next(struct cpio_iter *it, struct cpio_entry *e)

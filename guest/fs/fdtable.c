@@ -9,7 +9,9 @@
 #include <asm/fcntl.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/vfs.h>

@@ -9,6 +9,7 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"

@@ -41,19 +41,12 @@ static int parent_dir(struct unpack *u, const struct cpio_entry *e, struct inode
 	inode_get(dir);
 	for (const char *slash; (slash = memchr(p, '/', end - p)); p = slash + 1) {
 		struct inode *next;
-		int err = ramfs_lookup(dir, p, slash - p, &next);
+		bool made;
+		int err = ramfs_mkdir_step(dir, p, slash - p, 0755, u->now, &next, &made);
 
-		if (err == -ENOENT) {
-			err = ramfs_create(dir, p, slash - p, S_IFDIR | 0755, 0, 0, u->now, &next);
-			u->r->dirs += !err;
-		}
-		inode_put(dir);
 		if (err)
 			return err;
-		if (!S_ISDIR(next->mode)) {
-			inode_put(next);
-			return -ENOTDIR;
-		}
+		u->r->dirs += made;
 		dir = next;
 	}
 	*dirp = dir;
@@ -64,7 +57,7 @@ static int parent_dir(struct unpack *u, const struct cpio_entry *e, struct inode
 
 static void set_attrs(struct inode *ino, const struct cpio_entry *e)
 {
-	ino->mode = (ino->mode & S_IFMT) | (e->mode & 07777);
+	ino->mode = (ino->mode & S_IFMT) | (e->mode & S_IALLUGO);
 	ino->uid = e->uid;
 	ino->gid = e->gid;
 	ino->atime = ino->mtime = (u64)e->mtime * NS_PER_SEC;
@@ -126,10 +119,33 @@ static int make_node(struct unpack *u, const struct cpio_entry *e, struct inode 
 		}
 		return err;
 	}
-	err = ramfs_create(dir, name, len, e->mode & (S_IFMT | 07777), e->rdevmajor, e->rdevminor,
-			   u->now, out);
-	if (!err && e->nlink > 1)
-		err = remember_link(u, e, *out);
+	err = ramfs_create(dir, name, len, e->mode & (S_IFMT | S_IALLUGO), e->rdevmajor,
+			   e->rdevminor, u->now, out);
+	if (err || e->nlink <= 1)
+		return err;
+	return remember_link(u, e, *out);
+}
+
+/*
+ * What is named name in dir already: nothing (0), a directory the entry
+ * names again (its attributes updated: 1, nothing more to do), or anything
+ * else, removed (0) so that the entry replaces it.
+ */
+static int replace_existing(struct unpack *u, const struct cpio_entry *e, struct inode *dir,
+			    const char *name, size_t len)
+{
+	struct inode *ino;
+	int err = ramfs_lookup(dir, name, len, &ino);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (S_ISDIR(ino->mode) && cpio_is_dir(e)) {
+		set_attrs(ino, e); /* a directory named twice (or one made as a parent) */
+		err = 1;
+	} else {
+		err = remove_existing(u, dir, name, len, ino);
+	}
+	inode_put(ino);
 	return err;
 }
 
@@ -137,23 +153,13 @@ static int unpack_node(struct unpack *u, const struct cpio_entry *e, struct inod
 		       const char *name, size_t len)
 {
 	struct inode *ino = NULL;
-	int err = ramfs_lookup(dir, name, len, &ino);
+	int err = replace_existing(u, e, dir, name, len);
 
-	if (!err && S_ISDIR(ino->mode) && cpio_is_dir(e)) {
-		set_attrs(ino, e); /* a directory named twice (or one made as a parent) */
-		inode_put(ino);
-		return 0;
-	}
-	if (!err) {
-		err = remove_existing(u, dir, name, len, ino);
-		inode_put(ino);
-		if (err)
-			return err;
-	} else if (err != -ENOENT) {
-		return err;
-	}
+	if (err)
+		return err == 1 ? 0 : err;
 	if (cpio_is_dir(e))
-		err = ramfs_create(dir, name, len, S_IFDIR | (e->mode & 07777), 0, 0, u->now, &ino);
+		err = ramfs_create(dir, name, len, S_IFDIR | (e->mode & S_IALLUGO), 0, 0, u->now,
+				   &ino);
 	else
 		err = make_node(u, e, dir, name, len, &ino);
 	if (err)

@@ -17,6 +17,7 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"

@@ -13,13 +13,14 @@
  * name the file's path; shared anonymous memory is "/dev/zero (deleted)"
  * and MAP_HUGETLB memory "/anon_hugepage (deleted)", as on Linux.
  */
+#include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
 #include "fs.h"
@@ -108,10 +109,10 @@ struct maps_file {
 
 static const char *vma_name(struct maps_file *m, const struct vma *v)
 {
-	const struct inode *ino = v->obj;
+	const struct inode *ino = vma_inode(v);
 
 	if (ino) {
-		if (memobj_is_anon(ino))
+		if (vma_is_kind(v, BACKING_SHM))
 			return "/dev/zero (deleted)";
 		if (ino != m->named) {
 			m->named = ino;
@@ -140,7 +141,7 @@ static bool next_line(struct maps_file *m)
 
 	if (!v)
 		return false;
-	ino = v->obj;
+	ino = vma_inode(v);
 	name = vma_name(m, v);
 	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
 		  (unsigned long)v->end, v->prot & VM_PROT_READ ? 'r' : '-',

@@ -17,12 +17,14 @@
  * readers without CAP_SYS_ADMIN; every guest process is root.
  */
 #include <kernel/errno.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
-#include <kernel/uvm.h>
+#include <kernel/pt.h>
+#include <kernel/uaccess.h>
 
 #include "fs.h"
 #include "procfs.h"

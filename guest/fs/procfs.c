@@ -6,16 +6,22 @@
  */
 #include <stdarg.h>
 
+#include <kernel/backing.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/format.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
+#include <kernel/synth.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
@@ -39,16 +45,16 @@ void tb_printf(struct textbuf *t, const char *fmt, ...)
 
 bool proc_is_object_page(const struct vma *v, u64 va, u64 pfn)
 {
-	const struct inode *ino = v->obj;
+	struct backing *b = backing_of(v);
 	u64 index;
 
-	if (!ino)
+	if (!v->obj)
 		return false;
 	if (v->flags & VM_SHARED)
 		return true;
 	/* Private: the file's page until a store gave the process its own copy. */
 	index = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
-	return ramfs_page_pfn(ino, index) == pfn;
+	return b->ops->lookup(b, index) == pfn;
 }
 
 /* ---- /proc/meminfo ---- */
@@ -139,12 +145,10 @@ static void count_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 {
 	struct rss *r = arg;
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
-	const struct inode *obj = r->v->obj;
-
 	(void)mm;
 	if (*pte & PTE_PS)
 		r->huge += HUGE_PAGE_FRAMES; /* not in VmRSS on Linux either */
-	else if (obj && memobj_is_anon(obj))
+	else if (vma_is_kind(r->v, BACKING_SHM))
 		r->shmem++;
 	else if (proc_is_object_page(r->v, va, pfn))
 		r->file++;

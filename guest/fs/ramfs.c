@@ -16,10 +16,11 @@
 #include <kernel/ramfs.h>
 #include <kernel/string.h>
 #ifndef PL_HOST_TEST
-#include <kernel/uvm.h>
+#include <kernel/vfs.h>
 #endif
 
 static u64 next_ino = 1;
+static const struct inode_map_ops ramfs_map_ops = { .get_page = inode_get_page };
 static const u8 zero_page[PAGE_SIZE];
 
 #ifdef PL_HOST_TEST
@@ -41,13 +42,15 @@ struct inode *ramfs_inode_alloc(u32 mode, u64 now)
 	ino->ino = next_ino++;
 	ino->mode = mode;
 	ino->refcount = 1;
+	if (S_ISREG(mode))
+		ino->map_ops = &ramfs_map_ops;
 	ino->atime = ino->mtime = ino->ctime = now;
 	return ino;
 }
 
 struct inode *ramfs_new_root(u32 perm, u64 now)
 {
-	struct inode *root = ramfs_inode_alloc(S_IFDIR | (perm & 07777), now);
+	struct inode *root = ramfs_inode_alloc(S_IFDIR | (perm & S_IALLUGO), now);
 
 	if (!root)
 		return NULL;
@@ -114,11 +117,6 @@ void ramfs_maybe_free(struct inode *ino)
 }
 
 /* ---- file data ---- */
-
-u64 ramfs_page_pfn(const struct inode *ino, u64 index)
-{
-	return S_ISREG(ino->mode) ? page_tree_lookup(&ino->reg.pages, index) : FRAME_NONE;
-}
 
 static u8 *page_ptr(const struct inode *ino, u64 index)
 {
@@ -287,7 +285,7 @@ int ramfs_truncate(struct inode *ino, u64 size, u64 now)
 		drop_pages(ino, ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT);
 		zero_range(ino, size, ALIGN_UP(size, PAGE_SIZE));
 #ifndef PL_HOST_TEST
-		memobj_truncated(ino, size); /* mappings lose the pages past the end */
+		vfs_file_shrunk(ino, size); /* mappings lose the pages past the end */
 #endif
 	} else if (size > ino->size) {
 		zero_old_tail(ino, size);

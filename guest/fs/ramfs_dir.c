@@ -135,21 +135,36 @@ static bool creatable_type(u32 mode)
 	return S_ISREG(mode) || S_ISDIR(mode) || S_ISCHR(mode) || S_ISFIFO(mode);
 }
 
+/* Whether name may be a new entry of dir, before looking it up: -errno or 0. */
+static int check_new_name(struct inode *dir, const char *name, size_t len)
+{
+	int err = check_live_dir(dir);
+
+	if (err)
+		return err;
+	if (is_dot(name, len) || is_dotdot(name, len))
+		return -EEXIST;
+	return check_name(name, len);
+}
+
+static int check_create(struct inode *dir, const char *name, size_t len, u32 mode)
+{
+	int err = check_new_name(dir, name, len);
+
+	if (err)
+		return err;
+	if (find(dir, name, len, NULL))
+		return -EEXIST;
+	return creatable_type(mode) ? 0 : -EINVAL;
+}
+
 int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 rdev_major,
 		 u32 rdev_minor, u64 now, struct inode **out)
 {
 	struct ramfs_dirent *e;
 	struct inode *ino;
-	int err = check_live_dir(dir);
+	int err = check_create(dir, name, len, mode);
 
-	if (!err && (is_dot(name, len) || is_dotdot(name, len)))
-		err = -EEXIST;
-	if (!err)
-		err = check_name(name, len);
-	if (!err && find(dir, name, len, NULL))
-		err = -EEXIST;
-	if (!err && !creatable_type(mode))
-		err = -EINVAL;
 	if (err)
 		return err;
 	e = new_entry(name, len);
@@ -177,21 +192,45 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 	return 0;
 }
 
+int ramfs_mkdir_step(struct inode *dir, const char *name, size_t len, u32 perm, u64 now,
+		     struct inode **next, bool *made)
+{
+	int err = ramfs_lookup(dir, name, len, next);
+
+	*made = false;
+	if (err == -ENOENT) {
+		err = ramfs_create(dir, name, len, S_IFDIR | (perm & S_IALLUGO), 0, 0, now, next);
+		*made = !err;
+	}
+	inode_put(dir);
+	if (err)
+		return err;
+	if (!S_ISDIR((*next)->mode)) {
+		inode_put(*next);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* link(2)'s checks, in Linux's order. */
+static int check_link(struct inode *dir, const char *name, size_t len, struct inode *target)
+{
+	int err = check_new_name(dir, name, len);
+
+	if (err)
+		return err;
+	if (S_ISDIR(target->mode))
+		return -EPERM;
+	if (target->nlink == 0)
+		return -ENOENT;
+	return find(dir, name, len, NULL) ? -EEXIST : 0;
+}
+
 int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target, u64 now)
 {
 	struct ramfs_dirent *e;
-	int err = check_live_dir(dir);
+	int err = check_link(dir, name, len, target);
 
-	if (!err && (is_dot(name, len) || is_dotdot(name, len)))
-		err = -EEXIST;
-	if (!err)
-		err = check_name(name, len);
-	if (!err && S_ISDIR(target->mode))
-		err = -EPERM;
-	if (!err && target->nlink == 0)
-		err = -ENOENT;
-	if (!err && find(dir, name, len, NULL))
-		err = -EEXIST;
 	if (err)
 		return err;
 	e = new_entry(name, len);

@@ -9,6 +9,8 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/synth.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"
@@ -100,6 +102,7 @@ static int make_dirs(const char *path, u32 perm, bool last_too, struct nameidata
 {
 	struct inode *dir = vfs_root(), *next;
 	const char *p = path;
+	bool made;
 	int err = 0;
 
 	inode_get(dir);
@@ -116,17 +119,9 @@ static int make_dirs(const char *path, u32 perm, bool last_too, struct nameidata
 			nd->last_len = len;
 			return 0;
 		}
-		err = ramfs_lookup(dir, p, len, &next);
-		if (err == -ENOENT)
-			err = ramfs_create(dir, p, len, S_IFDIR | (perm & 07777), 0, 0, vfs_now(),
-					   &next);
-		inode_put(dir);
+		err = ramfs_mkdir_step(dir, p, len, perm, vfs_now(), &next, &made);
 		if (err)
 			return err;
-		if (!S_ISDIR(next->mode)) {
-			inode_put(next);
-			return -ENOTDIR;
-		}
 		dir = next;
 		p += len;
 		while (*p == '/')

@@ -4,8 +4,10 @@
  */
 #include <asm/fcntl.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/mm.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h> /* F_DUPFD_CLOEXEC */
 

@@ -5,6 +5,7 @@
  * ".", ".." and "/" before ramfs sees a name; the rest come from ramfs.
  */
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>
@@ -51,7 +52,7 @@ static long make_node(int dirfd, u64 upath, u32 mode, u32 major, u32 minor)
 		err = -ENOENT; /* "name/" can only be a directory */
 	else
 		err = ramfs_create(nd.dir, nd.last, nd.last_len,
-				   (mode & S_IFMT) | (mode & 07777 & ~fd_umask()), major, minor,
+				   (mode & S_IFMT) | (mode & S_IALLUGO & ~fd_umask()), major, minor,
 				   vfs_now(), NULL);
 	parent_put(path, &nd);
 	return err;
@@ -59,7 +60,7 @@ static long make_node(int dirfd, u64 upath, u32 mode, u32 major, u32 minor)
 
 static long sys_mkdirat(u64 dirfd, u64 path, u64 mode)
 {
-	return make_node((int)dirfd, path, S_IFDIR | ((u32)mode & 01777), 0, 0);
+	return make_node((int)dirfd, path, S_IFDIR | ((u32)mode & (S_IRWXUGO | S_ISVTX)), 0, 0);
 }
 
 static long sys_mkdir(u64 path, u64 mode)
@@ -79,7 +80,7 @@ static long sys_mknodat(u64 dirfd, u64 path, u64 umode, u64 dev)
 		return -EPERM;
 	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR)
 		return type == S_IFBLK || type == S_IFSOCK ? -EPERM : -EINVAL;
-	return make_node((int)dirfd, path, type | (mode & 07777), major, minor);
+	return make_node((int)dirfd, path, type | (mode & S_IALLUGO), major, minor);
 }
 
 static long sys_mknod(u64 path, u64 mode, u64 dev)

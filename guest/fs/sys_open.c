@@ -7,14 +7,33 @@
  */
 #include <asm/fcntl.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>
 
 #include "fs.h"
+
+/* O_CREAT of an ordinary name: the existing file (unless O_EXCL), or a new one. */
+static int open_or_create(struct nameidata *nd, u32 flags, u32 mode, struct inode **out)
+{
+	int err = ramfs_lookup(nd->dir, nd->last, nd->last_len, out);
+
+	if (err == -ENOENT)
+		return ramfs_create(nd->dir, nd->last, nd->last_len,
+				    S_IFREG | (mode & S_IALLUGO & ~fd_umask()), 0, 0, vfs_now(),
+				    out);
+	if (err)
+		return err;
+	if (!(flags & O_EXCL) && !S_ISDIR((*out)->mode))
+		return 0;
+	inode_put(*out);
+	return (flags & O_EXCL) ? -EEXIST : -EISDIR;
+}
 
 /* The inode open() works on: found, or created with O_CREAT. */
 static int open_target(int dirfd, const char *path, u32 flags, u32 mode, struct inode **out)
@@ -36,15 +55,7 @@ static int open_target(int dirfd, const char *path, u32 flags, u32 mode, struct 
 			err = -EISDIR;
 		}
 	} else {
-		err = ramfs_lookup(nd.dir, nd.last, nd.last_len, out);
-		if (!err && ((flags & O_EXCL) || S_ISDIR((*out)->mode))) {
-			err = (flags & O_EXCL) ? -EEXIST : -EISDIR;
-			inode_put(*out);
-		} else if (err == -ENOENT) {
-			err = ramfs_create(nd.dir, nd.last, nd.last_len,
-					   S_IFREG | (mode & 07777 & ~fd_umask()), 0, 0, vfs_now(),
-					   out);
-		}
+		err = open_or_create(&nd, flags, mode, out);
 	}
 	nameidata_put(&nd);
 	return err;
@@ -179,7 +190,7 @@ static long sys_ftruncate(u64 fd, u64 len)
 
 static void set_mode(struct inode *ino, u32 mode)
 {
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	ino->mode = (ino->mode & S_IFMT) | (mode & S_IALLUGO);
 	ino->ctime = vfs_now();
 }
 

@@ -8,9 +8,11 @@
 #include <asm/fcntl.h>
 #include <asm/ioctls.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/uio.h>
 
@@ -51,6 +53,16 @@ static long do_rw(struct file *f, bool write, u64 ubuf, size_t len, u64 *pos, un
 	return op(f, ubuf, MIN(len, MAX_RW_COUNT), pos, io);
 }
 
+/* pread/pwrite and preadv/pwritev need an offset >= 0 and a seekable file; all, the operation. */
+static long check_rw(struct file *f, bool write, bool positioned, s64 off)
+{
+	if (positioned && off < 0)
+		return -EINVAL;
+	if (positioned && !f->ops->llseek)
+		return -ESPIPE;
+	return (write ? f->ops->write : f->ops->read) ? 0 : -EINVAL;
+}
+
 /* read/write at the file offset, or at off for pread/pwrite (positioned). */
 static long rw(int fd, bool write, u64 ubuf, u64 len, bool positioned, s64 off)
 {
@@ -61,11 +73,8 @@ static long rw(int fd, bool write, u64 ubuf, u64 len, bool positioned, s64 off)
 	f = get_for(fd, write ? FMODE_WRITE : FMODE_READ, &ret);
 	if (!f)
 		return ret;
-	if (positioned && off < 0) {
-		ret = -EINVAL;
-	} else if (positioned && !f->ops->llseek) {
-		ret = -ESPIPE;
-	} else {
+	ret = check_rw(f, write, positioned, off);
+	if (!ret) {
 		pos = positioned ? (u64)off : f->pos;
 		ret = do_rw(f, write, ubuf, len, &pos, 0);
 		if (!positioned && f->ops->llseek)
@@ -160,12 +169,8 @@ static long vec(int fd, bool write, u64 uiov, u64 cnt, bool positioned, s64 off)
 	if (!f)
 		return ret;
 	ret = load_iov(uiov, cnt, &iov);
-	if (!ret && positioned && off < 0)
-		ret = -EINVAL;
-	else if (!ret && positioned && !f->ops->llseek)
-		ret = -ESPIPE;
-	else if (!ret && !(write ? f->ops->write : f->ops->read))
-		ret = -EINVAL;
+	if (!ret)
+		ret = check_rw(f, write, positioned, off);
 	if (!ret) {
 		pos = positioned ? (u64)off : f->pos;
 		ret = rw_iov(f, write, iov, cnt, &pos);

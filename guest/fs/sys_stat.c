@@ -5,10 +5,12 @@
  */
 #include <asm/stat.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>
 

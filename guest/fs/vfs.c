@@ -5,15 +5,20 @@
  * it and against the current process's working directory.
  */
 #include <linux/fcntl.h> /* AT_FDCWD, AT_EMPTY_PATH */
+#include <kernel/backing.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/cpio.h>
 #include <kernel/errno.h>
+#include <kernel/fdtable.h>
 #include <kernel/initramfs.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
+#include <kernel/timer.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"
@@ -49,6 +54,30 @@ void vfs_root_get(struct inode **out)
 int vfs_lookup(const char *path, struct inode **out)
 {
 	return ramfs_walk(root, vfs_cwd(), path, out);
+}
+
+u64 vfs_get_page(struct inode *ino, u64 index, bool alloc)
+{
+	return ino->map_ops ? ino->map_ops->get_page(ino, index, alloc) : FRAME_NONE;
+}
+
+int vfs_new_unnamed_file(u64 size, struct inode **out)
+{
+	struct inode *ino = ramfs_new_anon(S_IFREG | 0600, vfs_now());
+
+	if (!ino)
+		return -ENOMEM;
+	if (ramfs_truncate(ino, size, vfs_now())) {
+		inode_put(ino);
+		return -ENOMEM;
+	}
+	*out = ino;
+	return 0;
+}
+
+void vfs_file_shrunk(struct inode *ino, u64 size)
+{
+	file_backing_truncated(ino, size);
 }
 
 char *path_get(u64 upath, int *err)

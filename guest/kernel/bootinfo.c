@@ -8,6 +8,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/format.h>
+#include <kernel/panic.h>
 #include <kernel/string.h>
 #include <libfdt.h>
 
@@ -85,7 +86,7 @@ static void parse_reservations(const void *fdt, u64 fdt_pa)
 	int n = fdt_num_mem_rsv(fdt);
 
 	for (int i = 0; i < n; i++) {
-		uint64_t addr, size;
+		u64 addr, size;
 
 		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0)
 			add_range(boot_info.reserved, &boot_info.nr_reserved, addr, addr + size,

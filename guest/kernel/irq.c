@@ -5,7 +5,7 @@
 #include <kernel/arch.h>
 #include <kernel/sched.h>
 #include <kernel/timer.h>
-#include <kernel/trap.h>
+#include <kernel/irq.h>
 
 void handle_interrupt(struct trap_frame *f)
 {

@@ -6,7 +6,10 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/physmem.h>
+#include <kernel/proc.h>
+#include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 

@@ -9,6 +9,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/uaccess.h>
 
 struct timespec {
 	s64 sec, nsec;

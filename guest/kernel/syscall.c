@@ -8,11 +8,11 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
+#include <kernel/panic.h>
 #include <kernel/plsys.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
-#include <kernel/trap.h>
 
 #define MAX_SYSCALL 512
 

@@ -14,6 +14,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
+#include <kernel/uaccess.h>
 
 struct trace {
 	char args[6][200];

@@ -9,8 +9,7 @@
  * written. %n is not supported (it is never needed and only ever abused).
  */
 #include <kernel/format.h>
-#include <stdbool.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
 #define INT_MAX_ ((size_t)__INT_MAX__)
 
@@ -75,7 +74,7 @@ static void emit_padded(struct sink *s, const struct spec *sp, const char *p, si
  * minimum digit count (0 with value 0 prints no digit); the 0 flag pads with
  * zeros only when no precision is given and the field is right-aligned.
  */
-static void emit_number(struct sink *s, const struct spec *sp, uint64_t v, char sign, unsigned base,
+static void emit_number(struct sink *s, const struct spec *sp, u64 v, char sign, unsigned base,
 			bool upper, const char *prefix)
 {
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -113,7 +112,7 @@ static void emit_number(struct sink *s, const struct spec *sp, uint64_t v, char 
 		emit_fill(s, ' ', pad);
 }
 
-static int64_t arg_signed(va_list *ap, enum length len)
+static s64 arg_signed(va_list *ap, enum length len)
 {
 	switch (len) {
 	case LEN_HH:
@@ -134,7 +133,7 @@ static int64_t arg_signed(va_list *ap, enum length len)
 	}
 }
 
-static uint64_t arg_unsigned(va_list *ap, enum length len)
+static u64 arg_unsigned(va_list *ap, enum length len)
 {
 	switch (len) {
 	case LEN_HH:
@@ -148,7 +147,7 @@ static uint64_t arg_unsigned(va_list *ap, enum length len)
 	case LEN_Z:
 		return va_arg(*ap, size_t);
 	case LEN_T: /* the unsigned type of ptrdiff_t's width */
-		return (uint64_t)va_arg(*ap, ptrdiff_t);
+		return (u64)va_arg(*ap, ptrdiff_t);
 	case LEN_J:
 		return va_arg(*ap, uintmax_t);
 	default:
@@ -297,8 +296,8 @@ static bool convert(struct sink *s, struct spec *sp, char c, va_list *ap)
 	switch (c) {
 	case 'd':
 	case 'i': {
-		int64_t v = arg_signed(ap, sp->len);
-		uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+		s64 v = arg_signed(ap, sp->len);
+		u64 mag = v < 0 ? -(u64)v : (u64)v;
 
 		emit_number(s, sp, mag, sign_of(sp, v < 0), 10, false, NULL);
 		return true;
@@ -311,7 +310,7 @@ static bool convert(struct sink *s, struct spec *sp, char c, va_list *ap)
 		return true;
 	case 'x':
 	case 'X': {
-		uint64_t v = arg_unsigned(ap, sp->len);
+		u64 v = arg_unsigned(ap, sp->len);
 		const char *prefix = (sp->flags & F_ALT) && v ? (c == 'x' ? "0x" : "0X") : NULL;
 
 		emit_number(s, sp, v, 0, 16, c == 'X', prefix);

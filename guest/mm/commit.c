@@ -10,7 +10,8 @@
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/mmap_check.h>
-#include <kernel/uvm.h>
+#include <kernel/panic.h>
+#include <kernel/procmm.h>
 
 static struct commit commit;
 

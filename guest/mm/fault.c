@@ -6,18 +6,21 @@
  * invlpg (only when a present entry changes).
  */
 #include <kernel/arch.h>
+#include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
-#include <kernel/trap.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
@@ -77,28 +80,12 @@ static bool access_allowed(const struct vma *v, u64 error)
 	return true;
 }
 
-static u64 new_zeroed_frame(void)
+/* Not present: what backs the VMA finds or makes the frame (backing.h). */
+static int fault_in(struct vma *v, u64 page, u64 error, u64 *pte, struct fault_info *fi)
 {
-	u64 pfn = frame_alloc(0);
+	struct backing *b = backing_of(v);
 
-	if (pfn != FRAME_NONE)
-		memset(frame_to_virt(pfn), 0, PAGE_SIZE);
-	return pfn;
-}
-
-/* Not present: a fresh zeroed page for anonymous memory. */
-static int fault_in(struct mm *mm, struct vma *v, u64 page, u64 error, u64 *pte,
-		    struct fault_info *fi)
-{
-	u64 pfn;
-
-	if (v->obj)
-		return memobj_fault(mm, v, page, error, pte, fi);
-	pfn = new_zeroed_frame();
-	if (pfn == FRAME_NONE)
-		return OOM(fi, page);
-	*pte = pte_for(pfn, v->prot, v->prot & VM_PROT_WRITE);
-	return 0;
+	return b->ops->fault(b, v, page, error, pte, fi);
 }
 
 /* A write to a present read-only page of a writable private mapping. */
@@ -134,7 +121,7 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	if (!pte)
 		return OOM(fi, addr);
 	if (!pte_present(*pte))
-		err = fault_in(mm, v, page, error, pte, fi);
+		err = fault_in(v, page, error, pte, fi);
 	else if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
 		err = copy_on_write(mm, v, page, pte, fi);
 	else if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */

@@ -20,13 +20,13 @@
 enum { ZONE_DMA, ZONE_NORMAL, NR_ZONES };
 
 struct zone {
-	uint32_t head[FRAME_MAX_ORDER + 1];
-	uint64_t nr_free;
+	u32 head[FRAME_MAX_ORDER + 1];
+	u64 nr_free;
 };
 
 static struct frame *table;
-static uint64_t nr_frames;
-static uint64_t nr_total;
+static u64 nr_frames;
+static u64 nr_total;
 static struct zone zones[NR_ZONES];
 
 #ifdef PL_HOST_TEST
@@ -34,7 +34,7 @@ static struct zone zones[NR_ZONES];
  * Every host test binary links every pure module, so tests that never use the
  * frame allocator still need this symbol. Tests that use it define their own.
  */
-__attribute__((weak)) void frame_corruption(const char *what, uint64_t pfn)
+__attribute__((weak)) void frame_corruption(const char *what, u64 pfn)
 {
 	(void)what;
 	(void)pfn;
@@ -42,12 +42,12 @@ __attribute__((weak)) void frame_corruption(const char *what, uint64_t pfn)
 }
 #endif
 
-static unsigned zone_of(uint64_t pfn)
+static unsigned zone_of(u64 pfn)
 {
 	return pfn < FRAME_DMA_LIMIT_PFN ? ZONE_DMA : ZONE_NORMAL;
 }
 
-static void list_push(uint64_t pfn, unsigned order)
+static void list_push(u64 pfn, unsigned order)
 {
 	struct zone *z = &zones[zone_of(pfn)];
 	struct frame *f = &table[pfn];
@@ -63,7 +63,7 @@ static void list_push(uint64_t pfn, unsigned order)
 	z->nr_free += 1ULL << order;
 }
 
-static void list_del(uint64_t pfn)
+static void list_del(u64 pfn)
 {
 	struct frame *f = &table[pfn];
 	struct zone *z = &zones[zone_of(pfn)];
@@ -79,10 +79,10 @@ static void list_del(uint64_t pfn)
 }
 
 /* Give a block back, merging it with its buddy as long as the buddy is free and whole. */
-static void release_block(uint64_t pfn, unsigned order)
+static void release_block(u64 pfn, unsigned order)
 {
 	while (order < FRAME_MAX_ORDER) {
-		uint64_t buddy = pfn ^ (1ULL << order);
+		u64 buddy = pfn ^ (1ULL << order);
 
 		if (buddy >= nr_frames || zone_of(buddy) != zone_of(pfn))
 			break;
@@ -96,7 +96,7 @@ static void release_block(uint64_t pfn, unsigned order)
 }
 
 /* Largest order of a naturally aligned block that starts at s and ends by e. */
-static unsigned block_order_at(uint64_t s, uint64_t e)
+static unsigned block_order_at(u64 s, u64 e)
 {
 	unsigned order = s ? (unsigned)__builtin_ctzll(s) : FRAME_MAX_ORDER;
 
@@ -107,7 +107,7 @@ static unsigned block_order_at(uint64_t s, uint64_t e)
 	return order;
 }
 
-static void release_run_in_zone(uint64_t s, uint64_t e)
+static void release_run_in_zone(u64 s, u64 e)
 {
 	while (s < e) {
 		unsigned order = block_order_at(s, e);
@@ -117,7 +117,7 @@ static void release_run_in_zone(uint64_t s, uint64_t e)
 	}
 }
 
-static void release_run(uint64_t s, uint64_t e)
+static void release_run(u64 s, u64 e)
 {
 	if (s < FRAME_DMA_LIMIT_PFN && e > FRAME_DMA_LIMIT_PFN) {
 		release_run_in_zone(s, FRAME_DMA_LIMIT_PFN);
@@ -126,7 +126,7 @@ static void release_run(uint64_t s, uint64_t e)
 	release_run_in_zone(s, e);
 }
 
-void frame_init(struct frame *t, uint64_t n)
+void frame_init(struct frame *t, u64 n)
 {
 	table = t;
 	/* Free-list links are 32-bit PFNs and NIL is reserved: 16 TiB is plenty. */
@@ -139,7 +139,7 @@ void frame_init(struct frame *t, uint64_t n)
 	}
 }
 
-void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
+void frame_add_range(u64 start_pfn, u64 end_pfn)
 {
 	if (end_pfn > nr_frames)
 		end_pfn = nr_frames;
@@ -149,16 +149,16 @@ void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
 	release_run(start_pfn, end_pfn);
 }
 
-static unsigned order_for(uint64_t npages)
+static unsigned order_for(u64 npages)
 {
 	return npages <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(npages - 1);
 }
 
 /* Take a block of exactly 2^order frames from zone z, splitting a larger one. */
-static uint64_t take_block(unsigned z, unsigned order)
+static u64 take_block(unsigned z, unsigned order)
 {
 	unsigned o = order;
-	uint64_t pfn;
+	u64 pfn;
 
 	while (o <= FRAME_MAX_ORDER && zones[z].head[o] == NIL)
 		o++;
@@ -177,10 +177,10 @@ static uint64_t take_block(unsigned z, unsigned order)
  * FA_NOX64K needs no work: a block of order <= 4 (64 KiB) is aligned to its
  * size and so cannot cross a 64 KiB boundary, and a larger one starts on one.
  */
-uint64_t frame_alloc_pages(uint64_t npages, unsigned flags)
+u64 frame_alloc_pages(u64 npages, unsigned flags)
 {
 	unsigned order;
-	uint64_t pfn;
+	u64 pfn;
 
 	if (npages == 0 || npages > (1ULL << FRAME_MAX_ORDER))
 		return FRAME_NONE;
@@ -195,7 +195,7 @@ uint64_t frame_alloc_pages(uint64_t npages, unsigned flags)
 	if (pfn == FRAME_NONE)
 		return FRAME_NONE;
 	release_run(pfn + npages, pfn + (1ULL << order));
-	for (uint64_t i = pfn; i < pfn + npages; i++) {
+	for (u64 i = pfn; i < pfn + npages; i++) {
 		table[i].refcount = 1;
 		table[i].flags = 0;
 		table[i].kind = 0;
@@ -212,7 +212,7 @@ static void reset_frame(struct frame *f)
 	f->private = 0;
 }
 
-void frame_free_pages(uint64_t pfn, uint64_t npages)
+void frame_free_pages(u64 pfn, u64 npages)
 {
 	if (npages == 0)
 		return;
@@ -221,18 +221,18 @@ void frame_free_pages(uint64_t pfn, uint64_t npages)
 		return;
 	}
 	/* Check the whole run first so that a bad call changes nothing. */
-	for (uint64_t i = pfn; i < pfn + npages; i++) {
+	for (u64 i = pfn; i < pfn + npages; i++) {
 		if (table[i].refcount == 0) {
 			frame_corruption("free of a frame that is not allocated", i);
 			return;
 		}
 	}
-	for (uint64_t i = pfn; i < pfn + npages; i++)
+	for (u64 i = pfn; i < pfn + npages; i++)
 		reset_frame(&table[i]);
 	release_run(pfn, pfn + npages);
 }
 
-void frame_get(uint64_t pfn)
+void frame_get(u64 pfn)
 {
 	if (pfn >= nr_frames) {
 		frame_corruption("get beyond the frame table", pfn);
@@ -245,7 +245,7 @@ void frame_get(uint64_t pfn)
 	table[pfn].refcount++;
 }
 
-bool frame_put(uint64_t pfn)
+bool frame_put(u64 pfn)
 {
 	if (pfn >= nr_frames) {
 		frame_corruption("put beyond the frame table", pfn);
@@ -262,22 +262,22 @@ bool frame_put(uint64_t pfn)
 	return true;
 }
 
-struct frame *frame_desc(uint64_t pfn)
+struct frame *frame_desc(u64 pfn)
 {
 	return pfn < nr_frames ? &table[pfn] : NULL;
 }
 
-uint64_t frame_free_count(void)
+u64 frame_free_count(void)
 {
 	return zones[ZONE_DMA].nr_free + zones[ZONE_NORMAL].nr_free;
 }
 
-uint64_t frame_free_count_below16m(void)
+u64 frame_free_count_below16m(void)
 {
 	return zones[ZONE_DMA].nr_free;
 }
 
-uint64_t frame_total_count(void)
+u64 frame_total_count(void)
 {
 	return nr_total;
 }

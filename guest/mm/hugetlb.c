@@ -21,12 +21,15 @@
  * what Linux does for MAP_NORESERVE.
  */
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/paging.h>
-#include <kernel/signal.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
+#include <kernel/signo.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define HUGE_ORDER 9

@@ -25,26 +25,26 @@
 #define NIL	      UINT32_MAX
 
 struct slab {
-	uint16_t inuse;
-	uint16_t free;
-	uint16_t fresh;
+	u16 inuse;
+	u16 free;
+	u16 fresh;
 };
 
 /* Slabs with at least one object available, per class. */
-static uint32_t partial[KM_NR_CLASSES] = { [0 ... KM_NR_CLASSES - 1] = NIL };
+static u32 partial[KM_NR_CLASSES] = { [0 ... KM_NR_CLASSES - 1] = NIL };
 
 #ifdef PL_HOST_TEST
 /*
  * Every host test binary links every pure module, so tests that never use the
  * heap still need these symbols. Tests that use it define their own.
  */
-__attribute__((weak)) void *frame_to_virt(uint64_t pfn)
+__attribute__((weak)) void *frame_to_virt(u64 pfn)
 {
 	(void)pfn;
 	__builtin_trap();
 }
 
-__attribute__((weak)) uint64_t virt_to_frame(const void *va)
+__attribute__((weak)) u64 virt_to_frame(const void *va)
 {
 	(void)va;
 	__builtin_trap();
@@ -53,14 +53,14 @@ __attribute__((weak)) uint64_t virt_to_frame(const void *va)
 
 static struct slab slab_load(const struct frame *f)
 {
-	return (struct slab){ .inuse = (uint16_t)f->private,
-			      .free = (uint16_t)(f->private >> 16),
-			      .fresh = (uint16_t)(f->private >> 32) };
+	return (struct slab){ .inuse = (u16)f->private,
+			      .free = (u16)(f->private >> 16),
+			      .fresh = (u16)(f->private >> 32) };
 }
 
 static void slab_store(struct frame *f, struct slab s)
 {
-	f->private = (uint64_t)s.inuse | (uint64_t)s.free << 16 | (uint64_t)s.fresh << 32;
+	f->private = (u64)s.inuse | (u64)s.free << 16 | (u64)s.fresh << 32;
 }
 
 static bool slab_full(struct slab s, size_t size)
@@ -82,18 +82,18 @@ static unsigned class_of(size_t size)
 	return cls;
 }
 
-static void partial_push(unsigned cls, uint64_t pfn)
+static void partial_push(unsigned cls, u64 pfn)
 {
 	struct frame *f = frame_desc(pfn);
 
 	f->prev = NIL;
 	f->next = partial[cls];
 	if (f->next != NIL)
-		frame_desc(f->next)->prev = (uint32_t)pfn;
-	partial[cls] = (uint32_t)pfn;
+		frame_desc(f->next)->prev = (u32)pfn;
+	partial[cls] = (u32)pfn;
 }
 
-static void partial_del(unsigned cls, uint64_t pfn)
+static void partial_del(unsigned cls, u64 pfn)
 {
 	struct frame *f = frame_desc(pfn);
 
@@ -105,16 +105,16 @@ static void partial_del(unsigned cls, uint64_t pfn)
 		frame_desc(f->next)->prev = f->prev;
 }
 
-static uint64_t slab_new(unsigned cls)
+static u64 slab_new(unsigned cls)
 {
-	uint64_t pfn = frame_alloc(0);
+	u64 pfn = frame_alloc(0);
 	struct frame *f;
 
 	if (pfn == FRAME_NONE)
 		return FRAME_NONE;
 	f = frame_desc(pfn);
 	f->flags = FRAME_SLAB;
-	f->kind = (uint8_t)cls;
+	f->kind = (u8)cls;
 	slab_store(f, (struct slab){ .inuse = 0, .free = KM_NONE, .fresh = 0 });
 	partial_push(cls, pfn);
 	return pfn;
@@ -123,10 +123,10 @@ static uint64_t slab_new(unsigned cls)
 static void *slab_alloc(size_t size)
 {
 	unsigned cls = class_of(size);
-	uint64_t pfn = partial[cls];
+	u64 pfn = partial[cls];
 	struct frame *f;
 	struct slab s;
-	uint16_t off;
+	u16 off;
 	char *base;
 
 	if (pfn == NIL)
@@ -138,10 +138,10 @@ static void *slab_alloc(size_t size)
 	base = frame_to_virt(pfn);
 	if (s.free != KM_NONE) {
 		off = s.free;
-		s.free = *(uint16_t *)(base + off);
+		s.free = *(u16 *)(base + off);
 	} else {
 		off = s.fresh;
-		s.fresh = (uint16_t)(s.fresh + class_size(cls));
+		s.fresh = (u16)(s.fresh + class_size(cls));
 	}
 	s.inuse++;
 	slab_store(f, s);
@@ -152,7 +152,7 @@ static void *slab_alloc(size_t size)
 
 static void *large_alloc(size_t size)
 {
-	uint64_t pages, pfn;
+	u64 pages, pfn;
 	struct frame *f;
 
 	if (size > SIZE_MAX - PAGE_SIZE)
@@ -185,11 +185,11 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-static void slab_free(uint64_t pfn, struct frame *f, void *ptr)
+static void slab_free(u64 pfn, struct frame *f, void *ptr)
 {
 	unsigned cls = f->kind;
 	size_t size = class_size(cls);
-	uint16_t off = (uint16_t)((uintptr_t)ptr & (PAGE_SIZE - 1));
+	u16 off = (u16)((uintptr_t)ptr & (PAGE_SIZE - 1));
 	struct slab s = slab_load(f);
 	bool was_full = slab_full(s, size);
 
@@ -198,7 +198,7 @@ static void slab_free(uint64_t pfn, struct frame *f, void *ptr)
 		frame_corruption("kfree of a pointer kmalloc did not return", pfn);
 		return;
 	}
-	*(uint16_t *)ptr = s.free;
+	*(u16 *)ptr = s.free;
 	s.free = off;
 	s.inuse--;
 	slab_store(f, s);
@@ -214,7 +214,7 @@ static void slab_free(uint64_t pfn, struct frame *f, void *ptr)
 
 void kfree(void *ptr)
 {
-	uint64_t pfn;
+	u64 pfn;
 	struct frame *f;
 
 	if (!ptr)

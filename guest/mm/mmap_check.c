@@ -10,7 +10,7 @@
 #define PAGE MC_PAGE_SIZE
 #define HUGE MC_HUGE_SIZE
 
-static inline uint64_t round_up(uint64_t x, uint64_t a)
+static inline u64 round_up(u64 x, u64 a)
 {
 	return (x + a - 1) & ~(a - 1); /* wraps to 0 near the top, as PAGE_ALIGN does */
 }
@@ -20,7 +20,7 @@ bool can_do_mlock(const struct mm_limits *l)
 	return l->memlock_limit != 0 || l->cap_ipc_lock;
 }
 
-bool mlock_future_ok(const struct mm_limits *l, uint64_t vm_flags, uint64_t len)
+bool mlock_future_ok(const struct mm_limits *l, u64 vm_flags, u64 len)
 {
 	if (!(vm_flags & VM_LOCKED) || l->cap_ipc_lock)
 		return true;
@@ -28,9 +28,9 @@ bool mlock_future_ok(const struct mm_limits *l, uint64_t vm_flags, uint64_t len)
 }
 
 /* file_mmap_size_max() + file_mmap_ok(): offsets the file type can address. */
-static bool file_range_ok(const struct mmap_file *f, uint64_t pgoff, uint64_t len)
+static bool file_range_ok(const struct mmap_file *f, u64 pgoff, u64 len)
 {
-	uint64_t max = UINT64_MAX;
+	u64 max = UINT64_MAX;
 
 	if (f->kind == MMAP_FD_REGULAR || f->kind == MMAP_FD_SOCKET)
 		max = INT64_MAX;
@@ -56,102 +56,101 @@ static bool fd_has_mmap(const struct mmap_file *f)
 }
 
 /* do_mmap()'s switch on the mapping type for a file. */
-static int check_file_type(const struct mmap_file *f, uint64_t flags, uint32_t prot,
-			   uint64_t *vm_flags)
+static int check_file_type(const struct mmap_file *f, u64 flags, u32 prot, u64 *vm_flags)
 {
-	switch (flags & K_MAP_TYPE) {
-	case K_MAP_SHARED:
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
 		/* Plain MAP_SHARED ignores what it does not know... */
-		flags &= K_LEGACY_MAP_MASK | K_PAGELAB_MAP_MASK;
+		flags &= LEGACY_MAP_MASK | PAGELAB_MAP_MASK;
 		/* fallthrough */
-	case K_MAP_SHARED_VALIDATE:
+	case MAP_SHARED_VALIDATE:
 		/* ...MAP_SHARED_VALIDATE refuses it. No file here does MAP_SYNC. */
-		if (flags & ~(uint64_t)(K_LEGACY_MAP_MASK | K_PAGELAB_MAP_MASK))
-			return -K_EOPNOTSUPP;
-		if ((prot & K_PROT_WRITE) && !f->writable)
-			return -K_EACCES;
+		if (flags & ~(u64)(LEGACY_MAP_MASK | PAGELAB_MAP_MASK))
+			return -EOPNOTSUPP;
+		if ((prot & VM_PROT_WRITE) && !f->writable)
+			return -EACCES;
 		if (f->append && f->writable)
-			return -K_EACCES;
+			return -EACCES;
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
 		if (!f->writable)
 			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 		/* fallthrough */
-	case K_MAP_PRIVATE:
+	case MAP_PRIVATE:
 		if (!f->readable)
-			return -K_EACCES;
+			return -EACCES;
 		if (f->noexec) {
-			if (prot & K_PROT_EXEC)
-				return -K_EPERM;
+			if (prot & VM_PROT_EXEC)
+				return -EPERM;
 			*vm_flags &= ~VM_MAYEXEC;
 		}
 		if (!fd_has_mmap(f))
-			return -K_ENODEV;
+			return -ENODEV;
 		if (*vm_flags & VM_GROWSDOWN)
-			return -K_EINVAL;
+			return -EINVAL;
 		return 0;
 	default:
-		return -K_EINVAL;
+		return -EINVAL;
 	}
 }
 
 /* do_mmap()'s switch for anonymous memory. MAP_DROPPABLE is not supported. */
-static int check_anon_type(uint64_t flags, uint64_t *vm_flags)
+static int check_anon_type(u64 flags, u64 *vm_flags)
 {
-	switch (flags & K_MAP_TYPE) {
-	case K_MAP_SHARED:
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
 		if (*vm_flags & VM_GROWSDOWN)
-			return -K_EINVAL;
+			return -EINVAL;
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
 		return 0;
-	case K_MAP_PRIVATE:
+	case MAP_PRIVATE:
 		return 0;
 	default:
-		return -K_EINVAL;
+		return -EINVAL;
 	}
 }
 
 /* __get_unmapped_area(): the address, chosen or checked. */
 static int place(const struct mmap_args *a, const struct mm_limits *l,
-		 const struct mmap_space *space, struct mmap_plan *p, uint64_t flags, uint64_t hint)
+		 const struct mmap_space *space, struct mmap_plan *p, u64 flags, u64 hint)
 {
-	int64_t addr;
+	s64 addr;
 
 	if (p->len > l->task_size)
-		return -K_ENOMEM;
-	if ((flags & K_MAP_FIXED) && p->page_size == HUGE && (a->addr & (HUGE - 1)))
-		return -K_EINVAL; /* hugetlb_get_unmapped_area() */
-	if (flags & K_MAP_FIXED) {
-		addr = (int64_t)a->addr;
+		return -ENOMEM;
+	if ((flags & MAP_FIXED) && p->page_size == HUGE && (a->addr & (HUGE - 1)))
+		return -EINVAL; /* hugetlb_get_unmapped_area() */
+	if (flags & MAP_FIXED) {
+		addr = (s64)a->addr;
 	} else {
 		addr = space->get_area(space->ctx, hint, p->len, p->page_size, flags);
 		if (addr < 0)
 			return (int)addr;
 	}
-	if ((uint64_t)addr > l->task_size - p->len)
-		return -K_ENOMEM;
-	if ((uint64_t)addr & (PAGE - 1))
-		return -K_EINVAL;
-	if ((uint64_t)addr < l->min_addr && !l->cap_sys_rawio)
-		return -K_EPERM; /* security_mmap_addr() */
-	p->addr = (uint64_t)addr;
+	if ((u64)addr > l->task_size - p->len)
+		return -ENOMEM;
+	if ((u64)addr & (PAGE - 1))
+		return -EINVAL;
+	if ((u64)addr < l->min_addr && !l->cap_sys_rawio)
+		return -EPERM; /* security_mmap_addr() */
+	p->addr = (u64)addr;
 	return 0;
 }
 
-static uint64_t flag_bits(uint64_t flags)
+static u64 flag_bits(u64 flags)
 {
-	uint64_t vm = 0;
+	u64 vm = 0;
 
-	if (flags & K_MAP_GROWSDOWN)
+	if (flags & MAP_GROWSDOWN)
 		vm |= VM_GROWSDOWN;
-	if (flags & K_MAP_LOCKED)
+	if (flags & MAP_LOCKED)
 		vm |= VM_LOCKED;
-	if (flags & K_MAP_STACK)
+	if (flags & MAP_STACK)
 		vm |= VM_NOHUGEPAGE;
-	if (flags & K_MAP_HUGETLB)
+	if (flags & MAP_HUGETLB)
 		vm |= VM_HUGETLB | VM_DONTEXPAND;
-	if (flags & K_MAP_NOCORE)
+	if (flags & MAP_NOCORE)
 		vm |= VM_DONTDUMP; /* FreeBSD's MAP_NOCORE is MADV_DONTDUMP at mmap */
-	if (flags & K_MAP_NOSYNC)
+	if (flags & MAP_NOSYNC)
 		vm |= VM_NOSYNC;
 	return vm;
 }
@@ -160,20 +159,20 @@ static uint64_t flag_bits(uint64_t flags)
 static int check_entry(const struct mmap_args *a, const struct mmap_file *f, struct mmap_plan *p)
 {
 	if (a->off & (PAGE - 1))
-		return -K_EINVAL;
+		return -EINVAL;
 	p->pgoff = a->off / PAGE;
 	p->page_size = PAGE;
 	p->len = a->len;
 	if (!p->anon) {
 		if (!f || f->kind == MMAP_FD_NONE)
-			return -K_EBADF;
-		if (a->flags & K_MAP_HUGETLB)
-			return -K_EINVAL; /* pagelab has no hugetlbfs files */
-	} else if (a->flags & K_MAP_HUGETLB) {
-		uint64_t log = (a->flags >> K_MAP_HUGE_SHIFT) & K_MAP_HUGE_MASK;
+			return -EBADF;
+		if (a->flags & MAP_HUGETLB)
+			return -EINVAL; /* pagelab has no hugetlbfs files */
+	} else if (a->flags & MAP_HUGETLB) {
+		u64 log = (a->flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
 
 		if (log && log != 21)
-			return -K_EINVAL; /* no such huge page size here */
+			return -EINVAL; /* no such huge page size here */
 		p->page_size = HUGE;
 		p->len = round_up(a->len, HUGE);
 	}
@@ -186,44 +185,44 @@ static const struct mmap_file hugetlb_file = { .kind = MMAP_FD_REGULAR,
 					       .writable = true };
 
 static int check_object(const struct mmap_args *a, const struct mmap_file *f,
-			const struct mm_limits *l, struct mmap_plan *p, uint64_t flags)
+			const struct mm_limits *l, struct mmap_plan *p, u64 flags)
 {
 	bool huge = p->page_size == HUGE;
 	int err;
 
-	if ((flags & K_MAP_LOCKED) && !can_do_mlock(l))
-		return -K_EPERM;
+	if ((flags & MAP_LOCKED) && !can_do_mlock(l))
+		return -EPERM;
 	if (!mlock_future_ok(l, p->vm_flags, p->len))
-		return -K_EAGAIN;
+		return -EAGAIN;
 	if (!p->anon || huge) {
 		if (huge)
 			f = &hugetlb_file;
 		if (!file_range_ok(f, p->pgoff, p->len))
-			return -K_EOVERFLOW;
+			return -EOVERFLOW;
 		err = check_file_type(f, flags, p->prot, &p->vm_flags);
 	} else {
 		err = check_anon_type(flags, &p->vm_flags);
-		p->pgoff = (flags & K_MAP_TYPE) == K_MAP_SHARED ? 0 : p->addr / PAGE;
+		p->pgoff = (flags & MAP_TYPE) == MAP_SHARED ? 0 : p->addr / PAGE;
 	}
 	if (err)
 		return err;
-	if (a->flags & K_MAP_NORESERVE) {
+	if (a->flags & MAP_NORESERVE) {
 		if (!l->overcommit_never || huge)
 			p->vm_flags |= VM_NORESERVE;
 	}
 	if (huge && (p->pgoff & (HUGE / PAGE - 1)))
-		return -K_EINVAL; /* hugetlbfs_file_mmap() */
+		return -EINVAL; /* hugetlbfs_file_mmap() */
 	if (!p->anon && f->kind == MMAP_FD_SOCKET)
-		return -K_ENODEV; /* sock_no_mmap(), from call_mmap() */
+		return -ENODEV; /* sock_no_mmap(), from call_mmap() */
 	return 0;
 }
 
 /* accountable_mapping() and shmem_acct_size(): what mmap_region charges. */
-static uint64_t commit_pages(const struct mmap_plan *p)
+static u64 commit_pages(const struct mmap_plan *p)
 {
 	if (p->page_size == HUGE || (p->vm_flags & VM_NORESERVE))
 		return 0;
-	if ((p->prot & K_PROT_WRITE) && !(p->vm_flags & VM_SHARED))
+	if ((p->prot & VM_PROT_WRITE) && !(p->vm_flags & VM_SHARED))
 		return p->len / PAGE;
 	if (p->anon && (p->vm_flags & VM_SHARED))
 		return p->len / PAGE;
@@ -233,18 +232,18 @@ static uint64_t commit_pages(const struct mmap_plan *p)
 int mmap_check(const struct mmap_args *a, const struct mmap_file *f, const struct mm_limits *l,
 	       const struct mmap_space *space, struct mmap_plan *p)
 {
-	uint64_t flags = a->flags, hint = 0;
+	u64 flags = a->flags, hint = 0;
 	int err;
 
-	*p = (struct mmap_plan){ .anon = (a->flags & K_MAP_ANONYMOUS) != 0 };
+	*p = (struct mmap_plan){ .anon = (a->flags & MAP_ANONYMOUS) != 0 };
 	err = check_entry(a, f, p);
 	if (err)
 		return err;
 	if (!p->len)
-		return -K_EINVAL;
-	if (flags & K_MAP_FIXED_NOREPLACE)
-		flags |= K_MAP_FIXED;
-	if (!(flags & K_MAP_FIXED)) {
+		return -EINVAL;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if (!(flags & MAP_FIXED)) {
 		/* round_hint_to_min() */
 		hint = a->addr & ~(PAGE - 1);
 		if (hint && hint < l->min_addr)
@@ -252,53 +251,52 @@ int mmap_check(const struct mmap_args *a, const struct mmap_file *f, const struc
 	}
 	p->len = round_up(p->len, PAGE);
 	if (!p->len)
-		return -K_ENOMEM;
+		return -ENOMEM;
 	if (p->pgoff + p->len / PAGE < p->pgoff)
-		return -K_EOVERFLOW;
+		return -EOVERFLOW;
 	if (l->map_count > l->max_map_count)
-		return -K_ENOMEM;
-	p->prot = (uint32_t)(a->prot & (K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC));
+		return -ENOMEM;
+	p->prot = (u32)(a->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
 	p->vm_flags = flag_bits(flags) | l->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	err = place(a, l, space, p, flags, hint);
 	if (err)
 		return err;
-	if ((flags & K_MAP_FIXED_NOREPLACE) &&
+	if ((flags & MAP_FIXED_NOREPLACE) &&
 	    space->intersects(space->ctx, p->addr, p->addr + p->len))
-		return -K_EEXIST;
+		return -EEXIST;
 	err = check_object(a, f, l, p, flags);
 	if (err)
 		return err;
-	p->fixed = (flags & K_MAP_FIXED) != 0;
-	p->populate = (p->vm_flags & VM_LOCKED) ||
-		      (flags & (K_MAP_POPULATE | K_MAP_NONBLOCK)) == K_MAP_POPULATE;
+	p->fixed = (flags & MAP_FIXED) != 0;
+	p->populate =
+	    (p->vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE;
 	p->reserve_huge = p->page_size == HUGE && !(p->vm_flags & VM_NORESERVE);
 	p->commit_pages = commit_pages(p);
 	return 0;
 }
 
-int munmap_check(uint64_t addr, uint64_t len, uint64_t task_size, uint64_t *end)
+int munmap_check(u64 addr, u64 len, u64 task_size, u64 *end)
 {
 	/* do_vmi_munmap() */
 	if ((addr & (PAGE - 1)) || addr > task_size || len > task_size - addr)
-		return -K_EINVAL;
+		return -EINVAL;
 	*end = addr + round_up(len, PAGE);
 	if (*end == addr)
-		return -K_EINVAL;
+		return -EINVAL;
 	return 0;
 }
 
-int mprotect_check(uint64_t addr, uint64_t len, uint64_t prot_in, uint64_t *end, uint32_t *prot,
-		   uint64_t *grows)
+int mprotect_check(u64 addr, u64 len, u64 prot_in, u64 *end, u32 *prot, u64 *grows)
 {
 	/* do_mprotect_pkey() */
-	uint64_t g = prot_in & (K_PROT_GROWSDOWN | K_PROT_GROWSUP);
-	uint64_t rounded;
+	u64 g = prot_in & (VM_PROT_GROWSDOWN | VM_PROT_GROWSUP);
+	u64 rounded;
 
 	prot_in &= ~g;
-	if (g == (K_PROT_GROWSDOWN | K_PROT_GROWSUP))
-		return -K_EINVAL;
+	if (g == (VM_PROT_GROWSDOWN | VM_PROT_GROWSUP))
+		return -EINVAL;
 	if (addr & (PAGE - 1))
-		return -K_EINVAL;
+		return -EINVAL;
 	*end = addr;
 	*prot = 0;
 	*grows = g;
@@ -306,26 +304,26 @@ int mprotect_check(uint64_t addr, uint64_t len, uint64_t prot_in, uint64_t *end,
 		return 0;
 	rounded = round_up(len, PAGE);
 	if (addr + rounded <= addr)
-		return -K_ENOMEM;
+		return -ENOMEM;
 	/* arch_validate_prot(): x86-64 adds no bits of its own */
-	if (prot_in & ~(uint64_t)(K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC | K_PROT_SEM))
-		return -K_EINVAL;
+	if (prot_in & ~(u64)(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_SEM))
+		return -EINVAL;
 	*end = addr + rounded;
-	*prot = (uint32_t)(prot_in & (K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC));
+	*prot = (u32)(prot_in & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
 	return 0;
 }
 
-int mprotect_first_check(const struct vma *first, uint64_t *start, uint64_t end, uint64_t grows)
+int mprotect_first_check(const struct vma *first, u64 *start, u64 end, u64 grows)
 {
 	if (!first || first->start >= end)
-		return -K_ENOMEM;
-	if (grows & K_PROT_GROWSDOWN) {
+		return -ENOMEM;
+	if (grows & VM_PROT_GROWSDOWN) {
 		*start = first->start;
-		return first->flags & VM_GROWSDOWN ? 0 : -K_EINVAL;
+		return first->flags & VM_GROWSDOWN ? 0 : -EINVAL;
 	}
 	if (first->start > *start)
-		return -K_ENOMEM;
-	if (grows & K_PROT_GROWSUP)
-		return -K_EINVAL; /* nothing grows up on x86-64 */
+		return -ENOMEM;
+	if (grows & VM_PROT_GROWSUP)
+		return -EINVAL; /* nothing grows up on x86-64 */
 	return 0;
 }

@@ -71,12 +71,12 @@ void paging_init(u64 (*alloc_page)(void))
 	arch_switch_root(kernel_pml4_pa);
 }
 
-void *frame_to_virt(uint64_t pfn)
+void *frame_to_virt(u64 pfn)
 {
 	return phys_to_virt(pfn << PAGE_SHIFT);
 }
 
-uint64_t virt_to_frame(const void *va)
+u64 virt_to_frame(const void *va)
 {
 	return virt_to_phys(va) >> PAGE_SHIFT;
 }

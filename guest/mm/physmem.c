@@ -11,6 +11,7 @@
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
+#include <kernel/panic.h>
 #include <kernel/physmem.h>
 
 extern char _kernel_start[], _kernel_end[];
@@ -106,7 +107,7 @@ void physmem_init(void)
 		   (unsigned long)(nr_frames * sizeof(struct frame)) >> 10);
 }
 
-void frame_corruption(const char *what, uint64_t pfn)
+void frame_corruption(const char *what, u64 pfn)
 {
 	panic("frame allocator: %s (pfn %#lx)", what, (unsigned long)pfn);
 }

@@ -8,16 +8,18 @@
  * for a single page, a CR3 reload for more.
  */
 #include <kernel/arch.h>
+#include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 static struct mm *active_mm;
@@ -37,13 +39,13 @@ static void vma_node_free(void *ctx, struct vma *v)
 static void obj_get(void *ctx, void *obj)
 {
 	(void)ctx;
-	memobj_get(obj);
+	backing_get(obj);
 }
 
 static void obj_put(void *ctx, void *obj)
 {
 	(void)ctx;
-	memobj_put(obj);
+	backing_put(obj);
 }
 
 static const struct vma_ops mm_vma_ops = {
@@ -90,7 +92,7 @@ struct mm *procmm_new(void)
 
 void mm_unmap_piece(void *arg, const struct vma *piece)
 {
-	pt_unmap(arg, piece->start, piece->end);
+	backing_of(piece)->ops->unmap(arg, piece);
 	commit_vma_gone(piece);
 }
 
@@ -118,7 +120,6 @@ void procmm_activate(struct mm *mm)
 static int fork_vma(struct mm *child, struct mm *parent, const struct vma *v)
 {
 	struct vma *copy;
-	bool shared = v->flags & VM_SHARED;
 	u64 flags = commit_fork_flags(v->flags);
 	u64 charge = commit_vma_pages(flags, v->start, v->end);
 
@@ -127,18 +128,18 @@ static int fork_vma(struct mm *child, struct mm *parent, const struct vma *v)
 	if (!commit_charge(charge, 0))
 		return -ENOMEM;
 	if (v->obj)
-		memobj_get(v->obj);
+		backing_get(v->obj);
 	copy = vma_new(&child->vmas, v->start, v->end, v->prot, flags, v->obj, v->pgoff);
 	if (!copy) {
 		if (v->obj)
-			memobj_put(v->obj);
+			backing_put(v->obj);
 		commit_uncharge(charge);
 		return -ENOMEM;
 	}
 	vma_insert(&child->vmas, copy);
 	if (v->flags & VM_WIPEONFORK)
 		return 0;
-	return pt_copy(child, parent, v->start, v->end, shared) ? -ENOMEM : 0;
+	return backing_of(v)->ops->fork(child, parent, v);
 }
 
 struct mm *procmm_fork(struct mm *parent)

@@ -12,13 +12,16 @@
  * never set bit 7 (PAT there), so PTE_PS in a leaf always means 2 MiB.
  */
 #include <kernel/arch.h>
+#include <kernel/pvm.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define TABLE_BITS	  (PTE_P | PTE_W | PTE_U)
@@ -44,7 +47,7 @@ extern char _usertext_start[];
 /*
  * Every root is a pair of PML4s, 8 KiB aligned: the kernel's, and at
  * +4 KiB the one kvm_pvm runs user mode on (PV flag bit 0, the Linux KPTI
- * layout; see guest/arch/pvm.c). The second mirrors the first's user half,
+ * layout; see guest/arch/pvm/pvm.c). The second mirrors the first's user half,
  * so a user PML4 entry is always written to both; its upper half mirrors
  * the kernel's too, or with isolation maps only the entry area
  * (arch_user_pml4e).

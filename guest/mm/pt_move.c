@@ -9,8 +9,10 @@
  */
 #include <kernel/errno.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/paging.h>
-#include <kernel/uvm.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 
 struct move_arg {
 	u64 delta; /* target minus source, modulo 2^64 */

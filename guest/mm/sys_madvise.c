@@ -19,8 +19,9 @@
 #include <kernel/frame.h>
 #include <kernel/mmap_check.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 
 struct advice {
 	struct mm *mm;
@@ -29,8 +30,8 @@ struct advice {
 
 static bool drops_pages(int behavior)
 {
-	return behavior == K_MADV_DONTNEED || behavior == K_MADV_DONTNEED_LOCKED ||
-	       behavior == K_MADV_FREE;
+	return behavior == MADV_DONTNEED || behavior == MADV_DONTNEED_LOCKED ||
+	       behavior == MADV_FREE;
 }
 
 /*

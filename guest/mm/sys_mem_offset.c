@@ -20,7 +20,11 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
+#include <kernel/fault.h>
+#include <kernel/hugetlb.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/vm.h>
 
 #define NOFD (-1)

@@ -2,30 +2,30 @@
 /*
  * mincore: one byte per page, bit 0 set when the page is in memory. A page
  * is when the process's page table maps it, or, for a file or shared memory
- * mapping, when its object holds the page (the file's page cache, which on
+ * mapping, when its backing holds the page (the file's page cache, which on
  * ramfs is the file itself), as Linux's mincore_page() answers. Untouched
  * anonymous memory is absent: nothing backs it until the first fault.
  */
+#include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
-#include <kernel/ramfs.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/uaccess.h>
 
 #define CHUNK 256 /* result bytes gathered before each copy to the user */
 
-static bool in_object(const struct vma *v, u64 va)
+/* Does the backing hold the page (a file's page cache), mapped here or not? */
+static bool in_backing(const struct vma *v, u64 va)
 {
-	u64 pfn = inode_get_page(v->obj, v->pgoff + ((va - v->start) >> PAGE_SHIFT), false);
+	struct backing *b = backing_of(v);
 
-	if (pfn == FRAME_NONE)
-		return false;
-	frame_put(pfn); /* inode_get_page() took a reference for us */
-	return true;
+	return b->ops->lookup(b, v->pgoff + ((va - v->start) >> PAGE_SHIFT)) != FRAME_NONE;
 }
 
 static u8 page_state(struct mm *mm, const struct vma *v, u64 va)
@@ -34,7 +34,7 @@ static u8 page_state(struct mm *mm, const struct vma *v, u64 va)
 
 	if (pte && pte_present(*pte))
 		return 1;
-	return v->obj && !(v->flags & VM_HUGETLB) && in_object(v, va);
+	return !(v->flags & VM_HUGETLB) && in_backing(v, va);
 }
 
 /* do_mincore(): up to n pages from addr, within the one VMA there; -ENOMEM if none. */

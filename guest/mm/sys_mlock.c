@@ -9,14 +9,17 @@
  * and mlockall(MCL_FUTURE) locks the mappings made afterwards.
  */
 #include <kernel/errno.h>
+#include <kernel/fault.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
-#include <kernel/signal.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
+#include <kernel/signo.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 #include <kernel/vm.h>
 
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
@@ -34,7 +37,7 @@ u64 mm_locked_pages(struct mm *mm, u64 start, u64 end)
 	return pages;
 }
 
-static uint64_t locked_in_range(void *mm, uint64_t start, uint64_t end)
+static u64 locked_in_range(void *mm, u64 start, u64 end)
 {
 	return mm_locked_pages(mm, start, end);
 }
@@ -138,12 +141,12 @@ static long do_mlock(u64 addr, u64 len, u64 flags, bool is_lock)
 	if (err)
 		return err;
 	if (is_lock)
-		lock = VM_LOCKED | (flags & K_MLOCK_ONFAULT ? VM_LOCKONFAULT : 0);
+		lock = VM_LOCKED | (flags & MLOCK_ONFAULT ? VM_LOCKONFAULT : 0);
 	err = apply_lock(mm, start, end, lock);
-	if (!err && is_lock)
-		err = posix_error(mm_populate(mm, start, end, false));
 	mm_flush_commit(mm);
-	return err;
+	if (err || !is_lock)
+		return err;
+	return posix_error(mm_populate(mm, start, end, false));
 }
 
 static long sys_mlock(u64 addr, u64 len)
@@ -168,16 +171,16 @@ static void apply_mlockall(struct mm *mm, int flags)
 	u64 lock = 0;
 
 	mm->def_flags &= ~VM_LOCKED_MASK;
-	if (flags & K_MCL_FUTURE) {
+	if (flags & MCL_FUTURE) {
 		mm->def_flags |= VM_LOCKED;
-		if (flags & K_MCL_ONFAULT)
+		if (flags & MCL_ONFAULT)
 			mm->def_flags |= VM_LOCKONFAULT;
-		if (!(flags & K_MCL_CURRENT))
+		if (!(flags & MCL_CURRENT))
 			return;
 	}
-	if (flags & K_MCL_CURRENT)
+	if (flags & MCL_CURRENT)
 		lock |= VM_LOCKED;
-	if (flags & K_MCL_ONFAULT)
+	if (flags & MCL_ONFAULT)
 		lock |= VM_LOCKONFAULT;
 	/*
 	 * Every VMA, merging as flags become equal. The range cuts no VMA, so
@@ -212,7 +215,7 @@ static long sys_mlockall(u64 flags_in)
 	if (err)
 		return err;
 	apply_mlockall(mm, flags);
-	if ((flags & K_MCL_CURRENT) && !(flags & K_MCL_ONFAULT))
+	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT))
 		mm_populate(mm, 0, USER_TOP, true);
 	mm_flush_commit(mm);
 	return 0;

@@ -4,29 +4,30 @@
  * mmap_check.c's (Linux's order of errors); the VMA set is vma.c's; this
  * file joins them to page tables and frames.
  */
+#include <asm/fcntl.h> /* O_APPEND */
+#include <kernel/backing.h>
+#include <kernel/commit.h>
 #include <kernel/errno.h>
+#include <kernel/fault.h>
+#include <kernel/fdtable.h>
 #include <kernel/file.h>
-#include <kernel/vfs.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/paging.h>
-#include <kernel/procmm.h>
 #include <kernel/proc.h>
-#include <kernel/signal.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
+#include <kernel/signo.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
+#include <kernel/vfs.h>
 #include <kernel/vm.h>
 
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
 
-static void unmap_piece(void *arg, const struct vma *piece)
-{
-	pt_unmap(arg, piece->start, piece->end);
-	commit_vma_gone(piece);
-}
-
-static int64_t get_area(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags)
+static s64 get_area(void *ctx, u64 hint, u64 len, u64 align, u64 flags)
 {
 	struct mm *mm = ctx;
 	struct vma_gap_req req = {
@@ -48,7 +49,7 @@ s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align)
 	return get_area(mm, hint, len, align, 0);
 }
 
-static bool intersects(void *ctx, uint64_t start, uint64_t end)
+static bool intersects(void *ctx, u64 start, u64 end)
 {
 	struct mm *mm = ctx;
 
@@ -87,45 +88,37 @@ static void populate(struct mm *mm, u64 start, u64 end, u32 prot)
 	}
 }
 
-#define O_APPEND 02000
+/* What mmap_check() needs to know of a file: its type and how it was opened. */
+static enum mmap_fd_kind fd_kind(u32 mode)
+{
+	if (S_ISREG(mode))
+		return MMAP_FD_REGULAR;
+	if (S_ISDIR(mode))
+		return MMAP_FD_DIRECTORY;
+	if (S_ISFIFO(mode))
+		return MMAP_FD_PIPE;
+	if (S_ISCHR(mode))
+		return MMAP_FD_CHARDEV;
+	return MMAP_FD_SOCKET;
+}
 
 static void describe_file(const struct file *f, struct mmap_file *mf)
 {
-	u32 type = inode_mode(f->inode) & 0170000;
-
 	*mf = (struct mmap_file){
-		.kind = type == 0100000	  ? MMAP_FD_REGULAR
-			: type == 0040000 ? MMAP_FD_DIRECTORY
-			: type == 0010000 ? MMAP_FD_PIPE
-			: type == 0020000 ? MMAP_FD_CHARDEV
-					  : MMAP_FD_SOCKET,
+		.kind = fd_kind(inode_mode(f->inode)),
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
 	};
 }
 
-/* Shared anonymous memory needs an object that fork can share: a nameless inode. */
-static struct inode *new_shared_anon(u64 len)
-{
-	struct inode *ino = ramfs_new_anon(0100600, vfs_now());
-
-	if (ino && ramfs_truncate(ino, len, vfs_now())) {
-		inode_put(ino);
-		return NULL;
-	}
-	if (ino)
-		memobj_mark_anon(ino);
-	return ino;
-}
-
-static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct inode *obj)
+static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
 {
 	int err = plan->fixed ? hugetlb_split_check(mm, plan->addr, plan->addr + plan->len) : 0;
 
 	if (!err)
 		err = vma_map(&mm->vmas, plan->addr, plan->addr + plan->len, plan->prot,
-			      plan->vm_flags, obj, plan->pgoff, unmap_piece, mm, NULL);
+			      plan->vm_flags, obj, plan->pgoff, mm_unmap_piece, mm, NULL);
 	mm_flush_commit(mm);
 	if (err)
 		return err;
@@ -139,39 +132,74 @@ static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct inode *
 	return plan->addr;
 }
 
-static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+/*
+ * What the new mapping's pages come from (kernel/backing.h): the file's
+ * backing, a new shared-memory object for MAP_SHARED|MAP_ANONYMOUS, or
+ * nothing (*out NULL) for private anonymous memory and huge pages.
+ */
+static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct backing **out)
 {
-	struct mm *mm = current->mm;
-	struct mmap_args a = { addr, len, prot, flags, off };
-	struct mm_limits l;
+	*out = NULL;
+	if (f)
+		*out = file_backing_get(f->inode);
+	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
+		*out = shm_backing_new(plan->len);
+	else
+		return 0;
+	return *out ? 0 : -ENOMEM;
+}
+
+/*
+ * mmap in Linux's order: check the arguments and plan the mapping
+ * (mmap_check.c: the errors, the address, the flags), reserve huge pages,
+ * find the backing, charge the commit limit, then change the VMA set. f is
+ * the file for a file mapping, NULL otherwise (or when fd was bad: the
+ * check says EBADF).
+ */
+static long do_mmap(struct mm *mm, const struct mmap_args *a, struct file *f)
+{
 	struct mmap_space space = { get_area, intersects, mm };
-	struct mmap_plan plan;
 	struct mmap_file mf = { .kind = MMAP_FD_NONE };
-	struct file *f = NULL;
-	struct inode *obj = NULL;
+	struct mm_limits l;
+	struct mmap_plan plan;
+	struct backing *obj;
 	long ret;
 
 	mm_fill_limits(mm, &l);
-	if (!(flags & K_MAP_ANONYMOUS) && (f = fd_get((int)fd)))
+	if (f)
 		describe_file(f, &mf);
-	ret = mmap_check(&a, (flags & K_MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
-	if (!ret && plan.reserve_huge)
-		ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE);
-	if (!ret && f) {
-		obj = f->inode;
-		inode_get(obj);
-	} else if (!ret && plan.anon && (plan.vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED &&
-		   !(obj = new_shared_anon(plan.len))) {
-		ret = -ENOMEM;
-	}
+	ret = mmap_check(a, (a->flags & MAP_ANONYMOUS) ? NULL : &mf, &l, &space, &plan);
+	if (ret)
+		return ret;
+	if (plan.reserve_huge && (ret = hugetlb_reserve(plan.len / HUGE_PAGE_SIZE)))
+		return ret;
+	ret = mmap_backing(&plan, f, &obj);
+	if (ret)
+		return ret;
+	if (obj)
+		plan.vm_flags |= backing_vm_flags(obj);
+	ret = commit_mmap(mm, &plan);
+	if (ret)
+		goto drop_backing;
+	ret = map_plan(mm, &plan, obj);
+	if (ret >= 0)
+		return ret;
+	if (plan.vm_flags & VM_ACCOUNT)
+		commit_uncharge(plan.commit_pages);
+drop_backing:
+	if (obj)
+		backing_put(obj);
+	return ret;
+}
+
+static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct mmap_args a = { addr, len, prot, flags, off };
+	struct file *f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
+	long ret = do_mmap(current->mm, &a, f);
+
 	if (f)
 		file_put(f);
-	if (!ret)
-		ret = commit_mmap(mm, &plan);
-	if (!ret && (ret = map_plan(mm, &plan, obj)) < 0 && (plan.vm_flags & VM_ACCOUNT))
-		commit_uncharge(plan.commit_pages);
-	if (ret < 0 && obj)
-		inode_put(obj);
 	return ret;
 }
 
@@ -185,13 +213,12 @@ static long sys_munmap(u64 addr, u64 len)
 		err = hugetlb_split_check(mm, addr, end);
 	if (err)
 		return err;
-	err = vma_unmap_range(&mm->vmas, addr, end, unmap_piece, mm);
+	err = vma_unmap_range(&mm->vmas, addr, end, mm_unmap_piece, mm);
 	mm_flush_commit(mm);
 	return err;
 }
 
-static void protect_changed(void *arg, const struct vma *piece, uint32_t old_prot,
-			    uint64_t old_flags)
+static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags)
 {
 	(void)old_prot;
 	(void)old_flags;
@@ -202,7 +229,7 @@ static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 {
 	struct mm *mm = current->mm;
 	u64 end, grows;
-	uint32_t prot;
+	u32 prot;
 	int err = mprotect_check(addr, len, prot_in, &end, &prot, &grows);
 
 	if (err || end == addr)
@@ -233,7 +260,7 @@ static long sys_brk(u64 want)
 		if (mm->def_flags & VM_LOCKED) /* mlockall(MCL_FUTURE): do_brk_flags() populates */
 			mm_populate(mm, old_top, new_top, true);
 	} else if (new_top < old_top) {
-		vma_unmap_range(&mm->vmas, new_top, old_top, unmap_piece, mm);
+		vma_unmap_range(&mm->vmas, new_top, old_top, mm_unmap_piece, mm);
 		mm_flush_commit(mm);
 	}
 	mm->brk = want;

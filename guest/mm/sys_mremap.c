@@ -10,14 +10,18 @@
  * new VMA, page tables) before the point where the old range goes, so
  * running out of memory returns ENOMEM with the mapping where it was.
  */
+#include <kernel/backing.h>
 #include <kernel/commit.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
+#include <kernel/hugetlb.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/mmap_check.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/syscall.h>
-#include <kernel/uvm.h>
 
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 
@@ -61,14 +65,36 @@ static int isolate(struct mm *mm, struct vma **vma, u64 addr, u64 len)
 static int new_vma(struct remap *r, const struct vma *v, struct vma **out)
 {
 	if (v->obj)
-		memobj_get(v->obj);
+		backing_get(v->obj);
 	*out = vma_new(&r->mm->vmas, r->new_addr, r->new_addr + r->new_len, v->prot, v->flags,
 		       v->obj, v->pgoff + pages(r->addr - v->start));
 	if (*out)
 		return 0;
 	if (v->obj)
-		memobj_put(v->obj);
+		backing_put(v->obj);
 	return -ENOMEM;
+}
+
+/*
+ * The old range as a VMA of its own (*v), a new VMA for the new place
+ * (*nv, not yet inserted), and the page-table entries moved over to it.
+ */
+static int move_entries(struct remap *r, struct vma **v, struct vma **nv)
+{
+	struct mm *mm = r->mm;
+	int err = r->old_len ? isolate(mm, v, r->addr, r->old_len) : 0;
+
+	if (err)
+		return err;
+	err = new_vma(r, *v, nv);
+	if (err)
+		return err;
+	err = pt_move(mm, r->addr, r->new_addr, MIN(r->old_len, r->new_len));
+	if (err) {
+		vma_free(&mm->vmas, *nv); /* drops the reference new_vma() took */
+		vma_merge(&mm->vmas, *v); /* undo the isolation */
+	}
+	return err;
 }
 
 /*
@@ -80,20 +106,14 @@ static long move(struct remap *r)
 {
 	struct mm *mm = r->mm;
 	struct vma *v = r->vma, *nv = NULL;
-	bool keep_old = r->flags & K_MREMAP_DONTUNMAP;
+	bool keep_old = r->flags & MREMAP_DONTUNMAP;
 	u64 charge = commit_vma_pages(v->flags, r->new_addr, r->new_addr + r->new_len);
 	u64 freed = keep_old ? 0 : commit_vma_pages(v->flags, r->addr, r->addr + r->old_len);
 	int err;
 
 	if (!commit_charge(charge, freed))
 		return -ENOMEM;
-	err = r->old_len ? isolate(mm, &v, r->addr, r->old_len) : 0;
-	if (!err)
-		err = new_vma(r, v, &nv);
-	if (!err && (err = pt_move(mm, r->addr, r->new_addr, MIN(r->old_len, r->new_len)))) {
-		vma_free(&mm->vmas, nv); /* drops the reference new_vma() took */
-		vma_merge(&mm->vmas, v); /* undo the isolation */
-	}
+	err = move_entries(r, &v, &nv);
 	if (err) {
 		commit_uncharge(charge);
 		return err;
@@ -119,9 +139,9 @@ static int new_place(struct remap *r)
 	u64 hint = r->new_addr >= MC_MIN_ADDR ? r->new_addr : 0;
 	s64 at;
 
-	if (r->flags & K_MREMAP_FIXED)
+	if (r->flags & MREMAP_FIXED)
 		return (r->new_addr & (align - 1)) ? -EINVAL : 0;
-	at = mm_get_area(r->mm, (r->flags & K_MREMAP_DONTUNMAP) ? hint : 0, r->new_len, align);
+	at = mm_get_area(r->mm, (r->flags & MREMAP_DONTUNMAP) ? hint : 0, r->new_len, align);
 	if (at < 0)
 		return (int)at;
 	r->new_addr = (u64)at;
@@ -133,7 +153,7 @@ static long remap_to(struct remap *r)
 {
 	int err;
 
-	if (r->flags & K_MREMAP_FIXED) {
+	if (r->flags & MREMAP_FIXED) {
 		err = unmap(r->mm, r->new_addr, r->new_addr + r->new_len);
 		if (err)
 			return err;
@@ -189,7 +209,7 @@ static long expand(struct remap *r)
 
 	if (r->old_len == r->vma->end - r->addr && expandable(r, delta))
 		return grow_in_place(r, delta);
-	if (!(r->flags & K_MREMAP_MAYMOVE))
+	if (!(r->flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	err = new_place(r);
 	if (err)
@@ -212,7 +232,7 @@ static long do_mremap(struct remap *r)
 	err = mremap_vma_check(r->vma, r->addr, &r->old_len, &r->new_len, r->flags, &l, true);
 	if (err)
 		return err;
-	if (r->flags & (K_MREMAP_FIXED | K_MREMAP_DONTUNMAP))
+	if (r->flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return remap_to(r);
 	if (r->new_len == r->old_len)
 		return (long)r->addr;

@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/uaccess.h>
 
 /* struct sysinfo of <linux/sysinfo.h> on x86-64 (112 bytes). */
 struct k_sysinfo {

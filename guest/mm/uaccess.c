@@ -8,6 +8,7 @@
 #include <kernel/cpu.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/uaccess.h>
 
 static bool user_range_ok(u64 uaddr, size_t len)
 {

@@ -14,7 +14,7 @@
 
 #define PAGE VMA_PAGE_SIZE
 
-static inline uint64_t max_u64(uint64_t a, uint64_t b)
+static inline u64 max_u64(u64 a, u64 b)
 {
 	return a > b ? a : b;
 }
@@ -24,12 +24,12 @@ static inline int height(const struct vma *n)
 	return n ? n->height : 0;
 }
 
-static inline uint64_t subtree_gap(const struct vma *n)
+static inline u64 subtree_gap(const struct vma *n)
 {
 	return n ? n->subtree_gap : 0;
 }
 
-static inline uint64_t prev_end(const struct vma *n)
+static inline u64 prev_end(const struct vma *n)
 {
 	return n->prev ? n->prev->end : 0;
 }
@@ -140,7 +140,7 @@ void vma_tree_destroy(struct vma_tree *t)
 	}
 }
 
-struct vma *vma_find(struct vma_tree *t, uint64_t addr)
+struct vma *vma_find(struct vma_tree *t, u64 addr)
 {
 	struct vma *n = t->root;
 
@@ -156,7 +156,7 @@ struct vma *vma_find(struct vma_tree *t, uint64_t addr)
 	return NULL;
 }
 
-struct vma *vma_find_above(struct vma_tree *t, uint64_t addr)
+struct vma *vma_find_above(struct vma_tree *t, u64 addr)
 {
 	struct vma *n = t->root, *best = NULL;
 
@@ -174,20 +174,20 @@ struct vma *vma_find_above(struct vma_tree *t, uint64_t addr)
 	return best;
 }
 
-struct vma *vma_first_in(struct vma_tree *t, uint64_t start, uint64_t end)
+struct vma *vma_first_in(struct vma_tree *t, u64 start, u64 end)
 {
 	struct vma *v = vma_find_above(t, start);
 
 	return v && v->start < end ? v : NULL;
 }
 
-bool vma_range_free(struct vma_tree *t, uint64_t start, uint64_t end)
+bool vma_range_free(struct vma_tree *t, u64 start, u64 end)
 {
 	return vma_first_in(t, start, end) == NULL;
 }
 
-struct vma *vma_new(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot, uint64_t flags,
-		    void *obj, uint64_t pgoff)
+struct vma *vma_new(struct vma_tree *t, u64 start, u64 end, u32 prot, u64 flags, void *obj,
+		    u64 pgoff)
 {
 	struct vma *v = t->ops->alloc(t->ops->ctx);
 
@@ -223,7 +223,7 @@ int vma_insert(struct vma_tree *t, struct vma *vma)
 			n = n->right;
 			left = false;
 		} else {
-			return -K_EEXIST;
+			return -EEXIST;
 		}
 	}
 	vma->left = vma->right = NULL;
@@ -296,7 +296,7 @@ void vma_remove(struct vma_tree *t, struct vma *v)
 	v->left = v->right = v->parent = v->prev = v->next = NULL;
 }
 
-struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, uint64_t addr, struct vma *node)
+struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, u64 addr, struct vma *node)
 {
 	*node = (struct vma){ .start = addr,
 			      .end = vma->end,
@@ -315,7 +315,7 @@ struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, uint64_t addr, s
 	return node;
 }
 
-struct vma *vma_split(struct vma_tree *t, struct vma *vma, uint64_t addr)
+struct vma *vma_split(struct vma_tree *t, struct vma *vma, u64 addr)
 {
 	struct vma *node = t->ops->alloc(t->ops->ctx);
 
@@ -352,11 +352,11 @@ struct vma *vma_merge(struct vma_tree *t, struct vma *vma)
 	return vma;
 }
 
-int vma_adjust(struct vma_tree *t, struct vma *vma, uint64_t start, uint64_t end)
+int vma_adjust(struct vma_tree *t, struct vma *vma, u64 start, u64 end)
 {
 	if (start >= end || (vma->prev && start < vma->prev->end) ||
 	    (vma->next && end > vma->next->start))
-		return -K_ENOMEM;
+		return -ENOMEM;
 	if (start != vma->start) {
 		/* Modular arithmetic: right whichever way start moves. */
 		vma->pgoff = vma->pgoff + start / PAGE - vma->start / PAGE;
@@ -371,15 +371,15 @@ int vma_adjust(struct vma_tree *t, struct vma *vma, uint64_t start, uint64_t end
 	return 0;
 }
 
-static inline uint64_t align_down(uint64_t x, uint64_t a)
+static inline u64 align_down(u64 x, u64 a)
 {
 	return x & ~(a - 1);
 }
 
-static bool hint_fits(struct vma_tree *t, const struct vma_gap_req *r, uint64_t *out)
+static bool hint_fits(struct vma_tree *t, const struct vma_gap_req *r, u64 *out)
 {
-	uint64_t hlimit = r->hint_limit ? r->hint_limit : r->limit;
-	uint64_t a = align_down(r->hint + r->align - 1, r->align);
+	u64 hlimit = r->hint_limit ? r->hint_limit : r->limit;
+	u64 a = align_down(r->hint + r->align - 1, r->align);
 
 	if (!r->hint || a < r->hint || a < r->floor || hlimit < r->len || a > hlimit - r->len)
 		return false;
@@ -395,10 +395,10 @@ static bool hint_fits(struct vma_tree *t, const struct vma_gap_req *r, uint64_t 
  * may hold such a gap, checks the node itself, then its left subtree, and
  * climbs back when both fail (Linux's unmapped_area_topdown walk).
  */
-static uint64_t topdown_gap_end(struct vma_tree *t, uint64_t need, uint64_t floor, uint64_t limit)
+static u64 topdown_gap_end(struct vma_tree *t, u64 need, u64 floor, u64 limit)
 {
 	struct vma *v = t->root;
-	uint64_t high = limit - need; /* the latest start a fitting gap can have */
+	u64 high = limit - need; /* the latest start a fitting gap can have */
 
 	if (!v || v->subtree_gap < need)
 		return 0;
@@ -412,8 +412,8 @@ static uint64_t topdown_gap_end(struct vma_tree *t, uint64_t need, uint64_t floo
 		if (v->start < floor + need)
 			return 0; /* every gap from here leftwards ends too low */
 		{
-			uint64_t gs = max_u64(prev_end(v), floor);
-			uint64_t ge = v->start < limit ? v->start : limit;
+			u64 gs = max_u64(prev_end(v), floor);
+			u64 ge = v->start < limit ? v->start : limit;
 
 			if (gs <= ge && ge - gs >= need)
 				return ge;
@@ -435,23 +435,23 @@ static uint64_t topdown_gap_end(struct vma_tree *t, uint64_t need, uint64_t floo
 	}
 }
 
-int64_t vma_find_gap(struct vma_tree *t, const struct vma_gap_req *r)
+s64 vma_find_gap(struct vma_tree *t, const struct vma_gap_req *r)
 {
-	uint64_t need = r->len + r->align - PAGE, addr, top;
+	u64 need = r->len + r->align - PAGE, addr, top;
 
 	if (!r->len || r->len % PAGE || r->align < PAGE || (r->align & (r->align - 1)) ||
 	    need < r->len || r->limit <= r->floor || r->limit - r->floor < need)
-		return -K_ENOMEM;
+		return -ENOMEM;
 	if (hint_fits(t, r, &addr))
-		return (int64_t)addr;
+		return (s64)addr;
 
 	/* The gap above the last VMA is not any node's gap: try it first. */
 	top = max_u64(t->last ? t->last->end : 0, r->floor);
 	if (top <= r->limit - need)
-		return (int64_t)align_down(r->limit - r->len, r->align);
+		return (s64)align_down(r->limit - r->len, r->align);
 
 	addr = topdown_gap_end(t, need, r->floor, r->limit);
 	if (!addr)
-		return -K_ENOMEM;
-	return (int64_t)align_down(addr - r->len, r->align);
+		return -ENOMEM;
+	return (s64)align_down(addr - r->len, r->align);
 }

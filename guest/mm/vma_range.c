@@ -27,7 +27,7 @@ static int pool_fill(struct vma_tree *t, struct node_pool *p, int n)
 		if (!v) {
 			while (p->n)
 				t->ops->free(t->ops->ctx, p->node[--p->n]);
-			return -K_ENOMEM;
+			return -ENOMEM;
 		}
 		p->node[p->n++] = v;
 	}
@@ -46,7 +46,7 @@ static void pool_drain(struct vma_tree *t, struct node_pool *p)
 }
 
 /* How many splits making [start, end) its own pieces takes: 0, 1 or 2. */
-static int splits_needed(struct vma_tree *t, uint64_t start, uint64_t end, struct vma **firstp)
+static int splits_needed(struct vma_tree *t, u64 start, u64 end, struct vma **firstp)
 {
 	struct vma *first = vma_first_in(t, start, end), *last;
 
@@ -59,8 +59,7 @@ static int splits_needed(struct vma_tree *t, uint64_t start, uint64_t end, struc
 }
 
 /* Split so that no VMA straddles start or end; nodes come from the pool. */
-static void isolate(struct vma_tree *t, struct vma *first, uint64_t start, uint64_t end,
-		    struct node_pool *p)
+static void isolate(struct vma_tree *t, struct vma *first, u64 start, u64 end, struct node_pool *p)
 {
 	struct vma *v;
 
@@ -72,8 +71,7 @@ static void isolate(struct vma_tree *t, struct vma *first, uint64_t start, uint6
 		vma_split_with(t, v, end, pool_take(p));
 }
 
-static void remove_isolated(struct vma_tree *t, uint64_t start, uint64_t end, vma_unmap_fn fn,
-			    void *arg)
+static void remove_isolated(struct vma_tree *t, u64 start, u64 end, vma_unmap_fn fn, void *arg)
 {
 	struct vma *v = vma_first_in(t, start, end);
 
@@ -88,7 +86,7 @@ static void remove_isolated(struct vma_tree *t, uint64_t start, uint64_t end, vm
 	}
 }
 
-int vma_unmap_range(struct vma_tree *t, uint64_t start, uint64_t end, vma_unmap_fn fn, void *arg)
+int vma_unmap_range(struct vma_tree *t, u64 start, u64 end, vma_unmap_fn fn, void *arg)
 {
 	struct node_pool pool;
 	struct vma *first;
@@ -97,21 +95,21 @@ int vma_unmap_range(struct vma_tree *t, uint64_t start, uint64_t end, vma_unmap_
 	if (!first)
 		return 0;
 	if (pool_fill(t, &pool, need))
-		return -K_ENOMEM;
+		return -ENOMEM;
 	isolate(t, first, start, end, &pool);
 	remove_isolated(t, start, end, fn, arg);
 	return 0;
 }
 
-int vma_map(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot, uint64_t flags,
-	    void *obj, uint64_t pgoff, vma_unmap_fn fn, void *arg, struct vma **out)
+int vma_map(struct vma_tree *t, u64 start, u64 end, u32 prot, u64 flags, void *obj, u64 pgoff,
+	    vma_unmap_fn fn, void *arg, struct vma **out)
 {
 	struct node_pool pool;
 	struct vma *first, *v;
 	int need = splits_needed(t, start, end, &first);
 
 	if (pool_fill(t, &pool, need + 1))
-		return -K_ENOMEM;
+		return -ENOMEM;
 	v = pool_take(&pool);
 	if (first) {
 		isolate(t, first, start, end, &pool);
@@ -141,14 +139,14 @@ static struct vma *merge_prev(struct vma_tree *t, struct vma *v)
 }
 
 /* Apply decide() to the part of v inside [start, end); returns the survivor. */
-static int update_one(struct vma_tree *t, struct vma **vp, uint64_t start, uint64_t end,
+static int update_one(struct vma_tree *t, struct vma **vp, u64 start, u64 end,
 		      const struct vma_update *u, struct node_pool *p)
 {
 	struct vma *v = *vp;
-	uint64_t ps = v->start > start ? v->start : start;
-	uint64_t pe = v->end < end ? v->end : end;
-	uint32_t prot = v->prot, old_prot = v->prot;
-	uint64_t flags = v->flags, old_flags = v->flags;
+	u64 ps = v->start > start ? v->start : start;
+	u64 pe = v->end < end ? v->end : end;
+	u32 prot = v->prot, old_prot = v->prot;
+	u64 flags = v->flags, old_flags = v->flags;
 	int err = u->decide(u->arg, v, ps, pe, &prot, &flags);
 
 	if (err)
@@ -167,18 +165,18 @@ static int update_one(struct vma_tree *t, struct vma **vp, uint64_t start, uint6
 	return 0;
 }
 
-int vma_update_range(struct vma_tree *t, uint64_t start, uint64_t end, const struct vma_update *u)
+int vma_update_range(struct vma_tree *t, u64 start, u64 end, const struct vma_update *u)
 {
 	struct node_pool pool;
 	struct vma *v, *last = NULL;
-	uint64_t pos = start;
+	u64 pos = start;
 	int err = 0, hole = 0;
 	int need = splits_needed(t, start, end, &v);
 
 	if (!v || (u->holes == VMA_HOLE_STOP && v->start > start))
-		return -K_ENOMEM;
+		return -ENOMEM;
 	if (pool_fill(t, &pool, need))
-		return u->nomem ? u->nomem : -K_ENOMEM;
+		return u->nomem ? u->nomem : -ENOMEM;
 	while (v && v->start < end) {
 		if (v->start > pos) {
 			hole = 1;
@@ -200,17 +198,17 @@ int vma_update_range(struct vma_tree *t, uint64_t start, uint64_t end, const str
 	pool_drain(t, &pool);
 	if (err)
 		return err;
-	return hole || pos < end ? -K_ENOMEM : 0;
+	return hole || pos < end ? -ENOMEM : 0;
 }
 
 struct protect_arg {
-	uint32_t prot;
+	u32 prot;
 	vma_changed_fn changed;
 	void *arg;
 };
 
-static int protect_decide(void *arg, const struct vma *vma, uint64_t start, uint64_t end,
-			  uint32_t *prot, uint64_t *flags)
+static int protect_decide(void *arg, const struct vma *vma, u64 start, u64 end, u32 *prot,
+			  u64 *flags)
 {
 	const struct protect_arg *a = arg;
 
@@ -221,8 +219,7 @@ static int protect_decide(void *arg, const struct vma *vma, uint64_t start, uint
 	return vma_may_protect(vma, a->prot);
 }
 
-static void protect_changed(void *arg, const struct vma *piece, uint32_t old_prot,
-			    uint64_t old_flags)
+static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags)
 {
 	const struct protect_arg *a = arg;
 
@@ -230,8 +227,8 @@ static void protect_changed(void *arg, const struct vma *piece, uint32_t old_pro
 		a->changed(a->arg, piece, old_prot, old_flags);
 }
 
-int vma_protect_range(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot,
-		      vma_changed_fn changed, void *arg)
+int vma_protect_range(struct vma_tree *t, u64 start, u64 end, u32 prot, vma_changed_fn changed,
+		      void *arg)
 {
 	struct protect_arg a = { .prot = prot, .changed = changed, .arg = arg };
 	struct vma_update u = { .decide = protect_decide,

@@ -26,7 +26,10 @@
 #include <kernel/paging.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
-#include <kernel/uvm.h>
+#include <kernel/fault.h>
+#include <kernel/hugetlb.h>
+#include <kernel/procmm.h>
+#include <kernel/pt.h>
 #include <kernel/vm.h>
 
 #define PAGE 4096ULL

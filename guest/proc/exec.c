@@ -6,7 +6,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/exec.h>
-#include <kernel/uvm.h>
+#include <kernel/procmm.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -274,34 +274,53 @@ static void image_free(struct image *im)
 	kfree(im);
 }
 
+/* The program's image loaded into mm and a stack built below USER_TOP: the stack pointer. */
+static int fill_mm(struct mm *mm, struct inode *ino, struct image *im, const char *path,
+		   const struct exec_args *args, u64 *sp)
+{
+	int err = load_image(mm, ino, im);
+
+	if (err)
+		return err;
+	err = procmm_map_anon(mm, USER_TOP - STACK_SIZE, STACK_SIZE, VM_PROT_READ | VM_PROT_WRITE,
+			      true);
+	if (err)
+		return err;
+	*sp = build_stack(mm, im, path, args, &err);
+	return err;
+}
+
+/* A new address space holding the program at path, ready to start at *sp. */
+static int new_mm_for(const char *path, const struct exec_args *args, struct image *im,
+		      struct mm **out, u64 *sp)
+{
+	struct inode *ino;
+	int err = vfs_lookup(path, &ino);
+
+	if (err)
+		return err;
+	/* Linux: a directory or device is not executable (EACCES), nor is a file without x bits. */
+	if (!inode_is_reg(ino) || !(inode_mode(ino) & S_IXUGO))
+		err = -EACCES;
+	else if (!(*out = procmm_new()))
+		err = -ENOMEM;
+	else if ((err = fill_mm(*out, ino, im, path, args, sp)))
+		procmm_put(*out);
+	inode_put(ino);
+	return err;
+}
+
 long exec_program(struct proc *p, const char *path, const struct exec_args *args)
 {
 	struct image *im = kzalloc(sizeof(*im));
-	struct inode *ino = NULL;
-	struct mm *mm = NULL, *old;
-	int err = 0;
+	struct mm *mm, *old;
 	u64 sp = 0;
+	int err;
 
 	if (!im)
 		return -ENOMEM;
-	err = vfs_lookup(path, &ino);
-	/* Linux: a directory or device is not executable (EACCES), nor is a file without x bits. */
-	if (!err && (!inode_is_reg(ino) || !(inode_mode(ino) & 0111)))
-		err = -EACCES;
-	if (!err && !(mm = procmm_new()))
-		err = -ENOMEM;
-	if (!err)
-		err = load_image(mm, ino, im);
-	if (!err)
-		err = procmm_map_anon(mm, USER_TOP - STACK_SIZE, STACK_SIZE,
-				      VM_PROT_READ | VM_PROT_WRITE, true);
-	if (!err)
-		sp = build_stack(mm, im, path, args, &err);
-	if (ino)
-		inode_put(ino);
+	err = new_mm_for(path, args, im, &mm, &sp);
 	if (err) {
-		if (mm)
-			procmm_put(mm);
 		image_free(im);
 		return err;
 	}

@@ -2,24 +2,26 @@
 /*
  * Process lifetime: the first program, fork, exit and wait.
  */
+#include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
-#include <kernel/cpu.h>
+#include <kernel/fdtable.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procfs.h>
 #include <kernel/procmm.h>
 #include <kernel/pvm.h>
 #include <kernel/sched.h>
-#include <kernel/selftest.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
-#include <kernel/trap.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 struct proc proc_table[MAX_PROCS];

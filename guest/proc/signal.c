@@ -15,6 +15,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/uaccess.h>
 
 extern bool need_resched;
 
@@ -278,7 +279,7 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 	}
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
 		do_exit(default_wait_status(SIGSEGV, f));
-	arch_user_bases_return();
+	pvm_user_gs_return();
 }
 
 /* As Linux: a frame that cannot be read is a SIGSEGV the process may catch. */

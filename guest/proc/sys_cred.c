@@ -9,6 +9,7 @@
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 
 #define KEEP ((u32)-1)
 

@@ -6,12 +6,15 @@
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
+#include <kernel/kmman.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
 #define ARCH_SET_GS   0x1001
@@ -108,8 +111,6 @@ static long sys_uname(u64 ubuf)
 
 	return copy_to_user(ubuf, &u, sizeof(u)) ? -EFAULT : 0;
 }
-
-#define RLIM_INFINITY (~0ULL)
 
 /* Linux's defaults for a new session; everything else is unlimited. */
 void rlimits_init(struct rlimit *rl)

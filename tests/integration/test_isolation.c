@@ -3,7 +3,7 @@
  * pagelab run --isolate: a program that reads or writes kernel memory (the
  * direct map, the kernel's text) dies with SIGSEGV, as it does natively,
  * and ordinary programs still run. On kvm_pvm the option keeps the kernel
- * out of the user page tables (guest/arch/isolate.c); on VMX/SVM kernel
+ * out of the user page tables (guest/arch/pvm/isolate.c); on VMX/SVM kernel
  * pages are supervisor-only anyway. Without it, on kvm_pvm the kernel's
  * pages are mapped U=1 in the (mirrored) user tables and it is the host
  * that refuses user access to the upper half (measured, undocumented:

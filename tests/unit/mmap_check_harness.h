@@ -16,12 +16,12 @@
 #define PG   MC_PAGE_SIZE
 #define M2   MC_HUGE_SIZE
 #define TOP  MC_TASK_SIZE
-#define R    K_PROT_READ
-#define RW   (K_PROT_READ | K_PROT_WRITE)
-#define PRIV K_MAP_PRIVATE
-#define SHR  K_MAP_SHARED
-#define ANON K_MAP_ANONYMOUS
-#define FIX  K_MAP_FIXED
+#define R    VM_PROT_READ
+#define RW   (VM_PROT_READ | VM_PROT_WRITE)
+#define PRIV MAP_PRIVATE
+#define SHR  MAP_SHARED
+#define ANON MAP_ANONYMOUS
+#define FIX  MAP_FIXED
 #define AREA 0x7f0000000000ULL /* where the fake address space places things */
 #define FREE 0x500000000ULL    /* a free, page-aligned address */
 

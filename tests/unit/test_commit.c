@@ -79,16 +79,16 @@ static void test_protect_rule(void **state)
 {
 	(void)state;
 	/* Read-only private memory made writable: charged. */
-	assert_true(commit_on_protect(ANON_FLAGS, K_PROT_READ, K_PROT_READ | K_PROT_WRITE));
-	assert_true(commit_on_protect(ANON_FLAGS, K_PROT_NONE, K_PROT_WRITE));
+	assert_true(commit_on_protect(ANON_FLAGS, VM_PROT_READ, VM_PROT_READ | VM_PROT_WRITE));
+	assert_true(commit_on_protect(ANON_FLAGS, VM_PROT_NONE, VM_PROT_WRITE));
 	/* Already charged, already writable, or not becoming writable: not again. */
-	assert_false(commit_on_protect(ANON_FLAGS | VM_ACCOUNT, K_PROT_READ, K_PROT_WRITE));
-	assert_false(commit_on_protect(ANON_FLAGS, K_PROT_WRITE, K_PROT_READ | K_PROT_WRITE));
-	assert_false(commit_on_protect(ANON_FLAGS, K_PROT_NONE, K_PROT_READ | K_PROT_EXEC));
+	assert_false(commit_on_protect(ANON_FLAGS | VM_ACCOUNT, VM_PROT_READ, VM_PROT_WRITE));
+	assert_false(commit_on_protect(ANON_FLAGS, VM_PROT_WRITE, VM_PROT_READ | VM_PROT_WRITE));
+	assert_false(commit_on_protect(ANON_FLAGS, VM_PROT_NONE, VM_PROT_READ | VM_PROT_EXEC));
 	/* Shared, huge and MAP_NORESERVE memory is never charged by mprotect. */
-	assert_false(commit_on_protect(ANON_FLAGS | VM_SHARED, K_PROT_READ, K_PROT_WRITE));
-	assert_false(commit_on_protect(ANON_FLAGS | VM_HUGETLB, K_PROT_READ, K_PROT_WRITE));
-	assert_false(commit_on_protect(ANON_FLAGS | VM_NORESERVE, K_PROT_READ, K_PROT_WRITE));
+	assert_false(commit_on_protect(ANON_FLAGS | VM_SHARED, VM_PROT_READ, VM_PROT_WRITE));
+	assert_false(commit_on_protect(ANON_FLAGS | VM_HUGETLB, VM_PROT_READ, VM_PROT_WRITE));
+	assert_false(commit_on_protect(ANON_FLAGS | VM_NORESERVE, VM_PROT_READ, VM_PROT_WRITE));
 }
 
 static void test_fork_flags(void **state)
@@ -152,11 +152,11 @@ static uint64_t rnd(uint64_t n)
 /* sys_mmap() with MAP_FIXED: accountable if private writable and not NORESERVE. */
 static void op_map(struct vma_tree *t, uint64_t start, uint64_t end)
 {
-	uint32_t prot = rnd(2) ? K_PROT_READ | K_PROT_WRITE : K_PROT_READ;
+	uint32_t prot = rnd(2) ? VM_PROT_READ | VM_PROT_WRITE : VM_PROT_READ;
 	uint64_t flags = ANON_FLAGS | (rnd(4) == 0 ? VM_NORESERVE : 0);
 	uint64_t pages = (end - start) / PG;
 
-	if ((prot & K_PROT_WRITE) && !(flags & VM_NORESERVE)) {
+	if ((prot & VM_PROT_WRITE) && !(flags & VM_NORESERVE)) {
 		if (!commit_try_charge(&acct, pages, charged_in(t, start, end)))
 			return;
 		flags |= VM_ACCOUNT;
@@ -173,7 +173,7 @@ static int protect_decide(void *arg, const struct vma *v, uint64_t start, uint64
 
 	if (commit_on_protect(v->flags, v->prot, want)) {
 		if (!commit_try_charge(&acct, (end - start) / PG, 0))
-			return -K_ENOMEM;
+			return -ENOMEM;
 		*flags |= VM_ACCOUNT;
 	}
 	*prot = want;
@@ -182,7 +182,7 @@ static int protect_decide(void *arg, const struct vma *v, uint64_t start, uint64
 
 static void op_protect(struct vma_tree *t, uint64_t start, uint64_t end)
 {
-	uint32_t want = rnd(2) ? K_PROT_READ | K_PROT_WRITE : K_PROT_READ;
+	uint32_t want = rnd(2) ? VM_PROT_READ | VM_PROT_WRITE : VM_PROT_READ;
 	struct vma_update u = { .decide = protect_decide, .arg = &want, .holes = VMA_HOLE_SKIP };
 
 	vma_update_range(t, start, end, &u);

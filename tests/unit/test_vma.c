@@ -9,8 +9,8 @@
 
 #define A    0x10000000ULL /* an arbitrary page-aligned base */
 #define TOP  0x7ffffffff000ULL
-#define RW   (K_PROT_READ | K_PROT_WRITE)
-#define RO   K_PROT_READ
+#define RW   (VM_PROT_READ | VM_PROT_WRITE)
+#define RO   VM_PROT_READ
 #define MAY  (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define P(n) ((uint64_t)(n)*PG)
 
@@ -109,10 +109,10 @@ static void test_insert_overlap_refused(void **state)
 	map(&tree, A, A + P(4), RW, MAY, NULL, A / PG);
 	v = vma_new(&tree, A + P(3), A + P(5), RW, MAY, NULL, 0);
 	assert_non_null(v);
-	assert_int_equal(vma_insert(&tree, v), -K_EEXIST);
+	assert_int_equal(vma_insert(&tree, v), -EEXIST);
 	vma_free(&tree, v);
 	v = vma_new(&tree, A - P(1), A + P(1), RW, MAY, NULL, 0);
-	assert_int_equal(vma_insert(&tree, v), -K_EEXIST);
+	assert_int_equal(vma_insert(&tree, v), -EEXIST);
 	vma_free(&tree, v);
 	assert_int_equal(tree.count, 1);
 	check_tree(&tree, 1);
@@ -266,9 +266,9 @@ static void test_adjust(void **state)
 	expect_vma(v, A + P(2), A + P(6), RW, 98);
 	assert_int_equal(vma_adjust(&tree, v, A + P(2), A + P(8)), 0);
 	check_tree(&tree, 1);
-	assert_int_equal(vma_adjust(&tree, v, A + P(0), A + P(8)), -K_ENOMEM);
-	assert_int_equal(vma_adjust(&tree, v, A + P(2), A + P(9)), -K_ENOMEM);
-	assert_int_equal(vma_adjust(&tree, v, A + P(3), A + P(3)), -K_ENOMEM);
+	assert_int_equal(vma_adjust(&tree, v, A + P(0), A + P(8)), -ENOMEM);
+	assert_int_equal(vma_adjust(&tree, v, A + P(2), A + P(9)), -ENOMEM);
+	assert_int_equal(vma_adjust(&tree, v, A + P(3), A + P(3)), -ENOMEM);
 	expect_vma(v, A + P(2), A + P(8), RW, 98);
 	assert_int_equal(vma_adjust(&tree, v, A + P(5), A + P(7)), 0);
 	expect_vma(v, A + P(5), A + P(7), RW, 101);
@@ -298,7 +298,7 @@ static void test_gap_search(void **state)
 	assert_int_equal(gap(P(3), PG, PG, A + P(20), 0), A + P(7));
 	/* The limit clips a gap; the floor clips another. */
 	assert_int_equal(gap(P(2), PG, PG, A + P(12), 0), A + P(8));
-	assert_int_equal(gap(P(3), PG, A + P(8), A + P(20), 0), -K_ENOMEM);
+	assert_int_equal(gap(P(3), PG, A + P(8), A + P(20), 0), -ENOMEM);
 	assert_int_equal(gap(P(2), PG, A + P(8), A + P(11), 0), A + P(8));
 	/* Below everything: the gap before the first VMA. */
 	assert_int_equal(gap(P(7), PG, PG, A + P(20), 0), A - P(7));
@@ -312,10 +312,10 @@ static void test_gap_search(void **state)
 	 * search wants len + align - page so any gap it accepts has a fit.
 	 */
 	assert_int_equal(gap(P(2), P(2), A + P(4), A + P(10), 0), A + P(8));
-	assert_int_equal(gap(P(2), P(2), A + P(4), A + P(6), 0), -K_ENOMEM);
-	assert_int_equal(gap(0, PG, PG, A, 0), -K_ENOMEM);
-	assert_int_equal(gap(P(1), 3 * PG, PG, A, 0), -K_ENOMEM);
-	assert_int_equal(gap(P(5), PG, A, A + P(4), 0), -K_ENOMEM);
+	assert_int_equal(gap(P(2), P(2), A + P(4), A + P(6), 0), -ENOMEM);
+	assert_int_equal(gap(0, PG, PG, A, 0), -ENOMEM);
+	assert_int_equal(gap(P(1), 3 * PG, PG, A, 0), -ENOMEM);
+	assert_int_equal(gap(P(5), PG, A, A + P(4), 0), -ENOMEM);
 	check_tree(&tree, 1);
 }
 
@@ -390,7 +390,7 @@ static void test_unmap_range(void **state)
 
 	/* Out of nodes: nothing changes. */
 	allocs_left = 1;
-	assert_int_equal(vma_unmap_range(&tree, A + P(8), A + P(9), collect, &p), -K_ENOMEM);
+	assert_int_equal(vma_unmap_range(&tree, A + P(8), A + P(9), collect, &p), -ENOMEM);
 	assert_int_equal(p.n, 0);
 	expect_vma(vma_find(&tree, A + P(8)), A + P(7), A + P(10), RW, 57);
 	allocs_left = -1;
@@ -422,7 +422,7 @@ static void test_map_fixed_replaces(void **state)
 	allocs_left = 1;
 	p.n = 0;
 	assert_int_equal(vma_map(&tree, A + P(3), A + P(5), RO, MAY, &objs[3], 0, collect, &p, &v),
-			 -K_ENOMEM);
+			 -ENOMEM);
 	assert_int_equal(p.n, 0);
 	assert_int_equal(objs[3].refs, 1);
 	objs[3].refs--;
@@ -476,15 +476,15 @@ static void test_protect_holes_like_linux(void **state)
 	map(&tree, A, A + P(2), RW, MAY, NULL, A / PG);
 	map(&tree, A + P(3), A + P(5), RW, MAY, NULL, (A + P(3)) / PG);
 	/* A hole at start: nothing changes. */
-	assert_int_equal(vma_protect_range(&tree, A - P(1), A + P(5), RO, NULL, NULL), -K_ENOMEM);
+	assert_int_equal(vma_protect_range(&tree, A - P(1), A + P(5), RO, NULL, NULL), -ENOMEM);
 	assert_int_equal(vma_find(&tree, A)->prot, RW);
 	/* A hole inside: the part before it is changed, the part after is not. */
-	assert_int_equal(vma_protect_range(&tree, A + P(1), A + P(5), RO, NULL, NULL), -K_ENOMEM);
+	assert_int_equal(vma_protect_range(&tree, A + P(1), A + P(5), RO, NULL, NULL), -ENOMEM);
 	assert_int_equal(vma_find(&tree, A)->prot, RW);
 	assert_int_equal(vma_find(&tree, A + P(1))->prot, RO);
 	assert_int_equal(vma_find(&tree, A + P(3))->prot, RW);
 	/* A range ending past the last VMA is a hole too. */
-	assert_int_equal(vma_protect_range(&tree, A + P(3), A + P(6), RO, NULL, NULL), -K_ENOMEM);
+	assert_int_equal(vma_protect_range(&tree, A + P(3), A + P(6), RO, NULL, NULL), -ENOMEM);
 	assert_int_equal(vma_find(&tree, A + P(4))->prot, RO);
 	check_tree(&tree, 1);
 }
@@ -495,7 +495,7 @@ static void test_protect_eacces_partial(void **state)
 	map(&tree, A, A + P(2), RO, MAY, NULL, A / PG);
 	map(&tree, A + P(2), A + P(4), RO, VM_MAYREAD | VM_MAYSHARE, &objs[1], 0);
 	map(&tree, A + P(4), A + P(6), RO, MAY, NULL, (A + P(4)) / PG);
-	assert_int_equal(vma_protect_range(&tree, A, A + P(6), RW, NULL, NULL), -K_EACCES);
+	assert_int_equal(vma_protect_range(&tree, A, A + P(6), RW, NULL, NULL), -EACCES);
 	assert_int_equal(vma_find(&tree, A)->prot, RW);
 	assert_int_equal(vma_find(&tree, A + P(2))->prot, RO);
 	assert_int_equal(vma_find(&tree, A + P(4))->prot, RO);
@@ -504,7 +504,7 @@ static void test_protect_eacces_partial(void **state)
 	check_tree(&tree, 1);
 	/* Out of nodes: nothing changes. */
 	allocs_left = 0;
-	assert_int_equal(vma_protect_range(&tree, A + P(4), A + P(5), 0, NULL, NULL), -K_ENOMEM);
+	assert_int_equal(vma_protect_range(&tree, A + P(4), A + P(5), 0, NULL, NULL), -ENOMEM);
 	allocs_left = -1;
 	expect_vma(vma_find(&tree, A + P(4)), A + P(4), A + P(6), RO, (A + P(4)) / PG);
 }
@@ -524,17 +524,17 @@ static int dontfork(void *arg, const struct vma *v, uint64_t s, uint64_t e, uint
 /* madvise's walk: holes are skipped and reported at the end. */
 static void test_update_skipping_holes(void **state)
 {
-	struct vma_update u = { .decide = dontfork, .holes = VMA_HOLE_SKIP, .nomem = -K_EAGAIN };
+	struct vma_update u = { .decide = dontfork, .holes = VMA_HOLE_SKIP, .nomem = -EAGAIN };
 
 	(void)state;
 	map(&tree, A + P(1), A + P(3), RW, MAY, NULL, (A + P(1)) / PG);
 	map(&tree, A + P(4), A + P(6), RW, MAY, NULL, (A + P(4)) / PG);
-	assert_int_equal(vma_update_range(&tree, A, A + P(5), &u), -K_ENOMEM);
+	assert_int_equal(vma_update_range(&tree, A, A + P(5), &u), -ENOMEM);
 	assert_true(vma_find(&tree, A + P(1))->flags & VM_DONTCOPY);
 	assert_true(vma_find(&tree, A + P(4))->flags & VM_DONTCOPY);
 	assert_false(vma_find(&tree, A + P(5))->flags & VM_DONTCOPY);
 	assert_int_equal(vma_update_range(&tree, A + P(1), A + P(3), &u), 0);
-	assert_int_equal(vma_update_range(&tree, A + P(6), A + P(9), &u), -K_ENOMEM);
+	assert_int_equal(vma_update_range(&tree, A + P(6), A + P(9), &u), -ENOMEM);
 	/* Whole VMAs need no node, so no allocation can fail... */
 	allocs_left = 0;
 	assert_int_equal(vma_update_range(&tree, A + P(5), A + P(6), &u), 0);
@@ -542,7 +542,7 @@ static void test_update_skipping_holes(void **state)
 	/* ...a split does: madvise reports that as EAGAIN. */
 	map(&tree, A + P(7), A + P(9), RW, MAY, NULL, (A + P(7)) / PG);
 	allocs_left = 0;
-	assert_int_equal(vma_update_range(&tree, A + P(8), A + P(9), &u), -K_EAGAIN);
+	assert_int_equal(vma_update_range(&tree, A + P(8), A + P(9), &u), -EAGAIN);
 	allocs_left = -1;
 	check_tree(&tree, 1);
 }

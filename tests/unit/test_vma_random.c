@@ -122,8 +122,8 @@ static void settle_unmapped(int s, int n)
 
 static uint32_t random_prot(void)
 {
-	static const uint32_t p[] = { 0, K_PROT_READ, K_PROT_READ | K_PROT_WRITE,
-				      K_PROT_READ | K_PROT_EXEC };
+	static const uint32_t p[] = { 0, VM_PROT_READ, VM_PROT_READ | VM_PROT_WRITE,
+				      VM_PROT_READ | VM_PROT_EXEC };
 
 	return p[rnd(4)];
 }
@@ -195,7 +195,7 @@ static void op_map_placed(void)
 	uint32_t prot = random_prot();
 
 	if (want < 0) {
-		assert_int_equal(got, -K_ENOMEM);
+		assert_int_equal(got, -ENOMEM);
 		seen.no_room++;
 		return;
 	}
@@ -221,16 +221,16 @@ static void op_unmap(void)
 static int model_protect(int s, int n, uint32_t prot)
 {
 	if (!model[s].mapped)
-		return -K_ENOMEM;
+		return -ENOMEM;
 	for (int i = s; i < s + n; i++) {
 		uint64_t f = model[i].flags;
 
 		if (!model[i].mapped)
-			return -K_ENOMEM;
-		if (((prot & K_PROT_READ) && !(f & VM_MAYREAD)) ||
-		    ((prot & K_PROT_WRITE) && !(f & VM_MAYWRITE)) ||
-		    ((prot & K_PROT_EXEC) && !(f & VM_MAYEXEC)))
-			return -K_EACCES;
+			return -ENOMEM;
+		if (((prot & VM_PROT_READ) && !(f & VM_MAYREAD)) ||
+		    ((prot & VM_PROT_WRITE) && !(f & VM_MAYWRITE)) ||
+		    ((prot & VM_PROT_EXEC) && !(f & VM_MAYEXEC)))
+			return -EACCES;
 		model[i].prot = prot;
 	}
 	return 0;
@@ -247,8 +247,8 @@ static void op_protect(void)
 	want = model_protect(s, n, prot);
 	assert_int_equal(got, want);
 	seen.protect_ok += want == 0;
-	seen.protect_hole += want == -K_ENOMEM;
-	seen.protect_eacces += want == -K_EACCES;
+	seen.protect_hole += want == -ENOMEM;
+	seen.protect_eacces += want == -EACCES;
 }
 
 static void check_lookups(void)
@@ -330,7 +330,7 @@ static void run_scale(struct scale *sc)
 	/* Alternating protections: neighbours never merge. */
 	for (uint64_t i = 0; i < n; i++)
 		MEASURE(max_map, map(&tree, B + i * PG, B + (i + 1) * PG,
-				     i % 2 ? K_PROT_READ : K_PROT_READ | K_PROT_WRITE, MAY, NULL,
+				     i % 2 ? VM_PROT_READ : VM_PROT_READ | VM_PROT_WRITE, MAY, NULL,
 				     B / PG + i));
 	assert_int_equal(tree.count, n);
 	check_tree(&tree, 1);
@@ -348,14 +348,14 @@ static void run_scale(struct scale *sc)
 			vma_unmap_range(&tree, B + at * PG, B + (at + 1) * PG, NULL, NULL));
 		MEASURE(max_gap, assert_int_equal(vma_find_gap(&tree, &r), B + (at - 1) * PG));
 		map(&tree, B + at * PG, B + (at + 1) * PG,
-		    at % 2 ? K_PROT_READ : K_PROT_READ | K_PROT_WRITE, MAY, NULL, B / PG + at);
+		    at % 2 ? VM_PROT_READ : VM_PROT_READ | VM_PROT_WRITE, MAY, NULL, B / PG + at);
 	}
 	check_tree(&tree, 1);
 	for (int k = 0; k < 2000; k++) {
 		uint64_t at = rnd(n);
 
 		MEASURE(max_protect, vma_protect_range(&tree, B + at * PG, B + (at + 1) * PG,
-						       K_PROT_READ, NULL, NULL));
+						       VM_PROT_READ, NULL, NULL));
 	}
 	check_tree(&tree, 1);
 	while (tree.root) {

@@ -3,7 +3,8 @@
  * The arch layer: every privileged operation the kernel performs goes
  * through here, so the one host-specific difference - kvm_pvm, where the
  * kernel must opt in to native execution and a few things work otherwise
- * (see docs/kvm-pvm.md) - stays in guest/arch/pvm.c and this header.
+ * (see docs/kvm-pvm.md) - stays in guest/arch/pvm/ (kernel/pvm.h) and in
+ * this header's interrupt flag.
  *
  * Privileged instructions trap to the hypervisor on kvm_pvm (~25 us each);
  * the wrappers count them so `pagelab run --stats` can report the cost.
@@ -146,12 +147,10 @@ static inline void arch_set_user_fs(u64 base)
 /*
  * The running process's user FS and GS bases (guest/arch/user_bases.c).
  * User code may change them itself (wrfsbase/wrgsbase), so save reads the
- * CPU's values; load makes the given values the ones user mode will see;
- * user_bases_return runs last before every return to user mode.
+ * CPU's values; load makes the given values the ones user mode will see.
  */
 void arch_save_user_bases(u64 *fs, u64 *gs);
 void arch_load_user_bases(u64 fs, u64 gs);
-void arch_user_bases_return(void);
 
 /* Interrupt flag. On kvm_pvm it is a byte in the PV page, not RFLAGS.IF. */
 extern volatile u8 *pvm_vif;
@@ -181,15 +180,6 @@ static inline void irq_enable(void)
  */
 extern u64 arch_root;
 void arch_switch_root(u64 pml4_pa);
-
-/*
- * Isolation on kvm_pvm (bootargs "isolate", guest/arch/isolate.c): the user
- * PML4 maps only the user half and the entry area. arch_user_pml4e gives an
- * upper-half entry of a user PML4 from the kernel PML4's.
- */
-void arch_isolate_init(void);
-u64 arch_user_pml4e(int index, u64 kernel_entry);
-extern u8 entry_isolate;
 
 /* Sleep until the next interrupt; called with interrupts disabled. */
 void arch_wait_for_interrupt(void);

@@ -17,21 +17,21 @@
  * that created it; a forked child's copy is not charged again (Linux charges
  * the shmem object once).
  *
- * Header-only pure arithmetic, so the host unit test (tests/unit/test_commit.c)
- * checks the same rules the kernel (guest/mm/commit.c) applies.
+ * The rules are pure arithmetic, inline here, so the host unit test
+ * (tests/unit/test_commit.c) checks the same rules the kernel applies; the
+ * kernel's one global charge and its users are commit.c's, declared last.
  */
 #ifndef KERNEL_COMMIT_H
 #define KERNEL_COMMIT_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
-#include "kmman.h"
-#include "vma.h"
+#include <kernel/kmman.h>
+#include <kernel/vma.h>
 
 struct commit {
-	uint64_t committed; /* pages charged now */
-	uint64_t limit;	    /* pages that may be charged */
+	u64 committed; /* pages charged now */
+	u64 limit;     /* pages that may be charged */
 };
 
 /*
@@ -41,9 +41,9 @@ struct commit {
  * removes them, as Linux's mmap_region() does. False (nothing charged) when
  * it would not fit.
  */
-static inline bool commit_try_charge(struct commit *c, uint64_t pages, uint64_t freed)
+static inline bool commit_try_charge(struct commit *c, u64 pages, u64 freed)
 {
-	uint64_t base = c->committed - (freed < c->committed ? freed : c->committed);
+	u64 base = c->committed - (freed < c->committed ? freed : c->committed);
 
 	if (pages > c->limit || base > c->limit - pages)
 		return false;
@@ -52,7 +52,7 @@ static inline bool commit_try_charge(struct commit *c, uint64_t pages, uint64_t 
 }
 
 /* Returns false, changing nothing, if more would be uncharged than is charged. */
-static inline bool commit_release(struct commit *c, uint64_t pages)
+static inline bool commit_release(struct commit *c, u64 pages)
 {
 	if (pages > c->committed)
 		return false;
@@ -61,7 +61,7 @@ static inline bool commit_release(struct commit *c, uint64_t pages)
 }
 
 /* The pages a VMA piece [start, end) with these flags carries. */
-static inline uint64_t commit_vma_pages(uint64_t vm_flags, uint64_t start, uint64_t end)
+static inline u64 commit_vma_pages(u64 vm_flags, u64 start, u64 end)
 {
 	return (vm_flags & VM_ACCOUNT) ? (end - start) / VMA_PAGE_SIZE : 0;
 }
@@ -71,9 +71,9 @@ static inline uint64_t commit_vma_pages(uint64_t vm_flags, uint64_t start, uint6
  * unless it is charged already, was writable, is shared, huge or
  * MAP_NORESERVE.
  */
-static inline bool commit_on_protect(uint64_t vm_flags, uint32_t old_prot, uint32_t new_prot)
+static inline bool commit_on_protect(u64 vm_flags, u32 old_prot, u32 new_prot)
 {
-	if (!(new_prot & K_PROT_WRITE) || (old_prot & K_PROT_WRITE))
+	if (!(new_prot & VM_PROT_WRITE) || (old_prot & VM_PROT_WRITE))
 		return false;
 	return !(vm_flags & (VM_ACCOUNT | VM_HUGETLB | VM_SHARED | VM_NORESERVE));
 }
@@ -82,12 +82,31 @@ static inline bool commit_on_protect(uint64_t vm_flags, uint32_t old_prot, uint3
  * The flags of a forked child's copy of a VMA: memory locks are not
  * inherited (mlock(2)), and a shared VMA's charge stays with the parent.
  */
-static inline uint64_t commit_fork_flags(uint64_t vm_flags)
+static inline u64 commit_fork_flags(u64 vm_flags)
 {
 	vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 	if (vm_flags & VM_MAYSHARE)
 		vm_flags &= ~VM_ACCOUNT;
 	return vm_flags;
 }
+
+/* ---- the kernel's charge (commit.c) ---- */
+
+struct mm;
+struct mmap_plan;
+/* Charge pages, freed of them about to be uncharged (MAP_FIXED): false means ENOMEM. */
+bool commit_charge(u64 pages, u64 freed);
+void commit_uncharge(u64 pages);
+/* What a removed VMA piece gave back: every unmap callback calls it. */
+void commit_vma_gone(const struct vma *piece);
+/* Charged pages of the VMAs in [start, end). */
+u64 commit_charged_in(struct mm *mm, u64 start, u64 end);
+/* mmap's charge of plan->commit_pages (-ENOMEM); sets VM_ACCOUNT in the plan. */
+int commit_mmap(struct mm *mm, struct mmap_plan *plan);
+/* vma_protect_range() that charges a private mapping made writable (-ENOMEM). */
+int commit_protect_range(struct mm *mm, u64 start, u64 end, u32 prot, vma_changed_fn changed,
+			 void *arg);
+u64 commit_committed_pages(void); /* /proc/meminfo Committed_AS */
+u64 commit_limit_pages(void);	  /* /proc/meminfo CommitLimit */
 
 #endif

@@ -28,6 +28,5 @@ extern bool kernel_verbose;
 	} while (0)
 
 __noreturn void kernel_exit(int status);
-__noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 #endif

@@ -14,9 +14,7 @@
 #ifndef KERNEL_CPIO_H
 #define KERNEL_CPIO_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
 #define CPIO_HEADER_SIZE 110
 #define CPIO_NAME_MAX	 4096 /* including the NUL; PATH_MAX */
@@ -52,13 +50,13 @@ struct cpio_entry {
 	 */
 	const char *path;
 	size_t pathlen;
-	uint32_t ino;
-	uint32_t mode; /* file type | permissions */
-	uint32_t uid, gid;
-	uint32_t nlink;
-	uint32_t mtime;
-	uint32_t devmajor, devminor;
-	uint32_t rdevmajor, rdevminor;
+	u32 ino;
+	u32 mode; /* file type | permissions */
+	u32 uid, gid;
+	u32 nlink;
+	u32 mtime;
+	u32 devmajor, devminor;
+	u32 rdevmajor, rdevminor;
 	/*
 	 * File contents, or a symlink's target (not NUL-terminated). In newc,
 	 * hard links share ino/devmajor/devminor and only the last of them
@@ -69,7 +67,7 @@ struct cpio_entry {
 };
 
 struct cpio_iter {
-	const uint8_t *base;
+	const u8 *base;
 	size_t len;
 	size_t off; /* offset of the next header */
 	int state;  /* 0 running, 1 trailer seen, < 0 the error */

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Linux x86-64 errno values: syscalls return -E* exactly as Linux does. */
+/*
+ * Linux x86-64 errno values: syscalls return -E* exactly as Linux does. The
+ * one definition for the whole guest, host-compiled pure modules included;
+ * the values are spelt as in Linux's asm-generic/errno*.h, so a redefinition
+ * by a libc header would be an identical one.
+ */
 #ifndef KERNEL_ERRNO_H
 #define KERNEL_ERRNO_H
 
@@ -27,6 +32,7 @@
 #define ENFILE	     23
 #define EMFILE	     24
 #define ENOTTY	     25
+#define ETXTBSY	     26
 #define EFBIG	     27
 #define ENOSPC	     28
 #define ESPIPE	     29

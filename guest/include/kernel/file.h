@@ -77,20 +77,4 @@ extern const struct file_ops synth_ops;
 /* lseek for files with a size (regular files, synthetic text). */
 s64 generic_llseek(struct file *f, s64 off, int whence, u64 size);
 
-/* ---- descriptor tables (fdtable.c), always current->files ---- */
-
-/* The file behind fd, with a reference, or NULL (EBADF). */
-struct file *fd_get(int fd);
-/* Install f at the lowest free descriptor >= min: the fd, or -EMFILE. Takes f's reference. */
-int fd_install(struct file *f, int min, bool cloexec);
-/* dup2/dup3: put f at newfd, closing what was there. Takes f's reference. */
-int fd_install_at(struct file *f, int newfd, bool cloexec);
-int fd_close(int fd);
-/* FD_CLOEXEC of fd: 0 or 1, or -EBADF. */
-int fd_get_cloexec(int fd);
-int fd_set_cloexec(int fd, bool on);
-/* The process's umask lives with its descriptors (fork copies both). */
-u32 fd_umask(void);
-u32 fd_set_umask(u32 mask);
-
 #endif

@@ -12,9 +12,7 @@
 #ifndef KERNEL_FRAME_H
 #define KERNEL_FRAME_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
 #define PAGE_SHIFT	    12
 #define PAGE_SIZE	    (1UL << PAGE_SHIFT)
@@ -32,40 +30,40 @@
 #define FRAME_KLARGE 0x4 /* first frame of a large kmalloc allocation */
 
 struct frame {
-	uint32_t next, prev; /* PFN links: free list while FRAME_FREE, owner's list otherwise */
-	uint32_t refcount;   /* 0 = free or reserved */
-	uint16_t flags;
-	uint8_t order;	  /* block order while FRAME_FREE */
-	uint8_t kind;	  /* owner-defined */
-	uint64_t private; /* owner-defined (kmalloc: slab state / page count) */
+	u32 next, prev; /* PFN links: free list while FRAME_FREE, owner's list otherwise */
+	u32 refcount;	/* 0 = free or reserved */
+	u16 flags;
+	u8 order;    /* block order while FRAME_FREE */
+	u8 kind;     /* owner-defined */
+	u64 private; /* owner-defined (kmalloc: slab state / page count) */
 };
 
-void frame_init(struct frame *table, uint64_t nr_frames);
+void frame_init(struct frame *table, u64 nr_frames);
 /*
  * Make frames [start_pfn, end_pfn) available. No per-frame loop. Each frame
  * may be added once; frames beyond the table are ignored.
  */
-void frame_add_range(uint64_t start_pfn, uint64_t end_pfn);
+void frame_add_range(u64 start_pfn, u64 end_pfn);
 /*
  * Allocate npages physically contiguous frames, each with refcount 1, the
  * first aligned to the smallest power of two >= npages. Returns the first
  * PFN or FRAME_NONE. Without FA_BELOW16M the DMA zone is used only when the
  * rest is exhausted.
  */
-uint64_t frame_alloc_pages(uint64_t npages, unsigned flags);
-static inline uint64_t frame_alloc(unsigned flags)
+u64 frame_alloc_pages(u64 npages, unsigned flags);
+static inline u64 frame_alloc(unsigned flags)
 {
 	return frame_alloc_pages(1, flags);
 }
 /* Free npages frames from pfn on regardless of their refcounts. */
-void frame_free_pages(uint64_t pfn, uint64_t npages);
-void frame_get(uint64_t pfn);
+void frame_free_pages(u64 pfn, u64 npages);
+void frame_get(u64 pfn);
 /* Drop a reference; the frame is freed when the last one goes. True if freed. */
-bool frame_put(uint64_t pfn);
-struct frame *frame_desc(uint64_t pfn);
-uint64_t frame_free_count(void);
-uint64_t frame_free_count_below16m(void);
-uint64_t frame_total_count(void); /* frames ever added */
+bool frame_put(u64 pfn);
+struct frame *frame_desc(u64 pfn);
+u64 frame_free_count(void);
+u64 frame_free_count_below16m(void);
+u64 frame_total_count(void); /* frames ever added */
 
 /*
  * Called when a caller frees, gets or puts a frame that is not allocated
@@ -73,6 +71,6 @@ uint64_t frame_total_count(void); /* frames ever added */
  * table). The kernel panics; a host test records the call. If it returns, the
  * allocator leaves its state unchanged.
  */
-void frame_corruption(const char *what, uint64_t pfn);
+void frame_corruption(const char *what, u64 pfn);
 
 #endif

@@ -13,15 +13,14 @@
 #ifndef KERNEL_KMALLOC_H
 #define KERNEL_KMALLOC_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *ptr);
 
 /* Provided by the kernel's paging code (or by a host test). */
-void *frame_to_virt(uint64_t pfn);
-uint64_t virt_to_frame(const void *va);
+void *frame_to_virt(u64 pfn);
+u64 virt_to_frame(const void *va);
 
 #endif

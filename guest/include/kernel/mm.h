@@ -35,10 +35,4 @@ static inline u64 kernel_virt_to_phys(const void *va)
 	return (u64)va - PL_KERNEL_VBASE;
 }
 
-/* 0 or -EFAULT; the range must lie below USER_TOP. */
-int copy_to_user(u64 uaddr, const void *src, size_t len);
-int copy_from_user(void *dst, u64 uaddr, size_t len);
-/* Copies a NUL-terminated user string of at most max bytes (including NUL). */
-long strncpy_from_user(char *dst, u64 uaddr, size_t max);
-
 #endif

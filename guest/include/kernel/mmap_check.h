@@ -16,10 +16,9 @@
 #ifndef KERNEL_MMAP_CHECK_H
 #define KERNEL_MMAP_CHECK_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
-#include "kmman.h"
+#include <kernel/kmman.h>
 
 #define MC_PAGE_SIZE 4096ULL
 #define MC_HUGE_SIZE (2ULL << 20)      /* the one MAP_HUGETLB size pagelab has */
@@ -51,82 +50,81 @@ struct mmap_file {
 
 /* The caller's process state that mmap's checks consult. */
 struct mm_limits {
-	uint64_t task_size;	/* user addresses lie below (MC_TASK_SIZE) */
-	uint64_t min_addr;	/* hints are raised to it; MAP_FIXED below it needs cap_sys_rawio */
-	uint64_t map_count;	/* VMAs now */
-	uint64_t max_map_count; /* vm.max_map_count */
-	uint64_t def_flags;	/* VM_LOCKED after mlockall(MCL_FUTURE) */
-	uint64_t locked_pages;	/* pages mlocked now */
-	uint64_t total_pages;	/* pages mapped now (mlockall checks it) */
-	uint64_t memlock_limit; /* RLIMIT_MEMLOCK in bytes, K_RLIM_INFINITY for none */
-	bool cap_ipc_lock;	/* exempt from RLIMIT_MEMLOCK */
-	bool cap_sys_rawio;	/* may map below min_addr */
-	bool overcommit_never;	/* vm.overcommit_memory == 2: MAP_NORESERVE is ignored */
+	u64 task_size;	       /* user addresses lie below (MC_TASK_SIZE) */
+	u64 min_addr;	       /* hints are raised to it; MAP_FIXED below it needs cap_sys_rawio */
+	u64 map_count;	       /* VMAs now */
+	u64 max_map_count;     /* vm.max_map_count */
+	u64 def_flags;	       /* VM_LOCKED after mlockall(MCL_FUTURE) */
+	u64 locked_pages;      /* pages mlocked now */
+	u64 total_pages;       /* pages mapped now (mlockall checks it) */
+	u64 memlock_limit;     /* RLIMIT_MEMLOCK in bytes, RLIM_INFINITY for none */
+	bool cap_ipc_lock;     /* exempt from RLIMIT_MEMLOCK */
+	bool cap_sys_rawio;    /* may map below min_addr */
+	bool overcommit_never; /* vm.overcommit_memory == 2: MAP_NORESERVE is ignored */
 };
 
 /* Linux's can_do_mlock(): RLIMIT_MEMLOCK is not 0, or the caller is exempt. */
 bool can_do_mlock(const struct mm_limits *l);
 /* Linux's mlock_future_ok(): may len more bytes with vm_flags be locked? */
-bool mlock_future_ok(const struct mm_limits *l, uint64_t vm_flags, uint64_t len);
+bool mlock_future_ok(const struct mm_limits *l, u64 vm_flags, u64 len);
 
 struct mmap_space {
 	/*
 	 * Pick an address for a non-MAP_FIXED mapping: hint (0 = none, already
 	 * page aligned and raised to min_addr) if [hint, hint + len) is free,
-	 * else a free area aligned to align. Returns it or -K_ENOMEM.
+	 * else a free area aligned to align. Returns it or -ENOMEM.
 	 * vma_find_gap() does exactly this.
 	 */
-	int64_t (*get_area)(void *ctx, uint64_t hint, uint64_t len, uint64_t align, uint64_t flags);
+	s64 (*get_area)(void *ctx, u64 hint, u64 len, u64 align, u64 flags);
 	/* Does any VMA intersect [start, end)? (MAP_FIXED_NOREPLACE) */
-	bool (*intersects)(void *ctx, uint64_t start, uint64_t end);
+	bool (*intersects)(void *ctx, u64 start, u64 end);
 	void *ctx;
 };
 
 struct mmap_args {
-	uint64_t addr, len, prot, flags, off;
+	u64 addr, len, prot, flags, off;
 };
 
 /* What a successful check decided. */
 struct mmap_plan {
-	uint64_t addr;	       /* where: chosen, or MAP_FIXED's */
-	uint64_t len;	       /* rounded up to the page (2 MiB for MAP_HUGETLB) */
-	uint64_t pgoff;	       /* file page of addr; start page for private anonymous */
-	uint64_t vm_flags;     /* VM_* for the new VMA */
-	uint32_t prot;	       /* K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC */
-	uint64_t page_size;    /* MC_PAGE_SIZE, or MC_HUGE_SIZE for MAP_HUGETLB */
-	uint64_t commit_pages; /* pages to charge against the commit limit (ENOMEM if over) */
-	bool anon;	       /* no object behind it: zero-fill (shared anonymous needs one) */
-	bool fixed;	       /* replace whatever [addr, addr + len) holds */
-	bool populate;	       /* fault everything in now (MAP_POPULATE, or locked) */
-	bool reserve_huge;     /* MAP_HUGETLB without MAP_NORESERVE: reserve pool pages now */
+	u64 addr;	   /* where: chosen, or MAP_FIXED's */
+	u64 len;	   /* rounded up to the page (2 MiB for MAP_HUGETLB) */
+	u64 pgoff;	   /* file page of addr; start page for private anonymous */
+	u64 vm_flags;	   /* VM_* for the new VMA */
+	u32 prot;	   /* VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC */
+	u64 page_size;	   /* MC_PAGE_SIZE, or MC_HUGE_SIZE for MAP_HUGETLB */
+	u64 commit_pages;  /* pages to charge against the commit limit (ENOMEM if over) */
+	bool anon;	   /* no object behind it: zero-fill (shared anonymous needs one) */
+	bool fixed;	   /* replace whatever [addr, addr + len) holds */
+	bool populate;	   /* fault everything in now (MAP_POPULATE, or locked) */
+	bool reserve_huge; /* MAP_HUGETLB without MAP_NORESERVE: reserve pool pages now */
 };
 
 /*
  * mmap, from the offset check of the x86-64 entry to do_mmap()'s type
  * switch. f may be NULL for MAP_ANONYMOUS. After it succeeds the kernel
- * still charges commit_pages (-K_ENOMEM), reserves huge pages (-K_ENOMEM),
+ * still charges commit_pages (-ENOMEM), reserves huge pages (-ENOMEM),
  * and maps: vma_map() for MAP_FIXED.
  */
 int mmap_check(const struct mmap_args *a, const struct mmap_file *f, const struct mm_limits *l,
 	       const struct mmap_space *space, struct mmap_plan *plan);
 
 /* munmap: on success [*start, *end) is the page range to remove. */
-int munmap_check(uint64_t addr, uint64_t len, uint64_t task_size, uint64_t *end);
+int munmap_check(u64 addr, u64 len, u64 task_size, u64 *end);
 
 /*
  * mprotect: on success [addr, *end) (empty when len is 0: nothing to do)
  * gets *prot; *grows keeps the PROT_GROWSDOWN/UP bit for the next step.
  */
-int mprotect_check(uint64_t addr, uint64_t len, uint64_t prot_in, uint64_t *end, uint32_t *prot,
-		   uint64_t *grows);
+int mprotect_check(u64 addr, u64 len, u64 prot_in, u64 *end, u32 *prot, u64 *grows);
 /*
  * mprotect's look at the first VMA ending above *start (vma_find_above()),
- * before any change: -K_ENOMEM if it does not cover *start, PROT_GROWSDOWN
+ * before any change: -ENOMEM if it does not cover *start, PROT_GROWSDOWN
  * moves *start down to the VMA's start. Then vma_protect_range() walks on
- * (-K_ENOMEM at a hole, -K_EACCES from VM_MAY*, earlier VMAs keep the change).
+ * (-ENOMEM at a hole, -EACCES from VM_MAY*, earlier VMAs keep the change).
  */
 struct vma;
-int mprotect_first_check(const struct vma *first, uint64_t *start, uint64_t end, uint64_t grows);
+int mprotect_first_check(const struct vma *first, u64 *start, u64 end, u64 grows);
 
 /*
  * Where Linux takes an int (msync flags, madvise advice, mlockall flags) the
@@ -134,18 +132,18 @@ int mprotect_first_check(const struct vma *first, uint64_t *start, uint64_t end,
  */
 
 /* msync: *end == addr means nothing to do (Linux returns 0 there). */
-int msync_check(uint64_t addr, uint64_t len, int flags, uint64_t *end);
-/* msync's per-VMA check: MS_INVALIDATE of locked memory is -K_EBUSY. */
-int msync_vma_check(int flags, uint64_t vm_flags);
+int msync_check(u64 addr, u64 len, int flags, u64 *end);
+/* msync's per-VMA check: MS_INVALIDATE of locked memory is -EBUSY. */
+int msync_vma_check(int flags, u64 vm_flags);
 
 /*
  * The advice values pagelab implements: Linux's set minus MADV_REMOVE,
  * MADV_COLLAPSE, MADV_POPULATE_*, MADV_GUARD_* and the memory-failure
- * injections, which get -K_EINVAL until the kernel grows them.
+ * injections, which get -EINVAL until the kernel grows them.
  */
 bool madvise_behavior_valid(int behavior);
 /* madvise: *end == addr means nothing to do. */
-int madvise_check(uint64_t addr, uint64_t len, int behavior, uint64_t *end);
+int madvise_check(u64 addr, u64 len, int behavior, u64 *end);
 /*
  * madvise's per-VMA step for the part [start, *end) of one VMA, following
  * madvise_vma_behavior(): the error, or in *new_flags the VMA's flags after
@@ -154,11 +152,11 @@ int madvise_check(uint64_t addr, uint64_t len, int behavior, uint64_t *end);
  * object lies behind the VMA (Linux: vm_file != NULL, shared anonymous
  * memory included).
  */
-int madvise_vma_check(int behavior, uint64_t vm_flags, bool has_object, uint64_t start,
-		      uint64_t *end, uint64_t *new_flags);
+int madvise_vma_check(int behavior, u64 vm_flags, bool has_object, u64 start, u64 *end,
+		      u64 *new_flags);
 
 /* mincore: on success *pages is the length of the result vector. */
-int mincore_check(uint64_t addr, uint64_t len, uint64_t task_size, uint64_t *pages);
+int mincore_check(u64 addr, u64 len, u64 task_size, u64 *pages);
 
 /*
  * mlock, mlock2 (flags) and munlock (is_lock false): the range widened to
@@ -166,21 +164,19 @@ int mincore_check(uint64_t addr, uint64_t len, uint64_t task_size, uint64_t *pag
  * locked_in_range reports how many pages of that range are locked already,
  * which Linux does not count twice against RLIMIT_MEMLOCK.
  */
-int mlock_check(uint64_t addr, uint64_t len, unsigned flags, bool is_lock,
-		const struct mm_limits *l,
-		uint64_t (*locked_in_range)(void *ctx, uint64_t start, uint64_t end), void *ctx,
-		uint64_t *start, uint64_t *end);
+int mlock_check(u64 addr, u64 len, unsigned flags, bool is_lock, const struct mm_limits *l,
+		u64 (*locked_in_range)(void *ctx, u64 start, u64 end), void *ctx, u64 *start,
+		u64 *end);
 int mlockall_check(int flags, const struct mm_limits *l);
 
 /*
  * mremap's checks before it looks at a VMA; the lengths come back page
  * aligned. Then mremap_vma_check() with the VMA containing addr (NULL gives
- * -K_EFAULT); it aligns the lengths of a huge page VMA. expand_ok is the
+ * -EFAULT); it aligns the lengths of a huge page VMA. expand_ok is the
  * caller's RLIMIT_AS verdict (may_expand_vm) for the growth.
  */
-int mremap_check(uint64_t addr, uint64_t *old_len, uint64_t *new_len, uint64_t flags,
-		 uint64_t new_addr, uint64_t task_size);
-int mremap_vma_check(const struct vma *vma, uint64_t addr, uint64_t *old_len, uint64_t *new_len,
-		     uint64_t flags, const struct mm_limits *l, bool expand_ok);
+int mremap_check(u64 addr, u64 *old_len, u64 *new_len, u64 flags, u64 new_addr, u64 task_size);
+int mremap_vma_check(const struct vma *vma, u64 addr, u64 *old_len, u64 *new_len, u64 flags,
+		     const struct mm_limits *l, bool expand_ok);
 
 #endif

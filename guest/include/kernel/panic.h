@@ -15,4 +15,6 @@ __noreturn void kernel_deadlock(const char *blocked);
 			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__); \
 	} while (0)
 
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
 #endif

@@ -75,7 +75,10 @@ struct proc *proc_find(int pid);
 /* The current process's soft limit of resource res (RLIMIT_*). */
 u64 rlimit_cur(int res);
 void rlimits_init(struct rlimit *rl);
-/* CPU time p has used, in ns (CLOCK_PROCESS_CPUTIME_ID, times, getrusage). */
-u64 proc_cpu_ns(const struct proc *p);
+
+void do_exit(int wait_status) __attribute__((noreturn));
+
+/* Starts the first program (/chosen pagelab,argv); does not return. */
+void init_start(void) __attribute__((noreturn));
 
 #endif

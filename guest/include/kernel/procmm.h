@@ -1,13 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A process's address space as the process code sees it.
+ * A process's address space (procmm.c): struct mm, its creation, fork,
+ * switching, and the TLB discipline.
  */
 #ifndef KERNEL_PROCMM_H
 #define KERNEL_PROCMM_H
 
 #include <kernel/types.h>
+#include <kernel/vma.h>
 
-struct mm;
+#define MM_SAVED_AUXV 48
+
+struct mm {
+	u64 pml4_pa;
+	struct vma_tree vmas;
+	u64 brk_start, brk;
+	int refcount;
+	/* TLB work owed by a change to the active address space. */
+	u64 flush_va;
+	u32 flush_pages;
+	/* VM_LOCKED (| VM_LOCKONFAULT) for new mappings after mlockall(MCL_FUTURE). */
+	u64 def_flags;
+	/* The program's auxiliary vector, for core files' NT_AUXV (Linux's saved_auxv). */
+	u64 saved_auxv[MM_SAVED_AUXV];
+	u32 saved_auxv_words;
+};
 
 struct mm *procmm_new(void);
 /* fork: private memory becomes copy-on-write in both, shared stays shared. */
@@ -19,5 +36,14 @@ int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown)
 /* Writes into a (possibly inactive) address space, allocating pages. */
 int procmm_write(struct mm *mm, u64 va, const void *src, size_t len);
 void procmm_set_brk(struct mm *mm, u64 start);
+
+/* ---- the TLB ---- */
+void mm_flush_page(struct mm *mm, u64 va);
+/* Performs the flushes owed since the last call (one invlpg or one CR3 load). */
+void mm_flush_commit(struct mm *mm);
+
+/* ---- unmapping a VMA piece: its pages and its charge ---- */
+/* A vma_unmap_fn: arg is the struct mm. */
+void mm_unmap_piece(void *mm, const struct vma *piece);
 
 #endif

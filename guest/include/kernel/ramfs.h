@@ -47,6 +47,10 @@
 #define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 #define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
 #endif
+/* Linux's own groupings (<linux/stat.h>), which libc does not define. */
+#define S_IRWXUGO 00777 /* rwx for user, group and others */
+#define S_IALLUGO 07777 /* those, setuid, setgid and sticky: all a chmod sets */
+#define S_IXUGO	  00111 /* x for anyone */
 
 #define RAMFS_NAME_MAX	    255
 #define RAMFS_PATH_MAX	    4096	 /* including the NUL */
@@ -54,6 +58,22 @@
 #define RAMFS_DIRENT_COOKIE 2		 /* readdir positions: 0 ".", 1 "..", then entries */
 
 struct ramfs_dirent;
+struct inode;
+
+/*
+ * What a file system gives the VFS so that its regular files can be
+ * mapped (Linux's address_space_operations, cut down to what mmap needs).
+ * The mm reaches it only through vfs_get_page().
+ */
+struct inode_map_ops {
+	/*
+	 * The frame holding page index, with a reference taken for the caller
+	 * (drop it with frame_put), or FRAME_NONE for a hole when !alloc or when
+	 * memory is short. alloc fills a hole with a zeroed frame. The caller
+	 * checks index against the size (mmap gives SIGBUS beyond it).
+	 */
+	u64 (*get_page)(struct inode *ino, u64 index, bool alloc);
+};
 
 struct inode {
 	u64 ino;
@@ -70,6 +90,7 @@ struct inode {
 	 */
 	const void *ops;
 	void *priv;
+	const struct inode_map_ops *map_ops; /* set by the file system on mappable files */
 	union {
 		struct {			/* S_IFREG */
 			struct page_tree pages; /* index -> PFN; holes cost nothing */
@@ -138,17 +159,10 @@ long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 n
  * 0, -EISDIR, -EINVAL (not a regular file), -EFBIG.
  */
 int ramfs_truncate(struct inode *ino, u64 size, u64 now);
-/*
- * The frame holding page index of a regular file, with a reference taken
- * for the caller (drop it with frame_put), or FRAME_NONE for a hole when
- * !alloc or when memory is short. alloc fills a hole with a zeroed frame.
- * The caller checks index against the size (mmap gives SIGBUS beyond it).
- */
+/* ramfs's inode_map_ops get_page, for regular files (see struct inode_map_ops). */
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc);
 /* Frames that hold the file's data (st_blocks is this times 8). */
 u64 ramfs_frames(const struct inode *ino);
-/* The frame holding page index of a regular file, or FRAME_NONE (no reference taken). */
-u64 ramfs_page_pfn(const struct inode *ino, u64 index);
 
 /*
  * Called on a reference-count bug (a put of an inode nobody holds). The
@@ -168,6 +182,14 @@ int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct inode *
  */
 int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 rdev_major,
 		 u32 rdev_minor, u64 now, struct inode **out);
+/*
+ * One step of mkdir -p: *next is the directory name[0..len) in dir, made
+ * with S_IFDIR | perm if it was missing (*made then true). The caller's
+ * reference on dir is dropped either way; *next carries one on success.
+ * -ENOTDIR if the name is something else, or what lookup or create said.
+ */
+int ramfs_mkdir_step(struct inode *dir, const char *name, size_t len, u32 perm, u64 now,
+		     struct inode **next, bool *made);
 /* A second name for a non-directory: -EPERM for a directory, -EEXIST... */
 int ramfs_link(struct inode *dir, const char *name, size_t len, struct inode *target, u64 now);
 /* Remove a non-directory's name: -EISDIR for a directory, -ENOENT. */

@@ -22,7 +22,8 @@ void sched_make_runnable(struct proc *p);
 void schedule(void);
 /* Called on every timer tick with the interrupted frame. */
 void sched_tick(void);
-/* Monotonic nanoseconds since boot (TSC based). */
-u64 clock_monotonic_ns(void);
+
+/* CPU time p has used, in ns (CLOCK_PROCESS_CPUTIME_ID, times, getrusage). */
+u64 proc_cpu_ns(const struct proc *p);
 
 #endif

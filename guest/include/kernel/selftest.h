@@ -6,7 +6,5 @@
 void selftest_run(const char *name);
 /* selftest=memtype: cached against uncached load times, as events; exits. */
 void selftest_memtype(void) __attribute__((noreturn));
-/* Starts the first program (/chosen pagelab,argv); does not return. */
-void init_start(void) __attribute__((noreturn));
 
 #endif

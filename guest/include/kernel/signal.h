@@ -1,75 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Signals, Linux x86-64 ABI: numbers, sigaction layout, rt_sigframe.
+ * Signals (proc/signal.c): a process's dispositions, mask and pending set,
+ * sending, and delivery on the way back to user mode. The ABI values are
+ * kernel/signo.h's.
  */
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include <kernel/signo.h>
 #include <kernel/types.h>
-
-#define NSIG	  64
-#define SIGHUP	  1
-#define SIGINT	  2
-#define SIGQUIT	  3
-#define SIGILL	  4
-#define SIGTRAP	  5
-#define SIGABRT	  6
-#define SIGBUS	  7
-#define SIGFPE	  8
-#define SIGKILL	  9
-#define SIGUSR1	  10
-#define SIGSEGV	  11
-#define SIGUSR2	  12
-#define SIGPIPE	  13
-#define SIGALRM	  14
-#define SIGTERM	  15
-#define SIGCHLD	  17
-#define SIGCONT	  18
-#define SIGSTOP	  19
-#define SIGTSTP	  20
-#define SIGTTIN	  21
-#define SIGTTOU	  22
-#define SIGURG	  23
-#define SIGXCPU	  24
-#define SIGXFSZ	  25
-#define SIGVTALRM 26
-#define SIGPROF	  27
-#define SIGWINCH  28
-#define SIGIO	  29
-#define SIGPWR	  30
-#define SIGSYS	  31
-
-#define SIG_DFL 0
-#define SIG_IGN 1
-
-#define SA_SIGINFO   0x4
-#define SA_ONSTACK   0x08000000
-#define SA_RESTART   0x10000000
-#define SA_NODEFER   0x40000000
-#define SA_RESETHAND 0x80000000
-#define SA_RESTORER  0x04000000
-
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR  2
-#define SI_USER	    0
-#define SI_KERNEL   0x80
-
-#define SIGBIT(s) (1ULL << ((s)-1))
-
-struct k_sigaction {
-	u64 handler;
-	u64 flags;
-	u64 restorer;
-	u64 mask;
-};
-
-/* What a synchronous fault tells the handler (si_code, si_addr). */
-struct fault_info {
-	int code;
-	u64 addr;
-	u64 trapno, error;
-};
 
 struct sigstate {
 	struct k_sigaction action[NSIG];
@@ -101,6 +40,5 @@ bool signal_pending(struct proc *p);
  * and on kvm_pvm prepare the sysretq-only return.
  */
 void user_return_work(struct trap_frame *f, bool can_schedule);
-void do_exit(int wait_status) __attribute__((noreturn));
 
 #endif

@@ -39,7 +39,11 @@ struct syscall_desc {
 		    __NR_##name_, #name_, (syscall_fn)(void (*)(void))(fn_), args_ \
 	    }
 
+struct trap_frame;
+
 void syscall_init(void);
+/* A system call from user mode: rax is the number, rdi.. the arguments, rax the result. */
+void syscall_dispatch(struct trap_frame *f);
 /* Name of a Linux syscall number (also those not implemented), or NULL. */
 const char *syscall_name(u64 nr);
 /* "unimplemented syscalls called: name (count), ..." on the console, if any. */

@@ -15,4 +15,7 @@ void timer_tick(void);
 bool timer_tick_overdue(void);
 u64 clock_realtime_ns(void);
 
+/* Monotonic nanoseconds since boot (TSC based). */
+u64 clock_monotonic_ns(void);
+
 #endif

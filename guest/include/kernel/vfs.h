@@ -18,7 +18,6 @@
 
 #include <kernel/ramfs.h>
 
-struct fdtable;
 struct file;
 
 /*
@@ -35,25 +34,13 @@ int vfs_lookup(const char *path, struct inode **out);
 /* Now, in nanoseconds since the epoch: what file time stamps record. */
 u64 vfs_now(void);
 
-/* fds 0, 1, 2: the host's stdin, stdout and stderr. umask 022. */
-struct fdtable *fdtable_new_stdio(void);
-/* A copy for a forked child: same open files, same FD_CLOEXEC bits, same umask. */
-struct fdtable *fdtable_dup(struct fdtable *t);
-/* Drop a reference; the last one closes every descriptor. */
-void fdtable_put(struct fdtable *t);
-/* execve: close the descriptors marked FD_CLOEXEC. */
-void fdtable_exec(struct fdtable *t);
+/* ---- what the mm may ask of files (guest/mm/backing_file.c, backing_shm.c) ---- */
 
-/*
- * Synthetic files (the hook for /proc): a read-only regular file whose
- * text is generated when it is opened, by the opening process (so
- * `current` inside gen is the reader). gen writes at most size bytes of
- * text into buf and returns the full length it wanted (as snprintf does),
- * or -errno; a longer text is generated again into a larger buffer.
- * st_size is 0, as in Linux's /proc. Directories on the way are created.
- */
-typedef long (*vfs_synth_gen)(void *arg, char *buf, size_t size);
-int vfs_synth_dir(const char *path, u32 perm);
-int vfs_synth_file(const char *path, u32 perm, vfs_synth_gen gen, void *arg);
+/* The frame of page index of a mappable file, through its file system's inode_map_ops. */
+u64 vfs_get_page(struct inode *ino, u64 index, bool alloc);
+/* A regular file of size bytes with no name (shared anonymous memory): 0 or -ENOMEM. */
+int vfs_new_unnamed_file(u64 size, struct inode **out);
+/* A file system shrank ino: its mappings lose the pages past the new end. */
+void vfs_file_shrunk(struct inode *ino, u64 size);
 
 #endif

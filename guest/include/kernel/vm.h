@@ -6,8 +6,12 @@
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
 
-#define VM_PROT_READ  0x1
-#define VM_PROT_WRITE 0x2
-#define VM_PROT_EXEC  0x4
+#define VM_PROT_NONE	  0x0
+#define VM_PROT_READ	  0x1
+#define VM_PROT_WRITE	  0x2
+#define VM_PROT_EXEC	  0x4
+#define VM_PROT_SEM	  0x8 /* accepted and ignored, as on x86 Linux */
+#define VM_PROT_GROWSDOWN 0x01000000
+#define VM_PROT_GROWSUP	  0x02000000
 
 #endif

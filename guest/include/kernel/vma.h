@@ -27,11 +27,9 @@
 #ifndef KERNEL_VMA_H
 #define KERNEL_VMA_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <kernel/types.h>
 
-#include "kmman.h"
+#include <kernel/kmman.h>
 
 #define VMA_PAGE_SIZE 4096ULL
 
@@ -70,16 +68,16 @@
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
 struct vma {
-	uint64_t start, end; /* [start, end), page aligned, start < end */
-	uint64_t flags;	     /* VM_* */
-	uint32_t prot;	     /* K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC */
-	void *obj;	     /* owner's memory object, or NULL */
-	uint64_t pgoff;	     /* page index in obj of start */
+	u64 start, end; /* [start, end), page aligned, start < end */
+	u64 flags;	/* VM_* */
+	u32 prot;	/* VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC */
+	void *obj;	/* owner's memory object, or NULL */
+	u64 pgoff;	/* page index in obj of start */
 
 	/* Owned by the tree; read-only for everyone else. */
 	struct vma *prev, *next;	   /* address order */
 	struct vma *left, *right, *parent; /* AVL links */
-	uint64_t subtree_gap;		   /* largest gap in this subtree */
+	u64 subtree_gap;		   /* largest gap in this subtree */
 	int height;			   /* AVL height, a leaf is 1 */
 };
 
@@ -93,13 +91,13 @@ struct vma_ops {
 
 struct vma_tree {
 	struct vma *root, *first, *last;
-	uint64_t count;
+	u64 count;
 	const struct vma_ops *ops;
 	/*
 	 * Nodes visited by lookups, searches and rebalancing. Lets tests and
 	 * benchmarks check the O(log n) bound without timing anything.
 	 */
-	uint64_t visits;
+	u64 visits;
 };
 
 void vma_tree_init(struct vma_tree *t, const struct vma_ops *ops);
@@ -107,13 +105,13 @@ void vma_tree_init(struct vma_tree *t, const struct vma_ops *ops);
 void vma_tree_destroy(struct vma_tree *t);
 
 /* The VMA containing addr, or NULL. */
-struct vma *vma_find(struct vma_tree *t, uint64_t addr);
+struct vma *vma_find(struct vma_tree *t, u64 addr);
 /* The first VMA with end > addr (Linux's find_vma), or NULL. */
-struct vma *vma_find_above(struct vma_tree *t, uint64_t addr);
+struct vma *vma_find_above(struct vma_tree *t, u64 addr);
 /* The first VMA intersecting [start, end), or NULL; continue with ->next. */
-struct vma *vma_first_in(struct vma_tree *t, uint64_t start, uint64_t end);
+struct vma *vma_first_in(struct vma_tree *t, u64 start, u64 end);
 /* True if no VMA intersects [start, end). */
-bool vma_range_free(struct vma_tree *t, uint64_t start, uint64_t end);
+bool vma_range_free(struct vma_tree *t, u64 start, u64 end);
 
 /* Visit the VMAs intersecting [start, end) in address order. */
 #define vma_for_each_in(t, v, from, to) \
@@ -123,11 +121,11 @@ bool vma_range_free(struct vma_tree *t, uint64_t start, uint64_t end);
  * A new, unlinked VMA holding the caller's reference on obj, or NULL when
  * the owner's allocator fails. Give it to vma_insert() or vma_free().
  */
-struct vma *vma_new(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot, uint64_t flags,
-		    void *obj, uint64_t pgoff);
+struct vma *vma_new(struct vma_tree *t, u64 start, u64 end, u32 prot, u64 flags, void *obj,
+		    u64 pgoff);
 /* Drop the VMA's object reference and free the node (it must be unlinked). */
 void vma_free(struct vma_tree *t, struct vma *vma);
-/* Link a VMA into the tree. -K_EEXIST (tree unchanged) if it overlaps one. */
+/* Link a VMA into the tree. -EEXIST (tree unchanged) if it overlaps one. */
 int vma_insert(struct vma_tree *t, struct vma *vma);
 /* Unlink a VMA; it keeps its fields and its object reference. */
 void vma_remove(struct vma_tree *t, struct vma *vma);
@@ -138,9 +136,9 @@ void vma_remove(struct vma_tree *t, struct vma *vma);
  * advanced and its own object reference. NULL if the allocator fails
  * (nothing changed).
  */
-struct vma *vma_split(struct vma_tree *t, struct vma *vma, uint64_t addr);
+struct vma *vma_split(struct vma_tree *t, struct vma *vma, u64 addr);
 /* The same with a node the caller allocated (vma_split cannot fail then). */
-struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, uint64_t addr, struct vma *node);
+struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, u64 addr, struct vma *node);
 
 /*
  * Two VMAs can be one: adjacent, same prot and flags, same object, and the
@@ -156,10 +154,10 @@ struct vma *vma_merge(struct vma_tree *t, struct vma *vma);
 
 /*
  * Move vma's bounds to [start, end) without overlapping its neighbours
- * (-K_ENOMEM otherwise, nothing changed). Moving start moves pgoff with it,
+ * (-ENOMEM otherwise, nothing changed). Moving start moves pgoff with it,
  * as growing a stack down or mremap does.
  */
-int vma_adjust(struct vma_tree *t, struct vma *vma, uint64_t start, uint64_t end);
+int vma_adjust(struct vma_tree *t, struct vma *vma, u64 start, u64 end);
 
 /*
  * Placement of a new area of len bytes, aligned to align (a power of two,
@@ -170,15 +168,15 @@ int vma_adjust(struct vma_tree *t, struct vma *vma, uint64_t start, uint64_t end
  * Like Linux's unmapped_area_topdown(), the search looks for a gap of
  * len + align - page bytes, which always has an aligned fit; a gap that would
  * fit only by lucky alignment is not considered. That keeps the search
- * O(log n). Returns the address or -K_ENOMEM.
+ * O(log n). Returns the address or -ENOMEM.
  */
 struct vma_gap_req {
-	uint64_t len;
-	uint64_t align;
-	uint64_t floor, limit;
-	uint64_t hint, hint_limit;
+	u64 len;
+	u64 align;
+	u64 floor, limit;
+	u64 hint, hint_limit;
 };
-int64_t vma_find_gap(struct vma_tree *t, const struct vma_gap_req *req);
+s64 vma_find_gap(struct vma_tree *t, const struct vma_gap_req *req);
 
 /* ---- range operations: the VMA-set half of munmap, mprotect, MAP_FIXED ---- */
 
@@ -191,20 +189,20 @@ typedef void (*vma_unmap_fn)(void *arg, const struct vma *piece);
 
 /*
  * munmap: split at both ends, remove every VMA piece inside [start, end).
- * Succeeds on an unmapped range. -K_ENOMEM if a node cannot be allocated,
+ * Succeeds on an unmapped range. -ENOMEM if a node cannot be allocated,
  * with nothing changed (all allocation happens first).
  */
-int vma_unmap_range(struct vma_tree *t, uint64_t start, uint64_t end, vma_unmap_fn fn, void *arg);
+int vma_unmap_range(struct vma_tree *t, u64 start, u64 end, vma_unmap_fn fn, void *arg);
 
 /*
  * Map [start, end) with the given attributes, replacing whatever is there
  * (MAP_FIXED) after handing each old piece to fn, then merge with the
  * neighbours. The new VMA takes over the caller's reference on obj; on
- * failure (-K_ENOMEM, nothing changed) the caller keeps it. *out (optional)
+ * failure (-ENOMEM, nothing changed) the caller keeps it. *out (optional)
  * is the VMA now covering start.
  */
-int vma_map(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot, uint64_t flags,
-	    void *obj, uint64_t pgoff, vma_unmap_fn fn, void *arg, struct vma **out);
+int vma_map(struct vma_tree *t, u64 start, u64 end, u32 prot, u64 flags, void *obj, u64 pgoff,
+	    vma_unmap_fn fn, void *arg, struct vma **out);
 
 /*
  * Decide the new attributes of the part [start, end) of one VMA inside an
@@ -212,11 +210,10 @@ int vma_map(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot, uin
  * it"), or -errno to stop there. The kernel charges or checks here; it
  * changes page tables in the vma_changed_fn once the piece exists.
  */
-typedef int (*vma_update_fn)(void *arg, const struct vma *vma, uint64_t start, uint64_t end,
-			     uint32_t *prot, uint64_t *flags);
+typedef int (*vma_update_fn)(void *arg, const struct vma *vma, u64 start, u64 end, u32 *prot,
+			     u64 *flags);
 /* Called for each piece whose attributes changed, after the split. */
-typedef void (*vma_changed_fn)(void *arg, const struct vma *piece, uint32_t old_prot,
-			       uint64_t old_flags);
+typedef void (*vma_changed_fn)(void *arg, const struct vma *piece, u32 old_prot, u64 old_flags);
 
 enum vma_hole_mode {
 	/*
@@ -240,35 +237,35 @@ struct vma_update {
 	vma_changed_fn changed; /* may be NULL */
 	void *arg;
 	enum vma_hole_mode holes;
-	int nomem; /* error when nodes cannot be allocated: 0 means -K_ENOMEM (madvise: -K_EAGAIN) */
+	int nomem; /* error when nodes cannot be allocated: 0 means -ENOMEM (madvise: -EAGAIN) */
 };
 
 /*
  * Split the VMAs in [start, end) so the range has its own pieces, let
  * decide() choose each piece's attributes, apply them and re-merge. Splits
  * only ever happen at start and end, and both nodes are allocated before
- * anything changes, so -K_ENOMEM from allocation leaves the tree unchanged.
+ * anything changes, so -ENOMEM from allocation leaves the tree unchanged.
  */
-int vma_update_range(struct vma_tree *t, uint64_t start, uint64_t end, const struct vma_update *u);
+int vma_update_range(struct vma_tree *t, u64 start, u64 end, const struct vma_update *u);
 
 /* Linux's rule: mprotect may only add what the VM_MAY* flags allow. */
-static inline int vma_may_protect(const struct vma *vma, uint32_t prot)
+static inline int vma_may_protect(const struct vma *vma, u32 prot)
 {
-	if (((prot & K_PROT_READ) && !(vma->flags & VM_MAYREAD)) ||
-	    ((prot & K_PROT_WRITE) && !(vma->flags & VM_MAYWRITE)) ||
-	    ((prot & K_PROT_EXEC) && !(vma->flags & VM_MAYEXEC)))
-		return -K_EACCES;
+	if (((prot & VM_PROT_READ) && !(vma->flags & VM_MAYREAD)) ||
+	    ((prot & VM_PROT_WRITE) && !(vma->flags & VM_MAYWRITE)) ||
+	    ((prot & VM_PROT_EXEC) && !(vma->flags & VM_MAYEXEC)))
+		return -EACCES;
 	return 0;
 }
 
 /*
- * mprotect's VMA half: new prot on [start, end); -K_EACCES at a VMA whose
+ * mprotect's VMA half: new prot on [start, end); -EACCES at a VMA whose
  * VM_MAY* flags forbid it (updates before it stay, as on Linux). A kernel
  * that charges commit on mprotect writes its own vma_update_fn around
  * vma_may_protect(). PROT_GROWSDOWN is the caller's business (it moves
  * start to the VMA's start first).
  */
-int vma_protect_range(struct vma_tree *t, uint64_t start, uint64_t end, uint32_t prot,
-		      vma_changed_fn changed, void *arg);
+int vma_protect_range(struct vma_tree *t, u64 start, u64 end, u32 prot, vma_changed_fn changed,
+		      void *arg);
 
 #endif
