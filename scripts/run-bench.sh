@@ -352,6 +352,23 @@ section_hugetlb() {
 }
 
 # shellcheck disable=SC2154 # take() assigns through eval
+section_phys_anon() {
+	echo "== phys_anon: mmap + munmap of 256 KiB contiguous (MAP_PHYS|MAP_ANON) beside MAP_POPULATE of 256 KiB (median of $ROUNDS rounds)"
+	need_kernel || return
+	pa_guest() { in_guest "$BENCH/guest_phys_anon"; }
+	pa_native() { "$BENCH/guest_phys_anon"; }
+	rounds phys_anon pa_guest pa_native || return
+	take c phys_anon pa_guest phys_anon_ns || return
+	take p phys_anon pa_guest populate_ns || return
+	take n phys_anon pa_native populate_ns || return
+	row "guest: MAP_PHYS|MAP_ANON 256 KiB + munmap" "$(us "$c")"
+	row "guest: MAP_POPULATE 256 KiB + munmap" "$(us "$p")"
+	row "native: MAP_POPULATE 256 KiB + munmap" "$(us "$n")"
+	row "contiguous / populate (issue 10 asks <= 1.2x)" "$(ratio_x "$c" "$p")"
+	row "contiguous / native populate" "$(ratio_x "$c" "$n")"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
 section_mem_offset() {
 	echo "== mem_offset: QNX's mem_offset() of a present page beside getpid() in the same run (median of $ROUNDS rounds)"
 	need_kernel || return
@@ -384,7 +401,7 @@ section_memtype() {
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb
-	section_mem_offset section_memtype"}
+	section_phys_anon section_mem_offset section_memtype"}
 
 for s in $SECTIONS; do
 	$s

@@ -150,6 +150,7 @@ static const struct flag_name prot_flags[] = {
 	{ 0x2, "PROT_WRITE" },
 	{ 0x4, "PROT_EXEC" },
 	{ 0x8, "PROT_SEM" },
+	{ 0x800, "PROT_NOCACHE" },
 	{ 0x01000000, "PROT_GROWSDOWN" },
 	{ 0, NULL },
 };
@@ -159,6 +160,7 @@ static const struct flag_name map_flags[] = {
 	{ 0x20, "MAP_ANONYMOUS" },
 	{ 0x40, "MAP_32BIT" },
 	{ 0x100, "MAP_GROWSDOWN" },
+	{ 0x200, "MAP_PHYS" },
 	{ 0x800, "MAP_DENYWRITE" },
 	{ 0x1000, "MAP_EXECUTABLE" },
 	{ 0x2000, "MAP_LOCKED" },
@@ -171,6 +173,8 @@ static const struct flag_name map_flags[] = {
 	{ 0x100000, "MAP_FIXED_NOREPLACE" },
 	{ 0x200000, "MAP_NOSYNC" },
 	{ 0x400000, "MAP_NOCORE" },
+	{ 0x1000000, "MAP_BELOW16M" },
+	{ 0x2000000, "MAP_NOX64K" },
 	{ 0x4000000, "MAP_UNINITIALIZED" },
 	{ 0, NULL },
 };

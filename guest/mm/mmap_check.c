@@ -256,7 +256,7 @@ int mmap_check(const struct mmap_args *a, const struct mmap_file *f, const struc
 		return -EOVERFLOW;
 	if (l->map_count > l->max_map_count)
 		return -ENOMEM;
-	p->prot = (u32)(a->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
+	p->prot = (u32)(a->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_NOCACHE));
 	p->vm_flags = flag_bits(flags) | l->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	err = place(a, l, space, p, flags, hint);
 	if (err)
@@ -306,10 +306,11 @@ int mprotect_check(u64 addr, u64 len, u64 prot_in, u64 *end, u32 *prot, u64 *gro
 	if (addr + rounded <= addr)
 		return -ENOMEM;
 	/* arch_validate_prot(): x86-64 adds no bits of its own */
-	if (prot_in & ~(u64)(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_SEM))
+	if (prot_in &
+	    ~(u64)(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_SEM | VM_PROT_NOCACHE))
 		return -EINVAL;
 	*end = addr + rounded;
-	*prot = (u32)(prot_in & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
+	*prot = (u32)(prot_in & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_NOCACHE));
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  * addr"; out of memory while faulting -> ENOMEM; a bad result pointer ->
  * EFAULT.
  */
+#include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
@@ -65,8 +66,15 @@ static int phys_of(struct mm *mm, u64 va, u64 *pa)
 	u64 *pte;
 	int err;
 
-	if (!v || (v->flags & (VM_IO | VM_PFNMAP)))
+	if (!v)
 		return -EACCES;
+	if (v->flags & VM_PFNMAP) { /* MAP_PHYS: the backing knows, nothing to fault */
+		struct backing *b = backing_of(v);
+
+		*pa = (b->ops->lookup(b, v->pgoff + (va - v->start) / PAGE_SIZE) << PAGE_SHIFT) +
+		      (va & (PAGE_SIZE - 1));
+		return 0;
+	}
 	err = settled_leaf(mm, v, va & ~(PAGE_SIZE - 1), &pte);
 	if (err)
 		return err;

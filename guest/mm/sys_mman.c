@@ -56,6 +56,11 @@ static bool intersects(void *ctx, u64 start, u64 end)
 	return !vma_range_free(&mm->vmas, start, end);
 }
 
+void mm_mmap_space(struct mm *mm, struct mmap_space *space)
+{
+	*space = (struct mmap_space){ get_area, intersects, mm };
+}
+
 /* The limits mmap_check consults; root (CAP_IPC_LOCK) ignores RLIMIT_MEMLOCK. */
 void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 {
@@ -112,7 +117,7 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 	};
 }
 
-static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
+long mm_map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
 {
 	int err = plan->fixed ? hugetlb_split_check(mm, plan->addr, plan->addr + plan->len) : 0;
 
@@ -181,7 +186,7 @@ static long do_mmap(struct mm *mm, const struct mmap_args *a, struct file *f)
 	ret = commit_mmap(mm, &plan);
 	if (ret)
 		goto drop_backing;
-	ret = map_plan(mm, &plan, obj);
+	ret = mm_map_plan(mm, &plan, obj);
 	if (ret >= 0)
 		return ret;
 	if (plan.vm_flags & VM_ACCOUNT)
@@ -195,8 +200,13 @@ drop_backing:
 static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 {
 	struct mmap_args a = { addr, len, prot, flags, off };
-	struct file *f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
-	long ret = do_mmap(current->mm, &a, f);
+	struct file *f;
+	long ret;
+
+	if (flags & PHYS_MAP_MASK) /* QNX's physical memory: mmap_phys.c */
+		return mmap_phys(current->mm, &a, (int)fd);
+	f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
+	ret = do_mmap(current->mm, &a, f);
 
 	if (f)
 		file_put(f);

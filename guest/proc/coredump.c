@@ -125,7 +125,8 @@ static void out_add(struct core_out *o, u64 gpa, u64 len)
 
 static bool vma_dumped(const struct vma *v)
 {
-	return !(v->flags & (VM_DONTDUMP | VM_IO | VM_PFNMAP));
+	return !(v->flags &
+		 (VM_DONTDUMP | VM_IO | VM_PFNMAP)); /* MAP_PHYS memory is not the process's */
 }
 
 static u32 phdr_flags(const struct vma *v)

@@ -23,6 +23,8 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -52,6 +54,33 @@ static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long
 
 /* QNX: the fd of MAP_ANON mappings (and of MAP_PHYS ones). */
 #define NOFD (-1)
+
+/*
+ * QNX mmap(): map physical memory. With fd NOFD the offset is the physical
+ * address (RAM, VGA memory at 0xA0000, the BIOS ROM at 0xF0000, the device
+ * window); with MAP_ANON, a physically contiguous, zero-filled block. Root
+ * only (EPERM otherwise). QNX's 0x10000 is Linux's MAP_NONBLOCK; 0x200 is
+ * free in Linux x86-64's flags.
+ */
+#define MAP_PHYS 0x00000200
+/*
+ * QNX, with MAP_PHYS|MAP_ANON: the block lies below 16 MiB (ISA DMA).
+ * QNX's 0x40000 is Linux's MAP_HUGETLB; 0x1000000 is free in Linux's flags.
+ */
+#define MAP_BELOW16M 0x01000000
+/*
+ * QNX, with MAP_PHYS|MAP_ANON: the block does not cross a 64 KiB boundary,
+ * and one larger than 64 KiB starts on one. QNX's 0x20000 is Linux's
+ * MAP_STACK; 0x2000000 is free in Linux's flags.
+ */
+#define MAP_NOX64K 0x02000000
+/*
+ * QNX: map with caching disabled; the leaf PTE gets PCD|PWT (uncached),
+ * kept across mprotect, fork and copy-on-write. Whether the hardware
+ * honours it is up to the host's KVM: `pagelab info` measures it. QNX's
+ * own value 0x800 is free in Linux x86-64's prot.
+ */
+#define PROT_NOCACHE 0x00000800
 
 /*
  * FreeBSD mmap(2): leave the region out of core dumps (as Linux's
@@ -98,6 +127,22 @@ static inline int mem_offset(const void *addr, int fd, size_t length, off_t *off
 {
 	return (int)pl_syscall5(PL_SYS_MEM_OFFSET, (long)addr, fd, (long)length, (long)offset,
 				(long)contig_len);
+}
+
+/*
+ * QNX: map a device's registers or memory at physical address physical, as
+ * mmap(addr, len, prot, flags | MAP_PHYS | MAP_SHARED, NOFD, physical).
+ */
+static inline void *mmap_device_memory(void *addr, size_t len, int prot, int flags,
+				       uint64_t physical)
+{
+	return mmap(addr, len, prot, flags | MAP_PHYS | MAP_SHARED, NOFD, (off_t)physical);
+}
+
+/* QNX: unmap what mmap_device_memory() mapped. */
+static inline int munmap_device_memory(void *addr, size_t len)
+{
+	return munmap(addr, len);
 }
 
 #if defined(_LARGEFILE64_SOURCE) || defined(_GNU_SOURCE)

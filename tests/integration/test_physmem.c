@@ -2,15 +2,20 @@
 /*
  * The physical-memory interface of include/pagelab/mman.h in the sandbox:
  * tests/sandbox/physmem.c checks every call from inside (TAP), and this
- * checks that it ran and passed, and what --trace-syscalls calls them.
+ * checks that it ran and passed, what --trace-syscalls calls them, and
+ * that the examples of images/examples/ print what README shows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include <pagelab/abi.h>
 
 #include "common.h"
 
@@ -40,11 +45,50 @@ static void test_traced_by_name(void **state)
 	run_free(&r);
 }
 
+#define EXAMPLES "images/build/examples.cpio"
+
+/* The physical-memory examples of images/examples/, as README shows them. */
+static void test_examples(void **state)
+{
+	char path[] = "/tmp/pagelab-screen.XXXXXX", screen[4096] = "";
+	int fd = mkstemp(path);
+	struct run r;
+	ssize_t n;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--initrd", EXAMPLES, "--", "/bin/rom_dump", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "pagelab " PAGELAB_VERSION " BIOS ROM....");
+	assert_int_equal(count_lines(r.out), 3);
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--initrd", EXAMPLES, "--", "/bin/dma_buffer", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "DMA buffer: 262144 bytes at physical 0x");
+	has(r.out, ", 262144 contiguous\n");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--initrd", EXAMPLES, "--", "/bin/shm_pair", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "parent reads: written by the child through its own mapping\n");
+	run_free(&r);
+	assert_true(fd >= 0);
+	run_pagelab(&r, NULL, "run", "--vga", path, "--initrd", EXAMPLES, "--", "/bin/vga_text",
+		    NULL);
+	assert_int_equal(r.status, 0);
+	n = read(fd, screen, sizeof(screen) - 1);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	screen[n] = '\0';
+	has(screen, "\n            Hello from the VGA text buffer, written through MAP_PHYS\n");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_physmem_program, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_traced_by_name, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_examples, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -18,7 +19,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 16
+#define NTESTS 44
 
 /* The physical address /proc/self/pagemap gives for va (present pages only). */
 static uint64_t pagemap_pa(const void *va)
@@ -120,6 +121,155 @@ static void mem_offset_huge(void)
 	munmap(h, 2 << 20);
 }
 
+/* MemFree of /proc/meminfo, in KiB. */
+static long mem_free_kib(void)
+{
+	const char *m = strstr(slurp("/proc/meminfo"), "MemFree:");
+
+	return m ? strtol(m + 8, NULL, 10) : -1;
+}
+
+static void map_phys_regions(void)
+{
+	char *rom = mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xf0000);
+	char *vga = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_SHARED, NOFD, 0xb8000);
+	char *again;
+
+	ok(rom != MAP_FAILED && memmem(rom, 240, "pagelab", 7),
+	   "MAP_PHYS of the ROM at 0xF0000: it names pagelab in its first 240 bytes");
+	ok(vga != MAP_FAILED, "MAP_PHYS of the VGA text buffer at 0xB8000");
+	if (vga == MAP_FAILED)
+		return;
+	vga[0] = 'Q';
+	vga[1] = 0x07;
+	again = mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_PRIVATE, NOFD, 0xb8000);
+	ok(again != MAP_FAILED && again[0] == 'Q',
+	   "a second mapping of the same address aliases the first (MAP_PRIVATE too)");
+	ok(strstr(slurp("/proc/self/maps"), " 000b8000 00:00 0 ") &&
+	       strstr(slurp("/proc/self/maps"), "[phys]"),
+	   "/proc/self/maps: [phys], the physical address as the offset");
+	munmap(again, 4096);
+	munmap(vga, 4096);
+	munmap(rom, 4096);
+}
+
+/* RAM through MAP_PHYS: the frame behind an ordinary page, in this process and a child. */
+static int child_writes_alias(void *arg)
+{
+	off_t pa = *(off_t *)arg;
+	char *alias = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_SHARED, NOFD, pa);
+
+	if (alias == MAP_FAILED)
+		return 1;
+	strcpy(alias + 100, "from the child");
+	return 0;
+}
+
+static void map_phys_ram(void)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, NOFD, 0);
+	char *alias;
+	off_t pa;
+
+	strcpy(p, "ordinary page");
+	mem_offset(p, NOFD, 4096, &pa, NULL);
+	alias = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_SHARED, NOFD, pa);
+	ok(alias != MAP_FAILED && !strcmp(alias, "ordinary page"),
+	   "MAP_PHYS of a RAM page's address shows that page");
+	ok(exited(in_child(child_writes_alias, &pa), 0) && !strcmp(p + 100, "from the child"),
+	   "a child's MAP_PHYS mapping of it aliases it too");
+	munmap(alias, 4096);
+	munmap(p, 4096);
+}
+
+static int as_nobody(void *arg)
+{
+	(void)arg;
+	if (setuid(65534))
+		return 9;
+	return mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xf0000) == MAP_FAILED &&
+		       errno == EPERM
+		   ? 0
+		   : 1;
+}
+
+static void map_phys_errors(void)
+{
+	long before = mem_free_kib();
+
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xf0001), EINVAL),
+	   "an unaligned physical address: EINVAL");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, 0, 0xf0000), EINVAL),
+	   "an fd other than NOFD: EINVAL");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xc0000), ENXIO),
+	   "the hole at 0xC0000: ENXIO");
+	ok(FAILS(mmap(NULL, 0x20000, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xa0000 + 0x10000),
+		 ENXIO),
+	   "a range that runs from VGA memory into the hole: ENXIO");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0x40000000), ENXIO),
+	   "past the top of RAM: ENXIO");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, -4096), ENXIO),
+	   "a range that wraps: ENXIO");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | (MAP_SHARED_VALIDATE + 4), NOFD, 0xf0000),
+		 EINVAL),
+	   "an unknown mapping type: EINVAL");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_BELOW16M, NOFD, 0),
+		 EINVAL),
+	   "MAP_BELOW16M without MAP_PHYS: EINVAL");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED | MAP_NOX64K, NOFD, 0xf0000),
+		 EINVAL),
+	   "MAP_NOX64K without MAP_ANON: EINVAL");
+	ok(FAILS(mmap(NULL, 1UL << 40, PROT_READ, MAP_PHYS | MAP_ANONYMOUS, NOFD, 0), ENOMEM),
+	   "a contiguous block larger than RAM: ENOMEM");
+	ok(exited(in_child(as_nobody, NULL), 0), "not root: EPERM");
+	ok(mem_free_kib() == before, "nothing above changed free memory");
+}
+
+static void map_phys_anon(void)
+{
+	long before = mem_free_kib();
+	size_t len = 256 << 10, contig = 0;
+	char *buf =
+	    mmap(NULL, len, PROT_READ | PROT_WRITE | PROT_NOCACHE, MAP_PHYS | MAP_ANON, NOFD, 0);
+	char *low, *small, *big;
+	off_t pa = -1, pa2 = -2;
+	int zero = 1;
+
+	ok(buf != MAP_FAILED, "MAP_PHYS|MAP_ANON, 256 KiB, PROT_NOCACHE (QNX's DMA example)");
+	if (buf == MAP_FAILED)
+		return;
+	for (size_t i = 0; i < len; i++)
+		zero &= buf[i] == 0;
+	ok(zero, "zero-filled");
+	ok(mem_offset(buf, NOFD, len, &pa, &contig) == 0 && contig == len,
+	   "physically contiguous: mem_offset's contig_len is all of it");
+	memset(buf, 0x5a, len);
+	ok(mem_offset(buf + len - 1, NOFD, 1, &pa2, NULL) == 0 && pa2 == pa + (off_t)len - 1,
+	   "the same frames after stores to every page");
+	ok(mprotect(buf, len, PROT_READ) == 0 && buf[7] == 0x5a,
+	   "mprotect keeps it (and PROT_NOCACHE)");
+	ok(strstr(slurp("/proc/self/maps"), "[phys contiguous]") != NULL,
+	   "/proc/self/maps: [phys contiguous]");
+	low = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_ANON | MAP_BELOW16M, NOFD, 0);
+	ok(low != MAP_FAILED && mem_offset(low, NOFD, len, &pa, &contig) == 0 &&
+	       pa + (off_t)len <= (16 << 20) && contig == len,
+	   "MAP_BELOW16M: contiguous below 16 MiB");
+	small =
+	    mmap(NULL, 40 << 10, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_ANON | MAP_NOX64K, NOFD, 0);
+	ok(small != MAP_FAILED && mem_offset(small, NOFD, 40 << 10, &pa, NULL) == 0 &&
+	       pa / 65536 == (pa + (40 << 10) - 1) / 65536,
+	   "MAP_NOX64K, 40 KiB: does not cross a 64 KiB boundary");
+	big =
+	    mmap(NULL, 96 << 10, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_ANON | MAP_NOX64K, NOFD, 0);
+	ok(big != MAP_FAILED && mem_offset(big, NOFD, 4096, &pa, NULL) == 0 && pa % 65536 == 0,
+	   "MAP_NOX64K, 96 KiB: starts on a 64 KiB boundary");
+	munmap(big, 96 << 10);
+	munmap(small, 40 << 10);
+	munmap(low, len);
+	munmap(buf, len);
+	ok(mem_free_kib() == before, "munmap gives every block back");
+}
+
 int main(void)
 {
 	tap_plan(NTESTS);
@@ -128,5 +278,9 @@ int main(void)
 	mem_offset_errors();
 	mem_offset_cow();
 	mem_offset_huge();
+	map_phys_regions();
+	map_phys_ram();
+	map_phys_errors();
+	map_phys_anon();
 	return tap_done();
 }

@@ -69,6 +69,8 @@ enum backing_kind {
 	BACKING_ANON,
 	BACKING_FILE,
 	BACKING_SHM,
+	BACKING_PHYS,	/* MAP_PHYS: a physical address range (backing_phys.c) */
+	BACKING_CONTIG, /* MAP_PHYS|MAP_ANON: a contiguous block of RAM (backing_phys.c) */
 };
 
 struct backing;
@@ -175,6 +177,15 @@ int backing_oom(struct fault_info *fi, u64 addr);
 struct backing *file_backing_get(struct inode *ino);
 /* MAP_SHARED|MAP_ANONYMOUS: a new len-byte object, one reference (backing_shm.c). */
 struct backing *shm_backing_new(u64 len);
+
+/* MAP_PHYS at physical address pa (page aligned): a DEVICE backing, one reference. */
+struct backing *phys_backing_new(u64 pa);
+/*
+ * MAP_PHYS|MAP_ANON: len bytes of zeroed, physically contiguous RAM from
+ * frame_alloc_pages(fa_flags) (FA_BELOW16M, FA_NOX64K), PINNED; NULL and
+ * *err -ENOMEM when there is no such block.
+ */
+struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err);
 
 /*
  * The file system shrank ino to size (ftruncate, O_TRUNC): every process
