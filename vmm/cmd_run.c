@@ -131,9 +131,10 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = { "verbose",	 "trace",	    "isolate",
-					      "selftest=native", "selftest=fault",  "selftest=spin",
-					      "selftest=floor",	 "selftest=memtype" };
+static const char *const kernel_options[] = {
+	"verbose",	 "trace",	   "isolate",	       "selftest=native", "selftest=fault",
+	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit"
+};
 
 static int check_kernel_options(const char *arg)
 {
@@ -147,7 +148,7 @@ static int check_kernel_options(const char *arg)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "isolate, selftest=native|fault|spin|floor|memtype)",
+				  "isolate, noinit, selftest=native|fault|spin|floor|memtype)",
 				  w);
 			return -1;
 		}

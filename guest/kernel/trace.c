@@ -146,12 +146,8 @@ static const struct flag_name open_flags[] = {
 };
 
 static const struct flag_name prot_flags[] = {
-	{ 0x1, "PROT_READ" },
-	{ 0x2, "PROT_WRITE" },
-	{ 0x4, "PROT_EXEC" },
-	{ 0x8, "PROT_SEM" },
-	{ 0x800, "PROT_NOCACHE" },
-	{ 0x01000000, "PROT_GROWSDOWN" },
+	{ 0x1, "PROT_READ" }, { 0x2, "PROT_WRITE" },	 { 0x4, "PROT_EXEC" },
+	{ 0x8, "PROT_SEM" },  { 0x800, "PROT_NOCACHE" }, { 0x01000000, "PROT_GROWSDOWN" },
 	{ 0, NULL },
 };
 
@@ -161,6 +157,7 @@ static const struct flag_name map_flags[] = {
 	{ 0x40, "MAP_32BIT" },
 	{ 0x100, "MAP_GROWSDOWN" },
 	{ 0x200, "MAP_PHYS" },
+	{ 0x400, "MAP_LAZY" },
 	{ 0x800, "MAP_DENYWRITE" },
 	{ 0x1000, "MAP_EXECUTABLE" },
 	{ 0x2000, "MAP_LOCKED" },

@@ -152,6 +152,10 @@ static u64 flag_bits(u64 flags)
 		vm |= VM_DONTDUMP; /* FreeBSD's MAP_NOCORE is MADV_DONTDUMP at mmap */
 	if (flags & MAP_NOSYNC)
 		vm |= VM_NOSYNC;
+	if (flags & MAP_LAZY)
+		vm |= VM_LAZY;
+	if (flags & MAP_NOINIT)
+		vm |= VM_NOINIT;
 	return vm;
 }
 
@@ -220,7 +224,8 @@ static int check_object(const struct mmap_args *a, const struct mmap_file *f,
 /* accountable_mapping() and shmem_acct_size(): what mmap_region charges. */
 static u64 commit_pages(const struct mmap_plan *p)
 {
-	if (p->page_size == HUGE || (p->vm_flags & VM_NORESERVE))
+	/* QNX's MAP_LAZY: memory is found at the first touch or not at all (SIGBUS). */
+	if (p->page_size == HUGE || (p->vm_flags & (VM_NORESERVE | VM_LAZY)))
 		return 0;
 	if ((p->prot & VM_PROT_WRITE) && !(p->vm_flags & VM_SHARED))
 		return p->len / PAGE;

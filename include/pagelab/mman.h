@@ -75,6 +75,24 @@ static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long
  */
 #define MAP_NOX64K 0x02000000
 /*
+ * QNX: delay allocation to the first touch and do not commit memory at
+ * mmap; when that touch finds no memory the process gets SIGBUS
+ * (BUS_ADRERR, si_addr the address) instead of the kernel's OOM kill.
+ * QNX's 0x80 is Linux's MAP_ABOVE4G; 0x400 is free in Linux x86-64's flags.
+ */
+#define MAP_LAZY 0x00000400
+/*
+ * QNX: fresh anonymous pages need not be zeroed. pagelab zeroes them
+ * anyway unless the kernel runs with `--append noinit` (procnto's option):
+ * then recycled frames keep their old contents, an information leak by
+ * design. The value is Linux's own flag for exactly this,
+ * MAP_UNINITIALIZED (0x4000000, honoured by Linux only on kernels built
+ * without an MMU), not a collision: it is the one SDK flag inside the
+ * MAP_HUGE_* field, so with MAP_HUGETLB it reads as a page size (EINVAL),
+ * as on Linux.
+ */
+#define MAP_NOINIT 0x04000000
+/*
  * QNX: map with caching disabled; the leaf PTE gets PCD|PWT (uncached),
  * kept across mprotect, fork and copy-on-write. Whether the hardware
  * honours it is up to the host's KVM: `pagelab info` measures it. QNX's

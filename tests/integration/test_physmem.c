@@ -83,12 +83,48 @@ static void test_examples(void **state)
 	run_free(&r);
 }
 
+#define LAZY "build/tests/sandbox/qnx_lazy"
+
+/* MAP_LAZY in a 64 MiB guest: SIGBUS at the first touch that finds no memory, not the OOM kill. */
+static void test_map_lazy(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "-m", "64", "--timeout", "120", LAZY, "lazy", NULL);
+	if (r.status != 0)
+		fail_msg("qnx_lazy lazy ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	assert_string_equal(r.out, "1 GiB MAP_LAZY: mapped\n"
+				   "SIGBUS BUS_ADRERR at the touched address: yes\n"
+				   "pages had before it: many\n"
+				   "after munmap, 16 MiB with MAP_POPULATE: yes\n");
+	run_free(&r);
+}
+
+/* MAP_NOINIT: zeroed anyway, unless the kernel runs with `noinit`. */
+static void test_map_noinit(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", LAZY, "noinit", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "pages with old data: none\n");
+	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--append", "noinit", LAZY, "noinit", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "pages with old data: most\n");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_physmem_program, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_traced_by_name, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_examples, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_map_lazy, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

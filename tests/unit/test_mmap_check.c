@@ -274,6 +274,13 @@ static void test_mmap_plan(void **state)
 	a.flags = SHR | ANON | MAP_NOSYNC;
 	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
 	assert_true((p.vm_flags & VM_NOSYNC) && !(p.vm_flags & VM_DONTDUMP));
+	/* QNX's MAP_LAZY is never charged, even where overcommit is strict. */
+	a.flags = PRIV | ANON | MAP_LAZY;
+	assert_int_equal(run_mmap(&a, F_ANON, L_NEVER, &p), 0);
+	assert_true((p.vm_flags & VM_LAZY) && p.commit_pages == 0);
+	a.flags = PRIV | ANON | MAP_NOINIT;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_NOINIT) && p.commit_pages == 1);
 }
 
 static void test_mmap_placement(void **state)

@@ -56,9 +56,13 @@ struct sdk_flag {
 };
 
 static const struct sdk_flag sdk_map_flags[] = {
-	{ "MAP_PHYS", MAP_PHYS },     { "MAP_BELOW16M", MAP_BELOW16M },
-	{ "MAP_NOX64K", MAP_NOX64K }, { "MAP_NOCORE", MAP_NOCORE },
-	{ "MAP_NOSYNC", MAP_NOSYNC }, { "MAP_HASSEMAPHORE", MAP_HASSEMAPHORE },
+	{ "MAP_PHYS", MAP_PHYS },
+	{ "MAP_BELOW16M", MAP_BELOW16M },
+	{ "MAP_NOX64K", MAP_NOX64K },
+	{ "MAP_LAZY", MAP_LAZY },
+	{ "MAP_NOCORE", MAP_NOCORE },
+	{ "MAP_NOSYNC", MAP_NOSYNC },
+	{ "MAP_HASSEMAPHORE", MAP_HASSEMAPHORE },
 };
 
 static void test_map_flags_avoid_linux(void **state)
@@ -81,6 +85,19 @@ static void test_map_flags_avoid_linux(void **state)
 	}
 }
 
+/* MAP_NOINIT is Linux's MAP_UNINITIALIZED, the same request, and no other SDK flag's bit. */
+static void test_noinit_is_linux_uninitialized(void **state)
+{
+	(void)state;
+#ifdef MAP_UNINITIALIZED
+	assert_int_equal(MAP_NOINIT, MAP_UNINITIALIZED);
+#else
+	assert_int_equal(MAP_NOINIT, 0x4000000);
+#endif
+	for (size_t i = 0; i < sizeof(sdk_map_flags) / sizeof(sdk_map_flags[0]); i++)
+		assert_int_equal(sdk_map_flags[i].value & MAP_NOINIT, 0);
+}
+
 /* PROT_NOCACHE: outside Linux's prot bits (mprotect refuses unknown ones with EINVAL). */
 static void test_prot_avoids_linux(void **state)
 {
@@ -100,6 +117,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_flags_avoid_linux),
+		cmocka_unit_test(test_noinit_is_linux_uninitialized),
 		cmocka_unit_test(test_prot_avoids_linux),
 		cmocka_unit_test(test_nofd),
 	};

@@ -125,6 +125,8 @@ struct backing {
 /* ---- one backing per VMA ---- */
 
 extern struct backing anon_backing;
+/* Bootargs `noinit`: MAP_NOINIT pages are not zeroed (backing_anon.c). */
+extern bool mm_noinit;
 
 /* The backing of a VMA: its object, or anonymous memory when it has none. */
 static inline struct backing *backing_of(const struct vma *v)

@@ -64,6 +64,8 @@
 #define VM_MERGEABLE   0x80000000ULL /* MADV_MERGEABLE */
 /* pagelab's own, above Linux's: */
 #define VM_NOSYNC (1ULL << 48) /* MAP_NOSYNC (FreeBSD): recorded; RAM files need no write-back */
+#define VM_LAZY	  (1ULL << 49) /* MAP_LAZY (QNX): not committed; no memory at a fault is SIGBUS */
+#define VM_NOINIT (1ULL << 50) /* MAP_NOINIT (QNX): fresh pages keep old data with `noinit` */
 
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
