@@ -32,10 +32,19 @@
 #include <kernel/vm.h>
 
 struct phys_backing {
-	struct backing b; /* first */
-	u64 base_pfn;	  /* page index 0 of the backing */
-	u64 npages;	  /* MAP_PHYS|MAP_ANON: the block it owns */
+	struct backing b;	   /* first */
+	u64 base_pfn;		   /* page index 0 of the backing */
+	u64 npages;		   /* MAP_PHYS|MAP_ANON: the block it owns */
+	struct phys_backing *next; /* the live contiguous blocks, for physmap */
 };
+
+static struct phys_backing *contig_blocks;
+
+void contig_for_each(void (*fn)(void *arg, u64 base_pfn, u64 npages), void *arg)
+{
+	for (struct phys_backing *p = contig_blocks; p; p = p->next)
+		fn(arg, p->base_pfn, p->npages);
+}
 
 static struct phys_backing *to_phys(struct backing *b)
 {
@@ -90,6 +99,11 @@ static void phys_put(struct backing *b)
 
 	if (--b->refcount)
 		return;
+	for (struct phys_backing **pp = &contig_blocks; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
 	for (u64 i = 0; i < p->npages; i++)
 		frame_put(p->base_pfn + i); /* the block's own references */
 	kfree(p);
@@ -163,6 +177,8 @@ struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err)
 		return NULL;
 	}
 	memset(frame_to_virt(pfn), 0, len); /* contiguous in the direct map too */
+	p->next = contig_blocks;
+	contig_blocks = p;
 	*err = 0;
 	return &p->b;
 }

@@ -2,6 +2,7 @@
 /*
  * Process lifetime: the first program, fork, exit and wait.
  */
+#include <kernel/backing.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
@@ -288,6 +289,7 @@ void init_start(void)
 	vfs_init(phys_to_virt(boot_info.initrd_start),
 		 boot_info.initrd_end - boot_info.initrd_start);
 	procfs_init();
+	physmap_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

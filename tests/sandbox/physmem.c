@@ -19,7 +19,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 44
+#define NTESTS 47
 
 /* The physical address /proc/self/pagemap gives for va (present pages only). */
 static uint64_t pagemap_pa(const void *va)
@@ -233,6 +233,7 @@ static void map_phys_anon(void)
 	    mmap(NULL, len, PROT_READ | PROT_WRITE | PROT_NOCACHE, MAP_PHYS | MAP_ANON, NOFD, 0);
 	char *low, *small, *big;
 	off_t pa = -1, pa2 = -2;
+	char line[80];
 	int zero = 1;
 
 	ok(buf != MAP_FAILED, "MAP_PHYS|MAP_ANON, 256 KiB, PROT_NOCACHE (QNX's DMA example)");
@@ -250,6 +251,14 @@ static void map_phys_anon(void)
 	   "mprotect keeps it (and PROT_NOCACHE)");
 	ok(strstr(slurp("/proc/self/maps"), "[phys contiguous]") != NULL,
 	   "/proc/self/maps: [phys contiguous]");
+	mem_offset(buf, NOFD, len, &pa, NULL);
+	snprintf(line, sizeof(line), "contiguous 0x%016llx-0x%016llx 256 KiB\n",
+		 (unsigned long long)pa, (unsigned long long)pa + len - 1);
+	ok(strstr(slurp("/proc/pagelab/physmap"), line) != NULL,
+	   "/proc/pagelab/physmap lists the block at its physical address");
+	ok(strstr(slurp("/proc/pagelab/physmap"), "0x00000000000f0000 0x00000000000fffff rom") !=
+	       NULL,
+	   "and the map: the ROM at 0xF0000");
 	low = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_ANON | MAP_BELOW16M, NOFD, 0);
 	ok(low != MAP_FAILED && mem_offset(low, NOFD, len, &pa, &contig) == 0 &&
 	       pa + (off_t)len <= (16 << 20) && contig == len,
@@ -268,6 +277,7 @@ static void map_phys_anon(void)
 	munmap(low, len);
 	munmap(buf, len);
 	ok(mem_free_kib() == before, "munmap gives every block back");
+	ok(strstr(slurp("/proc/pagelab/physmap"), line) == NULL, "and physmap no longer lists it");
 }
 
 int main(void)

@@ -188,6 +188,10 @@ struct backing *phys_backing_new(u64 pa);
  * *err -ENOMEM when there is no such block.
  */
 struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err);
+/* /proc/pagelab/physmap (physmap.c): the physical map and what each frame holds. */
+void physmap_init(void);
+/* Visits every live MAP_PHYS|MAP_ANON block (for /proc/pagelab/physmap). */
+void contig_for_each(void (*fn)(void *arg, u64 base_pfn, u64 npages), void *arg);
 
 /*
  * The file system shrank ino to size (ftruncate, O_TRUNC): every process

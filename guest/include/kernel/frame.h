@@ -64,6 +64,8 @@ struct frame *frame_desc(u64 pfn);
 u64 frame_free_count(void);
 u64 frame_free_count_below16m(void);
 u64 frame_total_count(void); /* frames ever added */
+/* Free frames in [start_pfn, end_pfn) (/proc/pagelab/physmap); walks the free lists. */
+u64 frame_free_in(u64 start_pfn, u64 end_pfn);
 
 /*
  * Called when a caller frees, gets or puts a frame that is not allocated
