@@ -28,8 +28,7 @@
 
 #define NOFD (-1)
 
-/* Is every page of [pa, pa + len) RAM, VGA memory, the ROM or the device window? */
-static bool phys_range_backed(u64 pa, u64 len)
+bool phys_range_backed(u64 pa, u64 len)
 {
 	static struct boot_map_entry map[BOOT_MAP_MAX];
 	static int n = -1;

@@ -114,6 +114,8 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
+		.dev_mmap = f->ops->mmap != NULL,
+		.unsigned_offset = f->ops->unsigned_offset,
 	};
 }
 
@@ -144,7 +146,13 @@ long mm_map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *ob
  */
 static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct backing **out)
 {
+	int err = -ENOMEM;
+
 	*out = NULL;
+	if (f && f->ops->mmap) { /* a device: it says what its pages are (/dev/mem) */
+		*out = f->ops->mmap(f, plan->pgoff * PAGE_SIZE, plan->len, &err);
+		return *out ? 0 : err;
+	}
 	if (f)
 		*out = file_backing_get(f->inode);
 	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
@@ -183,6 +191,15 @@ static long do_mmap(struct mm *mm, const struct mmap_args *a, struct file *f)
 		return ret;
 	if (obj)
 		plan.vm_flags |= backing_vm_flags(obj);
+	if (obj && obj->ops->frames == BACKING_DEVICE) {
+		/* Device memory (/dev/mem) is nobody's to charge or copy: no private copies either. */
+		ret = -EACCES;
+		if (!(plan.vm_flags & VM_SHARED) && (plan.prot & VM_PROT_WRITE))
+			goto drop_backing;
+		if (!(plan.vm_flags & VM_SHARED))
+			plan.vm_flags &= ~VM_MAYWRITE;
+		plan.commit_pages = 0;
+	}
 	ret = commit_mmap(mm, &plan);
 	if (ret)
 		goto drop_backing;

@@ -19,7 +19,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 47
+#define NTESTS 52
 
 /* The physical address /proc/self/pagemap gives for va (present pages only). */
 static uint64_t pagemap_pa(const void *va)
@@ -193,6 +193,40 @@ static int as_nobody(void *arg)
 		   : 1;
 }
 
+static int open_mem_as_nobody(void *arg)
+{
+	(void)arg;
+	if (setuid(65534))
+		return 9;
+	return open("/dev/mem", O_RDONLY) < 0 && errno == EPERM ? 0 : 1;
+}
+
+/* Linux's way to the same memory: mmap of /dev/mem at the physical address. */
+static void dev_mem(void)
+{
+	int fd = open("/dev/mem", O_RDWR);
+	char *rom, *vga, *phys;
+
+	ok(fd >= 0, "root opens /dev/mem");
+	rom = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0xf0000);
+	ok(rom != MAP_FAILED && memmem(rom, 240, "pagelab", 7),
+	   "mmap of /dev/mem at 0xF0000: the ROM");
+	vga = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0xb8000);
+	phys = mmap(NULL, 4096, PROT_READ, MAP_PHYS | MAP_SHARED, NOFD, 0xb8000);
+	if (vga != MAP_FAILED)
+		vga[160] = 'M';
+	ok(vga != MAP_FAILED && phys != MAP_FAILED && phys[160] == 'M',
+	   "it aliases a MAP_PHYS mapping of the same address");
+	ok(FAILS(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0xc0000), ENXIO) &&
+	       FAILS(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0xb8000), EACCES),
+	   "a hole: ENXIO; a private writable copy of physical memory: EACCES");
+	ok(exited(in_child(open_mem_as_nobody, NULL), 0), "not root: open gives EPERM");
+	munmap(rom, 4096);
+	munmap(vga, 4096);
+	munmap(phys, 4096);
+	close(fd);
+}
+
 static void map_phys_errors(void)
 {
 	long before = mem_free_kib();
@@ -290,6 +324,7 @@ int main(void)
 	mem_offset_huge();
 	map_phys_regions();
 	map_phys_ram();
+	dev_mem();
 	map_phys_errors();
 	map_phys_anon();
 	return tap_done();

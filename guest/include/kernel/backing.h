@@ -180,6 +180,8 @@ struct backing *file_backing_get(struct inode *ino);
 /* MAP_SHARED|MAP_ANONYMOUS: a new len-byte object, one reference (backing_shm.c). */
 struct backing *shm_backing_new(u64 len);
 
+/* Is every page of [pa, pa + len) RAM, VGA memory, the ROM or the device window? (mmap_phys.c) */
+bool phys_range_backed(u64 pa, u64 len);
 /* MAP_PHYS at physical address pa (page aligned): a DEVICE backing, one reference. */
 struct backing *phys_backing_new(u64 pa);
 /*
