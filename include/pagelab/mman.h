@@ -33,6 +33,7 @@ extern "C" {
 
 /* pagelab's system calls: PL_SYS_BASE (0x20000000) + n, see include/pagelab/abi.h. */
 #define PL_SYS_MEM_OFFSET 0x20000010
+#define PL_SYS_MINHERIT	  0x20000011
 
 /* A raw system call (no C library knows these numbers); -1 and errno on failure. */
 static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
@@ -145,6 +146,28 @@ static inline int mem_offset(const void *addr, int fd, size_t length, off_t *off
 {
 	return (int)pl_syscall5(PL_SYS_MEM_OFFSET, (long)addr, fd, (long)length, (long)offset,
 				(long)contig_len);
+}
+
+/*
+ * FreeBSD minherit(2): what a child made by fork() gets of [addr, addr +
+ * len) (rounded out to pages; holes are skipped). FreeBSD's values.
+ *   INHERIT_SHARE  shared with the parent, writes both ways; a private
+ *                  mapping becomes shared memory at this call
+ *   INHERIT_COPY   a copy: copy-on-write, and of shared memory a private
+ *                  snapshot taken at fork
+ *   INHERIT_NONE   nothing mapped there in the child
+ *   INHERIT_ZERO   fresh zero-filled anonymous memory in the child
+ * EINVAL for another value or a range that wraps; EACCES for MAP_PHYS
+ * device memory (COPY, ZERO) and MAP_HUGETLB pages (all but NONE).
+ */
+#define INHERIT_SHARE 0
+#define INHERIT_COPY  1
+#define INHERIT_NONE  2
+#define INHERIT_ZERO  3
+
+static inline int minherit(void *addr, size_t len, int inherit)
+{
+	return (int)pl_syscall5(PL_SYS_MINHERIT, (long)addr, (long)len, inherit, 0, 0);
 }
 
 /*

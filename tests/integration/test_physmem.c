@@ -83,7 +83,21 @@ static void test_examples(void **state)
 	run_free(&r);
 }
 
-#define LAZY "build/tests/sandbox/qnx_lazy"
+#define LAZY	 "build/tests/sandbox/qnx_lazy"
+#define MINHERIT "build/tests/sandbox/minherit"
+
+/* FreeBSD's minherit(), all four values, private and shared memory (TAP from inside). */
+static void test_minherit(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "120", MINHERIT, NULL);
+	if (r.status != 0 || strstr(r.out, "not ok"))
+		fail_msg("minherit ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	has(r.out, "1..14\n");
+	run_free(&r);
+}
 
 /* MAP_LAZY in a 64 MiB guest: SIGBUS at the first touch that finds no memory, not the OOM kill. */
 static void test_map_lazy(void **state)
@@ -124,6 +138,7 @@ int main(void)
 		cmocka_unit_test_setup(test_traced_by_name, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_examples, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_lazy, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_minherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 

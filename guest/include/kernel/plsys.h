@@ -13,5 +13,6 @@
 
 /* Physical memory: PL_SYS_BASE + 0x10 .. 0x2f */
 #define __NR_mem_offset (PL_SYS_BASE + 0x10)
+#define __NR_minherit	(PL_SYS_BASE + 0x11)
 
 #endif
