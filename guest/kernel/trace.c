@@ -170,6 +170,7 @@ static const struct flag_name map_flags[] = {
 	{ 0x100000, "MAP_FIXED_NOREPLACE" },
 	{ 0x200000, "MAP_NOSYNC" },
 	{ 0x400000, "MAP_NOCORE" },
+	{ 0x800000, "MAP_INHERIT" },
 	{ 0x1000000, "MAP_BELOW16M" },
 	{ 0x2000000, "MAP_NOX64K" },
 	{ 0x4000000, "MAP_UNINITIALIZED" },

@@ -154,6 +154,8 @@ static u64 flag_bits(u64 flags)
 		vm |= VM_NOSYNC;
 	if (flags & MAP_LAZY)
 		vm |= VM_LAZY;
+	if (flags & MAP_INHERIT)
+		vm |= VM_INHERIT_EXEC;
 	if (flags & MAP_NOINIT)
 		vm |= VM_NOINIT;
 	return vm;

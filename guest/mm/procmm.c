@@ -208,6 +208,23 @@ struct mm *procmm_fork(struct mm *parent)
 	return child;
 }
 
+/*
+ * execve: the mappings made with MAP_INHERIT (4.4BSD) move to the new
+ * program's address space at the same addresses, as fork would copy them
+ * (their data, their object, their sharing). One that would overlap the
+ * new image or stack is dropped with the rest of the old address space.
+ */
+int procmm_inherit_exec(struct mm *new_mm, struct mm *old)
+{
+	int err = 0;
+
+	for (struct vma *v = old->vmas.first; v && !err; v = v->next)
+		if ((v->flags & VM_INHERIT_EXEC) && vma_range_free(&new_mm->vmas, v->start, v->end))
+			err = fork_vma(new_mm, old, v);
+	mm_flush_commit(old);
+	return err;
+}
+
 /* Writable memory is charged (Linux: accountable_mapping()); the mappings it replaces are not. */
 int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown)
 {

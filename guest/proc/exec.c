@@ -326,6 +326,11 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 	}
 	procmm_set_brk(mm, im->brk);
 	old = p->mm;
+	if (old && (err = procmm_inherit_exec(mm, old))) {
+		procmm_put(mm);
+		image_free(im);
+		return err;
+	}
 	p->mm = mm;
 	if (p == current)
 		procmm_activate(mm);

@@ -109,6 +109,14 @@ static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long
 #define MAP_NOCORE 0x00400000
 
 /*
+ * 4.4BSD mmap(2): the region survives execve(): the new program finds it
+ * at the same address with the same data (and sharing), unless its own
+ * image or stack lies there. 4.4BSD's 0x80 is Linux's MAP_ABOVE4G;
+ * 0x800000 is free in Linux x86-64's flags.
+ */
+#define MAP_INHERIT 0x00800000
+
+/*
  * FreeBSD mmap(2): dirty pages of a shared file mapping reach the file
  * only on msync() or munmap(). pagelab's files live in RAM, so there is no
  * write-back to delay; the kernel records the flag (VmFlags "ns" in

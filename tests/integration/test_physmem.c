@@ -85,6 +85,22 @@ static void test_examples(void **state)
 
 #define LAZY	 "build/tests/sandbox/qnx_lazy"
 #define MINHERIT "build/tests/sandbox/minherit"
+#define INHERIT	 "build/tests/sandbox/map_inherit"
+
+/* 4.4BSD's MAP_INHERIT: the region is where it was after execve, with its data. */
+static void test_map_inherit(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", INHERIT, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "private MAP_INHERIT region: kept\n"
+				   "shared MAP_INHERIT region: kept\n"
+				   "ordinary region: gone\n"
+				   "maps lists the kept one: yes\n");
+	run_free(&r);
+}
 
 /* FreeBSD's minherit(), all four values, private and shared memory (TAP from inside). */
 static void test_minherit(void **state)
@@ -139,6 +155,7 @@ int main(void)
 		cmocka_unit_test_setup(test_examples, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_lazy, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_minherit, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_map_inherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 

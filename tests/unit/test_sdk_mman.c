@@ -56,13 +56,10 @@ struct sdk_flag {
 };
 
 static const struct sdk_flag sdk_map_flags[] = {
-	{ "MAP_PHYS", MAP_PHYS },
-	{ "MAP_BELOW16M", MAP_BELOW16M },
-	{ "MAP_NOX64K", MAP_NOX64K },
-	{ "MAP_LAZY", MAP_LAZY },
-	{ "MAP_NOCORE", MAP_NOCORE },
-	{ "MAP_NOSYNC", MAP_NOSYNC },
-	{ "MAP_HASSEMAPHORE", MAP_HASSEMAPHORE },
+	{ "MAP_PHYS", MAP_PHYS },	{ "MAP_BELOW16M", MAP_BELOW16M },
+	{ "MAP_NOX64K", MAP_NOX64K },	{ "MAP_LAZY", MAP_LAZY },
+	{ "MAP_INHERIT", MAP_INHERIT }, { "MAP_NOCORE", MAP_NOCORE },
+	{ "MAP_NOSYNC", MAP_NOSYNC },	{ "MAP_HASSEMAPHORE", MAP_HASSEMAPHORE },
 };
 
 static void test_map_flags_avoid_linux(void **state)

@@ -30,6 +30,8 @@ struct mm *procmm_new(void);
 /* fork: private memory becomes copy-on-write in both, shared stays shared. */
 struct mm *procmm_fork(struct mm *parent);
 void procmm_put(struct mm *mm);
+/* execve: give new_mm old's MAP_INHERIT mappings that fit (-ENOMEM: out of memory). */
+int procmm_inherit_exec(struct mm *new_mm, struct mm *old);
 void procmm_activate(struct mm *mm);
 /* Anonymous private memory at a fixed place (ELF segments, the stack). */
 int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown);
