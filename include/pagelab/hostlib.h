@@ -287,6 +287,22 @@ int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t le
 void *pl_gpa_ptr(struct pl_sandbox *sb, uint64_t gpa, size_t len);
 
 /*
+ * A guest virtual address of the vCPU's current address space (its CR3),
+ * walked as the MMU walks it. After a run that is the address space of the
+ * process that ended it: the program's own when it exited, so a test can
+ * check its mappings from outside. 0, or -EFAULT (not mapped, or tables
+ * outside guest memory) / -EINVAL (not canonical) with pl_error().
+ */
+struct pl_gva_info {
+	uint64_t gpa;	     /* guest-physical address of the byte */
+	uint64_t pte;	     /* the leaf entry (a PTE, or a 2 MiB / 1 GiB page's entry) */
+	uint64_t page_size;  /* 4096, 2 MiB or 1 GiB */
+	bool uncached;	     /* PCD set (PROT_NOCACHE sets PCD|PWT) */
+	const char *memtype; /* "WB", "WT", "UC-" or "UC" through the reset PAT the kernel keeps */
+};
+int pl_gva_translate(struct pl_sandbox *sb, uint64_t gva, struct pl_gva_info *out);
+
+/*
  * The VGA text screen (80x25 at guest-physical 0xB8000) as text: 25 lines,
  * each without trailing blanks and ending in '\n', printable ASCII as
  * itself, NUL cells as blanks, other characters as '.'; NUL-terminated.
