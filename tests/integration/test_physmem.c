@@ -86,6 +86,28 @@ static void test_examples(void **state)
 #define LAZY	 "build/tests/sandbox/qnx_lazy"
 #define MINHERIT "build/tests/sandbox/minherit"
 #define INHERIT	 "build/tests/sandbox/map_inherit"
+#define PHYSFUZZ "build/tests/sandbox/physfuzz"
+
+/*
+ * Random wrong (and right) requests: every refusal is a manual's errno and
+ * changes neither the mappings nor free memory; every success is undone.
+ */
+static void test_random_requests(void **state)
+{
+	static const char *const seeds[] = { "1", "7" };
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		run_pagelab(&r, NULL, "run", "--timeout", "300", PHYSFUZZ, seeds[i], "2000", NULL);
+		if (r.status != 0)
+			fail_msg("physfuzz %s 2000 ended with %d (reproduce: pagelab run %s %s "
+				 "2000):\n%s\n%s",
+				 seeds[i], r.status, PHYSFUZZ, seeds[i], r.out, r.err);
+		has(r.out, "ok: 2000 calls, ");
+		run_free(&r);
+	}
+}
 
 /* 4.4BSD's MAP_INHERIT: the region is where it was after execve, with its data. */
 static void test_map_inherit(void **state)
@@ -156,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup(test_map_lazy, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_minherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_inherit, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_random_requests, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 
