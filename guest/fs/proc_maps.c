@@ -115,6 +115,8 @@ static const char *phys_name(const struct vma *v, u64 *pa)
 {
 	struct backing *b = backing_of(v);
 
+	if (vma_is_kind(v, BACKING_TYPED))
+		return "[typed memory]"; /* pages from anywhere in the pool: no one address */
 	if (!vma_is_kind(v, BACKING_PHYS) && !vma_is_kind(v, BACKING_CONTIG))
 		return NULL;
 	*pa = b->ops->lookup(b, v->pgoff) << PAGE_SHIFT;

@@ -18,8 +18,8 @@ int main(void)
 	unsigned short *screen;
 	size_t i;
 
-	screen = mmap(0, 80 * 25 * 2, PROT_READ | PROT_WRITE | PROT_NOCACHE,
-		      MAP_PHYS | MAP_SHARED, NOFD, 0xb8000);
+	screen = mmap(0, 80 * 25 * 2, PROT_READ | PROT_WRITE | PROT_NOCACHE, MAP_PHYS | MAP_SHARED,
+		      NOFD, 0xb8000);
 	if (screen == MAP_FAILED) {
 		fprintf(stderr, "mmap of VGA memory failed: %s\n", strerror(errno));
 		return EXIT_FAILURE;

@@ -32,8 +32,10 @@ extern "C" {
 #endif
 
 /* pagelab's system calls: PL_SYS_BASE (0x20000000) + n, see include/pagelab/abi.h. */
-#define PL_SYS_MEM_OFFSET 0x20000010
-#define PL_SYS_MINHERIT	  0x20000011
+#define PL_SYS_MEM_OFFSET	  0x20000010
+#define PL_SYS_MINHERIT		  0x20000011
+#define PL_SYS_TYPED_MEM_OPEN	  0x20000012
+#define PL_SYS_TYPED_MEM_GET_INFO 0x20000013
 
 /* A raw system call (no C library knows these numbers); -1 and errno on failure. */
 static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
@@ -176,6 +178,42 @@ static inline int mem_offset(const void *addr, int fd, size_t length, off_t *off
 static inline int minherit(void *addr, size_t len, int inherit)
 {
 	return (int)pl_syscall5(PL_SYS_MINHERIT, (long)addr, (long)len, inherit, 0, 0);
+}
+
+/*
+ * POSIX typed memory (Advanced Realtime; QNX implements it): pools named
+ * after the physical map, opened as descriptors that mmap() maps.
+ *   /sysram, /sysram/below16m   RAM (offsets: physical addresses), RAM
+ *                               below 16 MiB; both allocate
+ *   /vga, /rom, /mmio           VGA memory, the BIOS ROM, the device window
+ * tflag: POSIX_TYPED_MEM_ALLOCATE maps freshly allocated, zeroed pages of
+ * the pool; ..._ALLOCATE_CONTIG one contiguous block; neither maps the
+ * pool's memory at the mmap offset (MAP_ALLOCATABLE is accepted: such
+ * mappings never take memory from the allocator). Errors: ENOENT for an
+ * unknown pool; EINVAL for both allocation flags, an unknown flag, or an
+ * allocation flag on a pool that does not allocate; EACCES when not root.
+ * get_info: what ALLOCATE could still have (free memory of the pool), the
+ * largest ALLOCATE_CONTIG block, or the pool's size; EBADF, ENODEV.
+ */
+#ifndef POSIX_TYPED_MEM_ALLOCATE
+#define POSIX_TYPED_MEM_ALLOCATE	0x01
+#define POSIX_TYPED_MEM_ALLOCATE_CONTIG 0x02
+#define POSIX_TYPED_MEM_MAP_ALLOCATABLE 0x04
+
+struct posix_typed_mem_info {
+	size_t posix_tmi_length;
+	size_t __reserved[3];
+};
+#endif
+
+static inline int posix_typed_mem_open(const char *name, int oflag, int tflag)
+{
+	return (int)pl_syscall5(PL_SYS_TYPED_MEM_OPEN, (long)name, oflag, tflag, 0, 0);
+}
+
+static inline int posix_typed_mem_get_info(int fildes, struct posix_typed_mem_info *info)
+{
+	return (int)pl_syscall5(PL_SYS_TYPED_MEM_GET_INFO, fildes, (long)info, 0, 0, 0);
 }
 
 /*

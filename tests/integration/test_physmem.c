@@ -87,6 +87,20 @@ static void test_examples(void **state)
 #define MINHERIT "build/tests/sandbox/minherit"
 #define INHERIT	 "build/tests/sandbox/map_inherit"
 #define PHYSFUZZ "build/tests/sandbox/physfuzz"
+#define TYPED	 "build/tests/sandbox/typed_mem"
+
+/* POSIX typed memory: the pools, the three modes, get_info, the errors (TAP from inside). */
+static void test_typed_memory(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "120", TYPED, NULL);
+	if (r.status != 0 || strstr(r.out, "not ok"))
+		fail_msg("typed_mem ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	has(r.out, "1..13\n");
+	run_free(&r);
+}
 
 /*
  * Random wrong (and right) requests: every refusal is a manual's errno and
@@ -179,6 +193,7 @@ int main(void)
 		cmocka_unit_test_setup(test_minherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_inherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_random_requests, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_typed_memory, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 

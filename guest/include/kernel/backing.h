@@ -71,6 +71,7 @@ enum backing_kind {
 	BACKING_SHM,
 	BACKING_PHYS,	/* MAP_PHYS: a physical address range (backing_phys.c) */
 	BACKING_CONTIG, /* MAP_PHYS|MAP_ANON: a contiguous block of RAM (backing_phys.c) */
+	BACKING_TYPED,	/* POSIX typed memory, POSIX_TYPED_MEM_ALLOCATE (typed_mem.c) */
 };
 
 struct backing;

@@ -12,7 +12,9 @@
 #define PL_SYS_COUNT 0x30 /* PL_SYS_BASE + 0 .. 0x2f */
 
 /* Physical memory: PL_SYS_BASE + 0x10 .. 0x2f */
-#define __NR_mem_offset (PL_SYS_BASE + 0x10)
-#define __NR_minherit	(PL_SYS_BASE + 0x11)
+#define __NR_mem_offset		      (PL_SYS_BASE + 0x10)
+#define __NR_minherit		      (PL_SYS_BASE + 0x11)
+#define __NR_posix_typed_mem_open     (PL_SYS_BASE + 0x12)
+#define __NR_posix_typed_mem_get_info (PL_SYS_BASE + 0x13)
 
 #endif
