@@ -36,6 +36,7 @@ extern "C" {
 #define PL_SYS_MINHERIT		  0x20000011
 #define PL_SYS_TYPED_MEM_OPEN	  0x20000012
 #define PL_SYS_TYPED_MEM_GET_INFO 0x20000013
+#define PL_SYS_SHM_CTL		  0x20000014
 
 /* A raw system call (no C library knows these numbers); -1 and errno on failure. */
 static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
@@ -214,6 +215,24 @@ static inline int posix_typed_mem_open(const char *name, int oflag, int tflag)
 static inline int posix_typed_mem_get_info(int fildes, struct posix_typed_mem_info *info)
 {
 	return (int)pl_syscall5(PL_SYS_TYPED_MEM_GET_INFO, fildes, (long)info, 0, 0, 0);
+}
+
+/*
+ * QNX shm_ctl(): give an empty shared memory object (from shm_open) its
+ * memory, size bytes: SHMCTL_ANON zeroed pages now, with SHMCTL_LAZY at
+ * each first touch, with SHMCTL_PHYS one physically contiguous block, so
+ * every process that maps the object shares one DMA buffer. paddr must be
+ * 0 (naming existing physical memory is MAP_PHYS's job here). EINVAL for
+ * another file, an object with memory, size 0, or a bad flag combination;
+ * ENOMEM leaves the object empty. QNX's values.
+ */
+#define SHMCTL_ANON 0x0001
+#define SHMCTL_PHYS 0x0002
+#define SHMCTL_LAZY 0x0008
+
+static inline int shm_ctl(int fd, int flags, uint64_t paddr, uint64_t size)
+{
+	return (int)pl_syscall5(PL_SYS_SHM_CTL, fd, flags, (long)paddr, (long)size, 0);
 }
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * POSIX typed memory in the sandbox (TAP; Linux has none): the pools, the
- * three modes, get_info, and the errors. tests/integration/test_physmem.c
+ * three modes, get_info, and the errors; and QNX's shm_ctl(). tests/integration/test_physmem.c
  * runs it.
  */
 #define _GNU_SOURCE
@@ -16,7 +16,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 13
+#define NTESTS 17
 
 static long mem_free_kib(void)
 {
@@ -93,11 +93,48 @@ static void modes(void)
 	ok(mem_free_kib() >= before - 8, "munmap and close give everything back");
 }
 
+static int shm_object(const char *name)
+{
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0)
+		bail("shm_open");
+	shm_unlink(name);
+	return fd;
+}
+
+static void shm_ctl_calls(void)
+{
+	int lazy = shm_object("/lazy"), now = shm_object("/now"), bad = shm_object("/bad"), p[2];
+	long before = mem_free_kib();
+
+	ok(shm_ctl(lazy, SHMCTL_ANON | SHMCTL_LAZY, 0, 1 << 20) == 0 &&
+	       mem_free_kib() >= before - 8,
+	   "SHMCTL_ANON|SHMCTL_LAZY, 1 MiB: nothing allocated yet");
+	ok(shm_ctl(now, SHMCTL_ANON, 0, 1 << 20) == 0 && mem_free_kib() <= before - 1024,
+	   "SHMCTL_ANON, 1 MiB: allocated now");
+	ok(FAILS(shm_ctl(now, SHMCTL_ANON, 0, 4096), EINVAL) &&
+	       FAILS(shm_ctl(bad, SHMCTL_ANON | SHMCTL_PHYS | SHMCTL_LAZY, 0, 4096), EINVAL) &&
+	       FAILS(shm_ctl(bad, SHMCTL_ANON, 0, 0), EINVAL) &&
+	       FAILS(shm_ctl(bad, SHMCTL_ANON | SHMCTL_PHYS, 0x100000, 4096), EINVAL) &&
+	       FAILS(shm_ctl(bad, SHMCTL_PHYS, 0, 4096), EINVAL),
+	   "EINVAL: memory already, PHYS with LAZY, size 0, a paddr, no SHMCTL_ANON");
+	ok(pipe(p) == 0 && FAILS(shm_ctl(p[0], SHMCTL_ANON, 0, 4096), EINVAL) &&
+	       FAILS(shm_ctl(99, SHMCTL_ANON, 0, 4096), EBADF),
+	   "a pipe: EINVAL; no file: EBADF");
+	close(lazy);
+	close(now);
+	close(bad);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	tap_plan(NTESTS);
 	probe_install();
 	errors();
 	modes();
+	shm_ctl_calls();
 	return tap_done();
 }

@@ -16,5 +16,6 @@
 #define __NR_minherit		      (PL_SYS_BASE + 0x11)
 #define __NR_posix_typed_mem_open     (PL_SYS_BASE + 0x12)
 #define __NR_posix_typed_mem_get_info (PL_SYS_BASE + 0x13)
+#define __NR_shm_ctl		      (PL_SYS_BASE + 0x14)
 
 #endif
