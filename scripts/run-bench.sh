@@ -369,6 +369,19 @@ section_phys_anon() {
 }
 
 # shellcheck disable=SC2154 # take() assigns through eval
+section_fragment() {
+	echo "== fragment: 4 MiB MAP_PHYS|MAP_ANON when no free block exceeds a page (64 MiB guest; median of $ROUNDS rounds)"
+	need_kernel || return
+	fr_guest() { in_guest -m 64 "$BENCH/../sandbox/fragment" 4 2>&1 >/dev/null; }
+	rounds fragment fr_guest || return
+	take t fragment fr_guest fragment_contig_us || return
+	take m fragment fr_guest fragment_migrated_pages || return
+	row "guest: contiguous 4 MiB, pages moved out of the way" "$(awk -v v="$t" 'BEGIN { printf "%.1f ms", v / 1000 }')"
+	row "pages migrated" "$m"
+	row "native" "Linux needs CMA or compaction for this; no figure in the same run"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
 section_mem_offset() {
 	echo "== mem_offset: QNX's mem_offset() of a present page beside getpid() in the same run (median of $ROUNDS rounds)"
 	need_kernel || return
@@ -401,7 +414,7 @@ section_memtype() {
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb
-	section_phys_anon section_mem_offset section_memtype"}
+	section_phys_anon section_fragment section_mem_offset section_memtype"}
 
 for s in $SECTIONS; do
 	$s

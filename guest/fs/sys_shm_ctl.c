@@ -17,6 +17,7 @@
  * unknown or impossible flag combination; ENOMEM, with the object still
  * empty.
  */
+#include <kernel/backing.h>
 #include <kernel/errno.h>
 #include <kernel/fdtable.h>
 #include <kernel/file.h>
@@ -35,7 +36,7 @@
 /* The block's frames become the file's pages 0..n-1 (each keeps the reference it came with). */
 static int fill_contiguous(struct inode *ino, u64 npages)
 {
-	u64 pfn = frame_alloc_pages(npages, 0);
+	u64 pfn = frame_alloc_contig(npages, 0);
 
 	if (pfn == FRAME_NONE)
 		return -ENOMEM;

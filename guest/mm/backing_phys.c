@@ -165,7 +165,7 @@ struct backing *phys_backing_new(u64 pa)
 
 struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err)
 {
-	u64 npages = len / PAGE_SIZE, pfn = frame_alloc_pages(npages, fa_flags);
+	u64 npages = len / PAGE_SIZE, pfn = frame_alloc_contig(npages, fa_flags);
 	struct phys_backing *p;
 
 	*err = -ENOMEM;

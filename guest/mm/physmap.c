@@ -144,6 +144,8 @@ static long physmap_gen(void *arg, char *buf, size_t size)
 		put(&o, "\n");
 	}
 	contig_for_each(block_line, &o);
+	put(&o, "migrated %lu pages for contiguous requests\n",
+	    (unsigned long)contig_migrated_pages);
 	kfree(m.user);
 	kfree(m.contig);
 	return (long)o.len;

@@ -94,6 +94,23 @@ static void test_examples(void **state)
 #define INHERIT	 "build/tests/sandbox/map_inherit"
 #define PHYSFUZZ "build/tests/sandbox/physfuzz"
 #define TYPED	 "build/tests/sandbox/typed_mem"
+#define FRAGMENT "build/tests/sandbox/fragment"
+
+/* Under deliberate fragmentation a contiguous request moves pages (and they keep their data). */
+static void test_contiguous_under_fragmentation(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "-m", "64", "--timeout", "120", FRAGMENT, "4", NULL);
+	if (r.status != 0)
+		fail_msg("fragment 4 ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	assert_string_equal(r.out, "largest free block before: smaller\n"
+				   "contiguous 4 MiB under fragmentation: yes\n"
+				   "every remaining page kept its data: yes\n"
+				   "pages moved: some\n");
+	run_free(&r);
+}
 
 /* POSIX typed memory: the pools, the three modes, get_info, the errors (TAP from inside). */
 static void test_typed_memory(void **state)
@@ -200,6 +217,7 @@ int main(void)
 		cmocka_unit_test_setup(test_map_inherit, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_random_requests, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_typed_memory, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_contiguous_under_fragmentation, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
 	};
 

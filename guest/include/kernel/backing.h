@@ -191,6 +191,15 @@ struct backing *phys_backing_new(u64 pa);
  * *err -ENOMEM when there is no such block.
  */
 struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err);
+/*
+ * npages contiguous frames as frame_alloc_pages() gives them, moving
+ * movable user pages out of the way when no free block is large enough
+ * (migrate.c); FRAME_NONE when even that cannot make room.
+ */
+u64 frame_alloc_contig(u64 npages, unsigned fa_flags);
+/* Pages moved so far for contiguous requests (physmap shows it). */
+extern u64 contig_migrated_pages;
+
 /* /proc/pagelab/physmap (physmap.c): the physical map and what each frame holds. */
 void physmap_init(void);
 /* Visits every live MAP_PHYS|MAP_ANON block (for /proc/pagelab/physmap). */
