@@ -59,8 +59,8 @@ int main(void)
 	 * blocks and size; pagelab keeps nothing, tests/unit/test_page_tree.c).
 	 */
 	ok(all_failed, "30 writes from an unmapped buffer past the end: EFAULT each");
-	ok(ftruncate(fd, FAR + 4096) == 0 && store_through_mapping(fd) && pread(fd, &c, 1, FAR) == 1 &&
-	       c == 'm',
+	ok(ftruncate(fd, FAR + 4096) == 0 && store_through_mapping(fd) &&
+	       pread(fd, &c, 1, FAR) == 1 && c == 'm',
 	   "a store through a MAP_SHARED mapping at 64 GiB reaches the file");
 	ok(ftruncate(fd, 0) == 0 && stat_of(fd).st_size == 0, "ftruncate to 0");
 	ok(stat_of(fd).st_blocks == 0, "and nothing is left allocated");
