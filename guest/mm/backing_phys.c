@@ -99,6 +99,7 @@ static void phys_put(struct backing *b)
 
 	if (--b->refcount)
 		return;
+	backing_typed_release(b);
 	for (struct phys_backing **pp = &contig_blocks; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;

@@ -105,6 +105,7 @@ static void pages_put(struct backing *b)
 
 	if (--b->refcount)
 		return;
+	backing_typed_release(b);
 	for (u64 i = 0; i < p->npages; i++)
 		frame_put(p->pfn[i]);
 	kfree(p);
@@ -146,7 +147,14 @@ static struct backing *pages_new(u64 len, unsigned fa_flags, int *err)
 
 /* ---- the descriptor ---- */
 
-static struct backing *typed_mmap(struct file *f, u64 off, u64 len, int *err)
+void backing_typed_release(struct backing *b)
+{
+	if (b->typed_file)
+		file_put(b->typed_file);
+	b->typed_file = NULL;
+}
+
+static struct backing *typed_backing(struct file *f, u64 off, u64 len, int *err)
 {
 	const struct typed_open *t = f->priv;
 	struct backing *b;
@@ -161,6 +169,20 @@ static struct backing *typed_mmap(struct file *f, u64 off, u64 len, int *err)
 		return NULL;
 	b = phys_backing_new(t->pool->base); /* the VMA's page offset is the pool's */
 	*err = b ? 0 : -ENOMEM;
+	return b;
+}
+
+/* Whatever backs it remembers the descriptor and the pool, for posix_mem_offset(). */
+static struct backing *typed_mmap(struct file *f, u64 off, u64 len, int *err)
+{
+	const struct typed_open *t = f->priv;
+	struct backing *b = typed_backing(f, off, len, err);
+
+	if (b) {
+		file_get(f);
+		b->typed_file = f;
+		b->typed_base = t->pool->base;
+	}
 	return b;
 }
 
@@ -256,5 +278,54 @@ static long sys_typed_mem_get_info(u64 fd, u64 uinfo)
 	return copy_to_user(uinfo, &length, sizeof(length)) ? -EFAULT : 0;
 }
 
+/* The descriptor number of f in this process, or -1 when it was closed. */
+static int fd_of(const struct file *f)
+{
+	for (int fd = 0; fd < NR_OPEN_MAX; fd++) {
+		struct file *g = fd_get(fd);
+
+		if (g)
+			file_put(g);
+		if (g == f)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * POSIX posix_mem_offset(): where addr lies in the typed memory object
+ * mapped there (its pool offset), how many bytes from there are contiguous
+ * in it (at most len), and the descriptor that mapped it (-1 once closed).
+ * EACCES where no typed memory is mapped.
+ */
+static long sys_posix_mem_offset(u64 addr, u64 len, u64 uoff, u64 ucontig, u64 ufd)
+{
+	const struct vma *v = addr < USER_TOP ? vma_find(&current->mm->vmas, addr) : NULL;
+	struct backing *b = v ? backing_of(v) : NULL;
+	u64 index, pfn, off, contig;
+	int fd;
+
+	if (!b || !b->typed_file)
+		return -EACCES;
+	index = v->pgoff + (addr - v->start) / PAGE_SIZE;
+	pfn = b->ops->lookup(b, index);
+	if (pfn == FRAME_NONE)
+		return -EACCES;
+	off = (pfn << PAGE_SHIFT) + (addr & (PAGE_SIZE - 1)) - b->typed_base;
+	contig = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+	for (u64 k = 1; contig < len && ALIGN_DOWN(addr, PAGE_SIZE) + k * PAGE_SIZE < v->end &&
+			b->ops->lookup(b, index + k) == pfn + k;
+	     k++)
+		contig += PAGE_SIZE;
+	contig = MIN(contig, len);
+	fd = fd_of(b->typed_file);
+	if ((uoff && copy_to_user(uoff, &off, sizeof(off))) ||
+	    (ucontig && copy_to_user(ucontig, &contig, sizeof(contig))) ||
+	    (ufd && copy_to_user(ufd, &fd, sizeof(fd))))
+		return -EFAULT;
+	return 0;
+}
+
 SYSCALL(posix_typed_mem_open, sys_typed_mem_open, "sOx");
+SYSCALL(posix_mem_offset, sys_posix_mem_offset, "pxppp");
 SYSCALL(posix_typed_mem_get_info, sys_typed_mem_get_info, "fp");

@@ -37,6 +37,7 @@ extern "C" {
 #define PL_SYS_TYPED_MEM_OPEN	  0x20000012
 #define PL_SYS_TYPED_MEM_GET_INFO 0x20000013
 #define PL_SYS_SHM_CTL		  0x20000014
+#define PL_SYS_POSIX_MEM_OFFSET	  0x20000015
 
 /* A raw system call (no C library knows these numbers); -1 and errno on failure. */
 static inline long pl_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
@@ -215,6 +216,19 @@ static inline int posix_typed_mem_open(const char *name, int oflag, int tflag)
 static inline int posix_typed_mem_get_info(int fildes, struct posix_typed_mem_info *info)
 {
 	return (int)pl_syscall5(PL_SYS_TYPED_MEM_GET_INFO, fildes, (long)info, 0, 0, 0);
+}
+
+/*
+ * POSIX: the offset of addr in the typed memory object mapped there (the
+ * pool offset), how many bytes from there are contiguous in it (at most
+ * len), and the descriptor that mapped it (-1 once it was closed). EACCES
+ * where no typed memory is mapped (mem_offset() answers for any memory).
+ */
+static inline int posix_mem_offset(const void *__restrict addr, size_t len, off_t *__restrict off,
+				   size_t *__restrict contig_len, int *__restrict fildes)
+{
+	return (int)pl_syscall5(PL_SYS_POSIX_MEM_OFFSET, (long)addr, (long)len, (long)off,
+				(long)contig_len, (long)fildes);
 }
 
 /*

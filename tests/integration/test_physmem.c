@@ -121,7 +121,7 @@ static void test_typed_memory(void **state)
 	run_pagelab(&r, NULL, "run", "--timeout", "120", TYPED, NULL);
 	if (r.status != 0 || strstr(r.out, "not ok"))
 		fail_msg("typed_mem ended with %d:\n%s\n%s", r.status, r.out, r.err);
-	has(r.out, "1..17\n");
+	has(r.out, "1..21\n");
 	run_free(&r);
 }
 

@@ -16,7 +16,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 17
+#define NTESTS 21
 
 static long mem_free_kib(void)
 {
@@ -75,6 +75,20 @@ static void modes(void)
 	       contig == (64 << 10) && pa + (64 << 10) <= (16 << 20),
 	   "ALLOCATE_CONTIG below 16 MiB: one block there");
 	/* Within 1 MiB: reading /proc/meminfo takes a little memory itself. */
+	{
+		off_t off = -1;
+		size_t len = 0;
+		int fd = -2;
+
+		ok(posix_mem_offset(c + 5, 64 << 10, &off, &len, &fd) == 0 && off == pa + 5 &&
+		       len == (64 << 10) - 5 && fd == low,
+		   "posix_mem_offset: the pool offset (physical in /sysram's), contiguity, the fd");
+		ok(posix_mem_offset(r + 16, 1, &off, &len, &fd) == 0 && off == 16 && len == 1 &&
+		       fd == rom,
+		   "posix_mem_offset in /rom: offsets from the ROM's start");
+		ok(FAILS(posix_mem_offset(&info, 1, &off, &len, &fd), EACCES),
+		   "posix_mem_offset of memory that is not typed: EACCES");
+	}
 	ok(posix_typed_mem_get_info(any, &info) == 0 &&
 	       labs((long)(info.posix_tmi_length / 1024) - mem_free_kib()) <= 1024,
 	   "get_info of /sysram, ALLOCATE: what is free");
@@ -84,10 +98,18 @@ static void modes(void)
 	ok(a != MAP_FAILED && zero, "ALLOCATE: zeroed pages");
 	ok(strstr(slurp("/proc/self/maps"), "[typed memory]") != NULL,
 	   "/proc/self/maps: [typed memory]");
+	close(rom);
+	{
+		off_t off;
+		size_t len;
+		int fd = 5;
+
+		ok(posix_mem_offset(r, 1, &off, &len, &fd) == 0 && fd == -1,
+		   "posix_mem_offset after the descriptor was closed: fildes -1");
+	}
 	munmap(r, PG);
 	munmap(c, 64 << 10);
 	munmap(a, 3 * PG);
-	close(rom);
 	close(low);
 	close(any);
 	ok(mem_free_kib() >= before - 8, "munmap and close give everything back");

@@ -121,7 +121,16 @@ struct backing_ops {
 struct backing {
 	const struct backing_ops *ops;
 	u32 refcount;
+	/*
+	 * Typed memory (typed_mem.c): the descriptor that made it, referenced
+	 * for posix_mem_offset(), and its pool's first physical address.
+	 */
+	struct file *typed_file;
+	u64 typed_base;
 };
+
+/* Drops a typed backing's descriptor (its put op calls it). */
+void backing_typed_release(struct backing *b);
 
 /* ---- one backing per VMA ---- */
 

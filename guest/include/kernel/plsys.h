@@ -17,5 +17,6 @@
 #define __NR_posix_typed_mem_open     (PL_SYS_BASE + 0x12)
 #define __NR_posix_typed_mem_get_info (PL_SYS_BASE + 0x13)
 #define __NR_shm_ctl		      (PL_SYS_BASE + 0x14)
+#define __NR_posix_mem_offset	      (PL_SYS_BASE + 0x15)
 
 #endif
