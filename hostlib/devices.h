@@ -32,9 +32,10 @@ int pl_uart_add(struct pl_sandbox *sb);
 int pl_hcall_add(struct pl_sandbox *sb);
 int pl_console_add(struct pl_sandbox *sb);
 /* Copies the ROM device's identification string into the ROM, once memory is mapped. */
-int pl_rom_ident_write(struct pl_sandbox *sb);
+/* The ROM image (--rom) or the identification string, into the ROM slot. */
+int pl_rom_load(struct pl_sandbox *sb, const char *image);
 
 /* The hypercall device's counters, by hypercall number (0: unknown numbers). */
-enum { PL_HC_COUNTERS = 10 };
+enum { PL_HC_COUNTERS = PL_HC_STOP + 1, PL_HC_COUNTER_CORES = PL_HC_COUNTERS };
 
 #endif

@@ -193,6 +193,7 @@ static int chosen_node(void *fdt, const struct pl_fdt_params *p)
 	if (p->tsc_khz)
 		TRY(fdt_property_u32(fdt, PL_FDT_PROP_TSC_KHZ, p->tsc_khz));
 	TRY(fdt_property_u64(fdt, PL_FDT_PROP_BOOT_EPOCH, p->boot_epoch_ns));
+	TRY(fdt_property_u32(fdt, PL_FDT_PROP_HOST_FLAGS, p->host_flags));
 	if (p->argv && p->argv[0])
 		TRY(prop_strings(fdt, PL_FDT_PROP_ARGV, p->argv));
 	if (p->envp && p->envp[0])

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "devices.h"
 #include "error.h"
 
@@ -184,6 +185,15 @@ static int64_t hc_dispatch(struct pl_sandbox *sb, struct pl_device *dev, const s
 		return hc_last_report(sb, hc, PL_END_DEADLOCK);
 	case PL_HC_STOP:
 		return hc_stop(sb, hc);
+	case PL_HC_CORE_OPEN:
+	case PL_HC_CORE_WRITE:
+		return pl_core_hcall(sb, hc);
+	case PL_HC_CORE_CLOSE: {
+		int64_t ret = pl_core_hcall(sb, hc);
+
+		dev->counter[PL_HC_COUNTER_CORES] = sb->core.files_written;
+		return ret;
+	}
 	default:
 		return -PL_E_NOSYS;
 	}
@@ -261,8 +271,9 @@ int pl_hcall_add(struct pl_sandbox *sb)
 		.write = hcall_write,
 		.destroy = hcall_destroy,
 		/* by hypercall number: enum pl_hcall_nr */
-		.counter_name = { "unknown", "write", "read", "event", "panic",
-				  "deadlock", [PL_HC_STOP] = "stop" },
+		.counter_name = { "unknown", "write", "read", "event", "panic", "deadlock",
+				  "core-open", "core-write", "core-close", [PL_HC_STOP] = "stop",
+				  [PL_HC_COUNTER_CORES] = "cores" },
 	};
 	if (pl_device_register(sb, dev, true)) {
 		free(dev);

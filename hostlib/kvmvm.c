@@ -141,6 +141,31 @@ int pl_kvm_slots_flag(struct pl_kvm *k, uint32_t flag, bool on)
 	return 0;
 }
 
+#ifndef KVM_X86_QUIRK_IGNORE_GUEST_PAT
+#define KVM_X86_QUIRK_IGNORE_GUEST_PAT (1 << 9) /* Linux 6.13's <asm/kvm.h> */
+#endif
+
+bool pl_kvm_pat_quirk_offered(int vm)
+{
+	int quirks = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+
+	return quirks > 0 && (quirks & KVM_X86_QUIRK_IGNORE_GUEST_PAT);
+}
+
+/*
+ * PROT_NOCACHE and uncached device mappings set PCD/PWT in the guest's
+ * page tables, and KVM ignores them (it maps guest RAM write-back) unless
+ * this quirk is turned off, which only some KVMs offer (not kvm_pvm).
+ * Whether the types then take effect is measured: pl_memtype_probe.
+ */
+static void honour_guest_pat(struct pl_kvm *k)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_DISABLE_QUIRKS2,
+				      .args = { KVM_X86_QUIRK_IGNORE_GUEST_PAT } };
+
+	k->guest_pat = pl_kvm_pat_quirk_offered(k->vm) && ioctl(k->vm, KVM_ENABLE_CAP, &cap) == 0;
+}
+
 static int set_cpuid(struct pl_kvm *k)
 {
 	struct kvm_cpuid2 *c = NULL;
@@ -229,6 +254,7 @@ int pl_kvm_setup(struct pl_kvm *k, const struct pl_guestmem *m)
 	while (k->vm < 0 && errno == EINTR);
 	if (k->vm < 0)
 		return kvm_fail("KVM_CREATE_VM");
+	honour_guest_pat(k);
 	if (set_slots(k, m))
 		return -1;
 	if (ioctl(k->sys, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&

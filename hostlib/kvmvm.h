@@ -32,6 +32,7 @@ struct pl_kvm {
 	struct pl_kslot kslot[PL_KSLOTS_MAX];
 	unsigned nkslots;
 	uint32_t next_id;
+	bool guest_pat; /* KVM honours the guest's PAT/PCD (quirk turned off) */
 };
 
 void pl_kvm_init(struct pl_kvm *k);
@@ -52,5 +53,7 @@ uint32_t pl_kvm_tsc_khz(const struct pl_kvm *k);
 /* Closes /dev/kvm alone: the VM and the vCPU live on without it. */
 void pl_kvm_close_dev(struct pl_kvm *k);
 void pl_kvm_close(struct pl_kvm *k);
+/* KVM lets a VM turn off KVM_X86_QUIRK_IGNORE_GUEST_PAT (vm: a VM's fd). */
+bool pl_kvm_pat_quirk_offered(int vm);
 
 #endif

@@ -14,6 +14,7 @@
 #include <libfdt.h>
 
 #include "devices.h"
+#include "rom.h"
 #include "error.h"
 #include "fdtgen.h"
 
@@ -173,18 +174,24 @@ static int add_vga(struct pl_sandbox *sb)
 	return 0;
 }
 
-int pl_rom_ident_write(struct pl_sandbox *sb)
+/*
+ * The ROM's content, once guest memory is mapped: a user's image (--rom) or
+ * pagelab's identification string, whose length the device tree then names.
+ */
+int pl_rom_load(struct pl_sandbox *sb, const char *image)
 {
-	const struct pl_device *dev = pl_sandbox_device(sb, "rom");
+	struct pl_device *dev = pl_sandbox_device(sb, "rom");
 	const struct pl_slot *slot = pl_guestmem_slot(&sb->mem, PL_ROM_BASE);
-	const struct rom *rom;
+	struct rom *rom;
 
 	if (!dev || !slot) {
 		pl_set_error(PL_ERR_HOST, "the ROM device or its memory is missing");
 		return -1;
 	}
 	rom = dev->opaque;
-	memcpy(slot->hva, rom->ident, strlen(rom->ident) + 1);
+	if (pl_rom_fill((char *)slot->hva, slot->size, image, rom->ident, sizeof(rom->ident)))
+		return -1;
+	rom->ident_len = cpu_to_fdt32((uint32_t)strlen(rom->ident));
 	return 0;
 }
 

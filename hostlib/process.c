@@ -141,6 +141,20 @@ int pl_gva_to_gpa(struct pl_sandbox *sb, int pid, uint64_t gva, uint64_t *gpa,
 	return 0;
 }
 
+int pl_gva_translate(struct pl_sandbox *sb, uint64_t gva, struct pl_gva_info *info)
+{
+	struct kvm_sregs sregs;
+	struct pl_gva_info tmp;
+	int err;
+
+	if (sb->kvm.vcpu < 0 || ioctl(sb->kvm.vcpu, KVM_GET_SREGS, &sregs) < 0) {
+		pl_set_error(PL_ERR_HOST, "cannot read the vCPU's CR3");
+		return -EIO;
+	}
+	err = pl_walk(sregs.cr3, gva, guest_pat(sb), read_entry, &sb->mem, info ? info : &tmp);
+	return err ? walk_failed(gva, 0, err) : 0;
+}
+
 /* The host addresses of a range page by page, all checked before anything is copied. */
 static int gva_copy(struct pl_sandbox *sb, int pid, uint64_t gva, void *buf, size_t len, bool write)
 {

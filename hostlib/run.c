@@ -25,6 +25,8 @@
 
 #include "devices.h"
 #include "error.h"
+#include "sandbox.h"
+#include "vga.h"
 
 #define PL_RUN_SIGNAL (SIGRTMIN + 2)
 /* glibc before 2.35 names the SIGEV_THREAD_ID target only by its union member. */
@@ -253,6 +255,7 @@ static void finish(struct pl_sandbox *sb, struct pl_stop *stop)
 	sb->kvm.run->immediate_exit = 0;
 	sb->finished = true;
 	pl_console_flush(&sb->con);
+	pl_vga_dump(sb);
 	sb->res.events = sb->events;
 	pl_devices_stats(sb);
 	pl_report_build(sb);

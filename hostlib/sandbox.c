@@ -19,6 +19,7 @@
 #include "elfload.h"
 #include "error.h"
 #include "fdtgen.h"
+#include "rom.h"
 #include "sandbox.h"
 
 #define PAGE	4096ULL
@@ -38,6 +39,7 @@ int pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->pio.space = "port";
 	sb->mmio.space = "MMIO address";
 	pl_console_init(&sb->con, cfg);
+	pl_core_init(&sb->core);
 	sb->timeout_ms = cfg->timeout_ms;
 	sb->verbose = cfg->verbose;
 	sb->report = cfg->report;
@@ -46,6 +48,7 @@ int pl_sandbox_init(struct pl_sandbox *sb, const struct pl_config *cfg)
 	for (size_t i = 0; i < cfg->nwrite_fds && i < PL_WRITE_FDS_MAX; i++)
 		if (cfg->write_fds[i] >= 0)
 			sb->write_fds[sb->nwrite_fds++] = cfg->write_fds[i];
+	sb->vga_out = cfg->vga_out;
 	return pl_devices_register(sb);
 }
 
@@ -72,6 +75,7 @@ static void fdt_params(const struct pl_sandbox *sb, const struct pl_config *cfg,
 		.boot_epoch_ns = epoch_ns(),
 		.devices = sb->dev,
 		.ndevices = sb->ndev,
+		.host_flags = sb->core.dirfd >= 0 ? PL_HOST_F_CORE_DUMP : 0,
 	};
 	p->reserved[p->nreserved++] = (struct pl_range){ l->boot_tables, l->boot_tables_size };
 	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, sb->fdt_room };
@@ -143,9 +147,9 @@ static int check_config(struct pl_sandbox *sb, const struct pl_config *cfg)
 	return 0;
 }
 
-static int map_memory(struct pl_sandbox *sb)
+static int map_memory(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
-	if (pl_guestmem_map(&sb->mem, &sb->map) || pl_rom_ident_write(sb))
+	if (pl_guestmem_map(&sb->mem, &sb->map) || pl_rom_load(sb, cfg->rom))
 		return -1;
 	sb->layout.boot_tables = PL_BOOT_GDT;
 	sb->layout.boot_tables_size = PL_BOOT_END - PL_BOOT_GDT;
@@ -250,7 +254,8 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	}
 	pl_clear_error();
 	if (pl_sandbox_init(sb, cfg) || check_config(sb, cfg) ||
-	    (cfg->user && pl_user_lookup(cfg->user, &user)) || map_memory(sb) ||
+	    (cfg->user && pl_user_lookup(cfg->user, &user)) ||
+	    pl_core_setup(&sb->core, cfg->core_dir) || map_memory(sb, cfg) ||
 	    load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
 	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
@@ -278,6 +283,7 @@ void pl_sandbox_destroy(struct pl_sandbox *sb)
 	pl_dirty_log_release(sb);
 	pl_access_log_free(sb);
 	pl_kvm_close(&sb->kvm);
+	pl_core_destroy(&sb->core);
 	pl_guestmem_unmap(&sb->mem);
 	free(sb->events);
 	free(sb);

@@ -14,6 +14,7 @@
 
 #include "bus.h"
 #include "console.h"
+#include "core.h"
 #include "guestmem.h"
 #include "kvmvm.h"
 
@@ -29,6 +30,7 @@ struct pl_sandbox {
 	struct pl_device *dev[PL_DEVICES_MAX]; /* registration order */
 	unsigned ndev;
 	size_t fdt_room; /* the device tree's slot in guest memory */
+	struct pl_core core;
 
 	/* run-time settings from the config */
 	uint64_t timeout_ms;
@@ -37,6 +39,7 @@ struct pl_sandbox {
 	int stdin_fd; /* -1: end of file */
 	bool fsgsbase;
 	enum pl_seccomp seccomp;
+	FILE *vga_out;
 
 	/* the run: started by the first step, ended by pl_sandbox_end, finished at PL_STOP_END */
 	bool started, ended, finished;

@@ -113,9 +113,12 @@ static void allow(struct filter *f, int nr, unsigned n, const struct scmp_arg_cm
 /* The descriptors the sandbox writes to: its streams and stderr, once each. */
 static unsigned output_fds(const struct pl_sandbox *sb, int *fds)
 {
-	FILE *files[] = { sb->con.file[PL_STREAM_STDOUT], sb->con.file[PL_STREAM_STDERR],
-			  sb->con.file[PL_STREAM_CONSOLE], sb->con.file[PL_STREAM_TRACE],
-			  sb->report };
+	FILE *files[] = { sb->con.file[PL_STREAM_STDOUT],
+			  sb->con.file[PL_STREAM_STDERR],
+			  sb->con.file[PL_STREAM_CONSOLE],
+			  sb->con.file[PL_STREAM_TRACE],
+			  sb->report,
+			  sb->vga_out };
 	unsigned n = 0;
 
 	fds[n++] = STDERR_FILENO;
@@ -159,6 +162,23 @@ static void allow_io(struct filter *f, const struct pl_sandbox *sb)
 		ALLOW(f, read, SCMP_A0(SCMP_CMP_EQ, sb->stdin_fd));
 	ALLOW_ANY(f, poll);
 	ALLOW_ANY(f, close);
+}
+
+/*
+ * Core files (core.c): a new file only in the core directory, with exactly
+ * the flags core.c uses (O_EXCL|O_NOFOLLOW: nothing existing is opened),
+ * moved onto the one descriptor number the writes may use.
+ */
+static void allow_cores(struct filter *f, const struct pl_core *c)
+{
+	if (c->dirfd < 0)
+		return;
+	ALLOW(f, openat, SCMP_A0(SCMP_CMP_EQ, c->dirfd),
+	      SCMP_A2(SCMP_CMP_EQ, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC));
+	ALLOW(f, unlinkat, SCMP_A0(SCMP_CMP_EQ, c->dirfd), SCMP_A2(SCMP_CMP_EQ, 0));
+	ALLOW(f, dup3, SCMP_A1(SCMP_CMP_EQ, c->fd), SCMP_A2(SCMP_CMP_EQ, O_CLOEXEC));
+	ALLOW(f, pwrite64, SCMP_A0(SCMP_CMP_EQ, c->fd));
+	ALLOW(f, ftruncate, SCMP_A0(SCMP_CMP_EQ, c->fd));
 }
 
 /* malloc and free, the timeout's signal, clocks, locks and the way out. */
@@ -248,6 +268,7 @@ int pl_seccomp_install(struct pl_sandbox *sb)
 	if (!f.err)
 		f.err = seccomp_syscall_priority(f.ctx, SCMP_SYS(ioctl), 255);
 	allow_io(&f, sb);
+	allow_cores(&f, &sb->core);
 	allow_process(&f);
 #ifdef PL_SANITIZED
 	allow_sanitizer(&f);

@@ -435,10 +435,71 @@ section_trap() {
 	row "trapped / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$t" "$f")"
 }
 
+# shellcheck disable=SC2154 # take() assigns through eval
+section_phys_anon() {
+	echo "== phys_anon: mmap + munmap of 256 KiB contiguous (MAP_PHYS|MAP_ANON) beside MAP_POPULATE of 256 KiB (median of $ROUNDS rounds)"
+	need_kernel || return
+	pa_guest() { in_guest "$BENCH/guest_phys_anon"; }
+	pa_native() { "$BENCH/guest_phys_anon"; }
+	rounds phys_anon pa_guest pa_native || return
+	take c phys_anon pa_guest phys_anon_ns || return
+	take p phys_anon pa_guest populate_ns || return
+	take n phys_anon pa_native populate_ns || return
+	row "guest: MAP_PHYS|MAP_ANON 256 KiB + munmap" "$(us "$c")"
+	row "guest: MAP_POPULATE 256 KiB + munmap" "$(us "$p")"
+	row "native: MAP_POPULATE 256 KiB + munmap" "$(us "$n")"
+	row "contiguous / populate (issue 10 asks <= 1.2x)" "$(ratio_x "$c" "$p")"
+	row "contiguous / native populate" "$(ratio_x "$c" "$n")"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
+section_fragment() {
+	echo "== fragment: 4 MiB MAP_PHYS|MAP_ANON when no free block exceeds a page (64 MiB guest; median of $ROUNDS rounds)"
+	need_kernel || return
+	fr_guest() { in_guest -m 64 "$BENCH/../sandbox/fragment" 4 2>&1 >/dev/null; }
+	rounds fragment fr_guest || return
+	take t fragment fr_guest fragment_contig_us || return
+	take m fragment fr_guest fragment_migrated_pages || return
+	row "guest: contiguous 4 MiB, pages moved out of the way" "$(awk -v v="$t" 'BEGIN { printf "%.1f ms", v / 1000 }')"
+	row "pages migrated" "$m"
+	row "native" "Linux needs CMA or compaction for this; no figure in the same run"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
+section_mem_offset() {
+	echo "== mem_offset: QNX's mem_offset() of a present page beside getpid() in the same run (median of $ROUNDS rounds)"
+	need_kernel || return
+	mo_guest() { in_guest "$BENCH/guest_mem_offset" "$GETPID_N"; }
+	rounds mem_offset mo_guest || return
+	take m mem_offset mo_guest mem_offset_ns || return
+	take g mem_offset mo_guest getpid_ns || return
+	row "guest: mem_offset()" "$(us "$m")"
+	row "guest: getpid()" "$(us "$g")"
+	row "mem_offset / getpid (issue 10 asks <= 1.1x)" "$(ratio_x "$m" "$g")"
+	row "native" "no mem_offset on Linux (/proc/self/pagemap needs open+pread)"
+}
+
+# shellcheck disable=SC2154 # take() assigns through eval
+section_memtype() {
+	echo "== memtype: loads through an uncached (PCD|PWT) leaf against a write-back one (median of $ROUNDS rounds)"
+	need_kernel || return
+	mt_guest() {
+		in_guest --append selftest=memtype |
+			awk '$1 == "memtype:" { print "cached_ps", $2; print "uncached_ps", $7 }'
+	}
+	rounds memtype mt_guest || return
+	take c memtype mt_guest cached_ps || return
+	take u memtype mt_guest uncached_ps || return
+	row "guest: 8-byte load, write-back leaf" "$(awk -v v="$c" 'BEGIN { printf "%.3f ns", v / 1000 }')"
+	row "guest: 8-byte load, uncached leaf" "$(awk -v v="$u" 'BEGIN { printf "%.3f ns", v / 1000 }')"
+	row "uncached / cached (near 1x where guest types are ignored)" "$(ratio_x "$u" "$c")"
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
-	section_checkpoint section_inspect section_trap"}
+	section_checkpoint section_inspect section_trap
+	section_phys_anon section_fragment section_mem_offset section_memtype"}
 
 for s in $SECTIONS; do
 	$s

@@ -68,7 +68,7 @@ $(BENCH_GUEST_BINS): tests/bench/bench.h
 
 .PHONY: test-binaries bench-binaries
 test-binaries: $(UNIT_BINS) $(INTEG_BINS) $(GUEST_PROGS) $(SANDBOX_PROGS)
-bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS)
+bench-binaries: $(BENCH_HOST_BINS) $(BENCH_GUEST_BINS) $(GUEST_PROGS) $(B)/tests/sandbox/fragment
 
 # VMM test kernels: a few instructions each, every one exercising one
 # device or one way for a run to end (tests/integration/test_vmm.c).

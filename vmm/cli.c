@@ -58,6 +58,15 @@ int cli_parse_memory(const char *arg, uint64_t *bytes)
  */
 int cli_find_kernel(char *buf, size_t len)
 {
+	if (cli_find_kernel_quiet(buf, len) == 0)
+		return 0;
+	cli_error("no guest kernel next to the pagelab binary nor at " PL_INSTALLED_KERNEL
+		  ": build it with 'make', or use --kernel FILE or PAGELAB_KERNEL");
+	return -1;
+}
+
+int cli_find_kernel_quiet(char *buf, size_t len)
+{
 	static const char *const rel[] = { "guest/kernel.elf", "../guest/kernel.elf",
 					   "../share/pagelab/kernel.elf" };
 	const char *env = getenv("PAGELAB_KERNEL");
@@ -80,9 +89,5 @@ int cli_find_kernel(char *buf, size_t len)
 		}
 	}
 	snprintf(buf, len, "%s", PL_INSTALLED_KERNEL);
-	if (access(buf, R_OK) == 0)
-		return 0;
-	cli_error("no guest kernel next to the pagelab binary nor at " PL_INSTALLED_KERNEL
-		  ": build it with 'make', or use --kernel FILE or PAGELAB_KERNEL");
-	return -1;
+	return access(buf, R_OK) == 0 ? 0 : -1;
 }

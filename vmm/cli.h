@@ -14,6 +14,8 @@ int cli_error_status(void);
 int cli_parse_memory(const char *arg, uint64_t *bytes);
 /* The default guest kernel; prints the problem and returns -1. */
 int cli_find_kernel(char *buf, size_t len);
+/* The same without the message: for what can do without a kernel. */
+int cli_find_kernel_quiet(char *buf, size_t len);
 
 int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -39,6 +39,8 @@ struct run_opts {
 	enum pl_seccomp seccomp;
 	const char *user;
 	const char *trace_output;
+	const char *core_dir;
+	const char *rom, *vga;
 	struct initrd_spec rd;
 	const char *files[MAX_FILES];
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
@@ -64,7 +66,10 @@ enum {
 	OPT_DIRTY_LOG,
 	OPT_TRAP,
 	OPT_ACCESS_LOG,
-	OPT_MAP_SVG
+	OPT_MAP_SVG,
+	OPT_CORE_DIR,
+	OPT_ROM,
+	OPT_VGA
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +92,9 @@ static const struct option long_opts[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "core-dir", required_argument, NULL, OPT_CORE_DIR },
+	{ "rom", required_argument, NULL, OPT_ROM },
+	{ "vga", required_argument, NULL, OPT_VGA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -139,6 +147,12 @@ static void help(void)
 	    "                         auto (default: KVM where /dev/kvm is usable, else\n"
 	    "                         TCG with a note); --isolate, --seccomp, --user and\n"
 	    "                         the options of stops, logs and traps need KVM\n"
+	    "      --core-dir DIR     a process killed by SIGSEGV, SIGABRT, ... leaves an\n"
+	    "                         ELF core file DIR/NAME.core (for gdb)\n"
+	    "      --rom FILE         a ROM image (up to 64 KiB) at 0xF0000 instead of the\n"
+	    "                         identification string\n"
+	    "      --vga FILE         write the VGA text screen (80x25 at 0xB8000) to FILE\n"
+	    "                         as text when the run ends\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n",
 	    stdout);
@@ -165,9 +179,10 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = { "verbose",	 "trace",	   "isolate",
-					      "selftest=native", "selftest=fault", "selftest=spin",
-					      "selftest=floor" };
+static const char *const kernel_options[] = {
+	"verbose",	 "trace",	   "isolate",	       "selftest=native", "selftest=fault",
+	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit"
+};
 
 static int check_kernel_options(const char *arg)
 {
@@ -188,7 +203,8 @@ static int check_kernel_options(const char *arg)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "trace=LIST, isolate, selftest=native|fault|spin|floor)",
+				  "trace=LIST, isolate, noinit, "
+				  "selftest=native|fault|spin|floor|memtype)",
 				  w);
 			return -1;
 		}
@@ -350,6 +366,15 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_USER:
 		o->user = optarg;
 		return needs_kvm(o, "--user");
+	case OPT_CORE_DIR:
+		o->core_dir = optarg;
+		return needs_kvm(o, "--core-dir");
+	case OPT_ROM:
+		o->rom = optarg;
+		return needs_kvm(o, "--rom");
+	case OPT_VGA:
+		o->vga = optarg;
+		return needs_kvm(o, "--vga");
 	case OPT_FILE:
 		if (o->rd.nfiles == MAX_FILES) {
 			cli_error("too many --file options (at most %d)", MAX_FILES);
@@ -494,6 +519,8 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		.verbose = o->verbose,
 		.seccomp = o->seccomp,
 		.user = o->user,
+		.core_dir = o->core_dir,
+		.rom = o->rom,
 	};
 	int status, n = 0;
 
@@ -519,11 +546,21 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 		free(gargv);
 		return PL_EXIT_USAGE;
 	}
-	status = accel == ACCEL_TCG ? run_tcg(&cfg, o) : run_kvm(&cfg, o);
+	/* Opened now: the confined run may only write to what is open already. */
+	if (o->vga && !(cfg.vga_out = fopen(o->vga, "w"))) {
+		cli_error("--vga %s: %s", o->vga, strerror(errno));
+		status = PL_EXIT_USAGE;
+	} else {
+		status = accel == ACCEL_TCG ? run_tcg(&cfg, o) : run_kvm(&cfg, o);
+	}
 	free(gargv);
 	if (cfg.trace && fclose(cfg.trace) && status == 0) {
 		cli_error("--trace-output: cannot write %s: %s", o->trace_output, strerror(errno));
 		status = PL_EXIT_VMM_ERROR;
+	}
+	if (cfg.vga_out && fclose(cfg.vga_out) && status == 0) {
+		cli_error("--vga %s: %s", o->vga, strerror(errno));
+		status = PL_EXIT_USAGE;
 	}
 	return status;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Character devices: /dev/null, /dev/zero, and the console, whose reads come
+ * Character devices: /dev/null, /dev/zero, /dev/mem (mmap of physical
+ * memory, root only), and the console, whose reads come
  * from the host's stdin and whose writes go to the host's stdout or stderr.
  * A device inode carries Linux's device number; opening it finds the driver
  * here, so an initramfs can bring its own /dev entries.
@@ -10,6 +11,7 @@
  * 64 KiB and handed to the host at once.
  */
 #include <asm/fcntl.h>
+#include <kernel/backing.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/frame.h>
@@ -157,13 +159,43 @@ struct file *console_file(struct inode *ino, int stream)
 	return f;
 }
 
+/* ---- /dev/mem: physical memory, as QNX says MAP_PHYS is ---- */
+
+/* Linux's open_port(): physical memory is root's (CAP_SYS_RAWIO). */
+static int mem_open(struct file *f)
+{
+	(void)f;
+	return current->cred.euid == 0 ? 0 : -EPERM;
+}
+
+/* The offset is the physical address; a range with a hole in it is ENXIO, as MAP_PHYS. */
+static struct backing *mem_mmap(struct file *f, u64 off, u64 len, int *err)
+{
+	struct backing *b;
+
+	(void)f;
+	*err = -ENXIO;
+	if (!phys_range_backed(off, len))
+		return NULL;
+	b = phys_backing_new(0); /* the VMA's page offset is the frame number */
+	*err = b ? 0 : -ENOMEM;
+	return b;
+}
+
+static const struct file_ops mem_ops = {
+	.open = mem_open,
+	.mmap = mem_mmap,
+	.unsigned_offset = true,
+};
+
 struct chrdev {
 	u32 major, minor;
 	const struct file_ops *ops;
 };
 
-/* Linux's numbers: mem 1:3 null, 1:5 zero; 5:1 the console. */
+/* Linux's numbers: mem 1:1 mem, 1:3 null, 1:5 zero; 5:1 the console. */
 static const struct chrdev chrdevs[] = {
+	{ 1, 1, &mem_ops },
 	{ 1, 3, &null_ops },
 	{ 1, 5, &zero_ops },
 	{ 5, 1, &console_ops },

@@ -107,6 +107,25 @@ struct maps_file {
 	char line[RAMFS_PATH_MAX + 128];
 };
 
+/*
+ * Physical memory (MAP_PHYS): its offset column is the physical address,
+ * as for a mapping of Linux's /dev/mem. NULL for other kinds.
+ */
+static const char *phys_name(const struct vma *v, u64 *pa)
+{
+	struct backing *b = backing_of(v);
+
+	if (vma_is_kind(v, BACKING_TYPED))
+		return "[typed memory]"; /* pages from anywhere in the pool: no one address */
+	if (!vma_is_kind(v, BACKING_PHYS) && !vma_is_kind(v, BACKING_CONTIG))
+		return NULL;
+	*pa = b->ops->lookup(b, v->pgoff) << PAGE_SHIFT;
+	if (vma_is_kind(v, BACKING_CONTIG))
+		return "[phys contiguous]";
+	return *pa >= PL_MMIO_BASE && *pa < PL_MMIO_BASE + PL_MMIO_SIZE ? "[phys device]"
+									: "[phys]";
+}
+
 static const char *vma_name(struct maps_file *m, const struct vma *v)
 {
 	const struct inode *ino = vma_inode(v);
@@ -138,17 +157,21 @@ static bool next_line(struct maps_file *m)
 	struct textbuf t = { m->line, sizeof(m->line), 0 };
 	const struct inode *ino;
 	const char *name;
+	u64 pa = 0, offset;
 
 	if (!v)
 		return false;
 	ino = vma_inode(v);
 	name = vma_name(m, v);
+	if (!name && (name = phys_name(v, &pa)))
+		offset = pa;
+	else
+		offset = ino ? v->pgoff << PAGE_SHIFT : 0;
 	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
 		  (unsigned long)v->end, v->prot & VM_PROT_READ ? 'r' : '-',
 		  v->prot & VM_PROT_WRITE ? 'w' : '-', v->prot & VM_PROT_EXEC ? 'x' : '-',
-		  v->flags & VM_MAYSHARE ? 's' : 'p',
-		  (unsigned long)(ino ? v->pgoff << PAGE_SHIFT : 0), 0, ino ? PROC_RAMFS_MINOR : 0,
-		  (unsigned long)(ino ? ino->ino : 0));
+		  v->flags & VM_MAYSHARE ? 's' : 'p', (unsigned long)offset, 0,
+		  ino ? PROC_RAMFS_MINOR : 0, (unsigned long)(ino ? ino->ino : 0));
 	if (name)
 		tb_printf(&t, "%*s%s", t.len < NAME_COLUMN ? (int)(NAME_COLUMN - t.len) : 1, "",
 			  name);

@@ -212,6 +212,7 @@ void vfs_init(const void *initrd, size_t len)
 	ensure("/tmp", S_IFDIR | 01777, 0, 0);
 	ensure("/dev", S_IFDIR | 0755, 0, 0);
 	ensure("/dev/shm", S_IFDIR | 01777, 0, 0);
+	ensure("/dev/mem", S_IFCHR | 0640, 1, 1);
 	ensure("/dev/null", S_IFCHR | 0666, 1, 3);
 	ensure("/dev/zero", S_IFCHR | 0666, 1, 5);
 	ensure("/dev/console", S_IFCHR | 0600, 5, 1);

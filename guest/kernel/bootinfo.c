@@ -138,6 +138,7 @@ static void parse_chosen(const void *fdt)
 	boot_info.initrd_end = chosen_u64(fdt, node, "linux,initrd-end");
 	boot_info.tsc_khz = chosen_u64(fdt, node, PL_FDT_PROP_TSC_KHZ);
 	boot_info.boot_epoch_ns = chosen_u64(fdt, node, PL_FDT_PROP_BOOT_EPOCH);
+	boot_info.host_flags = chosen_u64(fdt, node, PL_FDT_PROP_HOST_FLAGS);
 	if (boot_info.initrd_end > boot_info.initrd_start)
 		add_range(boot_info.reserved, &boot_info.nr_reserved, boot_info.initrd_start,
 			  boot_info.initrd_end, "reserved");

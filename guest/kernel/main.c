@@ -3,6 +3,7 @@
  * Boot: from the host's long-mode entry to the first program.
  */
 #include <kernel/arch.h>
+#include <kernel/backing.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/mm.h>
@@ -43,6 +44,7 @@ void kmain(u64 fdt_pa, u64 magic)
 		panic("device tree at %#lx is outside the boot mapping", (unsigned long)fdt_pa);
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
+	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	physmem_init();
 	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),

@@ -9,19 +9,20 @@
 #include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/panic.h>
+#include <kernel/plsys.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
 
 #define MAX_SYSCALL 512
-/* pagelab's own calls, PL_SYS_BASE + 0..PL_SYS_SLOTS-1, live after Linux's in the table. */
-#define PL_SYS_SLOTS 0x30
 
 extern const struct syscall_desc __syscalls_start[], __syscalls_end[];
 extern const char *const linux_syscall_names[];
 extern const unsigned long linux_syscall_count;
 
-static const struct syscall_desc *table[MAX_SYSCALL + PL_SYS_SLOTS];
+static const struct syscall_desc *table[MAX_SYSCALL];
+/* pagelab's own calls, PL_SYS_BASE + 0 .. PL_SYS_COUNT - 1 */
+static const struct syscall_desc *pl_table[PL_SYS_COUNT];
 static u32 unimplemented[MAX_SYSCALL];
 static bool tracing;
 
@@ -32,8 +33,8 @@ void syscall_init(void)
 	for (const struct syscall_desc *d = __syscalls_start; d < __syscalls_end; d++)
 		if (d->nr < MAX_SYSCALL)
 			table[d->nr] = d;
-		else if (d->nr - PL_SYS_BASE < PL_SYS_SLOTS)
-			table[MAX_SYSCALL + d->nr - PL_SYS_BASE] = d;
+		else if (d->nr - PL_SYS_BASE < PL_SYS_COUNT)
+			pl_table[d->nr - PL_SYS_BASE] = d;
 	tracing = boot_option("trace", filter, sizeof(filter)) != NULL;
 	if (tracing)
 		trace_filter_init(filter);
@@ -41,8 +42,8 @@ void syscall_init(void)
 
 const char *syscall_name(u64 nr)
 {
-	if (nr - PL_SYS_BASE < PL_SYS_SLOTS && table[MAX_SYSCALL + nr - PL_SYS_BASE])
-		return table[MAX_SYSCALL + nr - PL_SYS_BASE]->name;
+	if (nr - PL_SYS_BASE < PL_SYS_COUNT && pl_table[nr - PL_SYS_BASE])
+		return pl_table[nr - PL_SYS_BASE]->name;
 	return nr < linux_syscall_count ? linux_syscall_names[nr] : NULL;
 }
 
@@ -107,8 +108,8 @@ void syscall_dispatch(struct trap_frame *f)
 {
 	u64 nr = f->rax, args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
 	const struct syscall_desc *d = nr < MAX_SYSCALL ? table[nr]
-				       : nr - PL_SYS_BASE < PL_SYS_SLOTS
-					   ? table[MAX_SYSCALL + nr - PL_SYS_BASE]
+				       : nr - PL_SYS_BASE < PL_SYS_COUNT
+					   ? pl_table[nr - PL_SYS_BASE]
 					   : NULL;
 
 	current->syscall_nr = nr;

@@ -143,20 +143,20 @@ static const struct flag_name open_flags[] = {
 };
 
 static const struct flag_name prot_flags[] = {
-	{ 0x1, "PROT_READ" },
-	{ 0x2, "PROT_WRITE" },
-	{ 0x4, "PROT_EXEC" },
-	{ 0x8, "PROT_SEM" },
-	{ 0x01000000, "PROT_GROWSDOWN" },
-	{ 0x02000000, "PROT_GROWSUP" },
-	{ 0, NULL },
+	{ 0x1, "PROT_READ" },		{ 0x2, "PROT_WRITE" },
+	{ 0x4, "PROT_EXEC" },		{ 0x8, "PROT_SEM" },
+	{ 0x800, "PROT_NOCACHE" },	{ 0x01000000, "PROT_GROWSDOWN" },
+	{ 0x02000000, "PROT_GROWSUP" }, { 0, NULL },
 };
 
+/* Linux's, and pagelab's QNX/BSD ones (include/pagelab/mman.h) by their names. */
 static const struct flag_name map_flags[] = {
 	{ 0x10, "MAP_FIXED" },
 	{ 0x20, "MAP_ANONYMOUS" },
 	{ 0x40, "MAP_32BIT" },
 	{ 0x100, "MAP_GROWSDOWN" },
+	{ 0x200, "MAP_PHYS" },
+	{ 0x400, "MAP_LAZY" },
 	{ 0x800, "MAP_DENYWRITE" },
 	{ 0x1000, "MAP_EXECUTABLE" },
 	{ 0x2000, "MAP_LOCKED" },
@@ -167,6 +167,11 @@ static const struct flag_name map_flags[] = {
 	{ 0x40000, "MAP_HUGETLB" },
 	{ 0x80000, "MAP_SYNC" },
 	{ 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x200000, "MAP_NOSYNC" },
+	{ 0x400000, "MAP_NOCORE" },
+	{ 0x800000, "MAP_INHERIT" },
+	{ 0x1000000, "MAP_BELOW16M" },
+	{ 0x2000000, "MAP_NOX64K" },
 	{ 0x4000000, "MAP_UNINITIALIZED" },
 	{ 0, NULL },
 };

@@ -23,8 +23,13 @@ static int anon_fault(struct backing *b, struct vma *v, u64 page, u64 error, u64
 	(void)error; /* a load gets its own zeroed page too: there is no shared zero page */
 	if (pfn == FRAME_NONE)
 		return backing_oom(fi, page);
-	/* Zeroed: the previous owner's data must never reach this process. */
-	memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+	/*
+	 * Zeroed: the previous owner's data must never reach this process,
+	 * unless it asked for MAP_NOINIT and the kernel runs with `noinit`
+	 * (QNX's procnto option): an information leak by design.
+	 */
+	if (!(v->flags & VM_NOINIT) || !mm_noinit)
+		memset(frame_to_virt(pfn), 0, PAGE_SIZE);
 	*pte = pte_for(pfn, v->prot, v->prot & VM_PROT_WRITE);
 	return 0;
 }
@@ -43,6 +48,8 @@ static const struct backing_ops anon_ops = {
 	.fork = backing_fork_copy,
 	.unmap = backing_unmap_frames,
 };
+
+bool mm_noinit;
 
 /* One for every anonymous VMA: backing_of() returns it where vma->obj is NULL. */
 struct backing anon_backing = { .ops = &anon_ops, .kind = BACKING_ANON };

@@ -86,7 +86,7 @@ static int protect_decide(void *arg, const struct vma *v, u64 start, u64 end, u3
 			return -ENOMEM;
 		*flags |= VM_ACCOUNT;
 	}
-	*prot = a->prot;
+	*prot = a->prot | (v->prot & VM_PROT_NOCACHE); /* stays uncached, as on QNX */
 	return 0;
 }
 

@@ -129,6 +129,11 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	else
 		mm_flush_page(mm, page); /* a stale translation: the entry already allows it */
 	mm_flush_commit(mm);
+	/* QNX's MAP_LAZY: no memory at the first touch is the process's SIGBUS, not the OOM kill. */
+	if (err == SIGKILL && (v->flags & VM_LAZY)) {
+		fi->code = BUS_ADRERR;
+		err = SIGBUS;
+	}
 	if (err == SIGBUS)
 		fi->addr = addr; /* si_addr is the faulting byte, not its page */
 	return err;

@@ -281,3 +281,27 @@ u64 frame_total_count(void)
 {
 	return nr_total;
 }
+
+void frame_mark_free(u8 *bits, u64 nr)
+{
+	for (unsigned z = 0; z < NR_ZONES; z++)
+		for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+			for (u32 pfn = zones[z].head[order]; pfn != NIL; pfn = table[pfn].next)
+				for (u64 i = pfn; i < pfn + (1ULL << order) && i < nr; i++)
+					bits[i / 8] |= 1 << (i % 8);
+}
+
+u64 frame_free_in(u64 start_pfn, u64 end_pfn)
+{
+	u64 n = 0;
+
+	for (unsigned z = 0; z < NR_ZONES; z++)
+		for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+			for (u32 pfn = zones[z].head[order]; pfn != NIL; pfn = table[pfn].next) {
+				u64 s = MAX((u64)pfn, start_pfn);
+				u64 e = MIN((u64)pfn + (1ULL << order), end_pfn);
+
+				n += e > s ? e - s : 0;
+			}
+	return n;
+}

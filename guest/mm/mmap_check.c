@@ -61,11 +61,11 @@ static int check_file_type(const struct mmap_file *f, u64 flags, u32 prot, u64 *
 	switch (flags & MAP_TYPE) {
 	case MAP_SHARED:
 		/* Plain MAP_SHARED ignores what it does not know... */
-		flags &= LEGACY_MAP_MASK;
+		flags &= LEGACY_MAP_MASK | PAGELAB_MAP_MASK;
 		/* fallthrough */
 	case MAP_SHARED_VALIDATE:
 		/* ...MAP_SHARED_VALIDATE refuses it. No file here does MAP_SYNC. */
-		if (flags & ~(u64)LEGACY_MAP_MASK)
+		if (flags & ~(u64)(LEGACY_MAP_MASK | PAGELAB_MAP_MASK))
 			return -EOPNOTSUPP;
 		if ((prot & VM_PROT_WRITE) && !f->writable)
 			return -EACCES;
@@ -148,6 +148,16 @@ static u64 flag_bits(u64 flags)
 		vm |= VM_NOHUGEPAGE;
 	if (flags & MAP_HUGETLB)
 		vm |= VM_HUGETLB | VM_DONTEXPAND;
+	if (flags & MAP_NOCORE)
+		vm |= VM_DONTDUMP; /* FreeBSD's MAP_NOCORE is MADV_DONTDUMP at mmap */
+	if (flags & MAP_NOSYNC)
+		vm |= VM_NOSYNC;
+	if (flags & MAP_LAZY)
+		vm |= VM_LAZY;
+	if (flags & MAP_INHERIT)
+		vm |= VM_INHERIT_EXEC;
+	if (flags & MAP_NOINIT)
+		vm |= VM_NOINIT;
 	return vm;
 }
 
@@ -216,7 +226,8 @@ static int check_object(const struct mmap_args *a, const struct mmap_file *f,
 /* accountable_mapping() and shmem_acct_size(): what mmap_region charges. */
 static u64 commit_pages(const struct mmap_plan *p)
 {
-	if (p->page_size == HUGE || (p->vm_flags & VM_NORESERVE))
+	/* QNX's MAP_LAZY: memory is found at the first touch or not at all (SIGBUS). */
+	if (p->page_size == HUGE || (p->vm_flags & (VM_NORESERVE | VM_LAZY)))
 		return 0;
 	if ((p->prot & VM_PROT_WRITE) && !(p->vm_flags & VM_SHARED))
 		return p->len / PAGE;
@@ -252,7 +263,7 @@ int mmap_check(const struct mmap_args *a, const struct mmap_file *f, const struc
 		return -EOVERFLOW;
 	if (l->map_count > l->max_map_count)
 		return -ENOMEM;
-	p->prot = (u32)(a->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
+	p->prot = (u32)(a->prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_NOCACHE));
 	p->vm_flags = flag_bits(flags) | l->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	err = place(a, l, space, p, flags, hint);
 	if (err)
@@ -302,10 +313,11 @@ int mprotect_check(u64 addr, u64 len, u64 prot_in, u64 *end, u32 *prot, u64 *gro
 	if (addr + rounded <= addr)
 		return -ENOMEM;
 	/* arch_validate_prot(): x86-64 adds no bits of its own */
-	if (prot_in & ~(u64)(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_SEM))
+	if (prot_in &
+	    ~(u64)(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_SEM | VM_PROT_NOCACHE))
 		return -EINVAL;
 	*end = addr + rounded;
-	*prot = (u32)(prot_in & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC));
+	*prot = (u32)(prot_in & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC | VM_PROT_NOCACHE));
 	return 0;
 }
 

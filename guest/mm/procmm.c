@@ -122,28 +122,73 @@ void procmm_activate(struct mm *mm)
 	active_mm = mm;
 }
 
+/*
+ * minherit(INHERIT_COPY) of shared memory: the child's own snapshot of the
+ * data as it is now, in private anonymous pages.
+ */
+static int copy_snapshot(struct mm *child, struct mm *parent, const struct vma *v)
+{
+	struct backing *b = backing_of(v);
+
+	for (u64 va = v->start; va < v->end; va += PAGE_SIZE) {
+		u64 *src = pt_leaf(parent->pml4_pa, va, false), *dst, from, pfn;
+
+		from = src && pte_present(*src)
+			   ? (*src & PTE_ADDR) >> PAGE_SHIFT
+			   : b->ops->lookup(b, v->pgoff + (va - v->start) / PAGE_SIZE);
+		if (from == FRAME_NONE)
+			continue; /* never written: the child's first touch finds zeroes */
+		pfn = frame_alloc(0);
+		dst = pfn == FRAME_NONE ? NULL : pt_leaf(child->pml4_pa, va, true);
+		if (!dst) {
+			if (pfn != FRAME_NONE)
+				frame_put(pfn);
+			return -ENOMEM;
+		}
+		memcpy(frame_to_virt(pfn), frame_to_virt(from), PAGE_SIZE);
+		*dst = pte_for(pfn, v->prot, v->prot & VM_PROT_WRITE);
+	}
+	return 0;
+}
+
+/* What the child's VMA is: as the parent's, or (minherit) private anonymous memory. */
+static bool child_gets_anon(const struct vma *v)
+{
+	return (v->flags & VM_INH_ZERO) || ((v->flags & VM_INH_COPY) && (v->flags & VM_SHARED));
+}
+
 static int fork_vma(struct mm *child, struct mm *parent, const struct vma *v)
 {
 	struct vma *copy;
-	u64 flags = commit_fork_flags(v->flags);
-	u64 charge = commit_vma_pages(flags, v->start, v->end);
+	u64 flags = commit_fork_flags(v->flags), charge;
+	bool anon = child_gets_anon(v);
+	struct backing *obj = anon ? NULL : v->obj;
 
 	if (v->flags & VM_DONTCOPY)
 		return 0;
+	if (anon) {
+		flags &= ~(VM_SHARED | VM_MAYSHARE | VM_IO | VM_PFNMAP | VM_ACCOUNT);
+		if (v->prot & VM_PROT_WRITE)
+			flags |= VM_ACCOUNT;
+	}
+	charge = commit_vma_pages(flags, v->start, v->end);
 	if (!commit_charge(charge, 0))
 		return -ENOMEM;
-	if (v->obj)
-		backing_get(v->obj);
-	copy = vma_new(&child->vmas, v->start, v->end, v->prot, flags, v->obj, v->pgoff);
+	if (obj)
+		backing_get(obj);
+	copy = vma_new(&child->vmas, v->start, v->end, v->prot, flags, obj,
+		       anon ? v->start / PAGE_SIZE : v->pgoff);
 	if (!copy) {
-		if (v->obj)
-			backing_put(v->obj);
+		if (obj)
+			backing_put(obj);
 		commit_uncharge(charge);
 		return -ENOMEM;
 	}
 	vma_insert(&child->vmas, copy);
-	if (v->flags & VM_WIPEONFORK)
+	if ((v->flags & (VM_WIPEONFORK | VM_INH_ZERO)))
 		return 0;
+	if (anon)
+		return copy_snapshot(child, parent, v);
 	return backing_of(v)->ops->fork(child, parent, v);
 }
 
@@ -155,6 +200,8 @@ struct mm *procmm_fork(struct mm *parent)
 		return NULL;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
+	memcpy(child->saved_auxv, parent->saved_auxv, sizeof(child->saved_auxv));
+	child->saved_auxv_words = parent->saved_auxv_words;
 	for (struct vma *v = parent->vmas.first; v; v = v->next) {
 		if (fork_vma(child, parent, v)) {
 			mm_flush_commit(parent);
@@ -164,6 +211,23 @@ struct mm *procmm_fork(struct mm *parent)
 	}
 	mm_flush_commit(parent);
 	return child;
+}
+
+/*
+ * execve: the mappings made with MAP_INHERIT (4.4BSD) move to the new
+ * program's address space at the same addresses, as fork would copy them
+ * (their data, their object, their sharing). One that would overlap the
+ * new image or stack is dropped with the rest of the old address space.
+ */
+int procmm_inherit_exec(struct mm *new_mm, struct mm *old)
+{
+	int err = 0;
+
+	for (struct vma *v = old->vmas.first; v && !err; v = v->next)
+		if ((v->flags & VM_INHERIT_EXEC) && vma_range_free(&new_mm->vmas, v->start, v->end))
+			err = fork_vma(new_mm, old, v);
+	mm_flush_commit(old);
+	return err;
 }
 
 /* Writable memory is charged (Linux: accountable_mapping()); the mappings it replaces are not. */

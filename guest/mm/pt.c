@@ -156,6 +156,8 @@ u64 pte_for(u64 pfn, u32 prot, bool writable)
 		pte |= PTE_W | PTE_D;
 	if (!(prot & VM_PROT_EXEC))
 		pte |= PTE_NX;
+	if (prot & VM_PROT_NOCACHE)
+		pte |= PTE_PCD | PTE_PWT;
 	return pte;
 }
 

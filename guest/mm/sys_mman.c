@@ -56,6 +56,11 @@ static bool intersects(void *ctx, u64 start, u64 end)
 	return !vma_range_free(&mm->vmas, start, end);
 }
 
+void mm_mmap_space(struct mm *mm, struct mmap_space *space)
+{
+	*space = (struct mmap_space){ get_area, intersects, mm };
+}
+
 /* The limits mmap_check consults; root (CAP_IPC_LOCK) ignores RLIMIT_MEMLOCK. */
 void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 {
@@ -109,10 +114,12 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
+		.dev_mmap = f->ops->mmap != NULL,
+		.unsigned_offset = f->ops->unsigned_offset,
 	};
 }
 
-static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
+long mm_map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj)
 {
 	int err = plan->fixed ? hugetlb_split_check(mm, plan->addr, plan->addr + plan->len) : 0;
 
@@ -139,7 +146,13 @@ static long map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing
  */
 static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct backing **out)
 {
+	int err = -ENOMEM;
+
 	*out = NULL;
+	if (f && f->ops->mmap) { /* a device: it says what its pages are (/dev/mem) */
+		*out = f->ops->mmap(f, plan->pgoff * PAGE_SIZE, plan->len, &err);
+		return *out ? 0 : err;
+	}
 	if (f)
 		*out = file_backing_get(f->inode);
 	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
@@ -178,10 +191,19 @@ static long do_mmap(struct mm *mm, const struct mmap_args *a, struct file *f)
 		return ret;
 	if (obj)
 		plan.vm_flags |= backing_vm_flags(obj);
+	if (obj && obj->ops->frames == BACKING_DEVICE) {
+		/* Device memory (/dev/mem) is nobody's to charge or copy: no private copies either. */
+		ret = -EACCES;
+		if (!(plan.vm_flags & VM_SHARED) && (plan.prot & VM_PROT_WRITE))
+			goto drop_backing;
+		if (!(plan.vm_flags & VM_SHARED))
+			plan.vm_flags &= ~VM_MAYWRITE;
+		plan.commit_pages = 0;
+	}
 	ret = commit_mmap(mm, &plan);
 	if (ret)
 		goto drop_backing;
-	ret = map_plan(mm, &plan, obj);
+	ret = mm_map_plan(mm, &plan, obj);
 	if (ret >= 0)
 		return ret;
 	if (plan.vm_flags & VM_ACCOUNT)
@@ -195,8 +217,13 @@ drop_backing:
 static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 {
 	struct mmap_args a = { addr, len, prot, flags, off };
-	struct file *f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
-	long ret = do_mmap(current->mm, &a, f);
+	struct file *f;
+	long ret;
+
+	if (flags & PHYS_MAP_MASK) /* QNX's physical memory: mmap_phys.c */
+		return mmap_phys(current->mm, &a, (int)fd);
+	f = (flags & MAP_ANONYMOUS) ? NULL : fd_get((int)fd);
+	ret = do_mmap(current->mm, &a, f);
 
 	if (f)
 		file_put(f);

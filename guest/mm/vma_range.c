@@ -209,7 +209,7 @@ static int protect_decide(void *arg, const struct vma *vma, u64 start, u64 end, 
 	(void)start;
 	(void)end;
 	(void)flags;
-	*prot = a->prot;
+	*prot = a->prot | (vma->prot & VM_PROT_NOCACHE); /* stays uncached, as on QNX */
 	return vma_may_protect(vma, a->prot);
 }
 

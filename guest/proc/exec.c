@@ -6,6 +6,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/procmm.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -219,6 +220,8 @@ static u64 build_stack(struct mm *mm, const struct image *im, const char *path,
 	AUX(AT_EXECFN, execfn);
 	AUX(AT_NULL, 0);
 #undef AUX
+	mm->saved_auxv_words = MIN((u32)n, (u32)MM_SAVED_AUXV);
+	memcpy(mm->saved_auxv, v, mm->saved_auxv_words * 8);
 	/* argc, argv[], NULL, envp[], NULL, auxv: sp 16-byte aligned at argc. */
 	size_t words = 1 + (a->argc + 1) + (a->envc + 1) + n;
 
@@ -323,6 +326,11 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 	}
 	procmm_set_brk(mm, im->brk);
 	old = p->mm;
+	if (old && (err = procmm_inherit_exec(mm, old))) {
+		procmm_put(mm);
+		image_free(im);
+		return err;
+	}
 	p->mm = mm;
 	if (p == current)
 		procmm_activate(mm);

@@ -2,6 +2,7 @@
 /*
  * Process lifetime: the first program, fork, exit and wait.
  */
+#include <kernel/backing.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
@@ -152,7 +153,7 @@ static void reparent_children(struct proc *p)
 	}
 }
 
-static void report_signal_death(struct proc *p, int sig)
+static void report_signal_death(struct proc *p, int sig, bool core)
 {
 	const struct fault_info *fi = &p->sig.fault[sig - 1];
 	char line[200];
@@ -161,12 +162,13 @@ static void report_signal_death(struct proc *p, int sig)
 	if (fi->code && fi->trapno)
 		n = ksnprintf(
 		    line, sizeof(line),
-		    "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx\n",
+		    "pagelab: %s (pid %d) killed by signal %d (%s) at address 0x%lx, rip 0x%lx%s\n",
 		    p->comm, p->pid, sig, signal_name(sig), (unsigned long)fi->addr,
-		    (unsigned long)p->frame->rip);
+		    (unsigned long)p->frame->rip, core ? " (core dumped)" : "");
 	else
-		n = ksnprintf(line, sizeof(line), "pagelab: %s (pid %d) killed by signal %d (%s)\n",
-			      p->comm, p->pid, sig, signal_name(sig));
+		n = ksnprintf(line, sizeof(line),
+			      "pagelab: %s (pid %d) killed by signal %d (%s)%s\n", p->comm, p->pid,
+			      sig, signal_name(sig), core ? " (core dumped)" : "");
 	console_write(PL_STREAM_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 }
 
@@ -178,7 +180,7 @@ void do_exit(int wait_status)
 
 	/* The run's own program only: a shell, too, reports just its foreground job. */
 	if (sig && p->pid == 1)
-		report_signal_death(p, sig);
+		report_signal_death(p, sig, wait_status & 0x80);
 	if (p->pid == 1) {
 		syscall_report_unimplemented();
 		kernel_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);
@@ -292,6 +294,7 @@ void init_start(void)
 	vfs_init(phys_to_virt(boot_info.initrd_start),
 		 boot_info.initrd_end - boot_info.initrd_start);
 	procfs_init();
+	physmap_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

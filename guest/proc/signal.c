@@ -6,6 +6,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/coredump.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -220,9 +221,10 @@ static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	return 0;
 }
 
-static int default_wait_status(int sig)
+/* As Linux: the 0x80 "core dumped" bit only when a core file was written. */
+static int default_wait_status(int sig, const struct trap_frame *f)
 {
-	return sig | (CORE_SIGNALS & SIGBIT(sig) ? 0x80 : 0);
+	return sig | ((CORE_SIGNALS & SIGBIT(sig)) && coredump(sig, f) ? 0x80 : 0);
 }
 
 /* Linux's restart rules for a syscall a signal interrupted. */
@@ -261,10 +263,10 @@ static void deliver_signals(struct trap_frame *f)
 		    (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
 			continue;
 		if (act->handler == SIG_DFL)
-			do_exit(default_wait_status(sig));
+			do_exit(default_wait_status(sig, f));
 		fix_interrupted_syscall(f, act);
 		if (setup_frame(f, sig, act))
-			do_exit(default_wait_status(SIGSEGV));
+			do_exit(default_wait_status(SIGSEGV, f));
 		s->blocked |= act->mask;
 		if (!(act->flags & SA_NODEFER))
 			s->blocked |= SIGBIT(sig);
@@ -292,7 +294,7 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 		end_sigsuspend(&current->sig);
 	}
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
-		do_exit(default_wait_status(SIGSEGV));
+		do_exit(default_wait_status(SIGSEGV, f));
 	pvm_user_gs_return();
 }
 

@@ -120,6 +120,11 @@ void rlimits_init(struct rlimit *rl)
 	rl[RLIMIT_STACK] = (struct rlimit){ 8 << 20, RLIM_INFINITY };
 	rl[RLIMIT_NOFILE] = (struct rlimit){ 1024, 1024 };
 	rl[RLIMIT_MEMLOCK] = (struct rlimit){ 8 << 20, 8 << 20 };
+	/*
+	 * Linux starts with no core files (soft limit 0); a run with
+	 * --core-dir starts as after `ulimit -c unlimited`.
+	 */
+	rl[RLIMIT_CORE].cur = boot_info.host_flags & PL_HOST_F_CORE_DUMP ? RLIM_INFINITY : 0;
 }
 
 /* Per process, inherited by fork; raising a hard limit takes root. */

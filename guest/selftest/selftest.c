@@ -7,6 +7,7 @@
  *           (KVM's emulator takes ~500 ns per instruction)
  *   fault   touch an unmapped kernel address: the run must end with a report
  *   spin    loop forever with interrupts off: only --timeout ends the run
+ *   memtype time cached against uncached loads (memtype.c)
  */
 #include <kernel/arch.h>
 #include <kernel/boot.h>
@@ -63,5 +64,7 @@ void selftest_run(const char *name)
 		selftest_spin();
 	if (!strcmp(name, "floor"))
 		selftest_floor();
-	panic("unknown selftest '%s' (known: native, fault, spin, floor)", name);
+	if (!strcmp(name, "memtype"))
+		selftest_memtype();
+	panic("unknown selftest '%s' (known: native, fault, spin, floor, memtype)", name);
 }

@@ -112,12 +112,35 @@ enum pl_hcall_nr {
 	 */
 	PL_HC_DEADLOCK = 5,
 	/*
+	 * Core files (pagelab run --core-dir DIR), one at a time, streamed:
+	 * OPEN arg0 = GPA of the file name, arg1 = its length (a plain name,
+	 * PL_CORE_NAME_MAX bytes at most, no '/'; the host creates DIR/name
+	 * afresh, never through a symlink); WRITE arg0 = GPA of arg1 struct
+	 * pl_hc_iov (at most PL_HC_MAX_IOV), appended in order; CLOSE arg0 = 1
+	 * keeps the file, 0 removes it. ret: 0 / bytes written, or -PL_E_*;
+	 * -PL_E_NOSYS from OPEN when the run writes no core files.
+	 */
+	PL_HC_CORE_OPEN = 6,
+	PL_HC_CORE_WRITE = 7,
+	PL_HC_CORE_CLOSE = 8,
+	/*
 	 * arg0 = GPA of a struct pl_stop_block: a program reached a
 	 * checkpoint or failed an assertion. The host stops the run there and
 	 * resumes the guest after this one exit (an assertion ends the run).
 	 */
-	PL_HC_STOP = 9, /* 6..8: the core-dump calls of another branch */
+	PL_HC_STOP = 9,
 };
+
+/* One piece of a core file: len bytes at gpa, or len zero bytes (PL_CORE_HOLE). */
+struct pl_hc_iov {
+	uint64_t gpa;
+	uint64_t len;
+};
+
+#define PL_CORE_HOLE	  (~0ULL)
+#define PL_HC_MAX_IOV	  256
+#define PL_CORE_NAME_MAX  64
+#define PL_CORE_MAX_BYTES (64ULL << 30) /* a bigger core is refused (-PL_E_FBIG) */
 
 /*
  * pagelab's own system calls (the guest SDK headers call them with
@@ -205,7 +228,10 @@ struct pl_stop_block {
 enum pl_event_kind {
 	PL_EVENT_TRAPS =
 	    1, /* value: privileged instructions the kernel executed (each traps on kvm_pvm) */
-	PL_EVENT_EXEC_MODE = 2,	  /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	PL_EVENT_EXEC_MODE = 2, /* value: 0 native ring 0 (VMX/SVM), 1 kvm_pvm opt-in */
+	/* selftest=memtype: picoseconds per load through write-back and uncached leaves */
+	PL_EVENT_PROBE_CACHED_PS = 3,
+	PL_EVENT_PROBE_UNCACHED_PS = 4,
 	PL_EVENT_CHECKPOINT = 16, /* value: a guest program's checkpoint */
 };
 
@@ -226,6 +252,8 @@ enum pl_stream {
 #define PL_E_INVAL 22
 #define PL_E_FAULT 14
 #define PL_E_NOSYS 38
+#define PL_E_IO	   5
+#define PL_E_FBIG  27
 
 /*
  * What the kernel tells the host when it dies: the host prints it in the
@@ -259,7 +287,8 @@ struct pl_panic_report {
 #define PL_FDT_PROP_PIO	       "pagelab,pio"
 #define PL_FDT_PROP_TSC_KHZ    "pagelab,tsc-khz"
 #define PL_FDT_PROP_BOOT_EPOCH "pagelab,boot-epoch-ns"
-#define PL_FDT_PROP_HOST_FLAGS "pagelab,host-flags"
+#define PL_FDT_PROP_HOST_FLAGS "pagelab,host-flags" /* /chosen, u32: PL_HOST_F_* */
+#define PL_HOST_F_CORE_DUMP    0x1		    /* the host writes core files (PL_HC_CORE_*) */
 /*
  * /chosen carries the run: "bootargs" (kernel options, space separated:
  * verbose, trace (strace-style syscall trace), selftest=NAME), the

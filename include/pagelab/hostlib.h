@@ -195,6 +195,19 @@ struct pl_config {
 	 */
 	const int *write_fds;
 	size_t nwrite_fds;
+	/*
+	 * If set, a guest process killed by a core-dumping signal leaves an
+	 * ELF core file NAME.core in this directory (README, "Core files");
+	 * the guest's RLIMIT_CORE then starts unlimited.
+	 */
+	const char *core_dir;
+	/*
+	 * A ROM image (at most 64 KiB) loaded at 0xF0000 instead of the
+	 * identification string "pagelab VERSION BIOS ROM".
+	 */
+	const char *rom;
+	/* If set, receives the VGA text screen (pl_vga_text) when the run ends. */
+	FILE *vga_out;
 };
 
 #define PL_WRITE_FDS_MAX 4
@@ -235,7 +248,7 @@ struct pl_event {
 
 #define PL_DEVICES_MAX	   16 /* per sandbox, built-in ones included */
 #define PL_DEVICE_WINDOWS  4
-#define PL_DEVICE_COUNTERS 10
+#define PL_DEVICE_COUNTERS 12
 #define PL_DEVICE_PROPS	   4
 #define PL_NAME_MAX	   24 /* device and counter names, with the NUL */
 
@@ -590,6 +603,51 @@ int pl_sandbox_add_trap(struct pl_sandbox *sb, uint64_t gpa, uint64_t size, pl_t
 size_t pl_access_log_read(struct pl_sandbox *sb, struct pl_trap_access *out, size_t max,
 			  uint64_t *dropped);
 #define PL_ACCESS_LOG_SIZE 65536
+
+/*
+ * The same walk from the vCPU's current address space (its CR3) rather
+ * than a process's: after a run, the address space of the process that
+ * ended it (the program itself when it exited), so a test can check its
+ * mappings from outside. 0, or -errno as pl_gva_to_gpa.
+ */
+int pl_gva_translate(struct pl_sandbox *sb, uint64_t gva, struct pl_gva_info *info);
+
+/*
+ * The VGA text screen (80x25 at guest-physical 0xB8000) as text: 25 lines,
+ * each without trailing blanks and ending in '\n', printable ASCII as
+ * itself, NUL cells as blanks, other characters as '.'; NUL-terminated.
+ * buf needs PL_VGA_TEXT_MAX bytes. Returns the length, or -1 when size is
+ * too small.
+ */
+#define PL_VGA_COLS	80
+#define PL_VGA_ROWS	25
+#define PL_VGA_TEXT_MAX (PL_VGA_ROWS * (PL_VGA_COLS + 1) + 1)
+int pl_vga_text(struct pl_sandbox *sb, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- memory types */
+
+/*
+ * Whether this host honours the memory types (PAT, PCD/PWT) in a guest's
+ * page tables, which PROT_NOCACHE and device mappings rely on.
+ */
+struct pl_memtype_report {
+	/*
+	 * KVM lets a VM turn off KVM_X86_QUIRK_IGNORE_GUEST_PAT, and every
+	 * sandbox does; without it KVM maps guest RAM write-back whatever
+	 * the guest asks (kvm_pvm does not offer it).
+	 */
+	bool pat_quirk_offered;
+	/* Measured by the kernel's selftest=memtype: picoseconds per 8-byte load. */
+	uint64_t cached_ps;   /* through a write-back leaf */
+	uint64_t uncached_ps; /* through a PCD|PWT (UC) leaf */
+};
+
+/*
+ * Boots kernel once (16 MiB, a few milliseconds) in a thread of its own,
+ * so the caller's thread is not confined by the run's seccomp filter.
+ * 0, or -1 with pl_error().
+ */
+int pl_memtype_probe(const char *kernel, struct pl_memtype_report *out);
 
 /* ---------------------------------------------------------------- results */
 

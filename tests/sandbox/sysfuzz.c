@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pagelab/mman.h>
+
 #define SCRATCH_SIZE (64 * 1024)
 #define MAX_NR	     335 /* mainline's table below the newer, riskier numbers */
 
@@ -80,7 +82,11 @@ static uint64_t random_arg(void)
 
 /*
  * Calls that would end the fuzzer's own sandbox run rather than test the
- * kernel: signals to the parent or to every process, and exec of garbage.
+ * kernel: signals to the parent or to every process, exec of garbage, and
+ * root's QNX MAP_PHYS of a physical address (like writing /dev/mem, it can
+ * overwrite the kernel by design; its argument checks are still fuzzed
+ * whenever the call would fail before mapping, e.g. with an fd other than
+ * NOFD or MAP_ANON's contiguous blocks).
  */
 static bool harmful(long nr, const uint64_t *a)
 {
@@ -96,6 +102,8 @@ static bool harmful(long nr, const uint64_t *a)
 	case SYS_setpgid: /* into another group: the parent's kill(0) would miss it */
 	case SYS_setsid:
 		return true;
+	case SYS_mmap:
+		return (a[3] & MAP_PHYS) && !(a[3] & MAP_ANONYMOUS) && (int)a[4] == NOFD;
 	default:
 		return false;
 	}

@@ -10,7 +10,8 @@
  * What the kernel around the file system provides is stubbed: copy to and
  * from user memory (addresses below 4096 fault), one current process,
  * sleeping (a sleep is reported as interrupted, as there is no other
- * process to wake us), signals, and the host console, and the mm's hook for shrunk files.
+ * process to wake us), signals, and the host console, and the mm's hooks for shrunk
+ * files and /dev/mem.
  */
 #ifndef FS_HARNESS_H
 #define FS_HARNESS_H
@@ -112,6 +113,19 @@ u64 clock_monotonic_ns(void)
 void file_backing_truncated(struct inode *ino, u64 size)
 {
 	(void)ino, (void)size;
+}
+
+/* /dev/mem's mmap, which no file test calls: there is no physical memory here. */
+bool phys_range_backed(u64 pa, u64 len)
+{
+	(void)pa, (void)len;
+	return false;
+}
+
+struct backing *phys_backing_new(u64 pa)
+{
+	(void)pa;
+	return NULL;
 }
 
 long console_write(int stream, const void *buf, size_t len)

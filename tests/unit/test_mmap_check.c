@@ -146,6 +146,9 @@ static const struct mmap_row mmap_rows[] = {
 	  -EOPNOTSUPP },
 	{ "shared-validate, MAP_32BIT", ARGS(0, PG, R, MAP_SHARED_VALIDATE | MAP_32BIT, 0), F_RW, 0,
 	  0 },
+	/* pagelab's own flags are known, so MAP_SHARED_VALIDATE takes them. */
+	{ "shared-validate, MAP_NOCORE|MAP_NOSYNC",
+	  ARGS(0, PG, R, MAP_SHARED_VALIDATE | MAP_NOCORE | MAP_NOSYNC, 0), F_RW, 0, 0 },
 	{ "MAP_GROWSDOWN file", ARGS(0, PG, R, PRIV | MAP_GROWSDOWN, 0), F_RW, 0, -EINVAL },
 	{ "MAP_GROWSDOWN shared anonymous", ARGS(0, PG, RW, SHR | ANON | MAP_GROWSDOWN, 0), F_ANON,
 	  0, -EINVAL },
@@ -264,6 +267,20 @@ static void test_mmap_plan(void **state)
 	a.flags = PRIV | ANON | MAP_LOCKED;
 	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
 	assert_true(p.populate && (p.vm_flags & VM_LOCKED));
+	/* FreeBSD's MAP_NOCORE leaves the VMA out of core dumps; MAP_NOSYNC is recorded. */
+	a.flags = PRIV | ANON | MAP_NOCORE;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_DONTDUMP) && !(p.vm_flags & VM_NOSYNC));
+	a.flags = SHR | ANON | MAP_NOSYNC;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_NOSYNC) && !(p.vm_flags & VM_DONTDUMP));
+	/* QNX's MAP_LAZY is never charged, even where overcommit is strict. */
+	a.flags = PRIV | ANON | MAP_LAZY;
+	assert_int_equal(run_mmap(&a, F_ANON, L_NEVER, &p), 0);
+	assert_true((p.vm_flags & VM_LAZY) && p.commit_pages == 0);
+	a.flags = PRIV | ANON | MAP_NOINIT;
+	assert_int_equal(run_mmap(&a, F_ANON, 0, &p), 0);
+	assert_true((p.vm_flags & VM_NOINIT) && p.commit_pages == 1);
 }
 
 static void test_mmap_placement(void **state)

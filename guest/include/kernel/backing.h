@@ -69,6 +69,9 @@ enum backing_kind {
 	BACKING_ANON,
 	BACKING_FILE,
 	BACKING_SHM,
+	BACKING_PHYS,	/* MAP_PHYS: a physical address range (backing_phys.c) */
+	BACKING_CONTIG, /* MAP_PHYS|MAP_ANON: a contiguous block of RAM (backing_phys.c) */
+	BACKING_TYPED,	/* POSIX typed memory, POSIX_TYPED_MEM_ALLOCATE (typed_mem.c) */
 };
 
 struct backing;
@@ -122,11 +125,22 @@ struct backing {
 	const struct backing_ops *ops;
 	enum backing_kind kind;
 	u32 refcount;
+	/*
+	 * Typed memory (typed_mem.c): the descriptor that made it, referenced
+	 * for posix_mem_offset(), and its pool's first physical address.
+	 */
+	struct file *typed_file;
+	u64 typed_base;
 };
+
+/* Drops a typed backing's descriptor (its put op calls it). */
+void backing_typed_release(struct backing *b);
 
 /* ---- one backing per VMA ---- */
 
 extern struct backing anon_backing;
+/* Bootargs `noinit`: MAP_NOINIT pages are not zeroed (backing_anon.c). */
+extern bool mm_noinit;
 
 /* The backing of a VMA: its object, or anonymous memory when it has none. */
 static inline struct backing *backing_of(const struct vma *v)
@@ -179,6 +193,30 @@ int backing_oom(struct fault_info *fi, u64 addr);
 struct backing *file_backing_get(struct inode *ino);
 /* MAP_SHARED|MAP_ANONYMOUS: a new len-byte object, one reference (backing_shm.c). */
 struct backing *shm_backing_new(u64 len);
+
+/* Is every page of [pa, pa + len) RAM, VGA memory, the ROM or the device window? (mmap_phys.c) */
+bool phys_range_backed(u64 pa, u64 len);
+/* MAP_PHYS at physical address pa (page aligned): a DEVICE backing, one reference. */
+struct backing *phys_backing_new(u64 pa);
+/*
+ * MAP_PHYS|MAP_ANON: len bytes of zeroed, physically contiguous RAM from
+ * frame_alloc_pages(fa_flags) (FA_BELOW16M, FA_NOX64K), PINNED; NULL and
+ * *err -ENOMEM when there is no such block.
+ */
+struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err);
+/*
+ * npages contiguous frames as frame_alloc_pages() gives them, moving
+ * movable user pages out of the way when no free block is large enough
+ * (migrate.c); FRAME_NONE when even that cannot make room.
+ */
+u64 frame_alloc_contig(u64 npages, unsigned fa_flags);
+/* Pages moved so far for contiguous requests (physmap shows it). */
+extern u64 contig_migrated_pages;
+
+/* /proc/pagelab/physmap (physmap.c): the physical map and what each frame holds. */
+void physmap_init(void);
+/* Visits every live MAP_PHYS|MAP_ANON block (for /proc/pagelab/physmap). */
+void contig_for_each(void (*fn)(void *arg, u64 base_pfn, u64 npages), void *arg);
 
 /*
  * The file system shrank ino to size (ftruncate, O_TRUNC): every process

@@ -27,7 +27,8 @@ struct boot_info {
 	u64 initrd_start, initrd_end;
 	u64 tsc_khz;
 	u64 boot_epoch_ns;
-	u64 max_phys; /* end of the highest RAM range */
+	u64 max_phys;	/* end of the highest RAM range */
+	u64 host_flags; /* PL_HOST_F_* */
 	/* Hypercalls go over COM2 (booted by QEMU through PVH), not the port. */
 	bool hcall_serial;
 };

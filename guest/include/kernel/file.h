@@ -39,6 +39,14 @@ struct file_ops {
 	/* After the file is set up: may fail (the open fails) or sleep (a FIFO). */
 	int (*open)(struct file *f);
 	void (*release)(struct file *f);
+	/*
+	 * A device that can be mapped (Linux's f_op->mmap; regular files are
+	 * the mm's own business): the backing for len bytes from byte offset
+	 * off, one reference, or NULL and *err. unsigned_offset: offsets span
+	 * all 64 bits (Linux's FMODE_UNSIGNED_OFFSET, /dev/mem's).
+	 */
+	struct backing *(*mmap)(struct file *f, u64 off, u64 len, int *err);
+	bool unsigned_offset;
 };
 
 struct file {

@@ -63,6 +63,10 @@ struct frame *frame_desc(u64 pfn);
 u64 frame_free_count(void);
 u64 frame_free_count_below16m(void);
 u64 frame_total_count(void); /* frames ever added */
+/* Sets the bit of every free frame below nr in bits (one bit per frame); walks the free lists. */
+void frame_mark_free(u8 *bits, u64 nr);
+/* Free frames in [start_pfn, end_pfn) (/proc/pagelab/physmap); walks the free lists. */
+u64 frame_free_in(u64 start_pfn, u64 end_pfn);
 
 /*
  * Called when a caller frees, gets or puts a frame that is not allocated

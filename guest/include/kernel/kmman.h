@@ -41,6 +41,22 @@
 #define MAP_HUGE_1GB	    (30U << MAP_HUGE_SHIFT)
 
 /*
+ * pagelab's QNX/BSD flags (include/pagelab/mman.h): bits Linux x86-64 does
+ * not use. MAP_SHARED_VALIDATE accepts them, since this kernel knows them.
+ */
+#define MAP_PHYS	 0x00000200
+#define MAP_LAZY	 0x00000400
+#define MAP_NOINIT	 MAP_UNINITIALIZED /* QNX's name for Linux's flag */
+#define MAP_NOSYNC	 0x00200000
+#define MAP_NOCORE	 0x00400000
+#define MAP_INHERIT	 0x00800000
+#define MAP_BELOW16M	 0x01000000
+#define MAP_NOX64K	 0x02000000
+#define PAGELAB_MAP_MASK (MAP_NOSYNC | MAP_NOCORE | MAP_LAZY | MAP_INHERIT)
+/* Flags only MAP_PHYS mappings take (mmap_phys.c checks them). */
+#define PHYS_MAP_MASK (MAP_PHYS | MAP_BELOW16M | MAP_NOX64K)
+
+/*
  * The flags MAP_SHARED has always silently accepted; MAP_SHARED_VALIDATE
  * refuses everything else with EOPNOTSUPP (Linux's LEGACY_MAP_MASK).
  */

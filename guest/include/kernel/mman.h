@@ -25,4 +25,15 @@ s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align);
 /* Pages of VM_LOCKED VMAs in [start, end). */
 u64 mm_locked_pages(struct mm *mm, u64 start, u64 end);
 
+/* mmap's pieces that mmap_phys() shares (sys_mman.c). */
+struct mmap_space;
+struct mmap_plan;
+struct mmap_args;
+struct backing;
+void mm_mmap_space(struct mm *mm, struct mmap_space *space);
+/* Makes the planned VMA (obj: its backing, NULL for anonymous memory): the address or -errno. */
+long mm_map_plan(struct mm *mm, const struct mmap_plan *plan, struct backing *obj);
+/* mmap with MAP_PHYS, MAP_BELOW16M or MAP_NOX64K (mmap_phys.c): the address or -errno. */
+long mmap_phys(struct mm *mm, const struct mmap_args *a, int fd);
+
 #endif

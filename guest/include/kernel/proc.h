@@ -30,6 +30,7 @@ struct cred {
 };
 
 #define RLIMIT_STACK   3
+#define RLIMIT_CORE    4
 #define RLIMIT_NOFILE  7
 #define RLIMIT_MEMLOCK 8
 #define RLIM_NLIMITS   16

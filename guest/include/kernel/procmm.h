@@ -9,6 +9,8 @@
 #include <kernel/types.h>
 #include <kernel/vma.h>
 
+#define MM_SAVED_AUXV 48
+
 struct mm {
 	u64 pml4_pa;
 	struct vma_tree vmas;
@@ -19,12 +21,17 @@ struct mm {
 	u32 flush_pages;
 	/* VM_LOCKED (| VM_LOCKONFAULT) for new mappings after mlockall(MCL_FUTURE). */
 	u64 def_flags;
+	/* The program's auxiliary vector, for core files' NT_AUXV (Linux's saved_auxv). */
+	u64 saved_auxv[MM_SAVED_AUXV];
+	u32 saved_auxv_words;
 };
 
 struct mm *procmm_new(void);
 /* fork: private memory becomes copy-on-write in both, shared stays shared. */
 struct mm *procmm_fork(struct mm *parent);
 void procmm_put(struct mm *mm);
+/* execve: give new_mm old's MAP_INHERIT mappings that fit (-ENOMEM: out of memory). */
+int procmm_inherit_exec(struct mm *new_mm, struct mm *old);
 void procmm_activate(struct mm *mm);
 /* Anonymous private memory at a fixed place (ELF segments, the stack). */
 int procmm_map_anon(struct mm *mm, u64 start, u64 len, int prot, bool growsdown);

@@ -4,5 +4,7 @@
 
 /* bootargs selftest=NAME: checks that need kernel privileges (tests use them). */
 void selftest_run(const char *name);
+/* selftest=memtype: cached against uncached load times, as events; exits. */
+void selftest_memtype(void) __attribute__((noreturn));
 
 #endif

@@ -13,5 +13,11 @@
 #define VM_PROT_SEM	  0x8 /* accepted and ignored, as on x86 Linux */
 #define VM_PROT_GROWSDOWN 0x01000000
 #define VM_PROT_GROWSUP	  0x02000000
+/*
+ * QNX's PROT_NOCACHE (include/pagelab/mman.h): the leaf PTE gets PCD|PWT,
+ * PAT entry 3, uncached with the reset PAT the kernel keeps. A VMA keeps it
+ * across mprotect, fork and copy-on-write.
+ */
+#define VM_PROT_NOCACHE 0x800
 
 #endif

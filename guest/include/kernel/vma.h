@@ -62,6 +62,15 @@
 #define VM_HUGEPAGE    0x20000000ULL /* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE  0x40000000ULL /* MADV_NOHUGEPAGE, MAP_STACK */
 #define VM_MERGEABLE   0x80000000ULL /* MADV_MERGEABLE */
+/* pagelab's own, above Linux's: */
+#define VM_NOSYNC (1ULL << 48) /* MAP_NOSYNC (FreeBSD): recorded; RAM files need no write-back */
+#define VM_LAZY	  (1ULL << 49) /* MAP_LAZY (QNX): not committed; no memory at a fault is SIGBUS */
+#define VM_NOINIT (1ULL << 50) /* MAP_NOINIT (QNX): fresh pages keep old data with `noinit` */
+/* minherit() (FreeBSD); INHERIT_NONE is VM_DONTCOPY */
+#define VM_INH_SHARE	(1ULL << 51) /* the child shares it (private mappings made shared) */
+#define VM_INH_COPY	(1ULL << 52) /* the child gets a copy: a snapshot of shared memory */
+#define VM_INH_ZERO	(1ULL << 53) /* the child gets zero-filled anonymous memory */
+#define VM_INHERIT_EXEC (1ULL << 54) /* MAP_INHERIT (4.4BSD): the mapping survives execve */
 
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
