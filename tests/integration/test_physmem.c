@@ -41,7 +41,7 @@ static void test_traced_by_name(void **state)
 	run_pagelab(&r, NULL, "run", "--timeout", "120", "--trace-syscalls", PROG, NULL);
 	assert_int_equal(r.status, 0);
 	has(r.err, "] mem_offset(0x1000, -1, 4096, 0x");
-	has(r.err, ") = -1 EACCES\n");
+	has(r.err, " = -1 EACCES (Permission denied)\n");
 	run_free(&r);
 }
 
