@@ -150,7 +150,8 @@ static struct phys_backing *phys_alloc(const struct backing_ops *ops, u64 base_p
 	if (!p)
 		return NULL;
 	*p = (struct phys_backing){ .b = { .ops = ops,
-					   .kind = ops == &contig_ops ? BACKING_CONTIG : BACKING_PHYS,
+					   .kind =
+					       ops == &contig_ops ? BACKING_CONTIG : BACKING_PHYS,
 					   .refcount = 1 },
 				    .base_pfn = base_pfn,
 				    .npages = npages };
