@@ -191,6 +191,94 @@ const struct name_value madvise_advice[] = {
 	{ 0, NULL },
 };
 
+/* In strace's order: its lines read the same as ours. */
+const struct flag_name open_flags[] = {
+	{ 00000100, "O_CREAT" },    { 00000200, "O_EXCL" },	 { 00000400, "O_NOCTTY" },
+	{ 00001000, "O_TRUNC" },    { 00002000, "O_APPEND" },	 { 00004000, "O_NONBLOCK" },
+	{ 04010000, "O_SYNC" },	    { 00010000, "O_DSYNC" },	 { 00020000, "O_ASYNC" },
+	{ 00040000, "O_DIRECT" },   { 00100000, "O_LARGEFILE" }, { 00400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" },  { 02000000, "O_CLOEXEC" },	 { 010000000, "O_PATH" },
+	{ 020200000, "O_TMPFILE" }, { 00200000, "O_DIRECTORY" }, { 0, NULL },
+};
+
+const struct flag_name prot_flags[] = {
+	{ 0x1, "PROT_READ" },		{ 0x2, "PROT_WRITE" },
+	{ 0x4, "PROT_EXEC" },		{ 0x8, "PROT_SEM" },
+	{ 0x800, "PROT_NOCACHE" },	{ 0x01000000, "PROT_GROWSDOWN" },
+	{ 0x02000000, "PROT_GROWSUP" }, { 0, NULL },
+};
+
+/* Linux's, and pagelab's QNX/BSD ones (include/pagelab/mman.h) by their names. */
+const struct flag_name map_flags[] = {
+	{ 0x10, "MAP_FIXED" },
+	{ 0x20, "MAP_ANONYMOUS" },
+	{ 0x40, "MAP_32BIT" },
+	{ 0x100, "MAP_GROWSDOWN" },
+	{ 0x200, "MAP_PHYS" },
+	{ 0x400, "MAP_LAZY" },
+	{ 0x800, "MAP_DENYWRITE" },
+	{ 0x1000, "MAP_EXECUTABLE" },
+	{ 0x2000, "MAP_LOCKED" },
+	{ 0x4000, "MAP_NORESERVE" },
+	{ 0x8000, "MAP_POPULATE" },
+	{ 0x10000, "MAP_NONBLOCK" },
+	{ 0x20000, "MAP_STACK" },
+	{ 0x40000, "MAP_HUGETLB" },
+	{ 0x80000, "MAP_SYNC" },
+	{ 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x200000, "MAP_NOSYNC" },
+	{ 0x400000, "MAP_NOCORE" },
+	{ 0x800000, "MAP_INHERIT" },
+	{ 0x1000000, "MAP_BELOW16M" },
+	{ 0x2000000, "MAP_NOX64K" },
+	{ 0x4000000, "MAP_UNINITIALIZED" },
+	{ 0, NULL },
+};
+
+const struct flag_name at_flags[] = {
+	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" },
+	{ 0x400, "AT_SYMLINK_FOLLOW" },	  { 0x800, "AT_NO_AUTOMOUNT" },
+	{ 0x1000, "AT_EMPTY_PATH" },	  { 0, NULL },
+};
+
+const struct flag_name mremap_flags[] = {
+	{ 1, "MREMAP_MAYMOVE" },
+	{ 2, "MREMAP_FIXED" },
+	{ 4, "MREMAP_DONTUNMAP" },
+	{ 0, NULL },
+};
+
+const struct flag_name msync_flags[] = {
+	{ 4, "MS_SYNC" },
+	{ 1, "MS_ASYNC" },
+	{ 2, "MS_INVALIDATE" },
+	{ 0, NULL },
+};
+
+const struct flag_name access_modes[] = {
+	{ 4, "R_OK" },
+	{ 2, "W_OK" },
+	{ 1, "X_OK" },
+	{ 0, NULL },
+};
+
+const struct flag_name wait_options[] = {
+	{ 1, "WNOHANG" },	  { 2, "WUNTRACED" },	      { 4, "WEXITED" },
+	{ 8, "WCONTINUED" },	  { 0x01000000, "WNOWAIT" },  { 0x20000000, "__WNOTHREAD" },
+	{ 0x40000000, "__WALL" }, { 0x80000000, "__WCLONE" }, { 0, NULL },
+};
+
+const struct flag_name sa_flags[] = {
+	{ 0x04000000, "SA_RESTORER" }, { 0x08000000, "SA_ONSTACK" },   { 0x10000000, "SA_RESTART" },
+	{ 0x40000000, "SA_NODEFER" },  { 0x80000000, "SA_RESETHAND" }, { 4, "SA_SIGINFO" },
+	{ 1, "SA_NOCLDSTOP" },	       { 2, "SA_NOCLDWAIT" },	       { 0, NULL },
+};
+
+const struct flag_name fd_flags[] = {
+	{ 1, "FD_CLOEXEC" },
+	{ 0, NULL },
+};
+
 const char *name_of(const struct name_value *t, u64 v)
 {
 	for (; t->name; t++)

@@ -10,6 +10,15 @@ struct name_value {
 	const char *name;
 };
 
+/* A flag's name; tables of flags end with a NULL name, in strace's order. */
+struct flag_name {
+	u64 bit;
+	const char *name;
+};
+
+extern const struct flag_name open_flags[], prot_flags[], map_flags[], at_flags[], mremap_flags[],
+    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[];
+
 /* A table's name for v, or NULL. Tables end with a NULL name. */
 const char *name_of(const struct name_value *t, u64 v);
 
