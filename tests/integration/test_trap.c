@@ -230,6 +230,31 @@ static void test_cli(void **state)
 	run_free(&r);
 }
 
+/* A guest user program maps a trapped page of the device window and uses it as memory. */
+static void test_user_program(void **state)
+{
+	char path[] = "/tmp/pagelab-access-XXXXXX";
+	int fd = mkstemp(path);
+	struct run r;
+	char *log;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	run_pagelab(&r, NULL, "run", "--trap", "0xd0200000:4K", "--access-log", path,
+		    "build/tests/sandbox/trap_user", "0xd0200000", NULL);
+	assert_int_equal(r.status, 0);
+	has(r.out, "read back 1234 abcd\n");
+	run_free(&r);
+	log = read_whole_file(path);
+	has(log, " w 0xd0200000 4 0x1234\n");
+	has(log, " w 0xd0200004 4 0xabcd\n");
+	has(log, " r 0xd0200004 4 0xabcd\n");
+	has(log, " r 0xd0200000 4 0x1234\n");
+	free(log);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_callback_error_then_usable),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_user_program),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
