@@ -11,7 +11,7 @@ GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T guest
 # which the kernel provides during boot (the only time it parses the tree).
 LIBFDT_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/libfdt.a))
 
-GUEST_C_SRCS := $(sort $(shell find guest -name '*.c'))
+GUEST_C_SRCS := $(sort $(shell find guest -name '*.c' -not -path 'guest/vdso/*'))
 GUEST_S_SRCS := $(sort $(shell find guest -name '*.S'))
 GUEST_OBJS := $(GUEST_S_SRCS:%.S=$(B)/k/%.o) $(GUEST_C_SRCS:%.c=$(B)/k/%.o) \
 	$(B)/k/gen/syscall_names.o
@@ -41,6 +41,28 @@ $(B)/k/gen/syscall_names.c: $(UNISTD_64) scripts/syscall-names.sh
 
 $(B)/k/gen/%.o: $(B)/k/gen/%.c
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+# The vDSO (guest/vdso/): user code, position-independent, its own link;
+# the kernel image carries its bytes (guest/kernel/vdso_image.S). Any
+# dynamic relocation would need a loader that is not there: refused.
+VDSO_SO := $(B)/k/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -fPIC -ffreestanding -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -mgeneral-regs-only -Iguest/include -MMD -MP
+VDSO_LDFLAGS := -nostdlib -shared -Wl,-T,guest/vdso/vdso.lds -Wl,--hash-style=both \
+	-Wl,-soname,linux-vdso.so.1 -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+
+$(B)/k/vdso/vdso.o: guest/vdso/vdso.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -c -o $@ $<
+
+$(VDSO_SO): $(B)/k/vdso/vdso.o guest/vdso/vdso.lds
+	$(CC) $(VDSO_LDFLAGS) -o $@ $<
+	@if readelf -rW $@ | grep -q R_X86_64; then \
+		echo "$@: the vDSO has dynamic relocations" >&2; rm -f $@; exit 1; fi
+
+$(B)/k/guest/kernel/vdso_image.o: $(VDSO_SO)
+$(B)/k/guest/kernel/vdso_image.o: GUEST_CFLAGS += -DVDSO_SO_PATH='"$(VDSO_SO)"'
+-include $(B)/k/vdso/vdso.d
 
 $(KERNEL): $(GUEST_OBJS) guest/kernel.ld
 	@mkdir -p $(dir $@)

@@ -140,6 +140,10 @@ static const char *vma_name(struct maps_file *m, const struct vma *v)
 		/* An unlinked file: Linux shows its old path and " (deleted)"; ramfs forgot it. */
 		return m->found ? m->path : NULL;
 	}
+	if (vma_is_kind(v, BACKING_VVAR))
+		return "[vvar]";
+	if (vma_is_kind(v, BACKING_VDSO))
+		return "[vdso]";
 	if (v->flags & VM_HUGETLB)
 		return "/anon_hugepage (deleted)"; /* Linux's hugetlbfs file behind it */
 	/* vma_is_initial_heap(), vma_is_initial_stack() */

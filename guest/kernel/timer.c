@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Time: the x2APIC timer in periodic mode for preemption and sleeps, and
- * the TSC (frequency from the device tree) for clocks.
+ * the TSC (frequency from the device tree) for clocks. The clocks' base
+ * values live in the vDSO's data page (kernel/vvar.h), so the syscalls
+ * and the vDSO compute time from the same numbers in the same way.
  *
  * An interrupt costs ~110-160 us on kvm_pvm (delivery, the trapped EOI
  * wrmsr and the return), so the tick is 100 Hz. KVM's emulated LAPIC timer
@@ -13,6 +15,7 @@
 #include <kernel/console.h>
 #include <kernel/sched.h>
 #include <kernel/timer.h>
+#include <kernel/vdso.h>
 
 #define X2APIC_EOI	  0x80b
 #define X2APIC_SVR	  0x80f
@@ -22,7 +25,6 @@
 #define LVT_PERIODIC	  (1U << 17)
 #define APIC_TIMER_HZ	  1000000000ULL
 
-static u64 tsc_at_boot;
 static u64 tsc_per_tick, next_tick_tsc;
 
 static u64 tsc_khz(void)
@@ -32,9 +34,11 @@ static u64 tsc_khz(void)
 
 void timer_init(void)
 {
-	tsc_at_boot = rdtsc();
+	u64 now = rdtsc();
+
+	vvar_set_base(now, tsc_khz(), boot_info.boot_epoch_ns);
 	tsc_per_tick = tsc_khz() * 1000 / TICK_HZ;
-	next_tick_tsc = tsc_at_boot + tsc_per_tick;
+	next_tick_tsc = now + tsc_per_tick;
 	apic_enable();
 	apic_write(X2APIC_SVR, 0x100 | VEC_SPURIOUS);
 	apic_write(X2APIC_TIMER_DIV, 0xb); /* divide by 1 */
@@ -66,16 +70,18 @@ bool timer_tick_overdue(void)
 	return tsc_per_tick && rdtsc() >= next_tick_tsc;
 }
 
+/*
+ * The kernel is the page's only writer and runs on one CPU: no retry
+ * needed. Before timer_init() (the initramfs unpacks earlier) it is 0.
+ */
 u64 clock_monotonic_ns(void)
 {
-	u64 cycles = rdtsc() - tsc_at_boot;
-	u64 khz = tsc_khz();
-
-	/* Split to avoid overflow: whole milliseconds, then the remainder. */
-	return cycles / khz * 1000000 + cycles % khz * 1000000 / khz;
+	if (!vvar->tsc_khz)
+		return 0;
+	return vvar_monotonic_ns(vvar, rdtsc());
 }
 
 u64 clock_realtime_ns(void)
 {
-	return boot_info.boot_epoch_ns + clock_monotonic_ns();
+	return vvar->boot_epoch_ns + clock_monotonic_ns();
 }

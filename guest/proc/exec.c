@@ -12,6 +12,7 @@
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
+#include <kernel/vdso.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
@@ -57,6 +58,7 @@ enum {
 	AT_HWCAP2 = 26,
 	HWCAP2_FSGSBASE = 2, /* Linux: wrfsbase and friends are usable in user mode */
 	AT_EXECFN = 31,
+	AT_SYSINFO_EHDR = 33,
 };
 
 struct image {
@@ -65,6 +67,7 @@ struct image {
 	u64 bias;
 	u64 brk;
 	u64 phdr_va;
+	u64 vdso_va; /* the vDSO's ELF header */
 };
 
 static int read_exact(struct inode *ino, u64 off, void *buf, size_t len)
@@ -200,6 +203,7 @@ static u64 build_stack(struct mm *mm, const struct image *im, const char *path,
 	argvp[a->argc] = envpp[a->envc] = 0;
 	v = envpp + a->envc + 1;
 #define AUX(k, val) (v[n++] = (k), v[n++] = (val))
+	AUX(AT_SYSINFO_EHDR, im->vdso_va);
 	AUX(AT_PHDR, im->phdr_va);
 	AUX(AT_PHENT, sizeof(struct elf64_phdr));
 	AUX(AT_PHNUM, im->eh.phnum);
@@ -274,9 +278,13 @@ static void image_free(struct image *im)
 	kfree(im);
 }
 
-/* The program's image loaded into mm and a stack built below USER_TOP: the stack pointer. */
-static int fill_mm(struct mm *mm, struct inode *ino, struct image *im, const char *path,
-		   const struct exec_args *args, u64 *sp)
+/*
+ * The program's image loaded into mm, old's MAP_INHERIT mappings, the vDSO
+ * where mmap would place it (after those, so they keep their addresses),
+ * and a stack built below USER_TOP: the stack pointer.
+ */
+static int fill_mm(struct mm *mm, struct mm *old, struct inode *ino, struct image *im,
+		   const char *path, const struct exec_args *args, u64 *sp)
 {
 	int err = load_image(mm, ino, im);
 
@@ -284,6 +292,10 @@ static int fill_mm(struct mm *mm, struct inode *ino, struct image *im, const cha
 		return err;
 	err = procmm_map_anon(mm, USER_TOP - STACK_SIZE, STACK_SIZE, VM_PROT_READ | VM_PROT_WRITE,
 			      true);
+	if (!err && old)
+		err = procmm_inherit_exec(mm, old);
+	if (!err)
+		err = vdso_map(mm, &im->vdso_va);
 	if (err)
 		return err;
 	*sp = build_stack(mm, im, path, args, &err);
@@ -291,8 +303,8 @@ static int fill_mm(struct mm *mm, struct inode *ino, struct image *im, const cha
 }
 
 /* A new address space holding the program at path, ready to start at *sp. */
-static int new_mm_for(const char *path, const struct exec_args *args, struct image *im,
-		      struct mm **out, u64 *sp)
+static int new_mm_for(const char *path, const struct exec_args *args, struct mm *old,
+		      struct image *im, struct mm **out, u64 *sp)
 {
 	struct inode *ino;
 	int err = vfs_lookup(path, &ino);
@@ -304,7 +316,7 @@ static int new_mm_for(const char *path, const struct exec_args *args, struct ima
 		err = -EACCES;
 	else if (!(*out = procmm_new()))
 		err = -ENOMEM;
-	else if ((err = fill_mm(*out, ino, im, path, args, sp)))
+	else if ((err = fill_mm(*out, old, ino, im, path, args, sp)))
 		procmm_put(*out);
 	inode_put(ino);
 	return err;
@@ -319,18 +331,13 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 
 	if (!im)
 		return -ENOMEM;
-	err = new_mm_for(path, args, im, &mm, &sp);
+	old = p->mm;
+	err = new_mm_for(path, args, old, im, &mm, &sp);
 	if (err) {
 		image_free(im);
 		return err;
 	}
 	procmm_set_brk(mm, im->brk);
-	old = p->mm;
-	if (old && (err = procmm_inherit_exec(mm, old))) {
-		procmm_put(mm);
-		image_free(im);
-		return err;
-	}
 	p->mm = mm;
 	if (p == current)
 		procmm_activate(mm);

@@ -72,6 +72,8 @@ enum backing_kind {
 	BACKING_PHYS,	/* MAP_PHYS: a physical address range (backing_phys.c) */
 	BACKING_CONTIG, /* MAP_PHYS|MAP_ANON: a contiguous block of RAM (backing_phys.c) */
 	BACKING_TYPED,	/* POSIX typed memory, POSIX_TYPED_MEM_ALLOCATE (typed_mem.c) */
+	BACKING_VVAR,	/* the vDSO's data page, [vvar] (kernel/vdso.c) */
+	BACKING_VDSO,	/* the vDSO's code, [vdso] (kernel/vdso.c) */
 };
 
 struct backing;
