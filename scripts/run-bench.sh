@@ -495,11 +495,33 @@ section_memtype() {
 	row "uncached / cached (near 1x where guest types are ignored)" "$(ratio_x "$u" "$c")"
 }
 
+# 1M clock_gettime(CLOCK_MONOTONIC) through libc: the vDSO on both sides.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_clock() {
+	echo "== clock: 1M clock_gettime(CLOCK_MONOTONIC) through libc and the vDSO (median of $ROUNDS rounds)"
+	need_kernel || return
+	ck_guest() { in_guest "$BENCH/guest_clock" 1000000 "$GETPID_N"; }
+	ck_native() { "$BENCH/guest_clock" 1000000; }
+	rounds clock ck_guest ck_native || return
+	take g clock ck_guest clock_ns || return
+	take n clock ck_native clock_ns || return
+	take gt clock ck_guest clock_total_ms || return
+	take nt clock ck_native clock_total_ms || return
+	take gs clock ck_guest clock_syscall_ns || return
+	row "guest: clock_gettime() in pagelab, per call" "$(awk -v v="$g" 'BEGIN { printf "%.2f ns", v }')"
+	row "native: the same binary on this Linux, per call" "$(awk -v v="$n" 'BEGIN { printf "%.2f ns", v }')"
+	row "guest: 1M calls" "$(awk -v v="$gt" 'BEGIN { printf "%.3f ms", v }')"
+	row "native: 1M calls" "$(awk -v v="$nt" 'BEGIN { printf "%.3f ms", v }')"
+	row "guest / native (issue 14 asks <= 2x)" "$(ratio_x "$g" "$n")"
+	row "guest: syscall(SYS_clock_gettime), the path without a vDSO" "$(us "$gs")"
+	per_op clock 1000000 "$BENCH/guest_clock" 1000 1001000 clock_gettime
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap
-	section_phys_anon section_fragment section_mem_offset section_memtype"}
+	section_phys_anon section_fragment section_mem_offset section_memtype section_clock"}
 
 for s in $SECTIONS; do
 	$s
