@@ -2,6 +2,8 @@
 /*
  * Clocks and sleeps. Both clocks come from the TSC: monotonic counts from
  * boot, realtime adds the host's wall-clock time at boot (device tree).
+ * The _COARSE clocks are their value at the last tick, as on Linux. The
+ * vDSO (guest/vdso/vdso.c) answers the same clocks from the same data.
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -10,6 +12,7 @@
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
+#include <kernel/vdso.h>
 
 struct timespec {
 	s64 sec, nsec;
@@ -25,14 +28,24 @@ enum {
 	CLOCK_PROCESS_CPUTIME_ID = 2,
 	CLOCK_THREAD_CPUTIME_ID = 3,
 	CLOCK_REALTIME_COARSE = 5,
+	CLOCK_MONOTONIC_COARSE = 6,
 	CLOCK_TAI = 11,
 };
+
+static bool clock_is_coarse(u64 id)
+{
+	return id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE;
+}
 
 static long clock_now(u64 id, u64 *ns)
 {
 	if (id > CLOCK_TAI)
 		return -EINVAL;
-	if (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI)
+	if (id == CLOCK_REALTIME_COARSE)
+		*ns = vvar->boot_epoch_ns + clock_coarse_ns();
+	else if (id == CLOCK_MONOTONIC_COARSE)
+		*ns = clock_coarse_ns();
+	else if (id == CLOCK_REALTIME || id == CLOCK_TAI)
 		*ns = clock_realtime_ns();
 	else if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
 		*ns = proc_cpu_ns(current); /* one thread per process */
@@ -57,9 +70,10 @@ static long sys_clock_gettime(u64 id, u64 uts)
 	return copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
+/* The coarse clocks move by a tick (Linux's LOW_RES_NSEC), the others by a nanosecond. */
 static long sys_clock_getres(u64 id, u64 uts)
 {
-	struct timespec ts = { 0, 1 };
+	struct timespec ts = { 0, clock_is_coarse(id) ? NSEC_PER_SEC / TICK_HZ : 1 };
 	u64 ns;
 
 	if (clock_now(id, &ns))

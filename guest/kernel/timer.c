@@ -53,7 +53,10 @@ void timer_eoi(void)
 
 void timer_tick(void)
 {
-	next_tick_tsc = rdtsc() + tsc_per_tick;
+	u64 now = rdtsc();
+
+	vvar_tick(now);
+	next_tick_tsc = now + tsc_per_tick;
 	sched_tick();
 }
 
@@ -84,4 +87,9 @@ u64 clock_monotonic_ns(void)
 u64 clock_realtime_ns(void)
 {
 	return vvar->boot_epoch_ns + clock_monotonic_ns();
+}
+
+u64 clock_coarse_ns(void)
+{
+	return vvar->coarse_ns;
 }

@@ -35,6 +35,18 @@ void vvar_set_base(u64 tsc_at_boot, u64 tsc_khz, u64 boot_epoch_ns)
 	d->tsc_at_boot = tsc_at_boot;
 	d->tsc_khz = tsc_khz;
 	d->boot_epoch_ns = boot_epoch_ns;
+	d->coarse_ns = 0;
+	vvar_write_end(d);
+}
+
+/* A vDSO reader interrupted by the tick sees seq change and reads again. */
+void vvar_tick(u64 tsc)
+{
+	struct vvar_data *d = &vvar_page.d;
+	u64 now = vvar_monotonic_ns(d, tsc);
+
+	vvar_write_begin(d);
+	d->coarse_ns = MAX(d->coarse_ns, now);
 	vvar_write_end(d);
 }
 

@@ -54,7 +54,8 @@ static inline u64 read_tsc(void)
 	return (u64)hi << 32 | lo;
 }
 
-static u64 monotonic_ns(u64 *epoch_ns)
+/* CLOCK_MONOTONIC now, or at the last tick when coarse; the wall clock's offset in *epoch_ns. */
+static u64 monotonic_ns(bool coarse, u64 *epoch_ns)
 {
 	const struct vvar_data *d = &vvar_page;
 	u64 ns, epoch;
@@ -62,26 +63,33 @@ static u64 monotonic_ns(u64 *epoch_ns)
 
 	do {
 		seq = vvar_read_begin(d);
-		ns = vvar_monotonic_ns(d, read_tsc());
+		ns = coarse ? d->coarse_ns : vvar_monotonic_ns(d, read_tsc());
 		epoch = d->boot_epoch_ns;
 	} while (vvar_read_retry(d, seq));
 	*epoch_ns = epoch;
 	return ns;
 }
 
-/* As the kernel's clock_now(): which clocks are the wall clock, which count from boot. */
+/*
+ * As the kernel's clock_now(): KIND_WALL adds the wall clock's offset,
+ * KIND_COARSE reads the last tick's value; -1 for the syscall.
+ */
+enum { KIND_WALL = 1, KIND_COARSE = 2 };
+
 static int clock_kind(int id)
 {
 	switch (id) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
 	case CLOCK_TAI:
-		return 1;
+		return KIND_WALL;
+	case CLOCK_REALTIME_COARSE:
+		return KIND_WALL | KIND_COARSE;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		return 0;
+	case CLOCK_MONOTONIC_COARSE:
+		return KIND_COARSE;
 	default:
 		return -1;
 	}
@@ -89,7 +97,7 @@ static int clock_kind(int id)
 
 static u64 realtime_ns(void)
 {
-	u64 epoch, ns = monotonic_ns(&epoch);
+	u64 epoch, ns = monotonic_ns(false, &epoch);
 
 	return epoch + ns;
 }
@@ -101,7 +109,9 @@ int __vdso_clock_gettime(int id, struct vdso_timespec *ts)
 
 	if (kind < 0)
 		return syscall2(NR_clock_gettime, id, (long)ts);
-	ns = monotonic_ns(&epoch) + (kind ? epoch : 0);
+	ns = monotonic_ns(kind & KIND_COARSE, &epoch);
+	if (kind & KIND_WALL)
+		ns += epoch;
 	ts->sec = ns / VVAR_NSEC_PER_SEC;
 	ts->nsec = ns % VVAR_NSEC_PER_SEC;
 	return 0;
@@ -130,10 +140,12 @@ long __vdso_time(long *t)
 	return sec;
 }
 
-/* The kernel's clocks all count in nanoseconds from the TSC. */
+/* The precise clocks count in nanoseconds from the TSC; the coarse ones by the kernel's tick. */
 int __vdso_clock_getres(int id, struct vdso_timespec *res)
 {
-	if (clock_kind(id) < 0)
+	int kind = clock_kind(id);
+
+	if (kind < 0 || (kind & KIND_COARSE))
 		return syscall2(NR_clock_getres, id, (long)res);
 	if (res) {
 		res->sec = 0;

@@ -202,6 +202,19 @@ static bool getres_agrees(int (*getres)(clockid_t, struct timespec *), clockid_t
 	       a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
+/* A _COARSE clock moves by ticks of at most 10 ms and is never ahead of its precise clock. */
+static bool coarse_lags(cgt_fn cgt, clockid_t coarse, clockid_t precise)
+{
+	struct timespec res, c, p;
+
+	if (clock_getres(coarse, &res) || res.tv_sec || res.tv_nsec < 100000 ||
+	    res.tv_nsec > 10000000)
+		return false;
+	if (cgt(coarse, &c) || cgt(precise, &p))
+		return false;
+	return ns_of(&c) <= ns_of(&p) && ns_of(&p) - ns_of(&c) < 1000000000LL;
+}
+
 static bool wall_clock_functions_agree(gtod_fn gtod, time_fn vtime)
 {
 	struct timespec a, c;
@@ -250,7 +263,7 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "loop"))
 		return loop(atol(argv[2]));
-	tap_plan(17);
+	tap_plan(19);
 	if (!ok(ehdr_va != 0, "AT_SYSINFO_EHDR is in the auxiliary vector"))
 		return tap_done();
 	ok(!memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
@@ -283,6 +296,12 @@ int main(int argc, char **argv)
 			 CLOCK_MONOTONIC) &&
 	       getres_agrees(clock_getres, CLOCK_REALTIME),
 	   "clock_getres agrees with the syscall");
+	ok(getres_agrees((int (*)(clockid_t, struct timespec *))vdso_sym(&v, "__vdso_clock_getres"),
+			 CLOCK_MONOTONIC_COARSE),
+	   "clock_getres of a COARSE clock agrees with the syscall");
+	ok(coarse_lags(cgt, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC) &&
+	       coarse_lags(cgt, CLOCK_REALTIME_COARSE, CLOCK_REALTIME),
+	   "the COARSE clocks move by ticks and never run ahead of the precise ones");
 	ok(((getcpu_fn)vdso_sym(&v, "__vdso_getcpu"))(&cpu, &node, NULL) == 0 && cpu < 4096 &&
 	       node < 1024,
 	   "getcpu names a CPU and a node");

@@ -21,5 +21,7 @@ void apic_write(u32 x2apic_msr, u32 value);
 
 /* Monotonic nanoseconds since boot (TSC based). */
 u64 clock_monotonic_ns(void);
+/* The monotonic clock as it read at the last tick (the _COARSE clocks, as Linux's). */
+u64 clock_coarse_ns(void);
 
 #endif

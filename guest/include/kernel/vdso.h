@@ -16,6 +16,8 @@ extern const struct vvar_data *const vvar;
 
 /* The clocks' base values, published to every process under the seqlock. */
 void vvar_set_base(u64 tsc_at_boot, u64 tsc_khz, u64 boot_epoch_ns);
+/* The tick: the _COARSE clocks move to now. */
+void vvar_tick(u64 tsc);
 /*
  * execve: [vvar] and [vdso] where mmap would put them, mapped at once.
  * The vDSO's ELF header address (AT_SYSINFO_EHDR) in *ehdr_va.

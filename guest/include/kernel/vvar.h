@@ -23,6 +23,7 @@ struct vvar_data {
 	u64 tsc_at_boot;   /* the TSC when the monotonic clock read 0 */
 	u64 tsc_khz;	   /* TSC ticks per millisecond */
 	u64 boot_epoch_ns; /* CLOCK_REALTIME at monotonic 0 */
+	u64 coarse_ns;	   /* CLOCK_MONOTONIC at the last tick: the _COARSE clocks */
 };
 
 static inline u64 vvar_monotonic_ns(const struct vvar_data *d, u64 tsc)
