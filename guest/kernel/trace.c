@@ -23,6 +23,8 @@
 #define RESULT_COLUMN 40 /* strace -a's default */
 
 static u64 traced[TRACE_MAX_NR / 64];
+/* No filter: pagelab's own calls too, which a filter of Linux names cannot name. */
+static bool trace_all;
 
 static void trace_nr(const char *name, size_t len)
 {
@@ -43,6 +45,7 @@ void trace_filter_init(const char *filter)
 {
 	if (!*filter) {
 		memset(traced, 0xff, sizeof(traced));
+		trace_all = true;
 		return;
 	}
 	while (*filter) {
@@ -61,7 +64,7 @@ void trace_filter_init(const char *filter)
 
 bool trace_wanted(u64 nr)
 {
-	return nr >= TRACE_MAX_NR || (traced[nr / 64] >> (nr % 64)) & 1;
+	return nr >= TRACE_MAX_NR ? trace_all : (traced[nr / 64] >> (nr % 64)) & 1;
 }
 
 #define O_CREAT_BIT	00000100
