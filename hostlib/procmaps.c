@@ -73,7 +73,8 @@ static int check_entry(const struct pl_maps_entry *e, uint64_t prev_end, uint32_
 /* One line as guest/fs/proc_maps.c next_line() makes it, appended at *at. */
 static void format_entry(const struct pl_maps_entry *e, char *buf, size_t len, size_t *at)
 {
-	char line[NAME_COLUMN + PL_MAPS_NAME_MAX + 2];
+	/* At most 87 bytes of columns with every field at its widest, the name, a newline. */
+	char line[128 + PL_MAPS_NAME_MAX];
 	int n = snprintf(
 	    line, sizeof(line),
 	    "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ", e->start,
