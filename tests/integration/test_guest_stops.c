@@ -224,6 +224,10 @@ static void test_maps_from_outside(void **state)
 	maps_match_printed(&g, &seen, "--\n");
 	has(g.out_text + first, "/tmp/after/data\n");
 	assert_null(strstr(g.out_text + first, "/tmp/before"));
+	first = seen;
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	maps_match_printed(&g, &seen, "--\n");
+	has(g.out_text + first, "/tmp/after/data\n");
 	step(&g, &stop, PL_STOP_END);
 	assert_int_equal(stop.exit_status, 0);
 	guest_end(&g);

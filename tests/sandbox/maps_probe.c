@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Prints its own /proc/self/maps, then stops at a checkpoint, twice: the
+ * Prints its own /proc/self/maps, then stops at a checkpoint, three times: the
  * host (tests/integration/test_guest_stops.c) compares pl_process_maps()
  * at each stop with what was printed. It maps anonymous memory, a file in
  * a directory, and a MAP_PHYS page; between the stops the directory is
- * renamed, so the file's path the kernel remembered is stale.
+ * renamed, so the file's path the kernel remembered is stale; at a third
+ * stop nothing has changed and the remembered path is right.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -64,5 +65,9 @@ int main(void)
 	if (write(1, "--\n", 3) != 3 || print_maps())
 		return fail("maps");
 	pagelab_checkpoint(2, 0);
+	/* Nothing changed: the remembered path is still right. */
+	if (write(1, "--\n", 3) != 3 || print_maps())
+		return fail("maps");
+	pagelab_checkpoint(3, 0);
 	return 0;
 }
