@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "pagewalk.h"
+#include "procmaps.h"
 #include "sandbox.h"
 
 #define MSR_IA32_PAT 0x277
@@ -304,4 +305,29 @@ int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs)
 		.ss = s.ss.selector,
 	};
 	return 0;
+}
+
+int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len)
+{
+	struct pl_proctab_entry e;
+	const void *t;
+	int err = find(sb, pid, &e);
+
+	if (err)
+		return err;
+	if (!e.maps_gpa) {
+		pl_set_error(PL_ERR_CONFIG,
+			     "the guest publishes the memory map of the process that stopped "
+			     "(pid %d) only, not of %d",
+			     sb->stop.pid, (int)e.pid);
+		return -ESRCH;
+	}
+	t = pl_guestmem_check(&sb->mem, e.maps_gpa, sizeof(struct pl_maps), PL_ACC_READ);
+	if (!t) {
+		pl_set_error(PL_ERR_FAULT,
+			     "the guest's memory map at 0x%" PRIx64 " is outside guest memory",
+			     e.maps_gpa);
+		return -EPROTO;
+	}
+	return pl_maps_format(t, sizeof(struct pl_maps), (int)e.pid, buf, len);
 }

@@ -18,9 +18,11 @@
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/procmaps.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <kernel/vfs.h>
 #include <kernel/vm.h>
 
 #include "fs.h"
@@ -103,6 +105,7 @@ struct maps_file {
 	size_t len, off;
 	const struct inode *named; /* whose path is in path[] */
 	bool found;
+	bool persistent; /* named may have been renamed or freed since: check it */
 	char path[RAMFS_PATH_MAX];
 	char line[RAMFS_PATH_MAX + 128];
 };
@@ -126,6 +129,30 @@ static const char *phys_name(const struct vma *v, u64 *pa)
 									: "[phys]";
 }
 
+/*
+ * The path of a mapped file, remembered in m. A persistent m (the stop's)
+ * keeps it across stops and checks it with one lookup instead of a search:
+ * the path is still right if it still leads to the same file.
+ */
+static void name_file(struct maps_file *m, const struct inode *ino)
+{
+	if (ino == m->named && m->found && m->persistent) {
+		struct inode *now = NULL;
+		bool same = false;
+
+		if (!vfs_lookup(m->path, &now)) {
+			same = now == ino;
+			inode_put(now);
+		}
+		if (same)
+			return;
+	} else if (ino == m->named) {
+		return;
+	}
+	m->named = ino;
+	m->found = !file_path(ino, m->path, sizeof(m->path));
+}
+
 static const char *vma_name(struct maps_file *m, const struct vma *v)
 {
 	const struct inode *ino = vma_inode(v);
@@ -133,10 +160,7 @@ static const char *vma_name(struct maps_file *m, const struct vma *v)
 	if (ino) {
 		if (vma_is_kind(v, BACKING_SHM))
 			return "/dev/zero (deleted)";
-		if (ino != m->named) {
-			m->named = ino;
-			m->found = !file_path(ino, m->path, sizeof(m->path));
-		}
+		name_file(m, ino);
 		/* An unlinked file: Linux shows its old path and " (deleted)"; ramfs forgot it. */
 		return m->found ? m->path : NULL;
 	}
@@ -154,28 +178,45 @@ static const char *vma_name(struct maps_file *m, const struct vma *v)
 	return NULL;
 }
 
+/* The columns of v's line; the name (or NULL) lives in m or is a constant. */
+static const char *vma_columns(struct maps_file *m, const struct vma *v, struct pl_maps_entry *e)
+{
+	const struct inode *ino = vma_inode(v);
+	const char *name = vma_name(m, v);
+	u64 pa = 0;
+
+	if (!name && (name = phys_name(v, &pa)))
+		e->offset = pa;
+	else
+		e->offset = ino ? v->pgoff << PAGE_SHIFT : 0;
+	e->start = v->start;
+	e->end = v->end;
+	e->flags = (v->prot & VM_PROT_READ ? PL_MAPS_READ : 0) |
+		   (v->prot & VM_PROT_WRITE ? PL_MAPS_WRITE : 0) |
+		   (v->prot & VM_PROT_EXEC ? PL_MAPS_EXEC : 0) |
+		   (v->flags & VM_MAYSHARE ? PL_MAPS_SHARED : 0);
+	e->major = 0;
+	e->minor = ino ? PROC_RAMFS_MINOR : 0;
+	e->inode = ino ? ino->ino : 0;
+	return name;
+}
+
 /* The line of the next VMA into m->line; false at the end. */
 static bool next_line(struct maps_file *m)
 {
 	const struct vma *v = vma_find_above(&m->mm->vmas, m->next);
 	struct textbuf t = { m->line, sizeof(m->line), 0 };
-	const struct inode *ino;
+	struct pl_maps_entry e;
 	const char *name;
-	u64 pa = 0, offset;
 
 	if (!v)
 		return false;
-	ino = vma_inode(v);
-	name = vma_name(m, v);
-	if (!name && (name = phys_name(v, &pa)))
-		offset = pa;
-	else
-		offset = ino ? v->pgoff << PAGE_SHIFT : 0;
-	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
-		  (unsigned long)v->end, v->prot & VM_PROT_READ ? 'r' : '-',
-		  v->prot & VM_PROT_WRITE ? 'w' : '-', v->prot & VM_PROT_EXEC ? 'x' : '-',
-		  v->flags & VM_MAYSHARE ? 's' : 'p', (unsigned long)offset, 0,
-		  ino ? PROC_RAMFS_MINOR : 0, (unsigned long)(ino ? ino->ino : 0));
+	name = vma_columns(m, v, &e);
+	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)e.start,
+		  (unsigned long)e.end, e.flags & PL_MAPS_READ ? 'r' : '-',
+		  e.flags & PL_MAPS_WRITE ? 'w' : '-', e.flags & PL_MAPS_EXEC ? 'x' : '-',
+		  e.flags & PL_MAPS_SHARED ? 's' : 'p', (unsigned long)e.offset, e.major, e.minor,
+		  (unsigned long)e.inode);
 	if (name)
 		tb_printf(&t, "%*s%s", t.len < NAME_COLUMN ? (int)(NAME_COLUMN - t.len) : 1, "",
 			  name);
@@ -184,6 +225,44 @@ static bool next_line(struct maps_file *m)
 	m->off = 0;
 	m->next = v->end;
 	return true;
+}
+
+/* The stop's context: one process stops at a time; its path memory outlives the stop. */
+static struct maps_file stop_maps = { .persistent = true };
+
+void proc_maps_publish(struct mm *mm, u32 pid, struct pl_maps *t)
+{
+	const struct vma *v;
+	u64 next = 0;
+	u32 n = 0;
+
+	t->magic = PL_MAPS_MAGIC;
+	t->version = PL_MAPS_VERSION;
+	t->pid = pid;
+	t->complete = 1;
+	stop_maps.mm = mm;
+	while ((v = vma_find_above(&mm->vmas, next))) {
+		struct pl_maps_entry *e = &t->entry[n];
+		const char *name;
+		size_t len;
+
+		if (n == PL_MAPS_MAX) {
+			t->complete = 0;
+			break;
+		}
+		name = vma_columns(&stop_maps, v, e);
+		len = name ? strlen(name) : 0;
+		if (len >= sizeof(e->name)) {
+			e->flags |= PL_MAPS_NAME_TRUNCATED;
+			len = sizeof(e->name) - 1;
+		}
+		memcpy(e->name, name ? name : "", len);
+		e->name[len] = '\0';
+		next = v->end;
+		n++;
+	}
+	t->count = n;
+	stop_maps.mm = NULL;
 }
 
 /* Moves the cursor to file position pos (from the start when going back). */

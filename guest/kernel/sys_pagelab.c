@@ -10,6 +10,7 @@
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/procmaps.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -30,6 +31,7 @@ _Static_assert(__builtin_offsetof(struct trap_frame, rax) ==
 /* In the kernel image: physically contiguous, below 4 GiB. One process runs at a time. */
 static struct pl_stop_block stop_block;
 static struct pl_proctab proctab;
+static struct pl_maps stop_maps;
 
 /* Every process with an address space, as the host will see it at this stop. */
 static void proctab_refresh(void)
@@ -49,6 +51,11 @@ static void proctab_refresh(void)
 		e->frame_gpa = p->frame ? virt_to_phys(p->frame) : 0;
 		memset(e->comm, 0, sizeof(e->comm));
 		memcpy(e->comm, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		e->maps_gpa = 0;
+		if (p == current) {
+			proc_maps_publish(p->mm, e->pid, &stop_maps);
+			e->maps_gpa = kernel_virt_to_phys(&stop_maps);
+		}
 		n++;
 	}
 	proctab.count = n;

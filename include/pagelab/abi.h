@@ -184,7 +184,7 @@ struct pl_user_regs {
  * carries its address. The host validates all of it before use.
  */
 #define PL_PROCTAB_MAGIC   0x6261746370676c70ULL /* "plgpctab" */
-#define PL_PROCTAB_VERSION 1
+#define PL_PROCTAB_VERSION 2
 #define PL_PROCTAB_MAX	   256
 
 struct pl_proctab_entry {
@@ -193,6 +193,44 @@ struct pl_proctab_entry {
 	uint64_t cr3;	    /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
 	uint64_t frame_gpa; /* its saved user registers, struct pl_user_regs */
 	char comm[16];	    /* its name, NUL-padded */
+	uint64_t maps_gpa;  /* its struct pl_maps, or 0: published for the stopping process only */
+};
+
+/*
+ * A process's memory map as its /proc/PID/maps shows it at this stop, one
+ * entry a line (the host formats it as guest/fs/proc_maps.c does). Only the
+ * process that stopped has one: filling it costs the stop a walk of its VMAs
+ * and no file tree search (the kernel remembers the last paths it found).
+ */
+#define PL_MAPS_MAGIC	 0x7370616d67676c70ULL /* "plggmaps" */
+#define PL_MAPS_VERSION	 1
+#define PL_MAPS_MAX	 256
+#define PL_MAPS_NAME_MAX 256
+
+enum pl_maps_flag {
+	PL_MAPS_READ = 1,
+	PL_MAPS_WRITE = 2,
+	PL_MAPS_EXEC = 4,
+	PL_MAPS_SHARED = 8,	     /* 's' in the perms column, else 'p' */
+	PL_MAPS_NAME_TRUNCATED = 16, /* the name did not fit name[] */
+};
+
+struct pl_maps_entry {
+	uint64_t start, end; /* [start, end), page aligned */
+	uint64_t offset;     /* the offset column */
+	uint64_t inode;
+	uint32_t flags; /* enum pl_maps_flag */
+	uint16_t major, minor;
+	char name[PL_MAPS_NAME_MAX]; /* NUL-terminated; "" for none */
+};
+
+struct pl_maps {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t pid;
+	uint32_t count;	   /* entries in use, at most PL_MAPS_MAX */
+	uint32_t complete; /* 0: the process has more VMAs than PL_MAPS_MAX */
+	struct pl_maps_entry entry[PL_MAPS_MAX];
 };
 
 struct pl_proctab {

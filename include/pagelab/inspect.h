@@ -80,6 +80,18 @@ int pl_gva_write(struct pl_sandbox *sb, int pid, uint64_t gva, const void *buf, 
 int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs);
 int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_regs *regs);
 
+/*
+ * The lines /proc/PID/maps of process pid (0: the one that stopped) gives
+ * at this stop, into buf as snprintf does: at most len - 1 bytes and a
+ * NUL. Returns the length of the whole text (call again with more room
+ * when it is >= len), or -errno with pl_error(): -ENOENT before the first
+ * stop, -ESRCH for a pid that is not the process that stopped (the guest
+ * publishes that one's map only, to keep a stop cheap), -EPROTO for a
+ * corrupt table, -E2BIG for more than PL_MAPS_MAX mappings or a name
+ * longer than PL_MAPS_NAME_MAX - 1 bytes.
+ */
+int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len);
+
 /* The vCPU's registers now (KVM_GET_REGS and KVM_GET_SREGS). */
 struct pl_vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;

@@ -184,6 +184,55 @@ static void test_checkpoints_reach_the_host(void **state)
 	guest_end(&g);
 }
 
+/* pl_process_maps() at this stop against what the program printed since *seen. */
+static void maps_match_printed(struct guest *g, size_t *seen, const char *before)
+{
+	char maps[16384], small[8];
+	int n = pl_process_maps(g->sb, 0, maps, sizeof(maps));
+
+	if (n < 0)
+		fail_msg("pl_process_maps: %d, %s", n, pl_error());
+	assert_true((size_t)n == strlen(maps));
+	fflush(g->out);
+	assert_true(strncmp(g->out_text + *seen, before, strlen(before)) == 0);
+	assert_string_equal(g->out_text + *seen + strlen(before), maps);
+	*seen = g->out_len;
+	/* Too little room: the start of the text, terminated, and the length it needs. */
+	assert_int_equal(pl_process_maps(g->sb, 0, small, sizeof(small)), n);
+	assert_true(strlen(small) == sizeof(small) - 1 && strncmp(small, maps, 7) == 0);
+}
+
+static void test_maps_from_outside(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+	size_t seen = 0, first;
+	char maps[16384];
+
+	(void)state;
+	guest_start(&g, PROGRAMS "sandbox/maps_probe");
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	maps_match_printed(&g, &seen, "");
+	has(g.out_text, " rw-p 00000000 00:00 0 \n"); /* anonymous memory */
+	has(g.out_text, " r--s 00000000 00:01 ");     /* the file */
+	has(g.out_text, "/tmp/before/data\n");
+	has(g.out_text, "[phys contiguous]\n"); /* MAP_PHYS: the physical address as its offset */
+	assert_int_equal(pl_process_maps(g.sb, 4242, maps, sizeof(maps)), -ESRCH);
+	/* The directory is renamed: the path the kernel remembered is stale. */
+	first = seen;
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	maps_match_printed(&g, &seen, "--\n");
+	has(g.out_text + first, "/tmp/after/data\n");
+	assert_null(strstr(g.out_text + first, "/tmp/before"));
+	first = seen;
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	maps_match_printed(&g, &seen, "--\n");
+	has(g.out_text + first, "/tmp/after/data\n");
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 0);
+	guest_end(&g);
+}
+
 /* Before any stop there is no process table to look at. */
 static void test_no_table_before_a_stop(void **state)
 {
@@ -195,6 +244,7 @@ static void test_no_table_before_a_stop(void **state)
 	assert_int_equal(pl_processes(g.sb, procs, 1), -ENOENT);
 	assert_int_equal(pl_gva_to_gpa(g.sb, 1, 0x400000, NULL, NULL), -ENOENT);
 	has(pl_error(), "no process table yet");
+	assert_int_equal(pl_process_maps(g.sb, 0, NULL, 0), -ENOENT);
 	guest_end(&g);
 }
 
@@ -257,6 +307,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_maps_from_outside, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),
