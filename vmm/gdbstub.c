@@ -40,6 +40,9 @@ struct stub {
 	} bp[MAX_BREAKPOINTS];
 	int nbp;
 	char stop_reply[32]; /* what '?' answers */
+	/* A Ctrl-C stop in user mode: the registers are the vCPU's, not a saved frame. */
+	bool paused_in_user;
+	struct pl_user_regs paused;
 	bool ended;
 	int exit_status;
 	char out[GDB_PACKET_MAX + 1];
@@ -122,12 +125,27 @@ static char *put_reg(char *p, struct pl_user_regs *r, int n)
 	return put_hex(p, &v32, 4);
 }
 
+/* The registers of the stop; 0 or -errno. */
+static int stop_regs(struct stub *s, struct pl_user_regs *r)
+{
+	if (!s->paused_in_user)
+		return pl_process_regs(s->sb, s->pid, r);
+	*r = s->paused;
+	return 0;
+}
+
+/* Writes go to the saved frame, which a Ctrl-C stop in user mode does not have. */
+static int set_stop_regs(struct stub *s, const struct pl_user_regs *r)
+{
+	return s->paused_in_user ? -EBUSY : pl_process_set_regs(s->sb, s->pid, r);
+}
+
 static int cmd_read_regs(struct stub *s)
 {
 	struct pl_user_regs r;
 	char *p = s->out;
 
-	if (pl_process_regs(s->sb, s->pid, &r))
+	if (stop_regs(s, &r))
 		return snprintf(s->out, sizeof(s->out), "E01");
 	for (int n = 0; reg_size(n); n++)
 		p = put_reg(p, &r, n);
@@ -139,7 +157,7 @@ static int cmd_read_reg(struct stub *s, const char *arg)
 	struct pl_user_regs r;
 	unsigned n;
 
-	if (sscanf(arg, "%x", &n) != 1 || pl_process_regs(s->sb, s->pid, &r))
+	if (sscanf(arg, "%x", &n) != 1 || stop_regs(s, &r))
 		return snprintf(s->out, sizeof(s->out), "E01");
 	if (n > REG_GS_BASE)
 		return snprintf(s->out, sizeof(s->out), "E02");
@@ -173,8 +191,8 @@ static int cmd_write_reg(struct stub *s, const char *arg)
 	unsigned n;
 	const char *eq = strchr(arg, '=');
 
-	if (!eq || sscanf(arg, "%x", &n) != 1 || pl_process_regs(s->sb, s->pid, &r) ||
-	    n > REG_EFLAGS || set_reg(&r, (int)n, eq + 1) || pl_process_set_regs(s->sb, s->pid, &r))
+	if (!eq || sscanf(arg, "%x", &n) != 1 || stop_regs(s, &r) || n > REG_EFLAGS ||
+	    set_reg(&r, (int)n, eq + 1) || set_stop_regs(s, &r))
 		return snprintf(s->out, sizeof(s->out), "E01");
 	return snprintf(s->out, sizeof(s->out), "OK");
 }
@@ -183,12 +201,12 @@ static int cmd_write_regs(struct stub *s, const char *hex)
 {
 	struct pl_user_regs r;
 
-	if (pl_process_regs(s->sb, s->pid, &r) || strlen(hex) < (16 * 8 + 8 + 4) * 2)
+	if (stop_regs(s, &r) || strlen(hex) < (16 * 8 + 8 + 4) * 2)
 		return snprintf(s->out, sizeof(s->out), "E01");
 	for (int n = 0; n <= REG_EFLAGS; n++)
 		if (set_reg(&r, n, hex + 16 * n))
 			return snprintf(s->out, sizeof(s->out), "E01");
-	if (pl_process_set_regs(s->sb, s->pid, &r))
+	if (set_stop_regs(s, &r))
 		return snprintf(s->out, sizeof(s->out), "E01");
 	return snprintf(s->out, sizeof(s->out), "OK");
 }
@@ -332,6 +350,43 @@ static void debug_stop(struct stub *s, const struct pl_stop *st)
 		snprintf(s->stop_reply, sizeof(s->stop_reply), "T05swbreak:;");
 }
 
+/*
+ * Ctrl-C: the vCPU left the guest wherever it was. In user mode, its
+ * registers are the program's; in the kernel, the frame the program saved
+ * on entry is.
+ */
+static void paused(struct stub *s)
+{
+	struct pl_vcpu_regs v;
+
+	snprintf(s->stop_reply, sizeof(s->stop_reply), "T02");
+	s->paused_in_user = pl_vcpu_regs(s->sb, &v) == 0 && (v.cs & 3) == 3;
+	if (!s->paused_in_user)
+		return;
+	s->paused = (struct pl_user_regs){
+		.rax = v.rax,
+		.rbx = v.rbx,
+		.rcx = v.rcx,
+		.rdx = v.rdx,
+		.rsi = v.rsi,
+		.rdi = v.rdi,
+		.rsp = v.rsp,
+		.rbp = v.rbp,
+		.r8 = v.r8,
+		.r9 = v.r9,
+		.r10 = v.r10,
+		.r11 = v.r11,
+		.r12 = v.r12,
+		.r13 = v.r13,
+		.r14 = v.r14,
+		.r15 = v.r15,
+		.rip = v.rip,
+		.rflags = v.rflags,
+		.cs = v.cs,
+		.ss = v.ss,
+	};
+}
+
 /* Runs to the next stop gdb cares about; -1 when the step failed (one line said why). */
 static int run_to_stop(struct stub *s, bool watch_gdb)
 {
@@ -341,6 +396,7 @@ static int run_to_stop(struct stub *s, bool watch_gdb)
 	int err;
 
 	atomic_init(&w.done, false);
+	s->paused_in_user = false;
 	if (watch_gdb && pthread_create(&t, NULL, watch, &w))
 		watch_gdb = false;
 	do
@@ -359,7 +415,7 @@ static int run_to_stop(struct stub *s, bool watch_gdb)
 		s->exit_status = st.exit_status;
 		snprintf(s->stop_reply, sizeof(s->stop_reply), "W%02x", st.exit_status & 0xff);
 	} else if (st.kind == PL_STOP_PAUSE) {
-		snprintf(s->stop_reply, sizeof(s->stop_reply), "T02");
+		paused(s);
 	} else {
 		debug_stop(s, &st);
 	}
@@ -370,6 +426,12 @@ static int resume(struct stub *s, bool step)
 {
 	struct pl_user_regs r;
 
+	/*
+	 * TF goes into the saved frame, and a Ctrl-C stop in user mode has none
+	 * the program resumes from: it stays stopped, gdb sees the same stop.
+	 */
+	if (step && s->paused_in_user)
+		return 0;
 	if (step && (pl_process_regs(s->sb, s->pid, &r) ||
 		     (r.rflags |= RFLAGS_TF, pl_process_set_regs(s->sb, s->pid, &r)))) {
 		cli_error("--gdb: cannot step process %d: %s", s->pid, pl_error());

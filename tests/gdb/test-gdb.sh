@@ -13,12 +13,12 @@ PROG=$B/tests/sandbox/gdb_target
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# debug GDB-ARGS...: pagelab on a free port, gdb against it; the outputs in $tmp.
-debug() {
+# start [ARG]: pagelab on a free port, waiting for gdb; $port says which.
+start() {
 	rm -f "$tmp/vmm.err" "$tmp/vmm.out" "$tmp/status"
 	: >"$tmp/vmm.err"
 	(
-		timeout 120 "$PAGELAB" run --gdb 0 "$PROG" >"$tmp/vmm.out" 2>"$tmp/vmm.err"
+		timeout 120 "$PAGELAB" run --gdb 0 "$PROG" "$@" >"$tmp/vmm.out" 2>"$tmp/vmm.err"
 		echo $? >"$tmp/status"
 	) &
 	i=0
@@ -27,6 +27,11 @@ debug() {
 		i=$((i + 1))
 	done
 	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/vmm.err")
+}
+
+# debug GDB-ARGS...: gdb against a new pagelab; the outputs in $tmp.
+debug() {
+	start
 	timeout 120 gdb -batch -nx -ex "target remote :$port" "$@" "$PROG" >"$tmp/gdb.out" 2>&1
 	wait
 }
@@ -52,11 +57,11 @@ after_syscall=$(printf '0x%x' $((syscall_insn + 2)))
 
 session
 ok "stops before the first instruction, at _start" has "$tmp/gdb.out" 'in _start ()'
-ok "break main hits" has "$tmp/gdb.out" 'Breakpoint 1, main () at tests/sandbox/gdb_target.c:16'
-ok "backtrace names main" has "$tmp/gdb.out" '^#0  main () at tests/sandbox/gdb_target.c:16'
-ok "next goes to the next line" has "$tmp/gdb.out" '^17	'
-ok "step enters add with its arguments" has "$tmp/gdb.out" 'add (a=40, b=2) at tests/sandbox/gdb_target.c:9'
-ok "backtrace through add" has "$tmp/gdb.out" '^#1  0x[0-9a-f]* in main () at tests/sandbox/gdb_target.c:17'
+ok "break main hits" has "$tmp/gdb.out" 'Breakpoint 1, main (argc=1, argv=0x[0-9a-f]*) at tests/sandbox/gdb_target.c:17'
+ok "backtrace names main" has "$tmp/gdb.out" '^#0  main (argc=1, argv=0x[0-9a-f]*) at tests/sandbox/gdb_target.c:17'
+ok "next goes to the next line" has "$tmp/gdb.out" '^18	'
+ok "step enters add with its arguments" has "$tmp/gdb.out" 'add (a=40, b=2) at tests/sandbox/gdb_target.c:10'
+ok "backtrace through add" has "$tmp/gdb.out" '^#1  0x[0-9a-f]* in main (argc=1, argv=0x[0-9a-f]*) at tests/sandbox/gdb_target.c:18'
 ok "finish returns add's value" has "$tmp/gdb.out" 'Value returned is \$[0-9]* = 42'
 ok "print reads the variable" has "$tmp/gdb.out" '^\$[0-9]* = 42$'
 ok "stepi over a system call ends after it" has "$tmp/gdb.out" "= (void (\*)()) $after_syscall"
@@ -66,12 +71,25 @@ ok "the program's output" has "$tmp/vmm.out" 'total 45'
 ok "pagelab's status is the program's" test "$(cat "$tmp/status")" = 7
 
 # A variable set from gdb changes what the program computes.
-debug -ex 'break 18' -ex continue -ex 'set var total = 100' -ex detach
+debug -ex 'break 19' -ex continue -ex 'set var total = 100' -ex detach
 ok "set var, then detach: the program runs on with it" has "$tmp/vmm.out" 'total 103'
 ok "after detach, the status is the program's" test "$(cat "$tmp/status")" = 65
 
 debug -ex 'break add' -ex continue -ex kill
 ok "kill ends the run" test "$(cat "$tmp/status")" = 137
+
+# Ctrl-C: gdb's SIGINT becomes 0x03 on the wire; the program spins until then.
+start " spun"
+gdb -batch -nx -ex "target remote :$port" -ex continue -ex bt -ex 'set var spin = 0' \
+	-ex continue "$PROG" >"$tmp/gdb.out" 2>&1 &
+gdb_pid=$!
+sleep 2
+kill -INT $gdb_pid
+wait $gdb_pid
+wait
+ok "Ctrl-C stops the running program" has "$tmp/gdb.out" 'Program received signal SIGINT'
+ok "where it spun, in main" has "$tmp/gdb.out" '^#0  0x[0-9a-f]* in main (argc=2, .*gdb_target.c:22'
+ok "it runs on to its end" has "$tmp/vmm.out" 'total 45 spun'
 
 no_tcg() {
 	out=$("$PAGELAB" run --accel tcg --gdb 1234 "$PROG" 2>&1)
