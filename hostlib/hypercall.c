@@ -145,10 +145,13 @@ static int64_t hc_stop(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		return -PL_E_FAULT;
 	/* Any alignment the guest chose: only copied, byte for byte. */
 	memcpy(&b, p, sizeof(b));
-	if (b.kind != PL_STOP_BLOCK_CHECKPOINT && b.kind != PL_STOP_BLOCK_ASSERT)
+	if (b.kind != PL_STOP_BLOCK_CHECKPOINT && b.kind != PL_STOP_BLOCK_ASSERT &&
+	    b.kind != PL_STOP_BLOCK_DEBUG)
 		return -PL_E_INVAL;
 	*st = (struct pl_stop){
-		.kind = b.kind == PL_STOP_BLOCK_ASSERT ? PL_STOP_ASSERT : PL_STOP_CHECKPOINT,
+		.kind = b.kind == PL_STOP_BLOCK_ASSERT	? PL_STOP_ASSERT
+			: b.kind == PL_STOP_BLOCK_DEBUG ? PL_STOP_DEBUG
+							: PL_STOP_CHECKPOINT,
 		.pid = (int)(b.pid & 0x7fffffff),
 		.cr3 = b.cr3,
 		.id = b.id,

@@ -240,7 +240,7 @@ int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs)
 	return err;
 }
 
-/* The arithmetic flags and DF: what a program may change itself. */
+/* The arithmetic flags, TF and DF: what a program may change itself (popf). */
 #define USER_FLAGS 0xdd5ULL
 
 int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_regs *regs)

@@ -140,6 +140,14 @@ for t in tests/dist/test-*.sh; do
 	tap_suite "$t"
 done
 
+# Real gdb against pagelab run --gdb (boots guests under KVM).
+if [ "$tcg_only" -eq 0 ]; then
+	echo "gdb stub (tests/gdb):"
+	for t in tests/gdb/test-*.sh; do
+		tap_suite "$t"
+	done
+fi
+
 # The reading guide names files and functions; a rename must update it.
 echo "documentation (tests/docs):"
 for t in tests/docs/test-*.sh; do

@@ -51,6 +51,10 @@ SANDBOX_PROGS := $(SANDBOX_PROG_SRCS:tests/sandbox/%.c=$(B)/tests/sandbox/%)
 $(B)/tests/sandbox/%: tests/sandbox/%.c
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -o $@ $<
+# gdb reads its symbols and lines (test-gdb.sh): debug information, no optimisation.
+$(B)/tests/sandbox/gdb_target: tests/sandbox/gdb_target.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(GUEST_PROG_CFLAGS) -g -O0 -o $@ $<
 
 BENCH_HOST_SRCS := $(sort $(wildcard tests/bench/host_*.c))
 BENCH_HOST_BINS := $(BENCH_HOST_SRCS:tests/bench/%.c=$(B)/tests/bench/%)

@@ -14,6 +14,7 @@
 #include <pagelab/hostlib.h>
 
 #include "cli.h"
+#include "gdbstub.h"
 #include "initrd.h"
 #include "run_log.h"
 #include "tcg.h"
@@ -46,10 +47,13 @@ struct run_opts {
 	char **prog_argv; /* PROGRAM ARGS..., NULL-terminated */
 	enum accel accel;
 	const char *kvm_only; /* the first option given that needs the VMM */
+	int gdb_port;	      /* --gdb PORT, -s: 1234; -1 without */
+	bool seccomp_given;
 };
 
 enum {
 	OPT_KERNEL = 256,
+	OPT_GDB,
 	OPT_TIMEOUT,
 	OPT_APPEND,
 	OPT_VERSION,
@@ -95,6 +99,7 @@ static const struct option long_opts[] = {
 	{ "core-dir", required_argument, NULL, OPT_CORE_DIR },
 	{ "rom", required_argument, NULL, OPT_ROM },
 	{ "vga", required_argument, NULL, OPT_VGA },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -153,6 +158,12 @@ static void help(void)
 	    "                         identification string\n"
 	    "      --vga FILE         write the VGA text screen (80x25 at 0xB8000) to FILE\n"
 	    "                         as text when the run ends\n"
+	    "      --gdb PORT         wait for gdb on 127.0.0.1:PORT (0: any free port) before\n"
+	    "                         the program's first instruction and let it debug the\n"
+	    "                         program (implies --seccomp=off)\n"
+	    "  -s                     --gdb 1234, as QEMU's -s\n"
+	    "  -S                     wait for gdb before the first instruction (--gdb\n"
+	    "                         always does; alone, it listens on 1234 as -s)\n"
 	    "  -h, --help             this help\n"
 	    "      --version          print the version\n",
 	    stdout);
@@ -181,7 +192,7 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  */
 static const char *const kernel_options[] = {
 	"verbose",	 "trace",	   "isolate",	       "selftest=native", "selftest=fault",
-	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit"
+	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit",	  "gdb"
 };
 
 static int check_kernel_options(const char *arg)
@@ -203,7 +214,7 @@ static int check_kernel_options(const char *arg)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "trace=LIST, isolate, noinit, "
+				  "trace=LIST, isolate, noinit, gdb, "
 				  "selftest=native|fault|spin|floor|memtype)",
 				  w);
 			return -1;
@@ -319,6 +330,23 @@ static int parse_stats(const char *arg, struct run_opts *o)
 }
 
 /* Returns 0 to go on, 1 when done (help/version), -1 on bad usage. */
+/* --gdb PORT, -s, -S: the kernel stops before the program's first instruction. */
+static int gdb_option(struct run_opts *o, const char *port)
+{
+	char *end;
+	long v = port ? strtol(port, &end, 10) : 1234;
+
+	if (port && (end == port || *end || v < 0 || v > 65535)) {
+		cli_error("invalid --gdb port '%s' (0 to 65535)", port);
+		return -1;
+	}
+	if (o->gdb_port < 0 && add_bootarg(o, "gdb"))
+		return -1;
+	if (port || o->gdb_port < 0)
+		o->gdb_port = (int)v;
+	return needs_kvm(o, port ? "--gdb" : "-s");
+}
+
 static int parse_one(struct run_opts *o, int c, char **argv)
 {
 	switch (c) {
@@ -362,6 +390,7 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 		return needs_kvm(o, "--map-svg");
 	case OPT_SECCOMP:
 		needs_kvm(o, "--seccomp");
+		o->seccomp_given = true;
 		return parse_seccomp(optarg, &o->seccomp);
 	case OPT_USER:
 		o->user = optarg;
@@ -385,6 +414,10 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_INITRD:
 		o->rd.prebuilt = optarg;
 		return 0;
+	case OPT_GDB:
+	case 's':
+	case 'S':
+		return gdb_option(o, c == OPT_GDB ? optarg : NULL);
 	case 'h':
 		help();
 		return 1;
@@ -405,7 +438,8 @@ static int parse(struct run_opts *o, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at PROGRAM, whose own options are its business. */
-	while ((c = getopt_long(argc, argv, "+:m:vh", long_opts, NULL)) != -1)
+	o->gdb_port = -1;
+	while ((c = getopt_long(argc, argv, "+:m:vhsS", long_opts, NULL)) != -1)
 		if ((r = parse_one(o, c, argv)) != 0)
 			return r;
 	if (optind < argc) {
@@ -473,8 +507,11 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 				   .access_log = o->access_log,
 				   .map_svg = o->map_svg,
 				   .memory = o->memory };
+	struct gdb_conn gdb;
 	int status;
 
+	if (o->gdb_port >= 0 && gdb_listen(&gdb, o->gdb_port))
+		return PL_EXIT_USAGE;
 	if (run_log_open(&log, &lo))
 		return PL_EXIT_USAGE;
 	cfg->write_fds = log.fds;
@@ -486,6 +523,8 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 		cli_error("%s", pl_error());
 		pl_sandbox_destroy(sb);
 		run_log_close(&log);
+		if (o->gdb_port >= 0)
+			gdb_close(&gdb);
 		return status;
 	}
 	/*
@@ -494,7 +533,10 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 	 * the VMM dying mid-run.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	status = run_log_steps(&log, sb, &res);
+	if (o->gdb_port >= 0)
+		status = gdb_serve(&gdb, sb, &res);
+	else
+		status = run_log_steps(&log, sb, &res);
 	if (o->stats == STATS_JSON)
 		pl_result_print_stats_json(&res, stderr);
 	else if (o->stats)
@@ -565,6 +607,22 @@ static int run(const struct run_opts *o, const char *kernel, const struct initrd
 	return status;
 }
 
+/* gdb's socket is outside what the seccomp filter allows; the logs are written between stops gdb owns. */
+static int gdb_check(struct run_opts *o)
+{
+	if (o->seccomp_given && o->seccomp != PL_SECCOMP_OFF) {
+		cli_error("--gdb needs --seccomp=off (its default)");
+		return -1;
+	}
+	if (o->checkpoints || o->dirty_log || o->access_log || o->map_svg) {
+		cli_error("--gdb cannot be combined with --checkpoints, --dirty-log, --access-log "
+			  "or --map-svg");
+		return -1;
+	}
+	o->seccomp = PL_SECCOMP_OFF;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -576,6 +634,8 @@ int cmd_run(int argc, char **argv)
 	if (r)
 		return r > 0 ? 0 : PL_EXIT_USAGE;
 	if (o.trace_output && !strstr(o.bootargs, "trace") && add_trace(&o, NULL))
+		return PL_EXIT_USAGE;
+	if (o.gdb_port >= 0 && gdb_check(&o))
 		return PL_EXIT_USAGE;
 	if (accel_choose(o.accel, o.kvm_only, &accel))
 		return PL_EXIT_USAGE;

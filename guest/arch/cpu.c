@@ -115,6 +115,8 @@ void cpu_init(void)
 	for (int v = 0; v < 256; v++)
 		set_gate(v, (u64)vector_stubs + v * 16, v >= 32 ? IST_IRQ : 0);
 	set_gate(8, (u64)vector_stubs + 8 * 16, IST_DOUBLE_FAULT);
+	/* int3 is a user instruction (a debugger's breakpoint), as on Linux. */
+	idt[3].type_attr = GATE_INTERRUPT | 0x60;
 	load_idt();
 	/* sysret: CS = 0x23 + 16 = 0x33, SS = 0x23 + 8 = 0x2b. */
 	wrmsr(MSR_STAR, (u64)PL_SEL_UCODE32 << 48 | (u64)PL_SEL_KCODE << 32);

@@ -307,6 +307,18 @@ user_sigreturn:
 	mov $15, %eax			/* rt_sigreturn */
 	syscall
 	ud2
+/*
+ * A single step (TF) on kvm_pvm: TF set by sysretq would trap in the
+ * trampoline itself, so sysretq lands here without it and the user-mode
+ * iretq, which restores %rip, %rflags and %rsp at once, sets TF: the trap
+ * comes after the program's next instruction.
+ */
+	.balign 16
+	.globl user_step_trampoline
+user_step_trampoline:
+	pop %r11
+	pop %rcx
+	iretq
 
 	.bss
 	.balign 4096

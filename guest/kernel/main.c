@@ -6,6 +6,7 @@
 #include <kernel/backing.h>
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <kernel/debug.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
@@ -45,6 +46,7 @@ void kmain(u64 fdt_pa, u64 magic)
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
+	debug_init();
 	physmem_init();
 	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),

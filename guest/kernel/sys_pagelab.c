@@ -7,6 +7,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/debug.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -61,7 +62,7 @@ static void proctab_refresh(void)
 	proctab.count = n;
 }
 
-static long stop(void)
+static long pagelab_stop(void)
 {
 	proctab_refresh();
 	stop_block.proctab_gpa = kernel_virt_to_phys(&proctab);
@@ -79,7 +80,15 @@ static long sys_pagelab_checkpoint(u64 id, u64 value)
 	stop_block.kind = PL_STOP_BLOCK_CHECKPOINT;
 	stop_block.id = id;
 	stop_block.value = value;
-	return stop() < 0 ? -EINVAL : 0;
+	return pagelab_stop() < 0 ? -EINVAL : 0;
+}
+
+void pagelab_debug_stop(u64 vector)
+{
+	memset(&stop_block, 0, sizeof(stop_block));
+	stop_block.kind = PL_STOP_BLOCK_DEBUG;
+	stop_block.id = vector;
+	pagelab_stop();
 }
 
 /* A string the program may have got wrong: a bad pointer is shown as such, not refused. */
@@ -106,7 +115,7 @@ static long sys_pagelab_assert(u64 uinfo)
 	user_string(stop_block.file, sizeof(stop_block.file), info.file);
 	user_string(stop_block.expr, sizeof(stop_block.expr), info.expr);
 	/* The host ends the run here; if it ever resumes, the program learns it failed. */
-	stop();
+	pagelab_stop();
 	return -EINVAL;
 }
 

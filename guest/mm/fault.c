@@ -8,6 +8,7 @@
 #include <kernel/arch.h>
 #include <kernel/backing.h>
 #include <kernel/commit.h>
+#include <kernel/debug.h>
 #include <kernel/errno.h>
 #include <kernel/fault.h>
 #include <kernel/frame.h>
@@ -189,6 +190,8 @@ void handle_user_exception(struct trap_frame *f)
 		return;
 	case 1:
 	case 3:
+		if (debug_user_trap(f))
+			return;
 		fi.code = SI_KERNEL;
 		signal_force_fault(SIGTRAP, &fi);
 		return;

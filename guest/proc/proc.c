@@ -7,6 +7,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/debug.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/fdtable.h>
@@ -314,6 +315,7 @@ void init_start(void)
 	timer_init();
 	/* After timer_init, which starts the monotonic clock at 0. */
 	p->on_cpu_since = clock_monotonic_ns();
+	debug_first_instruction();
 	/* The one way into user mode, for the first entry as for every other. */
 	user_return_work(p->frame, false);
 	enter_user(p->frame);

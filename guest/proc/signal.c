@@ -7,6 +7,7 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/coredump.h>
+#include <kernel/debug.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
@@ -293,6 +294,7 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 		fix_interrupted_syscall(f, NULL);
 		end_sigsuspend(&current->sig);
 	}
+	debug_user_return(f);
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
 		do_exit(default_wait_status(SIGSEGV, f));
 	pvm_user_gs_return();

@@ -244,6 +244,12 @@ struct pl_proctab {
 enum pl_stop_block_kind {
 	PL_STOP_BLOCK_CHECKPOINT = 1,
 	PL_STOP_BLOCK_ASSERT = 2,
+	/*
+	 * Kernel option "gdb": a user #BP or #DB, or the first program's first
+	 * instruction (id: the vector, 3 or 1, or 0 for the start). frame_gpa's
+	 * rip is where the process resumes; TF is clear in its rflags.
+	 */
+	PL_STOP_BLOCK_DEBUG = 3,
 };
 
 #define PL_STOP_FILE_MAX 128

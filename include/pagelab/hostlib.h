@@ -381,6 +381,7 @@ enum pl_stop_kind {
 	PL_STOP_CHECKPOINT, /* a program called pagelab_checkpoint(id, value) */
 	PL_STOP_ASSERT,	    /* a program's PAGELAB_ASSERT failed: the next step ends the run */
 	PL_STOP_PAUSE,	    /* pl_sandbox_interrupt() asked for it */
+	PL_STOP_DEBUG, /* kernel option "gdb": a breakpoint or step (id: vector 3 or 1, 0 at start) */
 };
 
 struct pl_stop {

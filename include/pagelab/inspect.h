@@ -74,7 +74,8 @@ int pl_gva_write(struct pl_sandbox *sb, int pid, uint64_t gva, const void *buf, 
  * The user registers of process pid (0: the one that stopped) as its
  * kernel saved them at its last entry (struct pl_user_regs in abi.h).
  * Setting them changes what the process resumes with: only rax..r15, rip
- * (a user address), rsp and the arithmetic flags of rflags are taken.
+ * (a user address), rsp, the arithmetic flags and TF of rflags are taken
+ * (TF: a single step, under the kernel option "gdb").
  * 0 or -errno with pl_error().
  */
 int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs);

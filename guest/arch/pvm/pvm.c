@@ -12,6 +12,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
+#include <kernel/debug.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/pvm.h>
@@ -62,11 +63,30 @@ void pvm_enable(void)
  * on user_trampoline, which pops them. Returns false if the user stack
  * cannot take the three words (the caller kills the process).
  */
+extern char user_step_trampoline[], _usertext_start[];
+
+/* TF set: the user-mode iretq of user_step_trampoline (entry.S) returns. */
+static bool prepare_step_return(struct trap_frame *f)
+{
+	u64 words[7] = { f->r11, f->rcx, f->rip, f->cs, f->rflags, f->rsp, f->ss };
+	u64 sp = f->rsp - 128 - sizeof(words);
+
+	if (sp >= USER_TOP || copy_to_user(sp, words, sizeof(words)) != 0)
+		return false;
+	f->rsp = sp;
+	f->rip = f->rcx = USER_TRAMPOLINE_VA + (u64)(user_step_trampoline - _usertext_start);
+	f->rflags &= ~RFLAGS_TF;
+	f->r11 = f->rflags;
+	return true;
+}
+
 bool pvm_prepare_user_return(struct trap_frame *f)
 {
 	u64 words[3] = { f->r11, f->rcx, f->rip };
 	u64 sp = f->rsp - 128 - sizeof(words);
 
+	if (f->rflags & RFLAGS_TF)
+		return prepare_step_return(f);
 	if (f->rcx == f->rip && f->r11 == f->rflags && f->rip < USER_TOP)
 		return true;
 	if (sp >= USER_TOP || copy_to_user(sp, words, sizeof(words)) != 0)
