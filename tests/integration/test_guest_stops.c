@@ -303,6 +303,13 @@ static void test_cli_prints_checkpoints(void **state)
 	has(r.out, " rw- 4K -&gt; 0x");
 	has(r.out, "</svg>\n");
 	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--stop-on-fault", PROGRAMS "guest/signal_death", "caught",
+		    NULL);
+	assert_int_equal(r.status, 139);
+	has(r.out, "# caught signal 11 code 1 at 0x1008\n");
+	has(r.err, "pagelab: fault pid 1 signal 11 code 1 addr 0x1008 rip 0x");
+	has(r.err, "pagelab: fault pid 1 signal 11 code 1 addr 0x2010 rip 0x");
+	run_free(&r);
 	run_pagelab(&r, NULL, "run", PROGRAMS "sandbox/assert_fail", NULL);
 	assert_int_equal(r.status, PL_EXIT_GUEST_ASSERT);
 	has(r.err, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5");
