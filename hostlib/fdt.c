@@ -166,6 +166,24 @@ int pl_fdt_add_device(void *fdt, size_t room, const struct pl_device *dev)
 	return fdt_pack(fdt);
 }
 
+int pl_fdt_set_host_flag(void *fdt, uint32_t flag, bool on)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+	const fdt32_t *val;
+	uint32_t flags;
+	int len;
+
+	if (node < 0)
+		return node;
+	val = fdt_getprop(fdt, node, PL_FDT_PROP_HOST_FLAGS, &len);
+	if (!val || len != sizeof(*val))
+		return -FDT_ERR_NOTFOUND;
+	flags = fdt32_to_cpu(*val);
+	flags = on ? flags | flag : flags & ~flag;
+	/* The same size in place: nothing else in the tree moves. */
+	return fdt_setprop_inplace_u32(fdt, node, PL_FDT_PROP_HOST_FLAGS, flags);
+}
+
 /* An FDT string list: the strings back to back, each with its NUL. */
 static int prop_strings(void *fdt, const char *name, const char *const *v)
 {

@@ -39,5 +39,7 @@ int pl_fdt_build(void *buf, size_t size, const struct pl_fdt_params *p);
  * bytes. 0, or a negative libfdt error; the tree is unchanged on error.
  */
 int pl_fdt_add_device(void *fdt, size_t room, const struct pl_device *dev);
+/* Sets or clears one PL_HOST_F_* bit in /chosen. 0, or a negative libfdt error. */
+int pl_fdt_set_host_flag(void *fdt, uint32_t flag, bool on);
 
 #endif

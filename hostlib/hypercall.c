@@ -145,12 +145,12 @@ static int64_t hc_stop(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		return -PL_E_FAULT;
 	/* Any alignment the guest chose: only copied, byte for byte. */
 	memcpy(&b, p, sizeof(b));
-	if (b.kind != PL_STOP_BLOCK_CHECKPOINT && b.kind != PL_STOP_BLOCK_ASSERT &&
-	    b.kind != PL_STOP_BLOCK_DEBUG)
+	if (b.kind < PL_STOP_BLOCK_CHECKPOINT || b.kind > PL_STOP_BLOCK_FAULT)
 		return -PL_E_INVAL;
 	*st = (struct pl_stop){
 		.kind = b.kind == PL_STOP_BLOCK_ASSERT	? PL_STOP_ASSERT
 			: b.kind == PL_STOP_BLOCK_DEBUG ? PL_STOP_DEBUG
+			: b.kind == PL_STOP_BLOCK_FAULT ? PL_STOP_FAULT
 							: PL_STOP_CHECKPOINT,
 		.pid = (int)(b.pid & 0x7fffffff),
 		.cr3 = b.cr3,
@@ -168,6 +168,15 @@ static int64_t hc_stop(struct pl_sandbox *sb, const struct pl_hcall *hc)
 		st->assertion.b = b.b;
 		sb->assert_pending = true;
 	}
+	if (b.kind == PL_STOP_BLOCK_FAULT)
+		st->fault = (struct pl_stop_fault){
+			.signo = b.fault_signo,
+			.code = b.fault_code,
+			.addr = b.fault_addr,
+			.rip = b.fault_rip,
+			.trapno = b.fault_trapno,
+			.error = b.fault_error,
+		};
 	sb->stop_pending = true;
 	return 0;
 }

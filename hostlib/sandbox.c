@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <pagelab/initramfs.h>
+#include <pagelab/inspect.h>
 
 #include "boot.h"
 #include "devices.h"
@@ -301,6 +302,22 @@ int pl_sandbox_fdt_add(struct pl_sandbox *sb, const struct pl_device *dev)
 		return -ENOSPC;
 	}
 	sb->layout.fdt_size = fdt_totalsize(fdt);
+	return 0;
+}
+
+int pl_sandbox_watch_faults(struct pl_sandbox *sb, bool on)
+{
+	void *fdt;
+
+	if (sb->started) {
+		pl_set_error(PL_ERR_CONFIG, "watching faults is chosen before the first step");
+		return -EBUSY;
+	}
+	fdt = pl_guestmem_check(&sb->mem, sb->layout.fdt, sb->fdt_room, PL_ACC_WRITE);
+	if (!fdt || pl_fdt_set_host_flag(fdt, PL_HOST_F_WATCH_FAULTS, on)) {
+		pl_set_error(PL_ERR_CONFIG, "the device tree has no host flags to set");
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -72,6 +72,7 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 	struct pl_result res;
 	struct run_log log;
 	struct run_log_opts lo = { .checkpoints = o->checkpoints,
+				   .stop_on_fault = o->stop_on_fault,
 				   .dirty_log = o->dirty_log,
 				   .access_log = o->access_log,
 				   .map_svg = o->map_svg,

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pagelab/inspect.h>
+
 #include "cli.h"
 #include "run_log.h"
 
@@ -28,7 +30,7 @@ static FILE *open_log(const char *path, const char *what)
 
 int run_log_open(struct run_log *l, const struct run_log_opts *o)
 {
-	*l = (struct run_log){ .checkpoints = o->checkpoints };
+	*l = (struct run_log){ .checkpoints = o->checkpoints, .stop_on_fault = o->stop_on_fault };
 	if (o->dirty_log) {
 		l->dirty = open_log(o->dirty_log, "dirty log");
 		l->max = o->memory / 4096;
@@ -60,6 +62,8 @@ fail:
 
 int run_log_start(struct run_log *l, struct pl_sandbox *sb)
 {
+	if (l->stop_on_fault && pl_sandbox_watch_faults(sb, true))
+		return -1;
 	return l->dirty ? pl_dirty_log_start(sb) : 0;
 }
 
@@ -141,6 +145,15 @@ static void print_checkpoint(const struct pl_stop *stop)
 		stop->id, stop->value, stop->value, stop->pid, stop->time_ns / 1e9);
 }
 
+static void print_fault(const struct pl_stop *stop)
+{
+	fprintf(stderr,
+		"pagelab: fault pid %d signal %d code %d addr 0x%" PRIx64 " rip 0x%" PRIx64
+		" vector %u at %.6f s\n",
+		stop->pid, stop->fault.signo, stop->fault.code, stop->fault.addr, stop->fault.rip,
+		stop->fault.trapno, stop->time_ns / 1e9);
+}
+
 int run_log_steps(struct run_log *l, struct pl_sandbox *sb, struct pl_result *res)
 {
 	struct pl_stop stop;
@@ -154,6 +167,8 @@ int run_log_steps(struct run_log *l, struct pl_sandbox *sb, struct pl_result *re
 		}
 		if (l->checkpoints && stop.kind == PL_STOP_CHECKPOINT)
 			print_checkpoint(&stop);
+		if (stop.kind == PL_STOP_FAULT)
+			print_fault(&stop);
 		if (l->dirty && stop.kind != PL_STOP_PAUSE && log_dirty(sb, l, &stop))
 			return PL_EXIT_VMM_ERROR;
 		if (l->access && log_accesses(sb, l))

@@ -11,6 +11,7 @@
 
 struct run_log_opts {
 	bool checkpoints;	/* --checkpoints */
+	bool stop_on_fault;	/* --stop-on-fault */
 	const char *dirty_log;	/* --dirty-log FILE, or NULL */
 	const char *access_log; /* --access-log FILE, or NULL */
 	const char *map_svg;	/* --map-svg FILE, or NULL */
@@ -18,7 +19,7 @@ struct run_log_opts {
 };
 
 struct run_log {
-	bool checkpoints;
+	bool checkpoints, stop_on_fault;
 	FILE *dirty, *access;
 	uint64_t *gpas;
 	size_t max;
@@ -32,7 +33,7 @@ struct run_log {
 
 /* Opens the files before the sandbox exists (the confined run cannot). 0, or -1 after a message. */
 int run_log_open(struct run_log *l, const struct run_log_opts *o);
-/* Starts the dirty log, after the sandbox's traps: 0, or -1 with pl_error(). */
+/* Starts the dirty log and fault watching, after the sandbox's traps: 0, or -1 with pl_error(). */
 int run_log_start(struct run_log *l, struct pl_sandbox *sb);
 /* Steps to the end, reporting at each stop; the run's exit status. */
 int run_log_steps(struct run_log *l, struct pl_sandbox *sb, struct pl_result *res);

@@ -37,7 +37,8 @@ enum {
 	OPT_MAP_SVG,
 	OPT_CORE_DIR,
 	OPT_ROM,
-	OPT_VGA
+	OPT_VGA,
+	OPT_STOP_ON_FAULT
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
+	{ "stop-on-fault", no_argument, NULL, OPT_STOP_ON_FAULT },
 	{ "dirty-log", required_argument, NULL, OPT_DIRTY_LOG },
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "access-log", required_argument, NULL, OPT_ACCESS_LOG },
@@ -96,6 +98,8 @@ static void help(void)
 	    "                         (json: as one JSON object on one line)\n"
 	    "      --checkpoints      print each checkpoint the program reaches (pagelab/guest.h)\n"
 	    "                         on stderr, with the time since the run began\n"
+	    "      --stop-on-fault    print on stderr each fault a program takes that becomes\n"
+	    "                         SIGSEGV, SIGBUS, SIGILL or SIGFPE, then go on\n"
 	    "      --dirty-log FILE   write to FILE the guest-physical pages written in each\n"
 	    "                         interval between checkpoints (one line per interval)\n"
 	    "      --trap GPA:SIZE    trap every guest access to that guest-physical range\n"
@@ -341,6 +345,9 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_CHECKPOINTS:
 		o->checkpoints = true;
 		return needs_kvm(o, "--checkpoints");
+	case OPT_STOP_ON_FAULT:
+		o->stop_on_fault = true;
+		return needs_kvm(o, "--stop-on-fault");
 	case OPT_DIRTY_LOG:
 		o->dirty_log = optarg;
 		return needs_kvm(o, "--dirty-log");
@@ -420,9 +427,10 @@ static int gdb_check(struct run_opts *o)
 		cli_error("--gdb needs --seccomp=off (its default)");
 		return -1;
 	}
-	if (o->checkpoints || o->dirty_log || o->access_log || o->map_svg) {
-		cli_error("--gdb cannot be combined with --checkpoints, --dirty-log, --access-log "
-			  "or --map-svg");
+	if (o->checkpoints || o->stop_on_fault || o->dirty_log || o->access_log || o->map_svg) {
+		cli_error(
+		    "--gdb cannot be combined with --checkpoints, --stop-on-fault, --dirty-log, "
+		    "--access-log or --map-svg");
 		return -1;
 	}
 	o->seccomp = PL_SECCOMP_OFF;

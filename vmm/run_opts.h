@@ -20,7 +20,7 @@ struct run_opts {
 	const char *kernel;
 	uint64_t timeout_ms;
 	char bootargs[4096];
-	bool verbose, checkpoints;
+	bool verbose, checkpoints, stop_on_fault;
 	enum { STATS_NONE, STATS_TEXT, STATS_JSON } stats;
 	const char *dirty_log; /* FILE, or NULL */
 	const char *access_log;

@@ -6,6 +6,7 @@
  * outside: its pid, its page tables and where its registers are saved.
  */
 #include <kernel/arch.h>
+#include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/debug.h>
 #include <kernel/errno.h>
@@ -88,6 +89,25 @@ void pagelab_debug_stop(u64 vector)
 	memset(&stop_block, 0, sizeof(stop_block));
 	stop_block.kind = PL_STOP_BLOCK_DEBUG;
 	stop_block.id = vector;
+	pagelab_stop();
+}
+
+/*
+ * The host asked to see user faults (PL_HOST_F_WATCH_FAULTS): one stop
+ * before the signal, which is forced after it as without watching.
+ */
+void pagelab_fault_stop(int sig, const struct fault_info *fi, const struct trap_frame *f)
+{
+	if (!(boot_info.host_flags & PL_HOST_F_WATCH_FAULTS))
+		return;
+	memset(&stop_block, 0, sizeof(stop_block));
+	stop_block.kind = PL_STOP_BLOCK_FAULT;
+	stop_block.fault_signo = sig;
+	stop_block.fault_code = fi->code;
+	stop_block.fault_addr = fi->addr;
+	stop_block.fault_rip = f->rip;
+	stop_block.fault_trapno = (u32)f->vector;
+	stop_block.fault_error = (u32)f->error;
 	pagelab_stop();
 }
 

@@ -151,6 +151,13 @@ bool handle_kernel_page_fault(struct trap_frame *f)
 	return vm_fault(current->mm, addr, (f->error & ~PF_ERR_USER) | PF_ERR_USER, &fi) == 0;
 }
 
+/* The host may watch it first (PL_HOST_F_WATCH_FAULTS); the signal is Linux's either way. */
+static void user_fault_signal(struct trap_frame *f, int sig, const struct fault_info *fi)
+{
+	pagelab_fault_stop(sig, fi, f);
+	signal_force_fault(sig, fi);
+}
+
 /*
  * The CPU left the faulting address in CR2 and pushed the error code; the
  * saved RIP points at the faulting instruction, which runs again once the
@@ -165,7 +172,7 @@ static void user_page_fault(struct trap_frame *f)
 		return;
 	fi.trapno = 14;
 	fi.error = f->error;
-	signal_force_fault(sig, &fi);
+	user_fault_signal(f, sig, &fi);
 }
 
 void handle_user_exception(struct trap_frame *f)
@@ -181,12 +188,12 @@ void handle_user_exception(struct trap_frame *f)
 	case 19: /* SIMD */
 		fi.code = f->vector == 0 ? 1 /* FPE_INTDIV */ : SI_KERNEL;
 		fi.addr = f->rip;
-		signal_force_fault(SIGFPE, &fi);
+		user_fault_signal(f, SIGFPE, &fi);
 		return;
 	case 6:		     /* invalid opcode */
 		fi.code = 2; /* ILL_ILLOPN */
 		fi.addr = f->rip;
-		signal_force_fault(SIGILL, &fi);
+		user_fault_signal(f, SIGILL, &fi);
 		return;
 	case 1:
 	case 3:
@@ -198,9 +205,9 @@ void handle_user_exception(struct trap_frame *f)
 	case 11:
 	case 12:
 	case 17:
-		signal_force_fault(SIGBUS, &fi);
+		user_fault_signal(f, SIGBUS, &fi);
 		return;
 	default: /* #GP and the rest */
-		signal_force_fault(SIGSEGV, &fi);
+		user_fault_signal(f, SIGSEGV, &fi);
 	}
 }

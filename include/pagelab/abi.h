@@ -250,6 +250,12 @@ enum pl_stop_block_kind {
 	 * rip is where the process resumes; TF is clear in its rflags.
 	 */
 	PL_STOP_BLOCK_DEBUG = 3,
+	/*
+	 * PL_HOST_F_WATCH_FAULTS: a user exception the kernel is about to turn
+	 * into SIGSEGV, SIGBUS, SIGILL or SIGFPE (fault_*); the signal follows
+	 * when the host resumes.
+	 */
+	PL_STOP_BLOCK_FAULT = 4,
 };
 
 #define PL_STOP_FILE_MAX 128
@@ -266,6 +272,9 @@ struct pl_stop_block {
 	uint64_t proctab_gpa;	     /* the kernel's struct pl_proctab, refreshed for this stop */
 	char file[PL_STOP_FILE_MAX]; /* NUL-terminated by the host, whatever the guest wrote */
 	char expr[PL_STOP_EXPR_MAX];
+	uint64_t fault_addr, fault_rip;	    /* si_addr (CR2 for a #PF), the faulting instruction */
+	int32_t fault_signo, fault_code;    /* the signal and its si_code */
+	uint32_t fault_trapno, fault_error; /* the vector and its error code */
 };
 
 /* PL_HC_EVENT kinds */
@@ -333,6 +342,7 @@ struct pl_panic_report {
 #define PL_FDT_PROP_BOOT_EPOCH "pagelab,boot-epoch-ns"
 #define PL_FDT_PROP_HOST_FLAGS "pagelab,host-flags" /* /chosen, u32: PL_HOST_F_* */
 #define PL_HOST_F_CORE_DUMP    0x1		    /* the host writes core files (PL_HC_CORE_*) */
+#define PL_HOST_F_WATCH_FAULTS 0x2 /* user faults stop first (PL_STOP_BLOCK_FAULT) */
 /*
  * /chosen carries the run: "bootargs" (kernel options, space separated:
  * verbose, trace (strace-style syscall trace), selftest=NAME), the

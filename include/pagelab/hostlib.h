@@ -382,13 +382,24 @@ enum pl_stop_kind {
 	PL_STOP_ASSERT,	    /* a program's PAGELAB_ASSERT failed: the next step ends the run */
 	PL_STOP_PAUSE,	    /* pl_sandbox_interrupt() asked for it */
 	PL_STOP_DEBUG, /* kernel option "gdb": a breakpoint or step (id: vector 3 or 1, 0 at start) */
+	PL_STOP_FAULT, /* pl_sandbox_watch_faults: a user fault, before its signal */
+};
+
+/* PL_STOP_FAULT: what the process's signal will carry, and where it happened. */
+struct pl_stop_fault {
+	int signo;	 /* SIGSEGV, SIGBUS, SIGILL or SIGFPE */
+	int code;	 /* its si_code (SEGV_MAPERR, ...) */
+	uint64_t addr;	 /* its si_addr: CR2 for a page fault */
+	uint64_t rip;	 /* the faulting instruction */
+	unsigned trapno; /* the exception vector (14: #PF) */
+	unsigned error;	 /* its error code */
 };
 
 struct pl_stop {
 	enum pl_stop_kind kind;
-	uint64_t time_ns;   /* since the first step */
-	int pid;	    /* the guest process that stopped (checkpoint, assertion), else 0 */
-	uint64_t cr3;	    /* its page tables, for pl_gva_to_gpa */
+	uint64_t time_ns; /* since the first step */
+	int pid;      /* the guest process that stopped (checkpoint, assertion, fault), else 0 */
+	uint64_t cr3; /* its page tables, for pl_gva_to_gpa */
 	uint64_t id, value; /* checkpoint */
 	struct {
 		char file[PL_STOP_FILE_MAX];
@@ -397,7 +408,8 @@ struct pl_stop {
 		unsigned nvalues; /* how many of a, b the assertion carried */
 		uint64_t a, b;
 	} assertion;
-	int exit_status; /* PL_STOP_END: as pl_sandbox_run returns */
+	int exit_status;	    /* PL_STOP_END: as pl_sandbox_run returns */
+	struct pl_stop_fault fault; /* PL_STOP_FAULT */
 };
 
 /*

@@ -111,6 +111,20 @@ int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs);
  */
 int pl_map_svg(struct pl_sandbox *sb, int pid, FILE *f);
 
+/* ---------------------------------------------------------------- faults */
+
+/*
+ * Before the first step: on, every user fault the guest kernel is about to
+ * turn into SIGSEGV, SIGBUS, SIGILL or SIGFPE (an exception, not a kill(),
+ * and not int3 or a single step, which are gdb's) stops the run first with
+ * PL_STOP_FAULT (pid, stop.fault: signal, si_code, address, RIP). The
+ * process's registers (pl_process_regs) and memory (pl_gva_read) are
+ * readable there as at a checkpoint; the next step delivers the signal as
+ * Linux would (a handler runs, or the process dies). 0, or -EBUSY after the
+ * first step.
+ */
+int pl_sandbox_watch_faults(struct pl_sandbox *sb, bool on);
+
 /* ---------------------------------------------------------------- dirty pages */
 
 /*

@@ -129,6 +129,7 @@ runs_of() {
 		check signal_death 136 div
 		check signal_death 143 term
 		check signal_death 137 kill
+		check signal_death 139 caught
 		;;
 	# Its exact stdout and stderr are checked by tests/integration/test_programs.c.
 	streams) ;;

@@ -9,7 +9,10 @@
  *   div    integer division by zero              -> 136 (SIGFPE)
  *   term   kill(getpid(), SIGTERM)               -> 143
  *   kill   kill(getpid(), SIGKILL)               -> 137
+ *   caught a load from 0x1008 that its SIGSEGV handler survives, then a
+ *          store to 0x2010 with the default action -> 139
  */
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +31,28 @@ static void divide_by_zero(void)
 	printf("# quotient %d\n", q);
 }
 
+static sigjmp_buf caught_env;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	printf("# caught signal %d code %d at %p\n", sig, si->si_code, si->si_addr);
+	siglongjmp(caught_env, 1);
+}
+
+/* Below any mapping (vm.mmap_min_addr): unmapped here and in the sandbox. */
+static void fault_caught_then_fatal(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGSEGV, &sa, NULL);
+	if (!sigsetjmp(caught_env, 1))
+		printf("# read %d\n", *(volatile int *)0x1008);
+	signal(SIGSEGV, SIG_DFL);
+	fflush(stdout);
+	*(volatile int *)0x2010 = 1;
+}
+
 static void die(const char *kind)
 {
 	if (!strcmp(kind, "segv"))
@@ -44,6 +69,8 @@ static void die(const char *kind)
 		kill(getpid(), SIGTERM);
 	else if (!strcmp(kind, "kill"))
 		kill(getpid(), SIGKILL);
+	else if (!strcmp(kind, "caught"))
+		fault_caught_then_fatal();
 }
 
 int main(int argc, char **argv)

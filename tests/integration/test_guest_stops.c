@@ -17,6 +17,7 @@
 
 #include <pagelab/hostlib.h>
 #include <pagelab/initramfs.h>
+#include <pagelab/inspect.h>
 
 #include "common.h"
 
@@ -30,12 +31,12 @@ struct guest {
 	size_t out_len, report_len;
 };
 
-/* A sandbox running build/tests/PATH as /bin/NAME, its stdout and report captured. */
-static void guest_start(struct guest *g, const char *path)
+/* A sandbox running build/tests/PATH as /bin/NAME [ARG], its stdout and report captured. */
+static void guest_start_arg(struct guest *g, const char *path, const char *arg)
 {
 	const char *name = strrchr(path, '/') + 1;
 	char guest_path[64], err[256];
-	const char *argv[] = { guest_path, NULL };
+	const char *argv[] = { guest_path, arg, NULL };
 	const void *data;
 	size_t len;
 	struct pl_config cfg = {
@@ -65,6 +66,11 @@ static void guest_start(struct guest *g, const char *path)
 	g->sb = pl_sandbox_create(&cfg);
 	if (!g->sb)
 		fail_msg("pl_sandbox_create: %s", pl_error());
+}
+
+static void guest_start(struct guest *g, const char *path)
+{
+	guest_start_arg(g, path, NULL);
 }
 
 static void guest_end(struct guest *g)
@@ -297,10 +303,63 @@ static void test_cli_prints_checkpoints(void **state)
 	has(r.out, " rw- 4K -&gt; 0x");
 	has(r.out, "</svg>\n");
 	run_free(&r);
+	run_pagelab(&r, NULL, "run", "--stop-on-fault", PROGRAMS "guest/signal_death", "caught",
+		    NULL);
+	assert_int_equal(r.status, 139);
+	has(r.out, "# caught signal 11 code 1 at 0x1008\n");
+	has(r.err, "pagelab: fault pid 1 signal 11 code 1 addr 0x1008 rip 0x");
+	has(r.err, "pagelab: fault pid 1 signal 11 code 1 addr 0x2010 rip 0x");
+	run_free(&r);
 	run_pagelab(&r, NULL, "run", PROGRAMS "sandbox/assert_fail", NULL);
 	assert_int_equal(r.status, PL_EXIT_GUEST_ASSERT);
 	has(r.err, "failed an assertion at tests/sandbox/assert_fail.c:13: four == 5");
 	run_free(&r);
+}
+
+/* One PL_STOP_FAULT: a SIGSEGV from a page fault at addr, its RIP where the process stands. */
+static void fault_seen(struct guest *g, struct pl_stop *stop, uint64_t addr)
+{
+	struct pl_user_regs regs;
+	unsigned char insn;
+
+	step(g, stop, PL_STOP_FAULT);
+	assert_true(stop->pid > 0);
+	assert_int_equal(stop->fault.signo, 11);
+	assert_int_equal(stop->fault.code, 1); /* SEGV_MAPERR */
+	assert_true(stop->fault.addr == addr);
+	assert_int_equal(stop->fault.trapno, 14);
+	assert_true(stop->fault.error & 4); /* from user mode */
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_true(regs.rip == stop->fault.rip && regs.rip != 0 && regs.rip < PL_USER_TOP);
+	/* The faulting instruction is there to read. */
+	assert_int_equal(pl_gva_read(g->sb, 0, regs.rip, &insn, 1), 0);
+}
+
+static void test_faults_stop_before_their_signal(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+
+	(void)state;
+	guest_start_arg(&g, PROGRAMS "guest/signal_death", "caught");
+	assert_int_equal(pl_sandbox_watch_faults(g.sb, true), 0);
+	fault_seen(&g, &stop, 0x1008);
+	/* Stopped before the signal: its handler has not run yet. */
+	fflush(g.out);
+	assert_null(strstr(g.out_text, "# caught"));
+	fault_seen(&g, &stop, 0x2010);
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 139);
+	assert_int_equal(pl_sandbox_watch_faults(g.sb, false), -EBUSY);
+	fflush(g.out);
+	assert_string_equal(g.out_text, "1..1\nok 1 - about to die by caught\n"
+					"# caught signal 11 code 1 at 0x1008\n");
+	guest_end(&g);
+	/* Not watching: the same run, no stop on the way. */
+	guest_start_arg(&g, PROGRAMS "guest/signal_death", "caught");
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 139);
+	guest_end(&g);
 }
 
 int main(void)
@@ -311,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_faults_stop_before_their_signal, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

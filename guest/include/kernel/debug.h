@@ -22,5 +22,8 @@ void debug_user_return(struct trap_frame *f);
 
 /* sys_pagelab.c: the PL_HC_STOP of a debug stop (vector 1, 3, or 0 at the start). */
 void pagelab_debug_stop(u64 vector);
+struct fault_info;
+/* sys_pagelab.c: a PL_STOP_BLOCK_FAULT stop when the host watches faults, else nothing. */
+void pagelab_fault_stop(int sig, const struct fault_info *fi, const struct trap_frame *f);
 
 #endif
