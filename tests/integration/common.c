@@ -279,3 +279,19 @@ char *read_whole_file(const char *path)
 	fclose(f);
 	return buf;
 }
+
+FILE *quiet;
+
+int setup_quiet(void **state)
+{
+	(void)state;
+	require_kvm();
+	quiet = fopen("/dev/null", "w");
+	return quiet ? 0 : -1;
+}
+
+int teardown_quiet(void **state)
+{
+	(void)state;
+	return quiet ? fclose(quiet) : 0;
+}

@@ -7,6 +7,7 @@
 #define PL_TEST_INTEGRATION_COMMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct run {
 	int status;	/* exit status, or 128 + signal */
@@ -34,6 +35,14 @@ const char *fixture(const char *name);
 const char *guest_kernel(void);
 /* Fails the test loudly when /dev/kvm is missing: a guest test must not skip. */
 void require_kvm(void);
+/*
+ * For tests that call libpagelab directly: guest output and reports go to
+ * quiet (/dev/null) and the tests look at results. Group setup/teardown;
+ * the setup also requires KVM.
+ */
+extern FILE *quiet;
+int setup_quiet(void **state);
+int teardown_quiet(void **state);
 /* The whole file, NUL-terminated, to free(); fails the test if it cannot be read. */
 char *read_whole_file(const char *path);
 /* Fails the test, showing text, unless want occurs in it. */

@@ -17,23 +17,6 @@
 
 #include "common.h"
 
-/* Guest output and reports go to /dev/null; the tests look at results. */
-static FILE *quiet;
-
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	quiet = fopen("/dev/null", "w");
-	return quiet ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return quiet ? fclose(quiet) : 0;
-}
-
 static struct pl_sandbox *create(const char *fixture_name, uint64_t timeout_ms)
 {
 	struct pl_config cfg = {
@@ -111,5 +94,5 @@ int main(void)
 		cmocka_unit_test(test_timeout_restores_the_mask),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_quiet, teardown_quiet);
 }

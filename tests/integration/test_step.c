@@ -27,22 +27,6 @@
 
 #define PORT_DEVICE 0x600
 
-static FILE *quiet;
-
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	quiet = fopen("/dev/null", "w");
-	return quiet ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return quiet ? fclose(quiet) : 0;
-}
-
 static struct pl_sandbox *create_with(const char *fixture_name, uint64_t timeout_ms,
 				      enum pl_seccomp seccomp, FILE *report)
 {
@@ -437,5 +421,5 @@ int main(void)
 		cmocka_unit_test(test_steps_under_seccomp),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_quiet, teardown_quiet);
 }

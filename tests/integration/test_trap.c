@@ -25,22 +25,7 @@
 #define ACCESSES  (4 + LOOP_N)
 #define RIP_FIRST 0xffffffff80200000ULL
 
-static FILE *quiet;
 static struct pl_trap_access log_buf[PL_ACCESS_LOG_SIZE];
-
-static int setup(void **state)
-{
-	(void)state;
-	require_kvm();
-	quiet = fopen("/dev/null", "w");
-	return quiet ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return quiet ? fclose(quiet) : 0;
-}
 
 static struct pl_sandbox *create(void)
 {
@@ -266,5 +251,5 @@ int main(void)
 		cmocka_unit_test(test_user_program),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_quiet, teardown_quiet);
 }
