@@ -89,7 +89,7 @@ void pl_sandbox_end(struct pl_sandbox *sb, enum pl_end end, int guest_status, co
 	va_end(ap);
 }
 
-static const char *vector_name(uint64_t v)
+const char *pl_exception_name(uint64_t v)
 {
 	static const char *const names[] = {
 		"#DE divide error",
@@ -163,7 +163,7 @@ static int headline(const struct pl_sandbox *sb, char *buf, size_t len)
 		return snprintf(buf, len,
 				"the guest kernel panicked: %s (exception %" PRIu64
 				", %s, error code 0x%" PRIx64 ")",
-				p->message, p->vector, vector_name(p->vector), p->error_code);
+				p->message, p->vector, pl_exception_name(p->vector), p->error_code);
 	case PL_END_TRIPLE_FAULT:
 		return snprintf(buf, len,
 				"the guest triple-faulted (KVM_EXIT_SHUTDOWN): it took "

@@ -185,35 +185,6 @@ static int64_t hc_event(struct tcg_state *s, const struct pl_serial_call *c)
 	return 0;
 }
 
-/* As the VMM's report names them (hostlib/report.c). */
-static const char *vector_name(uint64_t v)
-{
-	static const char *const names[] = {
-		"#DE divide error",
-		"#DB debug",
-		"NMI",
-		"#BP breakpoint",
-		"#OF overflow",
-		"#BR bound range",
-		"#UD invalid opcode",
-		"#NM no FPU",
-		"#DF double fault",
-		"coprocessor",
-		"#TS invalid TSS",
-		"#NP segment not present",
-		"#SS stack fault",
-		"#GP general protection",
-		"#PF page fault",
-		"reserved",
-		"#MF x87 error",
-		"#AC alignment check",
-		"#MC machine check",
-		"#XM SIMD error",
-	};
-
-	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "interrupt";
-}
-
 static void last_report(struct tcg_state *s, const struct pl_serial_call *c, const char *data)
 {
 	struct pl_panic_report r;
@@ -244,7 +215,8 @@ static void last_report(struct tcg_state *s, const struct pl_serial_call *c, con
 			"the guest kernel panicked: %s (exception %" PRIu64
 			", %s, error code 0x%" PRIx64 "). RIP 0x%" PRIx64 ", CR2 0x%" PRIx64
 			", CR3 0x%" PRIx64,
-			msg, r.vector, vector_name(r.vector), r.error_code, r.rip, r.cr2, r.cr3);
+			msg, r.vector, pl_exception_name(r.vector), r.error_code, r.rip, r.cr2,
+			r.cr3);
 }
 
 /*

@@ -483,6 +483,8 @@ int pl_trace_filter_check(const char *filter, char *err, size_t errlen);
 int pl_exit_status(enum pl_end end, int guest_status);
 const char *pl_end_name(enum pl_end end);
 const char *pl_exit_kind_name(enum pl_exit_kind kind);
+/* "#PF page fault": an x86 exception vector as reports name it; "interrupt" past 19. */
+const char *pl_exception_name(uint64_t vector);
 /* Exit counts, hypercalls and events, a few lines for people. */
 void pl_result_print_stats(const struct pl_result *res, FILE *f);
 /*
