@@ -8,15 +8,8 @@
 #define GUEST_FS_PROCFS_H
 
 #include <kernel/file.h>
+#include <kernel/procfs.h>
 #include <kernel/types.h>
-
-struct textbuf {
-	char *buf;
-	size_t size;
-	size_t len; /* wanted so far; may exceed size */
-};
-
-void tb_printf(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* /proc/self/maps and /proc/self/pagemap: files read in place, not text made at open. */
 extern const struct file_ops proc_maps_ops, proc_pagemap_ops;

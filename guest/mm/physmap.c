@@ -13,7 +13,6 @@
  * Generated when opened, by walking every address space: cheap enough for
  * a file someone reads now and then.
  */
-#include <stdarg.h>
 
 #include <kernel/backing.h>
 #include <kernel/boot.h>
@@ -24,30 +23,13 @@
 #include <kernel/kmalloc.h>
 #include <kernel/paging.h>
 #include <kernel/proc.h>
+#include <kernel/procfs.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
 #include <kernel/string.h>
 #include <kernel/synth.h>
 
 #define KIB(frames) ((unsigned long)(frames) * (PAGE_SIZE / 1024))
-
-struct out {
-	char *buf;
-	size_t size, len;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
-{
-	size_t room = o->len < o->size ? o->size - o->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = kvsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len += n;
-}
 
 struct marks {
 	u8 *user, *contig; /* one bit per frame */
@@ -96,7 +78,7 @@ static bool bit(const u8 *bits, u64 pfn)
 	return bits[pfn / 8] & (1 << (pfn % 8));
 }
 
-static void ram_line(struct out *o, const struct marks *m, const struct boot_map_entry *e)
+static void ram_line(struct textbuf *o, const struct marks *m, const struct boot_map_entry *e)
 {
 	u64 s = e->start / PAGE_SIZE, end = e->end / PAGE_SIZE, user = 0, contig = 0;
 	u64 free = frame_free_in(s, end);
@@ -107,20 +89,21 @@ static void ram_line(struct out *o, const struct marks *m, const struct boot_map
 		else if (bit(m->user, pfn))
 			user++;
 	}
-	put(o, " %10lu %10lu %10lu %10lu", KIB(free), KIB(end - s - free - user - contig),
-	    KIB(user), KIB(contig));
+	tb_printf(o, " %10lu %10lu %10lu %10lu", KIB(free), KIB(end - s - free - user - contig),
+		  KIB(user), KIB(contig));
 }
 
 static void block_line(void *arg, u64 base_pfn, u64 npages)
 {
-	put(arg, "contiguous 0x%016lx-0x%016lx %lu KiB\n", (unsigned long)(base_pfn << PAGE_SHIFT),
-	    (unsigned long)(((base_pfn + npages) << PAGE_SHIFT) - 1), KIB(npages));
+	tb_printf(arg, "contiguous 0x%016lx-0x%016lx %lu KiB\n",
+		  (unsigned long)(base_pfn << PAGE_SHIFT),
+		  (unsigned long)(((base_pfn + npages) << PAGE_SHIFT) - 1), KIB(npages));
 }
 
 static long physmap_gen(void *arg, char *buf, size_t size)
 {
 	static struct boot_map_entry map[BOOT_MAP_MAX];
-	struct out o = { buf, size, 0 };
+	struct textbuf o = { buf, size, 0 };
 	struct marks m = { .nr = boot_info.max_phys / PAGE_SIZE };
 	int n = boot_map(map);
 
@@ -133,19 +116,19 @@ static long physmap_gen(void *arg, char *buf, size_t size)
 		return -ENOMEM;
 	}
 	mark_all(&m);
-	put(&o, "%-18s %-18s %-9s %10s %10s %10s %10s %10s\n", "# start", "end", "kind", "KiB",
-	    "free", "kernel", "user", "contiguous");
+	tb_printf(&o, "%-18s %-18s %-9s %10s %10s %10s %10s %10s\n", "# start", "end", "kind",
+		  "KiB", "free", "kernel", "user", "contiguous");
 	for (int i = 0; i < n; i++) {
-		put(&o, "0x%016lx 0x%016lx %-9s %10lu", (unsigned long)map[i].start,
-		    (unsigned long)map[i].end - 1, map[i].what,
-		    (unsigned long)(map[i].end - map[i].start) / 1024);
+		tb_printf(&o, "0x%016lx 0x%016lx %-9s %10lu", (unsigned long)map[i].start,
+			  (unsigned long)map[i].end - 1, map[i].what,
+			  (unsigned long)(map[i].end - map[i].start) / 1024);
 		if (!strcmp(map[i].what, "ram"))
 			ram_line(&o, &m, &map[i]);
-		put(&o, "\n");
+		tb_printf(&o, "\n");
 	}
 	contig_for_each(block_line, &o);
-	put(&o, "migrated %lu pages for contiguous requests\n",
-	    (unsigned long)contig_migrated_pages);
+	tb_printf(&o, "migrated %lu pages for contiguous requests\n",
+		  (unsigned long)contig_migrated_pages);
 	kfree(m.user);
 	kfree(m.contig);
 	return (long)o.len;

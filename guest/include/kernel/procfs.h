@@ -13,6 +13,22 @@
 #ifndef KERNEL_PROCFS_H
 #define KERNEL_PROCFS_H
 
+#include <kernel/types.h>
+
+/*
+ * Text appended in pieces for a /proc file, keeping count of what did not
+ * fit, as the synthetic file hook wants (its generator is called again
+ * with a larger buffer). Also for /proc files made outside fs/
+ * (/proc/pagelab/physmap).
+ */
+struct textbuf {
+	char *buf;
+	size_t size;
+	size_t len; /* wanted so far; may exceed size */
+};
+
+void tb_printf(struct textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Boot, after vfs_init(): creates the files; panics if it cannot. */
 void procfs_init(void);
 
