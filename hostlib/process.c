@@ -72,7 +72,7 @@ static const struct pl_proctab *proctab(struct pl_sandbox *sb)
 	return t;
 }
 
-/* The table entry of pid (0: the process of the last stop), copied out. */
+/* The table entry of pid (0: the process of the last stop), copied out: checked once, used as checked. */
 static int find(struct pl_sandbox *sb, int pid, struct pl_proctab_entry *out)
 {
 	const struct pl_proctab *t = proctab(sb);
@@ -310,24 +310,20 @@ int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs)
 int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len)
 {
 	struct pl_proctab_entry e;
-	const void *t;
+	const struct pl_proctab *t;
+	const void *pool;
 	int err = find(sb, pid, &e);
 
 	if (err)
 		return err;
-	if (!e.maps_gpa) {
-		pl_set_error(PL_ERR_CONFIG,
-			     "the guest publishes the memory map of the process that stopped "
-			     "(pid %d) only, not of %d",
-			     sb->stop.pid, (int)e.pid);
-		return -ESRCH;
-	}
-	t = pl_guestmem_check(&sb->mem, e.maps_gpa, sizeof(struct pl_maps), PL_ACC_READ);
-	if (!t) {
+	t = proctab(sb);
+	pool = t ? pl_guestmem_check(&sb->mem, t->maps_gpa, sizeof(struct pl_maps), PL_ACC_READ)
+		 : NULL;
+	if (!pool || (uintptr_t)pool % 8) {
 		pl_set_error(PL_ERR_FAULT,
-			     "the guest's memory map at 0x%" PRIx64 " is outside guest memory",
-			     e.maps_gpa);
+			     "the guest's memory maps at 0x%" PRIx64 " are outside guest memory",
+			     t ? t->maps_gpa : 0);
 		return -EPROTO;
 	}
-	return pl_maps_format(t, sizeof(struct pl_maps), (int)e.pid, buf, len);
+	return pl_maps_format(pool, sizeof(struct pl_maps), &e, buf, len);
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * /proc/PID/maps from outside: the guest kernel's struct pl_maps (abi.h)
- * turned into the lines guest/fs/proc_maps.c prints, byte for byte. The
- * table is guest memory: every count, address, flag and name is checked
+ * /proc/PID/maps from outside: one process's entries of the guest kernel's
+ * struct pl_maps pool (abi.h) turned into the lines guest/fs/proc_maps.c
+ * prints, byte for byte. The pool is guest memory: every count, address, flag and name is checked
  * before it is used, and a table that fails is -EPROTO, never a crash.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,7 +27,15 @@ static int corrupt(const char *why, uint32_t i)
 	return -EPROTO;
 }
 
-static int check_header(const struct pl_maps *t, int pid)
+/* The pool's header, copied: size may be less than a whole struct pl_maps. */
+struct pool_head {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t count;
+};
+_Static_assert(sizeof(struct pool_head) == offsetof(struct pl_maps, entry), "pool header");
+
+static int check_header(const struct pool_head *t, size_t size, const struct pl_proctab_entry *p)
 {
 	if (t->magic != PL_MAPS_MAGIC || t->version != PL_MAPS_VERSION) {
 		pl_set_error(PL_ERR_FAULT,
@@ -35,15 +44,17 @@ static int check_header(const struct pl_maps *t, int pid)
 	}
 	if (t->count > PL_MAPS_MAX)
 		return corrupt("more entries than PL_MAPS_MAX", t->count);
-	if (t->pid != (uint32_t)pid)
-		return corrupt("it is another process's", 0);
-	if (t->complete > 1)
+	if (size < sizeof(*t) + t->count * sizeof(struct pl_maps_entry))
+		return corrupt("more entries than its size holds", t->count);
+	if (p->maps_first > t->count || p->maps_count > t->count - p->maps_first)
+		return corrupt("a process's entries outside the pool", p->maps_first);
+	if (p->maps_complete > 1)
 		return corrupt("a bad complete field", 0);
-	if (!t->complete) {
+	if (!p->maps_complete) {
 		pl_set_error(PL_ERR_FAULT,
-			     "process %d has more than %d mappings: its table holds "
-			     "only the first",
-			     pid, PL_MAPS_MAX);
+			     "process %" PRIu32 " has more mappings than the %d the guest "
+			     "publishes for all processes together",
+			     p->pid, PL_MAPS_MAX);
 		return -E2BIG;
 	}
 	return 0;
@@ -91,24 +102,30 @@ static void format_entry(const struct pl_maps_entry *e, char *buf, size_t len, s
 	*at += (size_t)n;
 }
 
-int pl_maps_format(const void *table, size_t size, int pid, char *buf, size_t len)
+int pl_maps_format(const void *pool, size_t size, const struct pl_proctab_entry *proc, char *buf,
+		   size_t len)
 {
-	const struct pl_maps *t = table;
+	const struct pl_maps_entry *e;
+	struct pool_head t;
 	uint64_t prev_end = 0;
 	size_t at = 0;
 	int err;
 
-	if (size < sizeof(*t))
+	if (size < sizeof(t))
 		return corrupt("shorter than struct pl_maps", 0);
-	err = check_header(t, pid);
-	for (uint32_t i = 0; !err && i < t->count; i++) {
-		err = check_entry(&t->entry[i], prev_end, i);
-		prev_end = t->entry[i].end;
+	memcpy(&t, pool, sizeof(t));
+	err = check_header(&t, size, proc);
+	if (err)
+		return err;
+	e = (const struct pl_maps_entry *)((const char *)pool + sizeof(t)) + proc->maps_first;
+	for (uint32_t i = 0; !err && i < proc->maps_count; i++) {
+		err = check_entry(&e[i], prev_end, proc->maps_first + i);
+		prev_end = e[i].end;
 	}
 	if (err)
 		return err;
-	for (uint32_t i = 0; i < t->count; i++)
-		format_entry(&t->entry[i], buf, len, &at);
+	for (uint32_t i = 0; i < proc->maps_count; i++)
+		format_entry(&e[i], buf, len, &at);
 	if (len)
 		buf[at < len ? at : len - 1] = '\0';
 	return (int)at;

@@ -12,11 +12,13 @@
 #include <pagelab/abi.h>
 
 /*
- * The lines of the table in the size bytes at table, which claims to be
- * the map of pid, into buf as snprintf does (at most len - 1 bytes and a
- * NUL when len > 0). Returns the length of the whole text, or -EPROTO for
- * a corrupt table or -E2BIG for one the kernel could not fit, with pl_error().
+ * The lines of process proc's entries (its table entry, as copied from the
+ * guest) in the pool of size bytes at pool, into buf as snprintf does (at
+ * most len - 1 bytes and a NUL when len > 0). Returns the length of the
+ * whole text, or -EPROTO for a corrupt pool or entry or -E2BIG for a map
+ * the kernel could not fit, with pl_error().
  */
-int pl_maps_format(const void *table, size_t size, int pid, char *buf, size_t len);
+int pl_maps_format(const void *pool, size_t size, const struct pl_proctab_entry *proc, char *buf,
+		   size_t len);
 
 #endif

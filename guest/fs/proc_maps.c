@@ -230,24 +230,21 @@ static bool next_line(struct maps_file *m)
 /* The stop's context: one process stops at a time; its path memory outlives the stop. */
 static struct maps_file stop_maps = { .persistent = true };
 
-void proc_maps_publish(struct mm *mm, u32 pid, struct pl_maps *t)
+u32 proc_maps_publish(struct mm *mm, struct pl_maps_entry *out, u32 room, bool *complete)
 {
 	const struct vma *v;
 	u64 next = 0;
 	u32 n = 0;
 
-	t->magic = PL_MAPS_MAGIC;
-	t->version = PL_MAPS_VERSION;
-	t->pid = pid;
-	t->complete = 1;
+	*complete = true;
 	stop_maps.mm = mm;
 	while ((v = vma_find_above(&mm->vmas, next))) {
-		struct pl_maps_entry *e = &t->entry[n];
+		struct pl_maps_entry *e = &out[n];
 		const char *name;
 		size_t len;
 
-		if (n == PL_MAPS_MAX) {
-			t->complete = 0;
+		if (n == room) {
+			*complete = false;
 			break;
 		}
 		name = vma_columns(&stop_maps, v, e);
@@ -261,8 +258,8 @@ void proc_maps_publish(struct mm *mm, u32 pid, struct pl_maps *t)
 		next = v->end;
 		n++;
 	}
-	t->count = n;
 	stop_maps.mm = NULL;
+	return n;
 }
 
 /* Moves the cursor to file position pos (from the start when going back). */

@@ -33,7 +33,19 @@ _Static_assert(__builtin_offsetof(struct trap_frame, rax) ==
 /* In the kernel image: physically contiguous, below 4 GiB. One process runs at a time. */
 static struct pl_stop_block stop_block;
 static struct pl_proctab proctab;
-static struct pl_maps stop_maps;
+static struct pl_maps maps_pool;
+
+/* p's memory map into the pool's free entries. */
+static void publish_maps(const struct proc *p, struct pl_proctab_entry *e)
+{
+	bool complete;
+
+	e->maps_first = maps_pool.count;
+	e->maps_count = proc_maps_publish(p->mm, &maps_pool.entry[maps_pool.count],
+					  PL_MAPS_MAX - maps_pool.count, &complete);
+	e->maps_complete = complete;
+	maps_pool.count += e->maps_count;
+}
 
 /* Every process with an address space, as the host will see it at this stop. */
 static void proctab_refresh(void)
@@ -42,6 +54,10 @@ static void proctab_refresh(void)
 
 	proctab.magic = PL_PROCTAB_MAGIC;
 	proctab.version = PL_PROCTAB_VERSION;
+	proctab.maps_gpa = kernel_virt_to_phys(&maps_pool);
+	maps_pool.magic = PL_MAPS_MAGIC;
+	maps_pool.version = PL_MAPS_VERSION;
+	maps_pool.count = 0;
 	for (int i = 0; i < MAX_PROCS && n < PL_PROCTAB_MAX; i++) {
 		const struct proc *p = &proc_table[i];
 		struct pl_proctab_entry *e = &proctab.entry[n];
@@ -53,11 +69,7 @@ static void proctab_refresh(void)
 		e->frame_gpa = p->frame ? virt_to_phys(p->frame) : 0;
 		memset(e->comm, 0, sizeof(e->comm));
 		memcpy(e->comm, p->comm, strnlen(p->comm, sizeof(p->comm)));
-		e->maps_gpa = 0;
-		if (p == current) {
-			proc_maps_publish(p->mm, e->pid, &stop_maps);
-			e->maps_gpa = kernel_virt_to_phys(&stop_maps);
-		}
+		publish_maps(p, e);
 		n++;
 	}
 	proctab.count = n;

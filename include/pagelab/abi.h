@@ -28,7 +28,7 @@ extern "C" {
  * for another version. Raise PL_ABI_VERSION with every change to this
  * file that an older kernel or host would misread.
  */
-#define PL_ABI_VERSION	1
+#define PL_ABI_VERSION	2
 #define PL_ELFNOTE_NAME "pagelab"
 #define PL_ELFNOTE_ABI	1
 
@@ -179,32 +179,43 @@ struct pl_user_regs {
 };
 
 /*
- * The guest kernel's table of processes, for a host that looks at them
- * from outside (pl_gva_to_gpa): refreshed at every PL_HC_STOP, whose block
- * carries its address. The host validates all of it before use.
+ * What a host needs to look at the guest's processes from outside
+ * (pl_gva_to_gpa, pl_process_maps): the guest kernel's table of processes
+ * and one pool of memory-map entries, both in the kernel image (physically
+ * contiguous, below 4 GiB). Every PL_HC_STOP refreshes both for EVERY live
+ * process and its block carries the table's address (proctab_gpa); the
+ * table carries the pool's (maps_gpa). Nothing is kept current between
+ * stops, so a run without stops pays nothing; a stop pays one walk of every
+ * process's VMAs. The host validates all of it before use: a corrupt table
+ * is an error, never a crash.
+ *
+ * Version 3 (PL_ABI_VERSION 2): every process's map, not only the stopping
+ * one's, from one shared pool.
  */
 #define PL_PROCTAB_MAGIC   0x6261746370676c70ULL /* "plgpctab" */
-#define PL_PROCTAB_VERSION 2
+#define PL_PROCTAB_VERSION 3
 #define PL_PROCTAB_MAX	   256
 
 struct pl_proctab_entry {
 	uint32_t pid;
-	uint32_t pad;
-	uint64_t cr3;	    /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
-	uint64_t frame_gpa; /* its saved user registers, struct pl_user_regs */
-	char comm[16];	    /* its name, NUL-padded */
-	uint64_t maps_gpa;  /* its struct pl_maps, or 0: published for the stopping process only */
+	uint32_t maps_count; /* its mappings: pool entries [maps_first, maps_first + maps_count) */
+	uint64_t cr3;	     /* its PML4 (docs/kvm-pvm.md: the first of the pair) */
+	uint64_t frame_gpa;  /* its saved user registers, struct pl_user_regs */
+	char comm[16];	     /* its name, NUL-padded */
+	uint32_t maps_first;
+	uint32_t maps_complete; /* 1: all its VMAs are there; 0: the pool ran out */
 };
 
 /*
- * A process's memory map as its /proc/PID/maps shows it at this stop, one
- * entry a line (the host formats it as guest/fs/proc_maps.c does). Only the
- * process that stopped has one: filling it costs the stop a walk of its VMAs
- * and no file tree search (the kernel remembers the last paths it found).
+ * Memory maps as /proc/PID/maps shows them at this stop, one entry a line
+ * (the host formats them as guest/fs/proc_maps.c does): the entries of
+ * every process, each process's in ascending address order. PL_MAPS_MAX
+ * entries are shared by all processes, filled in table order; a process
+ * whose map did not fit is marked incomplete (the host says -E2BIG).
  */
 #define PL_MAPS_MAGIC	 0x7370616d67676c70ULL /* "plggmaps" */
-#define PL_MAPS_VERSION	 1
-#define PL_MAPS_MAX	 256
+#define PL_MAPS_VERSION	 2
+#define PL_MAPS_MAX	 1024
 #define PL_MAPS_NAME_MAX 256
 
 enum pl_maps_flag {
@@ -227,16 +238,15 @@ struct pl_maps_entry {
 struct pl_maps {
 	uint64_t magic;
 	uint32_t version;
-	uint32_t pid;
-	uint32_t count;	   /* entries in use, at most PL_MAPS_MAX */
-	uint32_t complete; /* 0: the process has more VMAs than PL_MAPS_MAX */
+	uint32_t count; /* entries in use, at most PL_MAPS_MAX */
 	struct pl_maps_entry entry[PL_MAPS_MAX];
 };
 
 struct pl_proctab {
 	uint64_t magic;
 	uint32_t version;
-	uint32_t count; /* entries in use, at most PL_PROCTAB_MAX */
+	uint32_t count;	   /* entries in use, at most PL_PROCTAB_MAX */
+	uint64_t maps_gpa; /* the struct pl_maps pool the entries' maps_first index */
 	struct pl_proctab_entry entry[PL_PROCTAB_MAX];
 };
 

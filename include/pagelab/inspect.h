@@ -86,10 +86,10 @@ int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_reg
  * at this stop, into buf as snprintf does: at most len - 1 bytes and a
  * NUL. Returns the length of the whole text (call again with more room
  * when it is >= len), or -errno with pl_error(): -ENOENT before the first
- * stop, -ESRCH for a pid that is not the process that stopped (the guest
- * publishes that one's map only, to keep a stop cheap), -EPROTO for a
- * corrupt table, -E2BIG for more than PL_MAPS_MAX mappings or a name
- * longer than PL_MAPS_NAME_MAX - 1 bytes.
+ * stop, -ESRCH for a pid that is not alive at this stop, -EPROTO for a
+ * corrupt table, -E2BIG for a map that did not fit the PL_MAPS_MAX
+ * entries all processes share or a name longer than PL_MAPS_NAME_MAX - 1
+ * bytes.
  */
 int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len);
 

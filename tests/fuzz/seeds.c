@@ -10,11 +10,13 @@
 #include <elf.h>
 #include <errno.h>
 #include <libfdt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <pagelab/abi.h>
 #include <pagelab/initramfs.h>
 
 #include "fdtgen.h"
@@ -461,6 +463,31 @@ static void pagewalk_seeds(void)
 	save_out("pagewalk", "three-leaf-sizes", &o);
 }
 
+/* A pool of two processes' maps; the seed asks for the second one's three lines. */
+static void procmaps_seeds(void)
+{
+	static struct pl_maps pool;
+	static const struct pl_maps_entry entries[] = {
+		{ 0x400000, 0x401000, 0, 3, PL_MAPS_READ | PL_MAPS_EXEC, 0, 1, "/bin/prog" },
+		{ 0x400000, 0x401000, 0, 3, PL_MAPS_READ | PL_MAPS_EXEC, 0, 1, "/bin/prog" },
+		{ 0x7ffff7ff0000, 0x7ffff7ff1000, 0x107e000, 0, PL_MAPS_READ | PL_MAPS_SHARED, 0, 0,
+		  "[phys]" },
+		{ 0x7fffff7ff000, 0x7ffffffff000, 0, 0, PL_MAPS_READ | PL_MAPS_WRITE, 0, 0,
+		  "[stack]" },
+	};
+	struct out o = { .len = 0 };
+
+	pool.magic = PL_MAPS_MAGIC;
+	pool.version = PL_MAPS_VERSION;
+	pool.count = 4;
+	memcpy(pool.entry, entries, sizeof(entries));
+	put_uint(&o, 1, 4);
+	put_uint(&o, 3, 4);
+	put_uint(&o, 1, 4);
+	put(&o, &pool, offsetof(struct pl_maps, entry[4]));
+	save_out("procmaps", "two-processes", &o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -480,5 +507,6 @@ int main(int argc, char **argv)
 	hypercall_seeds();
 	namei_seeds();
 	pagewalk_seeds();
+	procmaps_seeds();
 	return 0;
 }

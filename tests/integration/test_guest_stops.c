@@ -224,6 +224,7 @@ static void test_maps_from_outside(void **state)
 	has(g.out_text, "/tmp/before/data\n");
 	has(g.out_text, "[phys contiguous]\n"); /* MAP_PHYS: the physical address as its offset */
 	assert_int_equal(pl_process_maps(g.sb, 4242, maps, sizeof(maps)), -ESRCH);
+	has(pl_error(), "no process 4242");
 	/* The directory is renamed: the path the kernel remembered is stale. */
 	first = seen;
 	step(&g, &stop, PL_STOP_CHECKPOINT);
@@ -234,6 +235,69 @@ static void test_maps_from_outside(void **state)
 	step(&g, &stop, PL_STOP_CHECKPOINT);
 	maps_match_printed(&g, &seen, "--\n");
 	has(g.out_text + first, "/tmp/after/data\n");
+	step(&g, &stop, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 0);
+	guest_end(&g);
+}
+
+/*
+ * One section of maps_children's output ("== pid N buf 0xADDR", the maps,
+ * "== end"): the pid, the address, and the maps text in a malloc'd string.
+ */
+static const char *next_section(const char *at, int *pid, uint64_t *buf, char **maps)
+{
+	const char *end;
+	void *p = NULL;
+
+	at = strstr(at, "== pid ");
+	if (!at)
+		return NULL;
+	assert_true(sscanf(at, "== pid %d buf %p", pid, &p) >= 1);
+	*buf = (uint64_t)(uintptr_t)p;
+	at = strchr(at, '\n') + 1;
+	end = strstr(at, "== end\n");
+	assert_non_null(end);
+	*maps = strndup(at, (size_t)(end - at));
+	return end + 7;
+}
+
+/* Every live process's map at a stop, not only the stopping one's. */
+static void test_maps_of_every_process(void **state)
+{
+	struct guest g;
+	struct pl_stop stop;
+	struct pl_process procs[8];
+	const char *at;
+	char *printed, got[16384], want[32];
+	int pid, sections = 0, others = 0;
+	uint64_t buf;
+
+	(void)state;
+	guest_start(&g, PROGRAMS "sandbox/maps_children");
+	step(&g, &stop, PL_STOP_CHECKPOINT);
+	assert_int_equal(pl_processes(g.sb, procs, 8), 4);
+	fflush(g.out);
+	for (at = g.out_text; (at = next_section(at, &pid, &buf, &printed)); sections++) {
+		int n = pl_process_maps(g.sb, pid, got, sizeof(got));
+
+		if (n < 0)
+			fail_msg("pl_process_maps(%d): %d, %s", pid, n, pl_error());
+		assert_string_equal(got, printed);
+		free(printed);
+		if (pid == stop.pid)
+			continue;
+		/* Each child's buffer, read through its own page tables. */
+		others++;
+		snprintf(want, sizeof(want), "child %d", pid);
+		assert_int_equal(pl_gva_read(g.sb, pid, buf, got, strlen(want) + 1), 0);
+		assert_string_equal(got, want);
+	}
+	assert_int_equal(sections, 4);
+	assert_int_equal(others, 3);
+	/* What differs between the children shows from outside. */
+	has(g.out_text, " r--p 00000000 00:00 0 \n"); /* the mprotect split */
+	has(g.out_text, "/tmp/child1\n");
+	has(g.out_text, "[phys contiguous]\n");
 	step(&g, &stop, PL_STOP_END);
 	assert_int_equal(stop.exit_status, 0);
 	guest_end(&g);
@@ -367,6 +431,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_maps_from_outside, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_maps_of_every_process, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),

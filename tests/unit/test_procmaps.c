@@ -22,6 +22,8 @@
 #define PID 7
 
 static struct pl_maps *table;
+/* The process's entry in the process table: its entries in the pool. */
+static struct pl_proctab_entry proc;
 
 static void add(uint64_t start, uint64_t end, uint32_t flags, uint64_t offset, uint16_t minor,
 		uint64_t inode, const char *name)
@@ -32,21 +34,26 @@ static void add(uint64_t start, uint64_t end, uint32_t flags, uint64_t offset, u
 	strcpy(e->name, name);
 }
 
-/* A process as the guest shows it: code, data, a file, anonymous memory, the stack. */
+/*
+ * A process as the guest shows it (code, data, a file, anonymous memory,
+ * the stack) after another process's two entries in the pool.
+ */
 static int setup(void **state)
 {
 	(void)state;
 	table = calloc(1, sizeof(*table));
 	table->magic = PL_MAPS_MAGIC;
 	table->version = PL_MAPS_VERSION;
-	table->pid = PID;
-	table->complete = 1;
+	add(0x10000, 0x11000, PL_MAPS_READ, 0, 0, 0, "[other]");
+	add(0x20000, 0x21000, PL_MAPS_READ, 0, 0, 0, "");
+	proc = (struct pl_proctab_entry){ .pid = PID, .maps_first = 2, .maps_complete = 1 };
 	add(0x400000, 0x401000, PL_MAPS_READ | PL_MAPS_EXEC, 0, 0, 0, "");
 	add(0x7ffff77fa000, 0x7ffff77fb000, PL_MAPS_READ | PL_MAPS_SHARED, 0x2000, 1, 21,
 	    "/tmp/before/data");
 	add(0x7ffff77fb000, 0x7ffff77fc000, PL_MAPS_READ | PL_MAPS_WRITE | PL_MAPS_SHARED,
 	    0x107e000, 0, 0, "[phys contiguous]");
 	add(0x7fffff7ff000, 0x7ffffffff000, PL_MAPS_READ | PL_MAPS_WRITE, 0, 0, 0, "[stack]");
+	proc.maps_count = table->count - proc.maps_first;
 	return 0;
 }
 
@@ -59,7 +66,7 @@ static int teardown(void **state)
 
 static int format(char *buf, size_t len)
 {
-	return pl_maps_format(table, sizeof(*table), PID, buf, len);
+	return pl_maps_format(table, sizeof(*table), &proc, buf, len);
 }
 
 static const char expected[] =
@@ -84,7 +91,7 @@ static void test_lines_as_proc_maps(void **state)
 /* Every column at its widest and the longest name fit the line. */
 static void test_widest_line(void **state)
 {
-	struct pl_maps_entry *e = &table->entry[3];
+	struct pl_maps_entry *e = &table->entry[5];
 	char buf[4096];
 	int n;
 
@@ -108,7 +115,7 @@ static void test_short_buffer_like_snprintf(void **state)
 	assert_int_equal(format(buf, sizeof(buf)), strlen(expected));
 	assert_string_equal(buf, "00400000-");
 	assert_int_equal(format(NULL, 0), strlen(expected));
-	table->count = 0;
+	proc.maps_count = 0;
 	assert_int_equal(format(buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 }
@@ -127,7 +134,11 @@ static void test_corrupt_header(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_int_equal(pl_maps_format(table, sizeof(*table) - 1, PID, buf, sizeof(buf)), -EPROTO);
+	assert_int_equal(pl_maps_format(table, 8, &proc, buf, sizeof(buf)), -EPROTO);
+	/* The size must hold the entries the count claims. */
+	assert_int_equal(
+	    pl_maps_format(table, offsetof(struct pl_maps, entry[5]), &proc, buf, sizeof(buf)),
+	    -EPROTO);
 	table->magic ^= 1;
 	expect_error(-EPROTO, "another version");
 	table->magic ^= 1;
@@ -138,23 +149,28 @@ static void test_corrupt_header(void **state)
 	expect_error(-EPROTO, "more entries than");
 	table->count = 0xffffffff;
 	expect_error(-EPROTO, "more entries than");
-	table->count = 4;
-	table->pid = PID + 1;
-	expect_error(-EPROTO, "another process");
-	table->pid = PID;
-	table->complete = 2;
+	table->count = 6;
+	proc.maps_first = 3;
+	expect_error(-EPROTO, "outside the pool");
+	proc.maps_first = 0xffffffff;
+	expect_error(-EPROTO, "outside the pool");
+	proc.maps_first = 2;
+	proc.maps_count = 0xffffffff;
+	expect_error(-EPROTO, "outside the pool");
+	proc.maps_count = 4;
+	proc.maps_complete = 2;
 	expect_error(-EPROTO, "complete");
-	table->complete = 0;
-	expect_error(-E2BIG, "more than 256 mappings");
+	proc.maps_complete = 0;
+	expect_error(-E2BIG, "more mappings than the 1024");
 }
 
 static void test_corrupt_entries(void **state)
 {
-	struct pl_maps_entry *e = &table->entry[1], good = *e;
+	struct pl_maps_entry *e = &table->entry[3], good = *e;
 
 	(void)state;
 	e->end = e->start;
-	expect_error(-EPROTO, "a bad range (entry 1)");
+	expect_error(-EPROTO, "a bad range (entry 3)");
 	*e = good;
 	e->start += 1;
 	expect_error(-EPROTO, "a bad range");
@@ -179,7 +195,7 @@ static void test_corrupt_entries(void **state)
 static void check_any(const void *t, size_t size)
 {
 	static char buf[PL_MAPS_MAX * (PL_MAPS_NAME_MAX + 128)];
-	int n = pl_maps_format(t, size, PID, buf, sizeof(buf));
+	int n = pl_maps_format(t, size, &proc, buf, sizeof(buf));
 
 	if (n >= 0)
 		assert_true((size_t)n == strlen(buf));
@@ -200,9 +216,10 @@ static void test_random_tables(void **state)
 		/* A believable header over random entries. */
 		table->magic = PL_MAPS_MAGIC;
 		table->version = PL_MAPS_VERSION;
-		table->pid = PID;
-		table->complete = 1;
 		table->count = (uint32_t)rand() % (PL_MAPS_MAX + 2);
+		proc.maps_first = (uint32_t)rand() % (PL_MAPS_MAX + 2);
+		proc.maps_count = (uint32_t)rand() % (PL_MAPS_MAX + 2);
+		proc.maps_complete = 1;
 		check_any(table, sizeof(*table));
 		check_any(table, (size_t)rand() % sizeof(*table));
 	}
@@ -212,7 +229,7 @@ static void test_random_tables(void **state)
 static void test_mutated_tables(void **state)
 {
 	unsigned char *bytes = (unsigned char *)table;
-	size_t used = offsetof(struct pl_maps, entry) + 4 * sizeof(struct pl_maps_entry);
+	size_t used = offsetof(struct pl_maps, entry) + 6 * sizeof(struct pl_maps_entry);
 
 	(void)state;
 	srand(12);

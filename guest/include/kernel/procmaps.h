@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A process's memory map for the host (abi.h, struct pl_maps), with the
+ * A process's memory map for the host (abi.h, struct pl_maps_entry), with the
  * columns guest/fs/proc_maps.c prints in /proc/PID/maps.
  */
 #ifndef KERNEL_PROCMAPS_H
@@ -11,7 +11,11 @@
 
 struct mm;
 
-/* Fills t from mm's VMAs; paths found once are checked, not searched for, at later stops. */
-void proc_maps_publish(struct mm *mm, u32 pid, struct pl_maps *t);
+/*
+ * mm's VMAs as at most room entries at out; *complete is false when more
+ * did not fit. Returns the entries filled. Paths found once are checked,
+ * not searched for, at later stops.
+ */
+u32 proc_maps_publish(struct mm *mm, struct pl_maps_entry *out, u32 room, bool *complete);
 
 #endif
