@@ -90,6 +90,19 @@ static int find(struct pl_sandbox *sb, int pid, struct pl_proctab_entry *out)
 	return -ESRCH;
 }
 
+/* pid's entry in the guest's table itself, for the fields the host may write. */
+static struct pl_proctab_entry *entry_in_guest(struct pl_sandbox *sb, int pid)
+{
+	struct pl_proctab *t = (struct pl_proctab *)proctab(sb);
+
+	if (pid == 0)
+		pid = sb->stop.pid;
+	for (uint32_t i = 0; t && i < t->count; i++)
+		if (t->entry[i].pid == (uint32_t)pid && pid > 0)
+			return &t->entry[i];
+	return NULL;
+}
+
 int pl_processes(struct pl_sandbox *sb, struct pl_process *procs, int max)
 {
 	const struct pl_proctab *t = proctab(sb);
@@ -212,22 +225,26 @@ int pl_gva_write(struct pl_sandbox *sb, int pid, uint64_t gva, const void *buf, 
 	return gva_copy(sb, pid, gva, (void *)buf, len, true);
 }
 
-static void *frame_of(struct pl_sandbox *sb, int pid, int *err)
+static void *frame_at(struct pl_sandbox *sb, uint64_t gpa, int pid, int *err)
 {
-	struct pl_proctab_entry e;
-	void *p;
+	void *p = pl_guestmem_check(&sb->mem, gpa, sizeof(struct pl_user_regs), PL_ACC_WRITE);
 
-	*err = find(sb, pid, &e);
-	if (*err)
-		return NULL;
-	p = pl_guestmem_check(&sb->mem, e.frame_gpa, sizeof(struct pl_user_regs), PL_ACC_WRITE);
-	if (!e.frame_gpa || !p) {
-		pl_set_error(PL_ERR_FAULT, "process %u's saved registers are not in guest RAM",
-			     e.pid);
+	*err = 0;
+	if (!gpa || !p) {
+		pl_set_error(PL_ERR_FAULT, "process %d's saved registers are not in guest RAM",
+			     pid);
 		*err = -EPROTO;
 		return NULL;
 	}
 	return p;
+}
+
+static void *frame_of(struct pl_sandbox *sb, int pid, int *err)
+{
+	struct pl_proctab_entry e;
+
+	*err = find(sb, pid, &e);
+	return *err ? NULL : frame_at(sb, e.frame_gpa, (int)e.pid, err);
 }
 
 int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs)
@@ -243,19 +260,22 @@ int pl_process_regs(struct pl_sandbox *sb, int pid, struct pl_user_regs *regs)
 /* The arithmetic flags, TF and DF: what a program may change itself (popf). */
 #define USER_FLAGS 0xdd5ULL
 
-int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_regs *regs)
+/* The kernel half of the address space: where a kernel frame's rip may point. */
+#define KERNEL_HALF 0xffff800000000000ULL
+
+/* regs into the frame at p; a user frame's rip stays a user address, a kernel frame's a kernel one. */
+static int set_frame(void *p, const struct pl_user_regs *regs)
 {
 	struct pl_user_regs cur;
-	int err;
-	void *p = frame_of(sb, pid, &err);
+	bool kernel;
 
-	if (!p)
-		return err;
-	if (regs->rip >= PL_USER_TOP) {
-		pl_set_error(PL_ERR_CONFIG, "rip 0x%" PRIx64 " is not a user address", regs->rip);
+	memcpy(&cur, p, sizeof(cur));
+	kernel = !(cur.cs & 3);
+	if (kernel ? regs->rip < KERNEL_HALF : regs->rip >= PL_USER_TOP) {
+		pl_set_error(PL_ERR_CONFIG, "rip 0x%" PRIx64 " is not a%s address", regs->rip,
+			     kernel ? " kernel" : " user");
 		return -EINVAL;
 	}
-	memcpy(&cur, p, sizeof(cur));
 	cur.r15 = regs->r15, cur.r14 = regs->r14, cur.r13 = regs->r13, cur.r12 = regs->r12;
 	cur.r11 = regs->r11, cur.r10 = regs->r10, cur.r9 = regs->r9, cur.r8 = regs->r8;
 	cur.rbp = regs->rbp, cur.rdi = regs->rdi, cur.rsi = regs->rsi, cur.rdx = regs->rdx;
@@ -263,6 +283,141 @@ int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_reg
 	cur.rip = regs->rip, cur.rsp = regs->rsp;
 	cur.rflags = (cur.rflags & ~USER_FLAGS) | (regs->rflags & USER_FLAGS);
 	memcpy(p, &cur, sizeof(cur));
+	return 0;
+}
+
+int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_regs *regs)
+{
+	int err;
+	void *p = frame_of(sb, pid, &err);
+
+	return p ? set_frame(p, regs) : err;
+}
+
+static void *stop_frame(struct pl_sandbox *sb, int *err)
+{
+	if (!sb->stop_frame_gpa) {
+		pl_set_error(PL_ERR_CONFIG, "the last stop has no saved registers (a pause, or "
+					    "no stop of the guest kernel yet)");
+		*err = -ENOENT;
+		return NULL;
+	}
+	return frame_at(sb, sb->stop_frame_gpa, sb->stop.pid, err);
+}
+
+int pl_stop_regs(struct pl_sandbox *sb, struct pl_user_regs *regs)
+{
+	int err;
+	const void *p = stop_frame(sb, &err);
+
+	if (p)
+		memcpy(regs, p, sizeof(*regs));
+	return err;
+}
+
+int pl_stop_set_regs(struct pl_sandbox *sb, const struct pl_user_regs *regs)
+{
+	int err;
+	void *p = stop_frame(sb, &err);
+
+	return p ? set_frame(p, regs) : err;
+}
+
+#define FXSAVE_MXCSR   24
+#define MXCSR_RESERVED 0xffff0040u /* what the kernel's fxrstor would refuse or drop */
+
+static uint8_t *fpu_of(struct pl_sandbox *sb, int pid, struct pl_proctab_entry *e, int *err)
+{
+	uint8_t *p;
+
+	*err = find(sb, pid, e);
+	if (*err)
+		return NULL;
+	if (!e->fpu_gpa) {
+		pl_set_error(PL_ERR_CONFIG,
+			     "process %u's FPU state is in the CPU at this stop (inside the "
+			     "guest kernel): not published",
+			     e->pid);
+		*err = -EAGAIN;
+		return NULL;
+	}
+	p = pl_guestmem_check(&sb->mem, e->fpu_gpa, 512, PL_ACC_WRITE);
+	if (!p) {
+		pl_set_error(PL_ERR_FAULT, "process %u's FPU state is not in guest RAM", e->pid);
+		*err = -EPROTO;
+	}
+	return p;
+}
+
+int pl_process_fpregs(struct pl_sandbox *sb, int pid, struct pl_user_fpregs *regs)
+{
+	struct pl_proctab_entry e;
+	int err;
+	const uint8_t *p = fpu_of(sb, pid, &e, &err);
+
+	if (!p)
+		return err;
+	memcpy(regs->fxsave, p, sizeof(regs->fxsave));
+	regs->fs_base = e.fs_base;
+	regs->gs_base = e.gs_base;
+	return 0;
+}
+
+int pl_process_set_fpregs(struct pl_sandbox *sb, int pid, const struct pl_user_fpregs *regs)
+{
+	struct pl_proctab_entry e, *in_guest;
+	uint32_t mxcsr;
+	int err;
+	uint8_t *p = fpu_of(sb, pid, &e, &err);
+
+	if (!p)
+		return err;
+	memcpy(&mxcsr, regs->fxsave + FXSAVE_MXCSR, 4);
+	if (mxcsr & MXCSR_RESERVED || regs->fs_base >= PL_USER_TOP ||
+	    regs->gs_base >= PL_USER_TOP) {
+		pl_set_error(PL_ERR_CONFIG,
+			     "mxcsr 0x%" PRIx32 " sets a reserved bit, or a base "
+			     "is not a user address",
+			     mxcsr);
+		return -EINVAL;
+	}
+	in_guest = entry_in_guest(sb, (int)e.pid);
+	if (!in_guest)
+		return -EPROTO;
+	memcpy(p, regs->fxsave, sizeof(regs->fxsave));
+	in_guest->fs_base = regs->fs_base;
+	in_guest->gs_base = regs->gs_base;
+	return 0;
+}
+
+int pl_vcpu_set_regs(struct pl_sandbox *sb, const struct pl_vcpu_regs *regs)
+{
+	struct kvm_regs r = {
+		.rax = regs->rax,
+		.rbx = regs->rbx,
+		.rcx = regs->rcx,
+		.rdx = regs->rdx,
+		.rsi = regs->rsi,
+		.rdi = regs->rdi,
+		.rsp = regs->rsp,
+		.rbp = regs->rbp,
+		.r8 = regs->r8,
+		.r9 = regs->r9,
+		.r10 = regs->r10,
+		.r11 = regs->r11,
+		.r12 = regs->r12,
+		.r13 = regs->r13,
+		.r14 = regs->r14,
+		.r15 = regs->r15,
+		.rip = regs->rip,
+		.rflags = regs->rflags | 2, /* bit 1 is always set */
+	};
+
+	if (sb->kvm.vcpu < 0 || ioctl(sb->kvm.vcpu, KVM_SET_REGS, &r) < 0) {
+		pl_set_error(PL_ERR_HOST, "cannot set the vCPU's registers: %s",
+			     sb->kvm.vcpu < 0 ? "no vCPU" : strerror(errno));
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -319,6 +474,11 @@ int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len)
 	t = proctab(sb);
 	pool = t ? pl_guestmem_check(&sb->mem, t->maps_gpa, sizeof(struct pl_maps), PL_ACC_READ)
 		 : NULL;
+	if (t && !t->maps_gpa) {
+		pl_set_error(PL_ERR_CONFIG, "the guest stopped inside its kernel, where it does "
+					    "not publish memory maps");
+		return -EAGAIN;
+	}
 	if (!pool || (uintptr_t)pool % 8) {
 		pl_set_error(PL_ERR_FAULT,
 			     "the guest's memory maps at 0x%" PRIx64 " are outside guest memory",

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The commands of pagelab's gdb stub. The guest kernel (option "gdb")
- * turns a program's int3 and single-step traps into stops of
- * pl_sandbox_step; between them, registers are the process's saved user
- * frame (pl_process_regs) and memory is read by virtual address through
- * its page tables (pl_gva_read). Registers follow gdb's amd64 'g' layout
- * without a target description (gdb/amd64-tdep.c's order).
+ * turns breakpoints (int3) and single-step traps, in a program or in the
+ * kernel itself, into stops of pl_sandbox_step. At a stop, registers are
+ * the trap's frame (pl_stop_regs) or, for another process, its saved user
+ * frame (pl_process_regs), with its FPU/SSE state and FS/GS bases
+ * (pl_process_fpregs), described to gdb by a target description
+ * (gdbstub_regs.c); memory is read by virtual address (gdbstub_mem.c).
+ * Every guest process is a thread to gdb, its pid the thread id.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,200 +17,107 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <pagelab/inspect.h>
-
 #include "cli.h"
 #include "gdbstub.h"
 
 #define MAX_BREAKPOINTS 64
+#define MAX_THREADS	256
 #define INT3		0xcc
 #define RFLAGS_TF	0x100
-#define REG_RIP		16
-#define REG_EFLAGS	17
-#define REG_GS		23
-#define REG_MXCSR	56
-#define REG_GS_BASE	58
 #define MEM_MAX		((GDB_PACKET_MAX - 8) / 2)
 
 struct stub {
 	struct gdb_conn *c;
 	struct pl_sandbox *sb;
-	int pid; /* the process of the last debug stop */
+	int pid;	  /* the process of the last stop */
+	int sel;	  /* Hg: whose registers and memory gdb reads; 0 = pid */
+	bool has_frame;	  /* the last stop was a debug stop: pl_stop_regs is its frame */
+	bool interrupted; /* it came from a Ctrl-C */
 	struct {
 		uint64_t addr;
+		int pid;
 		uint8_t orig;
 	} bp[MAX_BREAKPOINTS];
 	int nbp;
-	char stop_reply[32]; /* what '?' answers */
-	/* A Ctrl-C stop in user mode: the registers are the vCPU's, not a saved frame. */
-	bool paused_in_user;
-	struct pl_user_regs paused;
+	char stop_reply[48]; /* what '?' answers */
 	bool ended;
 	int exit_status;
 	char out[GDB_PACKET_MAX + 1];
 };
 
-/* gdb's amd64 numbers 0..15 in pl_user_regs. */
-static uint64_t *gpr(struct pl_user_regs *r, int n)
+static int selected(const struct stub *s)
 {
-	uint64_t *const order[16] = { &r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi,
-				      &r->rbp, &r->rsp, &r->r8,	 &r->r9,  &r->r10, &r->r11,
-				      &r->r12, &r->r13, &r->r14, &r->r15 };
-
-	return order[n];
+	return s->sel ? s->sel : s->pid;
 }
 
-/* Size in bytes of register n in the 'g' layout; 0 past mxcsr. */
-static int reg_size(int n)
+static int reply(struct stub *s, const char *text)
 {
-	if (n <= REG_RIP)
-		return 8;
-	if (n <= REG_GS)
-		return 4;
-	if (n < 32)
-		return 10; /* st0..st7 */
-	if (n < 40)
-		return 4; /* fctrl..fop */
-	if (n < REG_MXCSR)
-		return 16; /* xmm0..xmm15 */
-	return n == REG_MXCSR ? 4 : 0;
+	return snprintf(s->out, sizeof(s->out), "%s", text);
 }
 
-static char *put_hex(char *p, const void *data, size_t len)
+/* The selected thread's registers: the stop's frame for the process that stopped. */
+static int load_regs(struct stub *s, struct gdb_regs *r)
 {
-	static const char hex[] = "0123456789abcdef";
-	const uint8_t *b = data;
+	int pid = selected(s);
+	int err = pid == s->pid && s->has_frame ? pl_stop_regs(s->sb, &r->gpr)
+						: pl_process_regs(s->sb, pid, &r->gpr);
 
-	for (size_t i = 0; i < len; i++) {
-		*p++ = hex[b[i] >> 4];
-		*p++ = hex[b[i] & 15];
-	}
-	*p = '\0';
-	return p;
+	r->fp_valid = !err && pl_process_fpregs(s->sb, pid, &r->fp) == 0;
+	return err;
 }
 
-static int get_hex(const char *s, void *data, size_t len)
+static int store_regs(struct stub *s, const struct gdb_regs *r)
 {
-	uint8_t *b = data;
+	int pid = selected(s);
+	int err = pid == s->pid && s->has_frame ? pl_stop_set_regs(s->sb, &r->gpr)
+						: pl_process_set_regs(s->sb, pid, &r->gpr);
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		b[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
-/*
- * Register n's bytes, little-endian. The FPU and SSE state is not saved
- * where the host can read it: reported as its reset value.
- */
-static char *put_reg(char *p, struct pl_user_regs *r, int n)
-{
-	uint8_t zero[16] = { 0 };
-	uint32_t v32;
-
-	if (n < REG_RIP)
-		return put_hex(p, gpr(r, n), 8);
-	if (n == REG_RIP)
-		return put_hex(p, &r->rip, 8);
-	if (n == REG_EFLAGS)
-		v32 = (uint32_t)r->rflags;
-	else if (n == 18 || n == 19)
-		v32 = (uint32_t)(n == 18 ? r->cs : r->ss);
-	else if (n == REG_MXCSR)
-		v32 = 0x1f80;
-	else
-		return put_hex(p, zero, (size_t)reg_size(n));
-	return put_hex(p, &v32, 4);
-}
-
-/* The registers of the stop; 0 or -errno. */
-static int stop_regs(struct stub *s, struct pl_user_regs *r)
-{
-	if (!s->paused_in_user)
-		return pl_process_regs(s->sb, s->pid, r);
-	*r = s->paused;
-	return 0;
-}
-
-/* Writes go to the saved frame, which a Ctrl-C stop in user mode does not have. */
-static int set_stop_regs(struct stub *s, const struct pl_user_regs *r)
-{
-	return s->paused_in_user ? -EBUSY : pl_process_set_regs(s->sb, s->pid, r);
+	if (!err && r->fp_valid)
+		err = pl_process_set_fpregs(s->sb, pid, &r->fp);
+	return err;
 }
 
 static int cmd_read_regs(struct stub *s)
 {
-	struct pl_user_regs r;
-	char *p = s->out;
+	struct gdb_regs r;
 
-	if (stop_regs(s, &r))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	for (int n = 0; reg_size(n); n++)
-		p = put_reg(p, &r, n);
-	return 0;
+	if (load_regs(s, &r))
+		return reply(s, "E01");
+	return gdb_regs_put_all(s->out, &r);
 }
 
 static int cmd_read_reg(struct stub *s, const char *arg)
 {
-	struct pl_user_regs r;
+	struct gdb_regs r;
 	unsigned n;
 
-	if (sscanf(arg, "%x", &n) != 1 || stop_regs(s, &r))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	if (n > REG_GS_BASE)
-		return snprintf(s->out, sizeof(s->out), "E02");
-	if (!reg_size((int)n)) /* fs_base, gs_base: not in the saved frame */
-		return snprintf(s->out, sizeof(s->out), "xxxxxxxxxxxxxxxx");
-	put_reg(s->out, &r, (int)n);
-	return 0;
-}
-
-/* Only what pl_process_set_regs takes: rax..r15, rip and eflags. */
-static int set_reg(struct pl_user_regs *r, int n, const char *hex)
-{
-	uint64_t v = 0;
-
-	if (get_hex(hex, &v, n == REG_EFLAGS ? 4 : 8))
-		return -1;
-	if (n < REG_RIP)
-		*gpr(r, n) = v;
-	else if (n == REG_RIP)
-		r->rip = v;
-	else if (n == REG_EFLAGS)
-		r->rflags = v;
-	else
-		return -1;
+	if (sscanf(arg, "%x", &n) != 1 || load_regs(s, &r))
+		return reply(s, "E01");
+	if (!gdb_reg_size((int)n))
+		return reply(s, "E02");
+	gdb_reg_put(s->out, &r, (int)n);
 	return 0;
 }
 
 static int cmd_write_reg(struct stub *s, const char *arg)
 {
-	struct pl_user_regs r;
+	struct gdb_regs r;
 	unsigned n;
 	const char *eq = strchr(arg, '=');
 
-	if (!eq || sscanf(arg, "%x", &n) != 1 || stop_regs(s, &r) || n > REG_EFLAGS ||
-	    set_reg(&r, (int)n, eq + 1) || set_stop_regs(s, &r))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	return snprintf(s->out, sizeof(s->out), "OK");
+	if (!eq || sscanf(arg, "%x", &n) != 1 || load_regs(s, &r) ||
+	    gdb_reg_set(&r, (int)n, eq + 1) || store_regs(s, &r))
+		return reply(s, "E01");
+	return reply(s, "OK");
 }
 
 static int cmd_write_regs(struct stub *s, const char *hex)
 {
-	struct pl_user_regs r;
+	struct gdb_regs r;
 
-	if (stop_regs(s, &r) || strlen(hex) < (16 * 8 + 8 + 4) * 2)
-		return snprintf(s->out, sizeof(s->out), "E01");
-	for (int n = 0; n <= REG_EFLAGS; n++)
-		if (set_reg(&r, n, hex + 16 * n))
-			return snprintf(s->out, sizeof(s->out), "E01");
-	if (set_stop_regs(s, &r))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	return snprintf(s->out, sizeof(s->out), "OK");
+	if (load_regs(s, &r) || gdb_regs_set_all(&r, hex) || store_regs(s, &r))
+		return reply(s, "E01");
+	return reply(s, "OK");
 }
 
 static int parse_addr_len(const char *arg, uint64_t *addr, size_t *len, char end)
@@ -229,34 +138,10 @@ static int cmd_read_mem(struct stub *s, const char *arg)
 	size_t len;
 
 	if (parse_addr_len(arg, &addr, &len, '\0') || len > sizeof(buf))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	if (pl_gva_read(s->sb, s->pid, addr, buf, len))
-		return snprintf(s->out, sizeof(s->out), "E14");
-	put_hex(s->out, buf, len);
-	return 0;
-}
-
-/*
- * As ptrace's POKETEXT: the program's text is read-only to it, not to its
- * debugger. The bytes go to the frames behind the pages, so text shared
- * with another process (after fork) changes there too.
- */
-static int poke(struct stub *s, uint64_t addr, const uint8_t *buf, size_t len)
-{
-	int err;
-
-	if (addr >= PL_USER_TOP || len > PL_USER_TOP - addr)
-		return -EINVAL;
-	err = pl_gva_write(s->sb, s->pid, addr, buf, len);
-	if (err != -EACCES)
-		return err ? -EFAULT : 0;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t gpa;
-
-		if (pl_gva_to_gpa(s->sb, s->pid, addr + i, &gpa, NULL) ||
-		    pl_gpa_write(s->sb, gpa, buf + i, 1))
-			return -EFAULT;
-	}
+		return reply(s, "E01");
+	if (gdb_mem_read(s->sb, selected(s), addr, buf, len))
+		return reply(s, "E14");
+	gdb_put_hex(s->out, buf, len);
 	return 0;
 }
 
@@ -268,11 +153,11 @@ static int cmd_write_mem(struct stub *s, const char *arg)
 	const char *colon = strchr(arg, ':');
 
 	if (!colon || parse_addr_len(arg, &addr, &len, ':') || len > sizeof(buf) ||
-	    strlen(colon + 1) != 2 * len || get_hex(colon + 1, buf, len))
-		return snprintf(s->out, sizeof(s->out), "E01");
-	if (poke(s, addr, buf, len))
-		return snprintf(s->out, sizeof(s->out), "E14");
-	return snprintf(s->out, sizeof(s->out), "OK");
+	    strlen(colon + 1) != 2 * len || gdb_get_hex(colon + 1, buf, len))
+		return reply(s, "E01");
+	if (gdb_mem_write(s->sb, selected(s), addr, buf, len))
+		return reply(s, "E14");
+	return reply(s, "OK");
 }
 
 static int find_bp(struct stub *s, uint64_t addr)
@@ -283,38 +168,39 @@ static int find_bp(struct stub *s, uint64_t addr)
 	return -1;
 }
 
-/* Z0/z0 (software breakpoints); other kinds are not offered. */
+/* Z0/z0 (software breakpoints, in a program or in the kernel); other kinds are not offered. */
 static int cmd_breakpoint(struct stub *s, const char *arg, bool insert)
 {
 	static const uint8_t int3 = INT3;
 	uint64_t addr;
 	size_t kind;
-	int i;
+	int i, pid = selected(s);
 
 	if (arg[0] != '0')
-		return snprintf(s->out, sizeof(s->out), "%s", "");
+		return reply(s, "");
 	if (parse_addr_len(arg + 2, &addr, &kind, '\0'))
-		return snprintf(s->out, sizeof(s->out), "E01");
+		return reply(s, "E01");
 	i = find_bp(s, addr);
 	if (insert && i < 0) {
 		if (s->nbp == MAX_BREAKPOINTS ||
-		    pl_gva_read(s->sb, s->pid, addr, &s->bp[s->nbp].orig, 1) ||
-		    poke(s, addr, &int3, 1))
-			return snprintf(s->out, sizeof(s->out), "E0e");
+		    gdb_mem_read(s->sb, pid, addr, &s->bp[s->nbp].orig, 1) ||
+		    gdb_mem_write(s->sb, pid, addr, &int3, 1))
+			return reply(s, "E0e");
+		s->bp[s->nbp].pid = pid;
 		s->bp[s->nbp++].addr = addr;
 	} else if (!insert && i >= 0) {
-		if (poke(s, addr, &s->bp[i].orig, 1))
-			return snprintf(s->out, sizeof(s->out), "E0e");
+		if (gdb_mem_write(s->sb, s->bp[i].pid, addr, &s->bp[i].orig, 1))
+			return reply(s, "E0e");
 		s->bp[i] = s->bp[--s->nbp];
 	}
-	return snprintf(s->out, sizeof(s->out), "OK");
+	return reply(s, "OK");
 }
 
 static void remove_all(struct stub *s)
 {
 	while (s->nbp) {
 		s->nbp--;
-		poke(s, s->bp[s->nbp].addr, &s->bp[s->nbp].orig, 1);
+		gdb_mem_write(s->sb, s->bp[s->nbp].pid, s->bp[s->nbp].addr, &s->bp[s->nbp].orig, 1);
 	}
 }
 
@@ -336,55 +222,48 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-/* A debug stop: int3 at one of gdb's breakpoints resumes at the breakpoint (gdbserver's decr_pc_after_break). */
+/*
+ * A debug stop: int3 at one of gdb's breakpoints resumes at the breakpoint
+ * (gdbserver's decr_pc_after_break), in a program or in the kernel.
+ */
 static void debug_stop(struct stub *s, const struct pl_stop *st)
 {
 	struct pl_user_regs r;
+	const char *why = "";
 
 	s->pid = st->pid;
-	snprintf(s->stop_reply, sizeof(s->stop_reply), "T05");
-	if (st->id != 3 || pl_process_regs(s->sb, s->pid, &r) || find_bp(s, r.rip - 1) < 0)
-		return;
-	r.rip--;
-	if (pl_process_set_regs(s->sb, s->pid, &r) == 0)
-		snprintf(s->stop_reply, sizeof(s->stop_reply), "T05swbreak:;");
+	s->sel = 0;
+	s->has_frame = true;
+	if (st->id == 3 && pl_stop_regs(s->sb, &r) == 0 && find_bp(s, r.rip - 1) >= 0) {
+		r.rip--;
+		if (pl_stop_set_regs(s->sb, &r) == 0)
+			why = "swbreak:;", s->interrupted = false;
+	}
+	snprintf(s->stop_reply, sizeof(s->stop_reply), "T%02xthread:%x;%s", s->interrupted ? 2 : 5,
+		 s->pid, why);
 }
 
 /*
- * Ctrl-C: the vCPU left the guest wherever it was. In user mode, its
- * registers are the program's; in the kernel, the frame the program saved
- * on entry is.
+ * A Ctrl-C paused the vCPU wherever it was. In user mode, one more
+ * instruction under TF makes it a debug stop of that process, with a frame
+ * whose registers gdb can change and step from. In the kernel, the program
+ * it stopped in is shown from the frame its last kernel entry saved.
  */
-static void paused(struct stub *s)
+static bool pause_to_step(struct stub *s)
 {
 	struct pl_vcpu_regs v;
 
-	snprintf(s->stop_reply, sizeof(s->stop_reply), "T02");
-	s->paused_in_user = pl_vcpu_regs(s->sb, &v) == 0 && (v.cs & 3) == 3;
-	if (!s->paused_in_user)
-		return;
-	s->paused = (struct pl_user_regs){
-		.rax = v.rax,
-		.rbx = v.rbx,
-		.rcx = v.rcx,
-		.rdx = v.rdx,
-		.rsi = v.rsi,
-		.rdi = v.rdi,
-		.rsp = v.rsp,
-		.rbp = v.rbp,
-		.r8 = v.r8,
-		.r9 = v.r9,
-		.r10 = v.r10,
-		.r11 = v.r11,
-		.r12 = v.r12,
-		.r13 = v.r13,
-		.r14 = v.r14,
-		.r15 = v.r15,
-		.rip = v.rip,
-		.rflags = v.rflags,
-		.cs = v.cs,
-		.ss = v.ss,
-	};
+	if (pl_vcpu_regs(s->sb, &v) || (v.cs & 3) != 3)
+		return false;
+	v.rflags |= RFLAGS_TF;
+	return pl_vcpu_set_regs(s->sb, &v) == 0;
+}
+
+static void paused(struct stub *s)
+{
+	s->has_frame = false;
+	s->sel = 0;
+	snprintf(s->stop_reply, sizeof(s->stop_reply), "T02thread:%x;", s->pid);
 }
 
 /* Runs to the next stop gdb cares about; -1 when the step failed (one line said why). */
@@ -396,13 +275,21 @@ static int run_to_stop(struct stub *s, bool watch_gdb)
 	int err;
 
 	atomic_init(&w.done, false);
-	s->paused_in_user = false;
+	s->interrupted = false;
 	if (watch_gdb && pthread_create(&t, NULL, watch, &w))
 		watch_gdb = false;
-	do
+	for (;;) {
 		err = pl_sandbox_step(s->sb, &st);
-	while (!err && (st.kind == PL_STOP_CHECKPOINT || st.kind == PL_STOP_ASSERT ||
-			(st.kind == PL_STOP_DEBUG && !watch_gdb && s->c->fd < 0)));
+		if (err || st.kind == PL_STOP_END || st.kind == PL_STOP_FAULT)
+			break;
+		if (st.kind == PL_STOP_PAUSE && !s->interrupted && pause_to_step(s)) {
+			s->interrupted = true;
+			continue;
+		}
+		if (st.kind == PL_STOP_PAUSE ||
+		    (st.kind == PL_STOP_DEBUG && (watch_gdb || s->c->fd >= 0)))
+			break;
+	}
 	atomic_store(&w.done, true);
 	if (watch_gdb)
 		pthread_join(t, NULL);
@@ -422,37 +309,127 @@ static int run_to_stop(struct stub *s, bool watch_gdb)
 	return 0;
 }
 
-static int resume(struct stub *s, bool step)
+/* TF in the frame the stopped code resumes from: the stop's, or after a pause the process's. */
+static int set_step(struct stub *s, bool on)
 {
 	struct pl_user_regs r;
+	int err = s->has_frame ? pl_stop_regs(s->sb, &r) : pl_process_regs(s->sb, s->pid, &r);
 
-	/*
-	 * TF goes into the saved frame, and a Ctrl-C stop in user mode has none
-	 * the program resumes from: it stays stopped, gdb sees the same stop.
-	 */
-	if (step && s->paused_in_user)
-		return 0;
-	if (step && (pl_process_regs(s->sb, s->pid, &r) ||
-		     (r.rflags |= RFLAGS_TF, pl_process_set_regs(s->sb, s->pid, &r)))) {
+	if (err)
+		return err;
+	r.rflags = on ? r.rflags | RFLAGS_TF : r.rflags & ~(uint64_t)RFLAGS_TF;
+	return s->has_frame ? pl_stop_set_regs(s->sb, &r) : pl_process_set_regs(s->sb, s->pid, &r);
+}
+
+static int resume(struct stub *s, bool step)
+{
+	if (step && set_step(s, true)) {
 		cli_error("--gdb: cannot step process %d: %s", s->pid, pl_error());
 		return -1;
 	}
 	return run_to_stop(s, true);
 }
 
+/* The guest's processes, gdb's threads: their pids, or just the stopped one before a table. */
+static int threads(struct stub *s, int *pids)
+{
+	struct pl_process procs[MAX_THREADS];
+	int n = pl_processes(s->sb, procs, MAX_THREADS);
+
+	if (n <= 0) {
+		pids[0] = s->pid;
+		return 1;
+	}
+	n = n < MAX_THREADS ? n : MAX_THREADS;
+	for (int i = 0; i < n; i++)
+		pids[i] = procs[i].pid;
+	return n;
+}
+
+static bool alive(struct stub *s, int pid)
+{
+	int pids[MAX_THREADS], n = threads(s, pids);
+
+	for (int i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+static int thread_list(struct stub *s)
+{
+	int pids[MAX_THREADS], n = threads(s, pids);
+	size_t at = (size_t)reply(s, "m");
+
+	for (int i = 0; i < n && at < sizeof(s->out) - 16; i++)
+		at += (size_t)snprintf(s->out + at, sizeof(s->out) - at, "%s%x", i ? "," : "",
+				       pids[i]);
+	return 0;
+}
+
+static int thread_name(struct stub *s, const char *arg)
+{
+	struct pl_process procs[MAX_THREADS];
+	int n = pl_processes(s->sb, procs, MAX_THREADS);
+	unsigned pid;
+
+	if (sscanf(arg, "%x", &pid) != 1)
+		return reply(s, "E01");
+	for (int i = 0; i < n && i < MAX_THREADS; i++)
+		if (procs[i].pid == (int)pid) {
+			gdb_put_hex(s->out, procs[i].comm, strlen(procs[i].comm));
+			return 0;
+		}
+	return reply(s, "E01");
+}
+
+/* qXfer:features:read:target.xml:OFFSET,LENGTH */
+static int target_xml(struct stub *s, const char *arg)
+{
+	const char *xml = gdb_target_xml();
+	size_t size = strlen(xml), off, len;
+	uint64_t off64;
+
+	if (strncmp(arg, "target.xml:", 11) || parse_addr_len(arg + 11, &off64, &len, '\0'))
+		return reply(s, "E00");
+	off = off64 < size ? (size_t)off64 : size;
+	len = len < sizeof(s->out) - 2 ? len : sizeof(s->out) - 2;
+	len = len < size - off ? len : size - off;
+	return snprintf(s->out, sizeof(s->out), "%c%.*s", off + len < size ? 'm' : 'l', (int)len,
+			xml + off);
+}
+
 static int query(struct stub *s, const char *q)
 {
 	if (!strncmp(q, "qSupported", 10))
-		return snprintf(s->out, sizeof(s->out), "PacketSize=%x;swbreak+", GDB_PACKET_MAX);
+		return snprintf(s->out, sizeof(s->out),
+				"PacketSize=%x;swbreak+;qXfer:features:read+", GDB_PACKET_MAX);
+	if (!strncmp(q, "qXfer:features:read:", 20))
+		return target_xml(s, q + 20);
 	if (!strcmp(q, "qAttached"))
-		return snprintf(s->out, sizeof(s->out), "1");
+		return reply(s, "1");
 	if (!strcmp(q, "qC"))
-		return snprintf(s->out, sizeof(s->out), "QC1");
+		return snprintf(s->out, sizeof(s->out), "QC%x", s->pid);
 	if (!strcmp(q, "qfThreadInfo"))
-		return snprintf(s->out, sizeof(s->out), "m1");
+		return thread_list(s);
 	if (!strcmp(q, "qsThreadInfo"))
-		return snprintf(s->out, sizeof(s->out), "l");
-	return snprintf(s->out, sizeof(s->out), "%s", "");
+		return reply(s, "l");
+	if (!strncmp(q, "qThreadExtraInfo,", 17))
+		return thread_name(s, q + 17);
+	return reply(s, "");
+}
+
+/* Hg selects the thread whose registers and memory gdb reads; Hc is the stopped one's. */
+static int select_thread(struct stub *s, const char *p)
+{
+	long pid = strtol(p + 2, NULL, 16);
+
+	if (p[1] != 'g' || pid <= 0)
+		return reply(s, "OK"); /* 0 and -1: any, the stopped one */
+	if (!alive(s, (int)pid))
+		return reply(s, "E01");
+	s->sel = pid == s->pid ? 0 : (int)pid;
+	return reply(s, "OK");
 }
 
 enum { GO_ON, RESUME, STEP, DETACH, KILL };
@@ -463,7 +440,7 @@ static int dispatch(struct stub *s, const char *p)
 	s->out[0] = '\0';
 	switch (p[0]) {
 	case '?':
-		snprintf(s->out, sizeof(s->out), "%s", s->stop_reply);
+		reply(s, s->stop_reply);
 		break;
 	case 'g':
 		cmd_read_regs(s);
@@ -488,8 +465,10 @@ static int dispatch(struct stub *s, const char *p)
 		cmd_breakpoint(s, p + 1, p[0] == 'Z');
 		break;
 	case 'H':
+		select_thread(s, p);
+		break;
 	case 'T':
-		snprintf(s->out, sizeof(s->out), "OK");
+		reply(s, alive(s, (int)strtol(p + 1, NULL, 16)) ? "OK" : "E01");
 		break;
 	case 'q':
 		query(s, p);
@@ -501,7 +480,7 @@ static int dispatch(struct stub *s, const char *p)
 	case 'S':
 		return STEP;
 	case 'D':
-		snprintf(s->out, sizeof(s->out), "OK");
+		reply(s, "OK");
 		return DETACH;
 	case 'k':
 		return KILL;
@@ -516,13 +495,8 @@ static int dispatch(struct stub *s, const char *p)
 /* After D (or gdb leaving): the program runs on without its breakpoints, to its end. */
 static int detach(struct stub *s)
 {
-	struct pl_user_regs r;
-
 	remove_all(s);
-	if (pl_process_regs(s->sb, s->pid, &r) == 0 && (r.rflags & RFLAGS_TF)) {
-		r.rflags &= ~(uint64_t)RFLAGS_TF;
-		pl_process_set_regs(s->sb, s->pid, &r);
-	}
+	set_step(s, false);
 	gdb_close(s->c);
 	while (!s->ended)
 		if (run_to_stop(s, false))

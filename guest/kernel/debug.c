@@ -9,6 +9,7 @@
  */
 #include <kernel/boot.h>
 #include <kernel/debug.h>
+#include <kernel/panic.h>
 
 bool debug_stub_attached;
 
@@ -24,14 +25,33 @@ bool debug_user_trap(struct trap_frame *f)
 	if (!debug_stub_attached || (f->vector != 1 && f->vector != 3))
 		return false;
 	f->rflags &= ~RFLAGS_TF;
-	pagelab_debug_stop(f->vector);
+	pagelab_debug_stop(f->vector, NULL);
+	return true;
+}
+
+/*
+ * The kernel debugged with its own symbols: a breakpoint gdb wrote into
+ * kernel text, or a step of kernel code (TF in a kernel frame, set by the
+ * host). The code that makes a stop cannot stop itself: a step through it
+ * is not seen, and a breakpoint in it has no way out.
+ */
+bool debug_kernel_trap(struct trap_frame *f)
+{
+	if (!debug_stub_attached || (f->vector != 1 && f->vector != 3))
+		return false;
+	f->rflags &= ~RFLAGS_TF;
+	if (pagelab_in_stop() && f->vector == 3)
+		panic("gdb: a breakpoint at %p, in the code that makes a stop (sys_pagelab.c)",
+		      (void *)(f->rip - 1));
+	if (!pagelab_in_stop())
+		pagelab_debug_stop(f->vector, f);
 	return true;
 }
 
 void debug_first_instruction(void)
 {
 	if (debug_stub_attached)
-		pagelab_debug_stop(0);
+		pagelab_debug_stop(0, NULL);
 }
 
 /*
@@ -44,5 +64,5 @@ void debug_user_return(struct trap_frame *f)
 	if (!debug_stub_attached || f->vector != VEC_SYSCALL || !(f->rflags & RFLAGS_TF))
 		return;
 	f->rflags &= ~RFLAGS_TF;
-	pagelab_debug_stop(1);
+	pagelab_debug_stop(1, NULL);
 }

@@ -47,14 +47,41 @@ static void publish_maps(const struct proc *p, struct pl_proctab_entry *e)
 	maps_pool.count += e->maps_count;
 }
 
+/* The registers the CPU holds for the running process, into its proc for the host. */
+static void save_current_state(void)
+{
+	arch_save_user_bases(&current->fs_base, &current->gs_base);
+	asm volatile("fxsave64 %0" : "=m"(current->fpu));
+}
+
+/* What the host may have changed; values the CPU would refuse are ignored. */
+static void load_back_state(bool kernel_stop)
+{
+	for (u32 i = 0; i < proctab.count; i++) {
+		const struct pl_proctab_entry *e = &proctab.entry[i];
+		struct proc *p = proc_find((int)e->pid);
+
+		if (!p || !e->fpu_gpa || e->fs_base >= USER_TOP || e->gs_base >= USER_TOP)
+			continue;
+		p->fs_base = e->fs_base;
+		p->gs_base = e->gs_base;
+		/* A reserved MXCSR bit would make fxrstor fault in the kernel. */
+		*(u32 *)(p->fpu + 24) &= 0xffbf;
+	}
+	if (kernel_stop)
+		return;
+	asm volatile("fxrstor64 %0" : : "m"(current->fpu));
+	arch_load_user_bases(current->fs_base, current->gs_base);
+}
+
 /* Every process with an address space, as the host will see it at this stop. */
-static void proctab_refresh(void)
+static void proctab_refresh(bool kernel_stop)
 {
 	u32 n = 0;
 
 	proctab.magic = PL_PROCTAB_MAGIC;
 	proctab.version = PL_PROCTAB_VERSION;
-	proctab.maps_gpa = kernel_virt_to_phys(&maps_pool);
+	proctab.maps_gpa = kernel_stop ? 0 : kernel_virt_to_phys(&maps_pool);
 	maps_pool.magic = PL_MAPS_MAGIC;
 	maps_pool.version = PL_MAPS_VERSION;
 	maps_pool.count = 0;
@@ -69,22 +96,55 @@ static void proctab_refresh(void)
 		e->frame_gpa = p->frame ? virt_to_phys(p->frame) : 0;
 		memset(e->comm, 0, sizeof(e->comm));
 		memcpy(e->comm, p->comm, strnlen(p->comm, sizeof(p->comm)));
-		publish_maps(p, e);
+		e->maps_first = e->maps_count = e->maps_complete = 0;
+		if (!kernel_stop)
+			publish_maps(p, e);
+		e->fpu_gpa = kernel_stop && p == current ? 0 : kernel_virt_to_phys(p->fpu);
+		e->fs_base = p->fs_base;
+		e->gs_base = p->gs_base;
 		n++;
 	}
 	proctab.count = n;
 }
 
-static long pagelab_stop(void)
+static bool in_stop;
+
+bool pagelab_in_stop(void)
 {
-	proctab_refresh();
+	return in_stop;
+}
+
+/*
+ * A stop at frame f: the process's saved user frame, or at a debug stop
+ * inside the kernel the kernel's (whose process's FPU the CPU holds, and
+ * whose VMA trees may be mid-change: not published).
+ */
+static long pagelab_stop_at(const struct trap_frame *f)
+{
+	bool kernel_stop = f && !(f->cs & 3);
+	long ret;
+
+	in_stop = true;
+	if (!kernel_stop)
+		save_current_state();
+	proctab_refresh(kernel_stop);
 	stop_block.proctab_gpa = kernel_virt_to_phys(&proctab);
 	stop_block.pid = (u32)current->pid;
 	stop_block.cr3 = current->mm ? current->mm->pml4_pa : 0;
-	stop_block.frame_gpa = current->frame ? virt_to_phys(current->frame) : 0;
+	if (!f)
+		f = current->frame;
+	stop_block.frame_gpa = f ? virt_to_phys(f) : 0;
 	/* What the program printed before the stop reaches the host first. */
 	console_flush();
-	return hypercall(PL_HC_STOP, kernel_virt_to_phys(&stop_block), 0, 0, 0);
+	ret = hypercall(PL_HC_STOP, kernel_virt_to_phys(&stop_block), 0, 0, 0);
+	load_back_state(kernel_stop);
+	in_stop = false;
+	return ret;
+}
+
+static long pagelab_stop(void)
+{
+	return pagelab_stop_at(NULL);
 }
 
 static long sys_pagelab_checkpoint(u64 id, u64 value)
@@ -96,12 +156,12 @@ static long sys_pagelab_checkpoint(u64 id, u64 value)
 	return pagelab_stop() < 0 ? -EINVAL : 0;
 }
 
-void pagelab_debug_stop(u64 vector)
+void pagelab_debug_stop(u64 vector, const struct trap_frame *f)
 {
 	memset(&stop_block, 0, sizeof(stop_block));
 	stop_block.kind = PL_STOP_BLOCK_DEBUG;
 	stop_block.id = vector;
-	pagelab_stop();
+	pagelab_stop_at(f);
 }
 
 /*

@@ -4,6 +4,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/debug.h>
 #include <kernel/fault.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
@@ -65,6 +66,8 @@ static void kernel_exception(struct trap_frame *f)
 	if (f->vector == 14 && handle_kernel_page_fault(f))
 		return;
 	if (apply_fixup(f))
+		return;
+	if (debug_kernel_trap(f))
 		return;
 	panic_exception(f, exception_name(f->vector));
 }

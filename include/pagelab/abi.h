@@ -204,6 +204,16 @@ struct pl_proctab_entry {
 	char comm[16];	     /* its name, NUL-padded */
 	uint32_t maps_first;
 	uint32_t maps_complete; /* 1: all its VMAs are there; 0: the pool ran out */
+	/*
+	 * Its FPU and SSE state (512 bytes, fxsave64 layout) and its user FS
+	 * and GS bases, which the host may change: after the stop the kernel
+	 * loads what it finds here (a base outside user space and reserved
+	 * MXCSR bits are ignored). fpu_gpa is 0 where the kernel cannot say:
+	 * for the process running at a stop inside the kernel (a debug stop
+	 * at a kernel address), whose state the CPU holds.
+	 */
+	uint64_t fpu_gpa;
+	uint64_t fs_base, gs_base;
 };
 
 /*
@@ -246,7 +256,8 @@ struct pl_proctab {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t count;	   /* entries in use, at most PL_PROCTAB_MAX */
-	uint64_t maps_gpa; /* the struct pl_maps pool the entries' maps_first index */
+	uint64_t maps_gpa; /* the struct pl_maps pool the entries' maps_first index; 0 at a
+			    * stop inside the kernel (its VMA trees may be mid-change) */
 	struct pl_proctab_entry entry[PL_PROCTAB_MAX];
 };
 
@@ -255,9 +266,12 @@ enum pl_stop_block_kind {
 	PL_STOP_BLOCK_CHECKPOINT = 1,
 	PL_STOP_BLOCK_ASSERT = 2,
 	/*
-	 * Kernel option "gdb": a user #BP or #DB, or the first program's first
-	 * instruction (id: the vector, 3 or 1, or 0 for the start). frame_gpa's
-	 * rip is where the process resumes; TF is clear in its rflags.
+	 * Kernel option "gdb": a #BP or #DB in user mode or in the kernel, or
+	 * the first program's first instruction (id: the vector, 3 or 1, or 0
+	 * for the start). frame_gpa is the frame of the trap (struct
+	 * pl_user_regs layout; a kernel one when its cs has RPL 0): its rip is
+	 * where the code resumes, TF is clear in its rflags, and the host may
+	 * change it before it resumes.
 	 */
 	PL_STOP_BLOCK_DEBUG = 3,
 	/*

@@ -86,12 +86,42 @@ int pl_process_set_regs(struct pl_sandbox *sb, int pid, const struct pl_user_reg
  * at this stop, into buf as snprintf does: at most len - 1 bytes and a
  * NUL. Returns the length of the whole text (call again with more room
  * when it is >= len), or -errno with pl_error(): -ENOENT before the first
- * stop, -ESRCH for a pid that is not alive at this stop, -EPROTO for a
+ * stop, -EAGAIN at a debug stop inside the guest kernel (its VMA trees may
+ * be mid-change there, so it publishes none), -ESRCH for a pid that is not alive at this stop, -EPROTO for a
  * corrupt table, -E2BIG for a map that did not fit the PL_MAPS_MAX
  * entries all processes share or a name longer than PL_MAPS_NAME_MAX - 1
  * bytes.
  */
 int pl_process_maps(struct pl_sandbox *sb, int pid, char *buf, size_t len);
+
+/*
+ * The registers where the last stop happened: at a checkpoint, assertion,
+ * fault or a debug stop in user mode the stopping process's (as
+ * pl_process_regs), at a debug stop inside the guest kernel (pagelab run
+ * --gdb, a breakpoint or step at a kernel address) the kernel's trap frame,
+ * whose cs has RPL 0. Writing takes what pl_process_set_regs takes; rip
+ * stays on its side (a user address in a user frame, a kernel one in a
+ * kernel frame). 0 or -errno with pl_error(): -ENOENT when the last stop
+ * has no frame (a pause).
+ */
+int pl_stop_regs(struct pl_sandbox *sb, struct pl_user_regs *regs);
+int pl_stop_set_regs(struct pl_sandbox *sb, const struct pl_user_regs *regs);
+
+/*
+ * A process's FPU and SSE registers (x87 stack, xmm0-15, mxcsr) as fxsave64
+ * stores them, and its user FS and GS bases, as its kernel holds them at
+ * this stop (it saves the running process's at every stop and loads them
+ * back after, so writes take effect when the guest resumes). Writing
+ * refuses an mxcsr with a reserved bit and a base outside user space
+ * (-EINVAL). -EAGAIN for the process running at a stop inside the guest
+ * kernel, whose state the CPU holds; otherwise as pl_process_regs.
+ */
+struct pl_user_fpregs {
+	uint8_t fxsave[512];
+	uint64_t fs_base, gs_base;
+};
+int pl_process_fpregs(struct pl_sandbox *sb, int pid, struct pl_user_fpregs *regs);
+int pl_process_set_fpregs(struct pl_sandbox *sb, int pid, const struct pl_user_fpregs *regs);
 
 /* The vCPU's registers now (KVM_GET_REGS and KVM_GET_SREGS). */
 struct pl_vcpu_regs {
@@ -102,6 +132,12 @@ struct pl_vcpu_regs {
 	uint16_t cs, ss; /* selectors */
 };
 int pl_vcpu_regs(struct pl_sandbox *sb, struct pl_vcpu_regs *regs);
+/*
+ * Sets the general registers, rip and rflags of the vCPU (KVM_SET_REGS;
+ * the control registers and selectors in regs are ignored), as a debugger
+ * does at a pause: the guest resumes with them. 0 or -errno.
+ */
+int pl_vcpu_set_regs(struct pl_sandbox *sb, const struct pl_vcpu_regs *regs);
 
 /*
  * Draws the guest-physical map and, unless pid < 0, the virtual mappings

@@ -22,6 +22,9 @@
 #define PG	 4096
 #define CHILDREN 3
 
+/* One address, a different value in each process (tests/gdb/test-gdb.sh reads it per thread). */
+char child_name[32] = "parent";
+
 /* With write only: stdio's buffers could come from new mappings. */
 static int print_maps(char *buf)
 {
@@ -69,6 +72,7 @@ static void child(int i, int ready, int hold)
 {
 	char *buf = child_maps(i), c;
 
+	snprintf(child_name, sizeof(child_name), "child %d", getpid());
 	if (!buf || print_maps(buf) || write(ready, "r", 1) != 1)
 		_exit(1);
 	_exit(read(hold, &c, 1) == 0 ? 0 : 1);
