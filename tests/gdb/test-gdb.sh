@@ -103,11 +103,13 @@ ok "the program ran with both written registers" has "$tmp/vmm.out" 'total 45 sc
 # a backtrace in the kernel, kernel memory by kernel address, stepping in
 # kernel code, and on to the program's exit.
 debug -ex "add-symbol-file $B/guest/kernel.elf" -ex 'break sys_writev' -ex continue -ex bt \
-	-ex 'printf "pid %d cs %#x\n", current->pid, $cs' -ex next -ex 'set var $pc0 = $pc' \
+	-ex 'printf "pid %d cs %#x\n", current->pid, $cs' -ex 'print $xmm0' \
+	-ex next -ex 'set var $pc0 = $pc' \
 	-ex stepi -ex 'printf "moved %d\n", $pc - $pc0' -ex delete -ex continue
 ok "a kernel breakpoint hits from user code" has "$tmp/gdb.out" 'Breakpoint 1, sys_writev (fd=1, '
 ok "backtrace in the kernel" has "$tmp/gdb.out" '^#1  0x[0-9a-f]* in syscall_dispatch (f=0x'
 ok "kernel variables by kernel address" has "$tmp/gdb.out" '^pid 1 cs 0x10$'
+ok "the CPU's FPU state is not published in the kernel" has "$tmp/gdb.out" '^\$1 = <unavailable>$'
 ok "next in kernel code" has "$tmp/gdb.out" '^vec (fd=1, write=true, '
 kernel_stepi() {
 	moved=$(sed -n 's/^moved //p' "$tmp/gdb.out")

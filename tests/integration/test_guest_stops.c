@@ -96,6 +96,37 @@ static void step(struct guest *g, struct pl_stop *stop, enum pl_stop_kind want)
 	}
 }
 
+/*
+ * The stop's frame is the process's at a checkpoint; its FPU state and
+ * bases are published; values the guest's CPU would refuse are refused.
+ */
+static void look_at_state(struct guest *g)
+{
+	struct pl_user_regs regs, stop_regs;
+	struct pl_user_fpregs fp, bad;
+	uint32_t mxcsr;
+
+	assert_int_equal(pl_process_regs(g->sb, 0, &regs), 0);
+	assert_int_equal(pl_stop_regs(g->sb, &stop_regs), 0);
+	assert_memory_equal(&regs, &stop_regs, sizeof(regs));
+	stop_regs.rip = 0xffffffff80000000ULL; /* a kernel address in a user frame */
+	assert_int_equal(pl_stop_set_regs(g->sb, &stop_regs), -EINVAL);
+	assert_int_equal(pl_process_fpregs(g->sb, 0, &fp), 0);
+	memcpy(&mxcsr, fp.fxsave + 24, 4);
+	assert_int_equal(mxcsr, 0x1f80); /* the program's: all SSE exceptions masked */
+	assert_true(fp.fs_base != 0);	 /* musl's thread pointer */
+	assert_int_equal(pl_process_set_fpregs(g->sb, 0, &fp), 0); /* unchanged: accepted */
+	bad = fp;
+	bad.fxsave[27] = 0x80; /* a reserved MXCSR bit */
+	assert_int_equal(pl_process_set_fpregs(g->sb, 0, &bad), -EINVAL);
+	bad = fp;
+	bad.fs_base = PL_USER_TOP;
+	assert_int_equal(pl_process_set_fpregs(g->sb, 0, &bad), -EINVAL);
+	assert_int_equal(pl_process_fpregs(g->sb, 4242, &fp), -ESRCH);
+	assert_int_equal(pl_process_fpregs(g->sb, 0, &bad), 0);
+	assert_memory_equal(&bad, &fp, sizeof(fp)); /* the refused writes left nothing */
+}
+
 /* At checkpoint 1 the buffer is mapped but not touched: nothing behind it yet. */
 static void look_before_touch(struct guest *g, uint64_t buf)
 {
@@ -121,6 +152,7 @@ static void look_before_touch(struct guest *g, uint64_t buf)
 	assert_int_equal(pl_vcpu_regs(g->sb, &vregs), 0);
 	assert_true(vregs.cr3 != 0);
 	assert_int_equal(pl_map_svg(g->sb, 4242, stdout), -ESRCH);
+	look_at_state(g);
 }
 
 /* At checkpoint 2 every page is written: present, writable, dirty, and its bytes readable. */
@@ -315,6 +347,7 @@ static void test_no_table_before_a_stop(void **state)
 	assert_int_equal(pl_gva_to_gpa(g.sb, 1, 0x400000, NULL, NULL), -ENOENT);
 	has(pl_error(), "no process table yet");
 	assert_int_equal(pl_process_maps(g.sb, 0, NULL, 0), -ENOENT);
+	assert_int_equal(pl_stop_regs(g.sb, &(struct pl_user_regs){ 0 }), -ENOENT);
 	guest_end(&g);
 }
 
