@@ -397,12 +397,17 @@ section_checkpoint() {
 	echo "== checkpoint: pagelab_checkpoint() round trip through pl_sandbox_step (median of $ROUNDS rounds)"
 	need_kernel || return
 	cp_guest() { in_guest "$BENCH/guest_checkpoint" 500; }
-	rounds checkpoint cp_guest || return
+	# Each stop publishes every process's memory map: 8 more processes.
+	cp_procs() { in_guest "$BENCH/guest_checkpoint" 500 8; }
+	rounds checkpoint cp_guest cp_procs || return
 	take c checkpoint cp_guest checkpoint_ns || return
 	take w checkpoint cp_guest write_ns || return
+	take p checkpoint cp_procs checkpoint_ns || return
 	row "guest: checkpoint round trip" "$(us "$c")"
 	row "floor: 1-byte write(2) to stderr (syscall + one exit)" "$(us "$w")"
 	row "checkpoint / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$c" "$w")"
+	row "guest: checkpoint with 8 more processes alive" "$(us "$p")"
+	row "checkpoint with 9 processes / with 1" "$(ratio_x "$p" "$c")"
 	per_op checkpoint 500 "$BENCH/guest_checkpoint" 100 600 "checkpoint + 1-byte write"
 }
 
