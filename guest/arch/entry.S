@@ -14,6 +14,13 @@
 
 #include "asm.h"
 
+/*
+ * Unwind information for a debugger (gdb with the kernel's symbols): a
+ * backtrace through the C code ends at the entry that built the trap
+ * frame, where the interrupted code's registers are data, not a frame.
+ */
+	.cfi_sections .debug_frame
+
 #define F_RCX (12 * 8)
 #define F_R11 (4 * 8)
 #define F_RIP (17 * 8)
@@ -147,6 +154,9 @@ move_frame:
 	pushq (%rax)
 	mov -8(%rax), %rax
 trap_common:
+	.cfi_startproc simple
+	.cfi_def_cfa %rsp, 0
+	.cfi_undefined rip
 	movb $0, pvm_page(%rip)		/* kvm_pvm: interrupts off (no-op elsewhere) */
 	PUSH_REGS
 	cld
@@ -159,6 +169,7 @@ trap_return:
 	POP_REGS
 	add $16, %rsp
 	iretq
+	.cfi_endproc
 
 /* ------------------------------------------------------------ syscalls */
 /*
@@ -176,6 +187,9 @@ syscall_entry_isolated:
 
 	.globl syscall_entry
 syscall_entry:
+	.cfi_startproc simple
+	.cfi_def_cfa %rsp, 0
+	.cfi_undefined rip
 	movb $0, pvm_page(%rip)		/* kvm_pvm: interrupts off (no-op elsewhere) */
 	mov %rsp, syscall_user_rsp(%rip)
 	mov cur_kstack_top(%rip), %rsp
@@ -233,6 +247,7 @@ ret_iret:
 	iretq
 2:	mov %rsp, %rdi
 	call pvm_iret_to_user
+	.cfi_endproc
 
 	.text
 /* A new process's first switch lands here, with %rsp at its trap frame. */

@@ -108,6 +108,11 @@ debug -ex "add-symbol-file $B/guest/kernel.elf" -ex 'break sys_writev' -ex conti
 	-ex stepi -ex 'printf "moved %d\n", $pc - $pc0' -ex delete -ex continue
 ok "a kernel breakpoint hits from user code" has "$tmp/gdb.out" 'Breakpoint 1, sys_writev (fd=1, '
 ok "backtrace in the kernel" has "$tmp/gdb.out" '^#1  0x[0-9a-f]* in syscall_dispatch (f=0x'
+ends_at_entry() {
+	has "$tmp/gdb.out" '^#2  0x[0-9a-f]* in syscall_entry () at guest/arch/entry.S' &&
+		! grep -q '^#3 ' "$tmp/gdb.out"
+}
+ok "the kernel backtrace ends at the system call's entry" ends_at_entry
 ok "kernel variables by kernel address" has "$tmp/gdb.out" '^pid 1 cs 0x10$'
 ok "the CPU's FPU state is not published in the kernel" has "$tmp/gdb.out" '^\$1 = <unavailable>$'
 ok "next in kernel code" has "$tmp/gdb.out" '^vec (fd=1, write=true, '
