@@ -90,6 +90,22 @@ static int find(struct pl_sandbox *sb, int pid, struct pl_proctab_entry *out)
 	return -ESRCH;
 }
 
+int pl_running_pid(struct pl_sandbox *sb)
+{
+	const struct pl_proctab *t;
+
+	if (!sb->proctab_gpa)
+		return 0;
+	t = pl_guestmem_check(&sb->mem, sb->proctab_gpa, sizeof(*t), PL_ACC_READ);
+	if (!t || (uintptr_t)t % 8 || t->magic != PL_PROCTAB_MAGIC ||
+	    t->version != PL_PROCTAB_VERSION || t->count > PL_PROCTAB_MAX)
+		return 0;
+	for (uint32_t i = 0; i < t->count; i++)
+		if (t->entry[i].pid == t->running && t->running > 0 && t->running <= INT32_MAX)
+			return (int)t->running;
+	return 0;
+}
+
 /* pid's entry in the guest's table itself, for the fields the host may write. */
 static struct pl_proctab_entry *entry_in_guest(struct pl_sandbox *sb, int pid)
 {

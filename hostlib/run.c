@@ -178,7 +178,8 @@ static void pause_if_asked(struct pl_sandbox *sb)
 {
 	if (sb->stop_pending || !__atomic_exchange_n(&sb->interrupt, 0, __ATOMIC_SEQ_CST))
 		return;
-	sb->stop = (struct pl_stop){ .kind = PL_STOP_PAUSE };
+	sb->stop = (struct pl_stop){ .kind = PL_STOP_PAUSE, .pid = pl_running_pid(sb) };
+	sb->stop_frame_gpa = 0; /* the vCPU was wherever it was: no frame describes it */
 	sb->stop_pending = true;
 }
 

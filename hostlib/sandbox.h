@@ -89,6 +89,8 @@ int pl_sandbox_fdt_add(struct pl_sandbox *sb, const struct pl_device *dev);
 int pl_devices_register(struct pl_sandbox *sb);
 /* The hypercall port's handler (for tests and fuzzers). */
 int pl_hcall_handle(struct pl_sandbox *sb, uint64_t block_gpa);
+/* process.c: the process the guest runs now, if the last stop's table has it; else 0. */
+int pl_running_pid(struct pl_sandbox *sb);
 int pl_pio_dispatch(struct pl_sandbox *sb, uint16_t port, void *data, unsigned size, bool write);
 int pl_mmio_dispatch(struct pl_sandbox *sb, uint64_t addr, void *data, unsigned len, bool write);
 

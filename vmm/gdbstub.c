@@ -246,8 +246,9 @@ static void debug_stop(struct stub *s, const struct pl_stop *st)
 /*
  * A Ctrl-C paused the vCPU wherever it was. In user mode, one more
  * instruction under TF makes it a debug stop of that process, with a frame
- * whose registers gdb can change and step from. In the kernel, the program
- * it stopped in is shown from the frame its last kernel entry saved.
+ * whose registers gdb can change and step from. In the kernel, the process
+ * the guest was running (pl_stop.pid) is shown from the frame its last
+ * kernel entry saved.
  */
 static bool pause_to_step(struct stub *s)
 {
@@ -259,8 +260,10 @@ static bool pause_to_step(struct stub *s)
 	return pl_vcpu_set_regs(s->sb, &v) == 0;
 }
 
-static void paused(struct stub *s)
+static void paused(struct stub *s, const struct pl_stop *st)
 {
+	if (st->pid > 0)
+		s->pid = st->pid;
 	s->has_frame = false;
 	s->sel = 0;
 	snprintf(s->stop_reply, sizeof(s->stop_reply), "T02thread:%x;", s->pid);
@@ -302,7 +305,7 @@ static int run_to_stop(struct stub *s, bool watch_gdb)
 		s->exit_status = st.exit_status;
 		snprintf(s->stop_reply, sizeof(s->stop_reply), "W%02x", st.exit_status & 0xff);
 	} else if (st.kind == PL_STOP_PAUSE) {
-		paused(s);
+		paused(s, &st);
 	} else {
 		debug_stop(s, &st);
 	}

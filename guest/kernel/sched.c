@@ -9,6 +9,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
+#include <kernel/debug.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
@@ -137,6 +138,7 @@ static void switch_to(struct proc *prev, struct proc *next)
 	arch_save_user_bases(&prev->fs_base, &prev->gs_base);
 	arch_load_user_bases(next->fs_base, next->gs_base);
 	current = next;
+	pagelab_note_running(next->pid);
 	switch_stack(&prev->ksp, next->ksp);
 }
 

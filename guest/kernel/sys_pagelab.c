@@ -105,9 +105,16 @@ static void proctab_refresh(bool kernel_stop)
 		n++;
 	}
 	proctab.count = n;
+	proctab.running = (u32)current->pid;
 }
 
 static bool in_stop;
+
+/* One store per context switch: a host that pauses the guest learns who ran. */
+void pagelab_note_running(int pid)
+{
+	proctab.running = (u32)pid;
+}
 
 bool pagelab_in_stop(void)
 {

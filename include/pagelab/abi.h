@@ -258,6 +258,13 @@ struct pl_proctab {
 	uint32_t count;	   /* entries in use, at most PL_PROCTAB_MAX */
 	uint64_t maps_gpa; /* the struct pl_maps pool the entries' maps_first index; 0 at a
 			    * stop inside the kernel (its VMA trees may be mid-change) */
+	/*
+	 * The pid of the process on the CPU, kept current by every context
+	 * switch even between stops: at a pause (pl_sandbox_interrupt) it says
+	 * which process the guest was running.
+	 */
+	uint32_t running;
+	uint32_t pad;
 	struct pl_proctab_entry entry[PL_PROCTAB_MAX];
 };
 

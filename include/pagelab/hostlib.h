@@ -398,8 +398,9 @@ struct pl_stop_fault {
 struct pl_stop {
 	enum pl_stop_kind kind;
 	uint64_t time_ns; /* since the first step */
-	int pid;      /* the guest process that stopped (checkpoint, assertion, fault), else 0 */
-	uint64_t cr3; /* its page tables, for pl_gva_to_gpa */
+	int pid; /* the guest process that stopped (checkpoint, assertion, fault, debug), or at a
+		  * pause the one the guest was running (0: not in the last stop's table) */
+	uint64_t cr3;	    /* its page tables, for pl_gva_to_gpa */
 	uint64_t id, value; /* checkpoint */
 	struct {
 		char file[PL_STOP_FILE_MAX];

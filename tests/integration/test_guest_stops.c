@@ -335,6 +335,66 @@ static void test_maps_of_every_process(void **state)
 	guest_end(&g);
 }
 
+/* The step thread's output callback: pauses the guest at the child's line. */
+static void pause_on_output(void *opaque, enum pl_stream stream, const char *buf, size_t len)
+{
+	struct pl_sandbox **sb = opaque;
+
+	if (stream == PL_STREAM_STDOUT && len >= 8 && !memcmp(buf, "spinning", 8))
+		pl_sandbox_interrupt(*sb);
+}
+
+/* A pause names the process the guest was running, here not the one of the last stop. */
+static void test_pause_names_the_running_process(void **state)
+{
+	struct pl_sandbox *sb = NULL;
+	struct pl_cpio *cpio = pl_cpio_new();
+	FILE *devnull = fopen("/dev/null", "w");
+	const char *argv[] = { "/bin/pause_child", NULL };
+	struct pl_user_regs regs;
+	struct pl_stop stop;
+	const void *data;
+	char err[256];
+	size_t len;
+	int child;
+	struct pl_config cfg = {
+		.memory = 64 << 20,
+		.kernel = guest_kernel(),
+		.argv = argv,
+		.no_stdin = true,
+		.seccomp = PL_SECCOMP_OFF,
+		.timeout_ms = 60000,
+		.output = pause_on_output,
+		.output_opaque = &sb,
+		.report = devnull,
+	};
+
+	(void)state;
+	assert_non_null(cpio);
+	assert_non_null(devnull);
+	if (pl_cpio_add_host_file(cpio, argv[0], PROGRAMS "sandbox/pause_child", err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(pl_cpio_finish(cpio, &data, &len), 0);
+	cfg.initramfs = data;
+	cfg.initramfs_size = len;
+	sb = pl_sandbox_create(&cfg);
+	assert_non_null(sb);
+	assert_int_equal(pl_sandbox_step(sb, &stop), 0);
+	assert_int_equal(stop.kind, PL_STOP_CHECKPOINT);
+	child = (int)stop.value;
+	assert_true(child > 0 && child != stop.pid);
+	assert_int_equal(pl_sandbox_step(sb, &stop), 0);
+	assert_int_equal(stop.kind, PL_STOP_PAUSE);
+	assert_int_equal(stop.pid, child);
+	/* No frame describes where a pause caught the vCPU; the child's saved one is there. */
+	assert_int_equal(pl_stop_regs(sb, &regs), -ENOENT);
+	assert_int_equal(pl_process_regs(sb, child, &regs), 0);
+	assert_true(regs.rip != 0 && regs.rip < PL_USER_TOP);
+	pl_sandbox_destroy(sb);
+	pl_cpio_free(cpio);
+	fclose(devnull);
+}
+
 /* Before any stop there is no process table to look at. */
 static void test_no_table_before_a_stop(void **state)
 {
@@ -465,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup(test_checkpoints_reach_the_host, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_maps_from_outside, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_maps_of_every_process, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_pause_names_the_running_process, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_no_table_before_a_stop, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_failed_assertion_ends_the_run, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_cli_prints_checkpoints, setup_kvm_kernel),

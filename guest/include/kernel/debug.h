@@ -29,6 +29,8 @@ void debug_user_return(struct trap_frame *f);
 void pagelab_debug_stop(u64 vector, const struct trap_frame *f);
 /* True while a stop is being made: a trap there cannot be another stop. */
 bool pagelab_in_stop(void);
+/* sys_pagelab.c: the process going on the CPU, for a host that pauses the guest. */
+void pagelab_note_running(int pid);
 struct fault_info;
 /* sys_pagelab.c: a PL_STOP_BLOCK_FAULT stop when the host watches faults, else nothing. */
 void pagelab_fault_stop(int sig, const struct fault_info *fi, const struct trap_frame *f);
