@@ -254,5 +254,5 @@ static long sys_ppoll(u64 ufds, u64 n, u64 uts, u64 umask, u64 size)
 	return ret;
 }
 
-SYSCALL(poll, sys_poll, "pud");
-SYSCALL(ppoll, sys_ppoll, "putGu");
+SYSCALL(poll, sys_poll, "qud");
+SYSCALL(ppoll, sys_ppoll, "qutGu");

@@ -188,4 +188,4 @@ static long sys_waitid(u64 idtype, u64 uid, u64 uinfo, u64 options, u64 urusage)
 }
 
 SYSCALL(wait4, sys_wait4, "dwZp");
-SYSCALL(waitid, sys_waitid, "ddpZp");
+SYSCALL(waitid, sys_waitid, "%d&Zp");
