@@ -424,14 +424,14 @@ static long sys_rt_sigsuspend(u64 uset, u64 size)
 	s->blocked = set & ~UNBLOCKABLE;
 	while (!sleep_on(s))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND; /* a stop and SIGCONT do not end it, as in Linux */
 }
 
 static long sys_pause(void)
 {
 	while (!sleep_on(&current->sig))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 struct stack_t {

@@ -9,6 +9,7 @@
  * nothing with SA_NOCLDSTOP), and the errors Linux gives.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -302,9 +303,60 @@ static void test_self_stop(void)
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 7, "continued, it carries on and exits");
 }
 
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen = 1;
+}
+
+/* A stop and a continue end no wait: poll and pause go on as if nothing happened. */
+static void test_waits_survive_stop(void)
+{
+	int p[2], st;
+	pid_t pid;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		struct pollfd pfd = { p[0], POLLIN, 0 };
+
+		_exit(poll(&pfd, 1, -1) == 1 ? 0 : 1);
+	}
+	pause_ms(20);
+	kill(pid, SIGSTOP);
+	wait_status(pid, WUNTRACED);
+	kill(pid, SIGCONT);
+	wait_status(pid, WCONTINUED);
+	pause_ms(20);
+	write(p[1], "x", 1);
+	st = wait_status(pid, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "a poll stopped and continued waits on for its data");
+	close(p[0]);
+	close(p[1]);
+
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGUSR1, on_usr1);
+		pause();
+		_exit(usr1_seen ? 0 : 1);
+	}
+	pause_ms(20);
+	kill(pid, SIGSTOP);
+	wait_status(pid, WUNTRACED);
+	kill(pid, SIGCONT);
+	wait_status(pid, WCONTINUED);
+	pause_ms(20);
+	kill(pid, SIGUSR1);
+	st = wait_status(pid, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "so does pause, until a caught signal");
+}
+
 int main(void)
 {
-	tap_plan(40);
+	tap_plan(42);
 	test_stop_continue();
 	test_each_stop_signal();
 	test_blocked_ignored_cont();
@@ -312,5 +364,6 @@ int main(void)
 	test_sigchld();
 	test_waitid();
 	test_self_stop();
+	test_waits_survive_stop();
 	return tap_done();
 }
