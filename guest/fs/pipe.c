@@ -176,7 +176,7 @@ static unsigned pipe_poll(struct file *f, struct poll_table *pt)
 	if (f->fmode & FMODE_READ) {
 		if (p->count)
 			mask |= POLLIN | POLLRDNORM;
-		if (!p->writers)
+		if (!p->writers && f->version != p->write_opens)
 			mask |= POLLHUP;
 	}
 	if (f->fmode & FMODE_WRITE) {
@@ -235,7 +235,8 @@ int pipe_create(u32 flags, struct file **rd, struct file **wr)
 	ino->priv = p;
 	(*rd)->priv = (*wr)->priv = p;
 	p->readers = p->writers = 1;
-	inode_put(ino); /* the files hold it now */
+	p->read_opens = p->write_opens = 1; /* so the read end hangs up with its writer */
+	inode_put(ino);			    /* the files hold it now */
 	return 0;
 }
 
@@ -269,7 +270,10 @@ static int fifo_open(struct file *f)
 		p->readers++;
 		p->read_opens++;
 		pipe_wake(p);
-		if (!p->writers && !(f->flags & O_NONBLOCK) && (err = wait_for(p, &p->write_opens)))
+		/* Linux: a reader that did not wait for a writer sees no hang-up until one came. */
+		if (!p->writers && (f->flags & O_NONBLOCK))
+			f->version = p->write_opens;
+		else if (!p->writers && (err = wait_for(p, &p->write_opens)))
 			p->readers--;
 		break;
 	case FMODE_WRITE:

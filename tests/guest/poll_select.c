@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -87,6 +88,17 @@ static void test_poll_kinds(void)
 	close(p[0]);
 	ok(revents_of(p[1], POLLOUT) == (POLLOUT | POLLERR), "its readers gone: POLLOUT | POLLERR");
 	close(p[1]);
+
+	unlink("/tmp/poll_select.fifo");
+	mkfifo("/tmp/poll_select.fifo", 0600);
+	p[0] = open("/tmp/poll_select.fifo", O_RDONLY | O_NONBLOCK);
+	ok(p[0] >= 0 && revents_of(p[0], POLLIN) == 0,
+	   "a FIFO opened for reading before any writer: no POLLHUP");
+	p[1] = open("/tmp/poll_select.fifo", O_WRONLY);
+	close(p[1]);
+	ok(revents_of(p[0], POLLIN) == POLLHUP, "once a writer came and went: POLLHUP");
+	close(p[0]);
+	unlink("/tmp/poll_select.fifo");
 
 	file = open("/tmp", O_TMPFILE | O_RDWR, 0600);
 	if (file < 0)
@@ -306,7 +318,7 @@ static void test_pselect(void)
 
 int main(void)
 {
-	tap_plan(41);
+	tap_plan(43);
 	test_poll_kinds();
 	test_poll_errors();
 	test_poll_waits();

@@ -62,6 +62,8 @@ struct file {
 	u32 flags; /* what F_GETFL shows: access mode and O_APPEND, O_NONBLOCK... */
 	u32 fmode; /* FMODE_*: what this file may do */
 	u64 pos;
+	/* A FIFO's writers opened before this reader, to hide POLLHUP until one comes (f_version). */
+	u64 version;
 	struct inode *inode; /* referenced */
 	const struct file_ops *ops;
 	void *priv;
