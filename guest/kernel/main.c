@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
 #include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -47,6 +48,8 @@ void kmain(u64 fdt_pa, u64 magic)
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	debug_init();
+	fault_around_init();
+	mm_flush_init();
 	physmem_init();
 	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),
