@@ -96,7 +96,7 @@ int main(void)
 	protect(p, PG, PROT_READ);
 	since("mprotect_downgrade_1");
 	mark = now();
-	protect(p, 4 * PG, PROT_READ);
+	protect(p, 4 * PG, PROT_READ); /* the first page is read-only already */
 	since("mprotect_downgrade_4");
 	mark = now();
 	protect(p, 64 * PG, PROT_READ);
