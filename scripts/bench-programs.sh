@@ -15,8 +15,10 @@ file_read|sequential read of a 64 MiB file through MAP_PRIVATE|guest_file_read 6
 fork_touch|fork + the child stores to 16 MiB, to waitpid|guest_fork_cow 16 3|fork_round_ms|<= 3x"}
 
 # BENCH_BEFORE_KERNEL=FILE: also time each workload on that kernel in the
-# same rounds (e.g. the main branch's build) and print before / after.
+# same rounds (e.g. the main branch's build) and print before / after;
+# BENCH_BEFORE_PAGELAB=FILE runs those with that pagelab binary too.
 BEFORE_KERNEL=${BENCH_BEFORE_KERNEL:-}
+BEFORE_PAGELAB=${BENCH_BEFORE_PAGELAB:-$PAGELAB}
 
 # stats_count FILE exits|traps: one count of a --stats run (stat_of in run-bench.sh).
 stats_count() {
@@ -31,7 +33,7 @@ program_row() {
 	# shellcheck disable=SC2086
 	pr_native() { "$BENCH/"$cmd; }
 	# shellcheck disable=SC2086
-	pr_before() { "$PAGELAB" run --kernel "$BEFORE_KERNEL" --timeout 600 "$BENCH/"$cmd; }
+	pr_before() { "$BEFORE_PAGELAB" run --kernel "$BEFORE_KERNEL" --timeout 600 "$BENCH/"$cmd; }
 	fns="pr_guest pr_native"
 	[ -n "$BEFORE_KERNEL" ] && fns="$fns pr_before"
 	# shellcheck disable=SC2086
@@ -84,7 +86,7 @@ section_programs() {
 	row "guest / bare KVM (issue 14 asks <= 1.5x)" \
 		"$(ratio_x "$(ms "$hello" median)" "$(ms "$bare" median)") median, $(ratio_x "$(ms "$hello" min)" "$(ms "$bare" min)") min"
 	if [ -n "$BEFORE_KERNEL" ]; then
-		before=$($TIMEIT "$RUNS" "$PAGELAB" run --kernel "$BEFORE_KERNEL" "$BENCH/guest_hello") ||
+		before=$($TIMEIT "$RUNS" "$BEFORE_PAGELAB" run --kernel "$BEFORE_KERNEL" "$BENCH/guest_hello") ||
 			{ failed "pagelab run guest_hello on $BEFORE_KERNEL"; return; }
 		row "before: on $BEFORE_KERNEL" "$before"
 		row "before / bare KVM" "$(ratio_x "$(ms "$before" median)" "$(ms "$bare" median)") median"

@@ -61,11 +61,12 @@ static const struct vma_ops mm_vma_ops = {
 /*
  * Up to this many pages a change flushes with one invlpg each, beyond it
  * with one CR3 reload, as x86 Linux's tlb_single_page_flush_ceiling (33
- * there). The figure is this host's crossover, measured by the tlb_flush
- * benchmark (make bench): on kvm_pvm an invlpg and a CR3 reload are each
- * one trap of nearly the same cost, but a reload also makes the host
- * resynchronise the shadow entries of every page the program touches next,
- * so n invlpgs are cheaper than one reload until n is about this size.
+ * there). The figure is this host's crossover, measured with
+ * tests/bench/guest_tlb_flush.c (docs/kvm-pvm.md): on kvm_pvm an invlpg and
+ * a CR3 reload are each one trap of the same cost (~15 us), and the
+ * reload's resynchronisation of the host's shadow entries did not show
+ * even with 4096 pages in use, so two invlpgs already cost more than one
+ * reload. On VMX hardware, where neither traps, Linux's 33 would fit.
  */
 #define TLB_SINGLE_PAGE_FLUSH_CEILING 1
 
