@@ -536,11 +536,31 @@ section_poll() {
 	done
 }
 
+# Where an invlpg per page stops being cheaper than one CR3 reload: the
+# kernel's tlb_single_page_flush_ceiling (guest/mm/procmm.c) at both ends.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_tlb_flush() {
+	echo "== tlb_flush: mprotect flushing K pages, then a load from each of 256 (median of $ROUNDS rounds)"
+	need_kernel || return
+	for k in 1 2 4 16; do
+		tf_reload() { in_guest --append tlb_single_page_flush_ceiling=0 "$BENCH/guest_tlb_flush" "$k" 256 100; }
+		tf_invlpg() { in_guest --append tlb_single_page_flush_ceiling=64 "$BENCH/guest_tlb_flush" "$k" 256 100; }
+		rounds "tlb_$k" tf_reload tf_invlpg || return
+		take r "tlb_$k" tf_reload tlb_flush_ns || return
+		take i "tlb_$k" tf_invlpg tlb_flush_ns || return
+		row "K=$k: one CR3 reload / $k invlpg" "$(us "$r") / $(us "$i") ($(ratio_x "$i" "$r"))"
+	done
+}
+
+# Whole workloads (the programs section) live in a file of their own.
+. scripts/bench-programs.sh
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap
-	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll"}
+	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
+	section_tlb_flush section_programs"}
 
 for s in $SECTIONS; do
 	$s

@@ -25,6 +25,7 @@
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
+#include <kernel/vmstat.h>
 
 struct proc proc_table[MAX_PROCS];
 static int next_pid = 1;
@@ -247,6 +248,7 @@ void init_start(void)
 		 boot_info.initrd_end - boot_info.initrd_start);
 	procfs_init();
 	physmap_init();
+	vmstat_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

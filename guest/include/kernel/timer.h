@@ -8,6 +8,11 @@
 #define NSEC_PER_SEC 1000000000ULL
 
 void timer_init(void);
+/*
+ * Nanoseconds from since_tsc to the start of the clocks (timer_init, just
+ * before the first program's first instruction), or to now before that.
+ */
+u64 timer_boot_ns(u64 since_tsc);
 void timer_eoi(void);
 /* The tick's work (sleepers whose time has come, preemption), from either path. */
 void timer_tick(void);
