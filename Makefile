@@ -20,7 +20,7 @@ CC ?= cc
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iinclude -Ihostlib -MMD -MP \
 	-D_GNU_SOURCE -fno-strict-aliasing
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-HOST_LDLIBS := -lfdt -lseccomp -lpthread
+HOST_LDLIBS := -lfdt -lseccomp -larchive -lpthread
 
 # The guest's cpio newc reader is in the library too: the host checks an
 # initramfs with the very code that will unpack it; likewise strace's

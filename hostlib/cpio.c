@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Build a cpio "newc" archive in memory (the format `cpio -o -H newc`
- * writes and Linux unpacks).
+ * Build a cpio "newc" archive in memory with libarchive's newc writer
+ * (the format `cpio -o -H newc` writes and Linux unpacks).
  *
  * The tree is collected first and written at pl_cpio_finish, because a
  * directory's link count (2 + its subdirectories) is only known once the
@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <pagelab/initramfs.h>
 
@@ -361,90 +364,76 @@ int pl_cpio_add_host_file(struct pl_cpio *c, const char *guest_path, const char 
 	return rc;
 }
 
-/* Room for len more bytes at the end of c->buf. */
-static int reserve(struct pl_cpio *c, size_t len)
+/* libarchive's output callback: the archive grows in c->buf. */
+static la_ssize_t append(struct archive *a, void *opaque, const void *buf, size_t len)
 {
-	size_t cap = c->cap ? c->cap : 4096;
-	uint8_t *p;
+	struct pl_cpio *c = opaque;
 
-	if (len <= c->cap - c->len)
-		return 0;
-	while (cap - c->len < len) {
-		if (cap > SIZE_MAX / 2)
-			return -ENOMEM;
-		cap *= 2;
+	if (len > c->cap - c->len) {
+		size_t cap = c->cap ? c->cap : 4096;
+		uint8_t *p;
+
+		while (cap - c->len < len) {
+			if (cap > SIZE_MAX / 2) {
+				archive_set_error(a, ENOMEM, "archive too large");
+				return -1;
+			}
+			cap *= 2;
+		}
+		p = realloc(c->buf, cap);
+		if (!p) {
+			archive_set_error(a, ENOMEM, "out of memory");
+			return -1;
+		}
+		c->buf = p;
+		c->cap = cap;
 	}
-	p = realloc(c->buf, cap);
-	if (!p)
-		return -ENOMEM;
-	c->buf = p;
-	c->cap = cap;
+	memcpy(c->buf + c->len, buf, len);
+	c->len += len;
+	return len;
+}
+
+static int write_node(struct archive *a, struct archive_entry *e, const struct cpio_node *n,
+		      int64_t ino)
+{
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, n->path);
+	archive_entry_set_mode(e, (n->dir ? S_IFDIR : S_IFREG) | n->perm);
+	archive_entry_set_nlink(e, n->dir ? 2 + n->subdirs : 1);
+	archive_entry_set_ino64(e, ino);
+	archive_entry_set_size(e, n->size);
+	if (archive_write_header(a, e) != ARCHIVE_OK)
+		return -1;
+	if (n->size && archive_write_data(a, n->data, n->size) != (la_ssize_t)n->size)
+		return -1;
 	return 0;
 }
 
-/* len bytes (zeroes when data is NULL), then zeroes until the archive's length is a multiple of align. */
-static int append(struct pl_cpio *c, const void *data, size_t len, size_t align)
-{
-	size_t padded;
-
-	if (len > SIZE_MAX - c->len - align)
-		return -ENOMEM;
-	padded = len + (align - (c->len + len) % align) % align;
-	if (reserve(c, padded))
-		return -ENOMEM;
-	if (data)
-		memcpy(c->buf + c->len, data, len);
-	else
-		memset(c->buf + c->len, 0, len);
-	memset(c->buf + c->len + len, 0, padded - len);
-	c->len += padded;
-	return 0;
-}
-
-/*
- * One newc entry: the 110-byte header (magic, then 13 fields of 8 hex
- * digits, in lower case as libarchive writes them), the name with its NUL,
- * both padded to 4 bytes, then the data padded to 4 bytes.
- */
-static int write_entry(struct pl_cpio *c, const char *name, uint32_t ino, uint32_t mode,
-		       uint32_t nlink, const void *data, size_t size)
-{
-	char head[111 + PATH_MAX_LEN + 1];
-	size_t namesize = strlen(name) + 1;
-	int n;
-
-	if (size > UINT32_MAX || namesize > PATH_MAX_LEN + 1)
-		return -EFBIG;
-	n = snprintf(head, sizeof(head),
-		     "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%s", ino, mode, 0,
-		     0, nlink, 0, (uint32_t)size, 0, 0, 0, 0, (uint32_t)namesize, 0, name);
-	if (append(c, head, (size_t)n + 1, 4))
-		return -ENOMEM;
-	return size ? append(c, data, size, 4) : 0;
-}
-
-/*
- * The tree, the TRAILER!!! entry, and zeroes up to a whole 512-byte block,
- * byte for byte what libarchive's newc writer made with bytes_per_block and
- * bytes_in_last_block 512 (pagelab used it until the writer was all it
- * needed from a library of 14 shared objects, whose loading cost every run
- * a millisecond).
- */
 static int write_archive(struct pl_cpio *c)
 {
-	int err;
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int err = -ENOMEM;
 
-	for (size_t i = 0; i < c->nr_nodes; i++) {
-		const struct cpio_node *n = &c->nodes[i];
-
-		err = write_entry(c, n->path, (uint32_t)(i + 1),
-				  (n->dir ? S_IFDIR : S_IFREG) | n->perm,
-				  n->dir ? 2 + n->subdirs : 1, n->data, n->size);
-		if (err)
-			return err;
-	}
-	err = write_entry(c, "TRAILER!!!", 0, 0, 1, NULL, 0);
-	return err ? err : append(c, NULL, 0, NEWC_BLOCK);
+	if (!a || !e)
+		goto out;
+	err = -EIO;
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, NEWC_BLOCK) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, NEWC_BLOCK) != ARCHIVE_OK ||
+	    archive_write_open2(a, c, NULL, append, NULL, NULL) != ARCHIVE_OK)
+		goto out;
+	for (size_t i = 0; i < c->nr_nodes; i++)
+		if (write_node(a, e, &c->nodes[i], i + 1))
+			goto out;
+	if (archive_write_close(a) == ARCHIVE_OK)
+		err = 0;
+out:
+	if (err && a && archive_errno(a) == ENOMEM)
+		err = -ENOMEM;
+	archive_entry_free(e);
+	archive_write_free(a);
+	return err;
 }
 
 int pl_cpio_finish(struct pl_cpio *c, const void **data, size_t *len)

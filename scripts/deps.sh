@@ -5,6 +5,7 @@
 #   libcmocka-dev  unit and integration tests
 #   musl-tools     musl-gcc: static guest programs
 #   libseccomp-dev the VMM's seccomp filter (libpagelab links -lseccomp)
+#   libarchive-dev the initramfs writer (libpagelab's cpio newc archives)
 #   strace         the test that --trace-syscalls prints what strace prints
 #   gdb            the test that real gdb debugs a program through pagelab run --gdb
 #   jq             the test that --stats=json is JSON a program can query
@@ -18,7 +19,7 @@
 #   debhelper dpkg-dev fakeroot   dpkg-buildpackage and dh
 #   lintian                       the check that the packages have no errors
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev strace gdb jq qemu-system-x86"
+PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev libarchive-dev strace gdb jq qemu-system-x86"
 if [ "${1:-}" = deb ]; then
 	PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
 fi

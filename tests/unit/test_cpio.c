@@ -95,7 +95,7 @@ static void expect_same_entry(const struct cpio_entry *got, const struct cpio_en
 }
 
 /*
- * pl_cpio writes hex digits in lower case (as libarchive did) where GNU cpio writes upper
+ * libarchive writes hex digits in lower case where GNU cpio writes upper
  * case, so the archives are compared as a reader sees them: the same
  * entries in the same order, field for field, and the same block padding.
  */
