@@ -61,6 +61,7 @@ static struct proc *proc_alloc(void)
 
 static void proc_free(struct proc *p)
 {
+	sigqueue_discard(&p->sig, ~0ULL);
 	if (p->mm)
 		procmm_put(p->mm);
 	kfree(p->kstack);
@@ -133,7 +134,55 @@ long sys_fork(void)
 /* The first code a new process runs, on its own kernel stack (entry.S). */
 void fork_child_return(struct trap_frame *f)
 {
+	proc_free_released();
 	user_return_work(f, true);
+}
+
+/*
+ * A child nobody will wait for (its parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT) is freed as soon as the CPU has left its kernel stack:
+ * by whichever process runs next.
+ */
+static struct proc *released;
+
+void proc_free_released(void)
+{
+	if (released && released != current) {
+		proc_free(released);
+		released = NULL;
+	}
+}
+
+static void unlink_child(struct proc *parent, struct proc *child)
+{
+	struct proc **pp = &parent->children;
+
+	while (*pp && *pp != child)
+		pp = &(*pp)->sibling;
+	if (*pp)
+		*pp = child->sibling;
+	child->parent = NULL;
+}
+
+/* SIGCHLD tells how the child ended (CLD_*) and its CPU time in clock ticks. */
+static void notify_parent(struct proc *p, int wait_status)
+{
+	struct proc *parent = p->parent;
+	const struct k_sigaction *act = &parent->sig.action[SIGCHLD - 1];
+	int sig = wait_status & 0x7f;
+	struct siginfo info = { .signo = SIGCHLD };
+
+	info.code = !sig ? CLD_EXITED : (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+	info.chld.pid = p->pid;
+	info.chld.uid = p->cred.uid;
+	info.chld.status = sig ? sig : (wait_status >> 8) & 0xff;
+	info.chld.utime = p->cpu_ns / (NSEC_PER_SEC / TICK_HZ);
+	signal_send_info(parent, &info);
+	if (act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
+		unlink_child(parent, p);
+		released = p;
+	}
+	wakeup(parent);
 }
 
 static void reparent_children(struct proc *p)
@@ -191,12 +240,12 @@ void do_exit(int wait_status)
 	inode_put(p->cwd);
 	p->cwd = NULL;
 	reparent_children(p);
+	posix_timers_delete_all(p);
+	memset(p->itimer, 0, sizeof(p->itimer));
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
-	if (p->parent) {
-		signal_send(p->parent, SIGCHLD, p->pid);
-		wakeup(p->parent);
-	}
+	if (p->parent)
+		notify_parent(p, wait_status);
 	schedule();
 	panic("a zombie was scheduled");
 }
@@ -251,8 +300,10 @@ long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
 			return -ECHILD;
 		if (options & 1) /* WNOHANG */
 			return 0;
-		if (sleep_on(current))
+		/* After the scan, as Linux: a child reaped as it exits leaves ECHILD, not EINTR. */
+		if (signal_pending(current))
 			return -ERESTARTSYS;
+		sleep_on(current);
 	}
 }
 
