@@ -235,9 +235,11 @@ static int default_wait_status(int sig, const struct trap_frame *f)
 /* Linux's restart rules for a syscall a signal interrupted. */
 static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigaction *act)
 {
-	if (f->vector != VEC_SYSCALL || (s64)f->rax != -ERESTARTSYS)
+	bool nohand = (s64)f->rax == -ERESTARTNOHAND;
+
+	if (f->vector != VEC_SYSCALL || ((s64)f->rax != -ERESTARTSYS && !nohand))
 		return;
-	if (act && act->handler > SIG_IGN && !(act->flags & SA_RESTART)) {
+	if (act && act->handler > SIG_IGN && (nohand || !(act->flags & SA_RESTART))) {
 		f->rax = -EINTR;
 		return;
 	}
