@@ -118,6 +118,7 @@ void timers_tick(u64 now)
 		itimer_tick(p, now, cpu);
 		posix_timer_tick(p, now, cpu);
 	}
+	timerfd_tick(now);
 }
 
 static bool posix_timer_armed(const struct proc *p)
@@ -141,7 +142,7 @@ bool timers_armed(void)
 		if (itimer_armed(p) || posix_timer_armed(p))
 			return true;
 	}
-	return false;
+	return timerfd_armed();
 }
 
 void posix_timer_signal_taken(struct proc *p, struct siginfo *info, bool delivered)

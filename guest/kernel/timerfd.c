@@ -5,7 +5,7 @@
  * one; with TFD_NONBLOCK it fails with EAGAIN instead. Expirations are
  * counted when the file is looked at, from the timer's deadline, so the
  * count does not depend on when ticks arrived; a sleeping reader wakes
- * at its deadline like any timed sleep.
+ * at its deadline like any timed sleep, a poller at the tick after it.
  */
 #include <asm/fcntl.h>
 
@@ -21,6 +21,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/vdso.h>
 #include <kernel/vfs.h>
+#include <kernel/waitq.h>
 
 #define TFD_TIMER_ABSTIME	1
 #define TFD_TIMER_CANCEL_ON_SET 2
@@ -34,7 +35,11 @@ struct timerfd {
 	s32 clockid;
 	struct ktimer t; /* expires on the monotonic clock */
 	u64 ticks;	 /* expirations not read yet */
+	struct wait_queue pollers;
+	struct timerfd *next; /* on the list of every timerfd, for the tick */
 };
+
+static struct timerfd *all_timerfds;
 
 static bool clock_is_wall(s32 id)
 {
@@ -74,13 +79,49 @@ static long timerfd_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigne
 	return sizeof(ticks);
 }
 
+/* Readable once it has expired since the last read. */
+static unsigned timerfd_poll(struct file *f, struct poll_table *pt)
+{
+	struct timerfd *tfd = f->priv;
+
+	poll_wait(pt, &tfd->pollers);
+	timerfd_catch_up(tfd);
+	return tfd->ticks ? POLLIN | POLLRDNORM : 0;
+}
+
+/* Pollers learn of an expiry at the tick that follows it (readers sleep until it). */
+void timerfd_tick(u64 now)
+{
+	for (struct timerfd *tfd = all_timerfds; tfd; tfd = tfd->next) {
+		if (tfd->t.expires && now >= tfd->t.expires) {
+			timerfd_catch_up(tfd);
+			waitq_wake(&tfd->pollers);
+		}
+	}
+}
+
+bool timerfd_armed(void)
+{
+	for (struct timerfd *tfd = all_timerfds; tfd; tfd = tfd->next)
+		if (tfd->t.expires)
+			return true;
+	return false;
+}
+
 static void timerfd_release(struct file *f)
 {
+	struct timerfd **pp = &all_timerfds;
+
+	while (*pp && *pp != f->priv)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = (*pp)->next;
 	kfree(f->priv);
 }
 
 static const struct file_ops timerfd_ops = {
 	.read = timerfd_read,
+	.poll = timerfd_poll,
 	.release = timerfd_release,
 };
 
@@ -107,6 +148,8 @@ static long sys_timerfd_create(u64 clockid, u64 flags)
 		return -ENOMEM;
 	}
 	tfd->clockid = id;
+	tfd->next = all_timerfds;
+	all_timerfds = tfd;
 	f->priv = tfd;
 	fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
@@ -170,6 +213,7 @@ static long sys_timerfd_settime(u64 fd, u64 flags, u64 unew, u64 uold)
 		tfd->t.expires = value ? timerfd_expiry(tfd, value, flags) : 0;
 		tfd->ticks = 0;
 		wakeup(tfd); /* readers sleep until the old deadline */
+		waitq_wake(&tfd->pollers);
 		if (uold && copy_to_user(uold, &old, sizeof(old)))
 			err = -EFAULT;
 	}

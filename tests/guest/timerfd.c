@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -79,6 +80,24 @@ static void nonblocking(void)
 	close(fd);
 }
 
+static void polled(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	struct itimerspec its = ms_timer(30, 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec t0;
+	uint64_t n;
+
+	ok(poll(&pfd, 1, 0) == 0, "poll: an armed timerfd that has not expired is not readable");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	timerfd_settime(fd, 0, &its, NULL);
+	ok(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN) && elapsed_ms(&t0) >= 30,
+	   "poll wakes when it expires (after at least 30 ms)");
+	ok(read(fd, &n, sizeof(n)) == 8 && n == 1 && poll(&pfd, 1, 0) == 0,
+	   "and the read makes it unreadable again");
+	close(fd);
+}
+
 static void errors(void)
 {
 	struct itimerspec its = ms_timer(10, 0), bad = { { 0, 0 }, { 0, 1000000000 } };
@@ -108,9 +127,10 @@ static void errors(void)
 
 int main(void)
 {
-	tap_plan(18);
+	tap_plan(21);
 	blocking();
 	nonblocking();
+	polled();
 	errors();
 	return tap_done();
 }

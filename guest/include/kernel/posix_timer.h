@@ -34,13 +34,15 @@ void posix_timer_signal_taken(struct proc *p, struct siginfo *info, bool deliver
 /* exec and exit delete a process's POSIX timers. */
 void posix_timers_delete_all(struct proc *p);
 
-/* The tick's work for every process's timers (a timerfd's reader sleeps until its expiry). */
+/* The tick's work for every process's timers and the timerfds. */
 void timers_tick(u64 now);
 /* A monotonic timer will expire (the idle loop has something to wait for). */
 bool timers_armed(void);
 
 void itimer_tick(struct proc *p, u64 now, u64 cpu);
 bool itimer_armed(const struct proc *p);
+void timerfd_tick(u64 now);
+bool timerfd_armed(void);
 
 /* Reads an itimerspec, EINVAL for a field out of range. */
 long itimerspec_from_user(u64 uaddr, struct itimerspec *its);
