@@ -153,5 +153,5 @@ static long sys_alarm(u64 seconds)
 }
 
 SYSCALL(alarm, sys_alarm, "u");
-SYSCALL(getitimer, sys_getitimer, "dp");
-SYSCALL(setitimer, sys_setitimer, "dpp");
+SYSCALL(getitimer, sys_getitimer, "94");
+SYSCALL(setitimer, sys_setitimer, "934");

@@ -336,8 +336,8 @@ void posix_timers_delete_all(struct proc *p)
 	p->posix_timers = NULL;
 }
 
-SYSCALL(timer_create, sys_timer_create, "Cpp");
-SYSCALL(timer_settime, sys_timer_settime, "ddpp");
-SYSCALL(timer_gettime, sys_timer_gettime, "dp");
+SYSCALL(timer_create, sys_timer_create, "C78");
+SYSCALL(timer_settime, sys_timer_settime, "d+56");
+SYSCALL(timer_gettime, sys_timer_gettime, "d6");
 SYSCALL(timer_getoverrun, sys_timer_getoverrun, "d");
 SYSCALL(timer_delete, sys_timer_delete, "d");

@@ -236,6 +236,6 @@ static long sys_timerfd_gettime(u64 fd, u64 ucur)
 	return err;
 }
 
-SYSCALL(timerfd_create, sys_timerfd_create, "CK");
-SYSCALL(timerfd_settime, sys_timerfd_settime, "fdpp");
-SYSCALL(timerfd_gettime, sys_timerfd_gettime, "fp");
+SYSCALL(timerfd_create, sys_timerfd_create, "C0");
+SYSCALL(timerfd_settime, sys_timerfd_settime, "f*56");
+SYSCALL(timerfd_gettime, sys_timerfd_gettime, "f6");

@@ -139,6 +139,11 @@ static void render_return(struct tbuf *b, u64 nr, const u64 *args, long ret)
 		tprintf(b, "%#lx (flags ", (unsigned long)ret);
 		trace_render_arg(b, args[1] == F_GETFD ? 'e' : 'O', flags, 0, 0);
 		tprintf(b, ")");
+	} else if (nr == __NR_rt_sigtimedwait && ret > 0) {
+		char sig[8];
+		const char *n = signal_short_name((int)ret, sig, sizeof(sig));
+
+		tprintf(b, "%ld (SIG%s)", ret, n ? n : "?");
 	} else if (nr == __NR_mmap || nr == __NR_mremap || nr == __NR_brk) {
 		tprintf(b, "%#lx", (unsigned long)ret);
 	} else if (nr == __NR_umask) {

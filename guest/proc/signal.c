@@ -47,6 +47,8 @@ struct ucontext {
 	struct sigcontext mc;
 	u64 sigmask;
 };
+/* --trace-syscalls reads the mask at this offset (kernel/trace_timers.c). */
+_Static_assert(offsetof(struct ucontext, sigmask) == 296, "Linux's ucontext layout");
 
 struct rt_sigframe {
 	u64 pretcode;
@@ -524,8 +526,8 @@ static long sys_tgkill(u64 tgid, u64 tid, u64 sig)
 
 SYSCALL(rt_sigaction, sys_rt_sigaction, "SHhu");
 SYSCALL(rt_sigprocmask, sys_rt_sigprocmask, "kGgu");
-SYSCALL(rt_sigreturn, sys_rt_sigreturn, "");
-SYSCALL(rt_sigpending, sys_rt_sigpending, "pu");
+SYSCALL(rt_sigreturn, sys_rt_sigreturn, "!");
+SYSCALL(rt_sigpending, sys_rt_sigpending, "gu");
 SYSCALL(rt_sigsuspend, sys_rt_sigsuspend, "Gu");
 SYSCALL(pause, sys_pause, "");
 SYSCALL(sigaltstack, sys_sigaltstack, "pp");

@@ -222,6 +222,6 @@ static long sys_rt_sigtimedwait(u64 uset, u64 uinfo, u64 uts, u64 size)
 	return sig;
 }
 
-SYSCALL(rt_sigqueueinfo, sys_rt_sigqueueinfo, "dSp");
-SYSCALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo, "ddSp");
-SYSCALL(rt_sigtimedwait, sys_rt_sigtimedwait, "Gptu");
+SYSCALL(rt_sigqueueinfo, sys_rt_sigqueueinfo, "dS1");
+SYSCALL(rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo, "ddS1");
+SYSCALL(rt_sigtimedwait, sys_rt_sigtimedwait, "G2tu");

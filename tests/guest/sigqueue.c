@@ -187,7 +187,8 @@ static void errors(void)
 {
 	siginfo_t si;
 	pid_t child;
-	int st;
+	int st, fds[2];
+	char c;
 
 	errno = 0;
 	ok(sigqueue(getpid(), 65, (union sigval){ 0 }) == -1 && errno == EINVAL,
@@ -201,17 +202,21 @@ static void errors(void)
 	ok(sigqueue(child, SIGUSR1, (union sigval){ 0 }) == -1 && errno == ESRCH,
 	   "sigqueue to a pid that is gone is ESRCH");
 
+	/* A child that lives until the pipe closes: no signal ends it. */
+	pipe(fds);
 	child = fork();
 	if (child == 0) {
-		pause();
+		close(fds[1]);
+		read(fds[0], &c, 1);
 		_exit(0);
 	}
+	close(fds[0]);
 	memset(&si, 0, sizeof(si));
 	si.si_code = SI_USER;
 	errno = 0;
 	ok(syscall(SYS_rt_sigqueueinfo, child, SIGTERM, &si) == -1 && errno == EPERM,
 	   "rt_sigqueueinfo claiming SI_USER for another process is EPERM");
-	kill(child, SIGKILL);
+	close(fds[1]);
 	waitpid(child, &st, 0);
 
 	signal(SIGRTMIN + 4, SIG_IGN);
