@@ -49,7 +49,9 @@ static const struct errno_text errnos[] = {
 	[ENOSYS] = { "ENOSYS", "Function not implemented" },
 	[ENOTEMPTY] = { "ENOTEMPTY", "Directory not empty" },
 	[EOVERFLOW] = { "EOVERFLOW", "Value too large for defined data type" },
+	[EMSGSIZE] = { "EMSGSIZE", "Message too long" },
 	[EOPNOTSUPP] = { "EOPNOTSUPP", "Operation not supported" },
+	[ETIMEDOUT] = { "ETIMEDOUT", "Connection timed out" },
 };
 
 /* strace's ERESTART* names, for a call a signal interrupted before it is restarted. */

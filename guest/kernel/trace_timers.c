@@ -5,7 +5,8 @@
  * itimerspec, sigevent, and the id timer_create writes ("[0]"). Kinds
  * (kernel/syscall.h): '1' siginfo and '2' the one filled in, '3'/'4'
  * itimerval, '5'/'6' itimerspec, '7' sigevent, '8' an int filled in, '!'
- * the mask rt_sigreturn restores from the signal frame.
+ * the mask rt_sigreturn restores from the signal frame, '(' / ')' a
+ * message queue's mq_attr.
  */
 #include <kernel/arch.h>
 #include <kernel/proc.h>
@@ -151,6 +152,23 @@ static void render_sigevent(struct tbuf *b, u64 uaddr)
 	tprintf(b, "}");
 }
 
+static void render_mq_attr(struct tbuf *b, u64 uaddr)
+{
+	struct {
+		s64 flags, maxmsg, msgsize, curmsgs;
+	} a;
+
+	if (copy_from_user(&a, uaddr, sizeof(a))) {
+		ptr_or_null(b, uaddr);
+		return;
+	}
+	tprintf(b, "{mq_flags=%s, mq_maxmsg=%ld, mq_msgsize=%ld, mq_curmsgs=%ld}",
+		a.flags == 04000 ? "O_NONBLOCK"
+		: a.flags	 ? "?"
+				 : "0",
+		(long)a.maxmsg, (long)a.msgsize, (long)a.curmsgs);
+}
+
 static void render_int(struct tbuf *b, u64 uaddr)
 {
 	s32 v;
@@ -163,7 +181,7 @@ static void render_int(struct tbuf *b, u64 uaddr)
 
 bool trace_timer_kind_is_result(char kind)
 {
-	return kind == '2' || kind == '4' || kind == '6' || kind == '8';
+	return kind == '2' || kind == '4' || kind == '6' || kind == '8' || kind == ')';
 }
 
 /* The ucontext's uc_sigmask, at the user stack pointer rt_sigreturn is called with. */
@@ -184,7 +202,7 @@ bool trace_render_timer_arg(struct tbuf *b, char kind, u64 v, long ret)
 		render_sigreturn_mask(b);
 		return true;
 	}
-	if (!kind || !strchr("12345678", kind))
+	if (!kind || !strchr("12345678()", kind))
 		return false;
 	/* NULL, or what a failed call did not fill in: the address. */
 	if (!v || (trace_timer_kind_is_result(kind) && ret < 0)) {
@@ -199,6 +217,8 @@ bool trace_render_timer_arg(struct tbuf *b, char kind, u64 v, long ret)
 		render_interval_value(b, v, "nsec");
 	else if (kind == '7')
 		render_sigevent(b, v);
+	else if (kind == '(' || kind == ')')
+		render_mq_attr(b, v);
 	else
 		render_int(b, v);
 	return true;
