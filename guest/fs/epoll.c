@@ -391,7 +391,7 @@ static long sys_epoll_create(u64 size)
 }
 
 SYSCALL(epoll_create, sys_epoll_create, "d");
-SYSCALL(epoll_create1, sys_epoll_create1, "e");
-SYSCALL(epoll_ctl, sys_epoll_ctl, "fdfp");
-SYSCALL(epoll_wait, sys_epoll_wait, "fpdd");
-SYSCALL(epoll_pwait, sys_epoll_pwait, "fpddGu");
+SYSCALL(epoll_create1, sys_epoll_create1, "y");
+SYSCALL(epoll_ctl, sys_epoll_ctl, "fifJ");
+SYSCALL(epoll_wait, sys_epoll_wait, "fUdd");
+SYSCALL(epoll_pwait, sys_epoll_pwait, "fUddGu");

@@ -16,6 +16,8 @@
 
 #include "poll.h"
 
+#define NR_OPEN_LIMIT (1U << 20)
+
 struct poll_entry {
 	struct waiter w;
 	struct wait_queue *wq;
@@ -187,7 +189,8 @@ static long poll_files(u64 ufds, u64 n, bool no_wait, u64 deadline)
 	struct file **files;
 	long ret = -ENOMEM;
 
-	if (n > rlimit_cur(RLIMIT_NOFILE))
+	/* NR_OPEN_LIMIT: Linux's fs.nr_open, which bounds RLIMIT_NOFILE there (not here). */
+	if (n > rlimit_cur(RLIMIT_NOFILE) || n > NR_OPEN_LIMIT)
 		return -EINVAL;
 	fds = kmalloc(n * sizeof(*fds) + 1);
 	files = kzalloc(n * sizeof(*files) + 1);
@@ -254,5 +257,5 @@ static long sys_ppoll(u64 ufds, u64 n, u64 uts, u64 umask, u64 size)
 	return ret;
 }
 
-SYSCALL(poll, sys_poll, "pud");
-SYSCALL(ppoll, sys_ppoll, "putGu");
+SYSCALL(poll, sys_poll, "qud");
+SYSCALL(ppoll, sys_ppoll, "qutGu");

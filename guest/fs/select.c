@@ -213,5 +213,5 @@ static long sys_pselect6(u64 n, u64 uin, u64 uout, u64 uex, u64 uts, u64 usig)
 	return ret;
 }
 
-SYSCALL(select, sys_select, "dpppp");
-SYSCALL(pselect6, sys_pselect6, "dppptp");
+SYSCALL(select, sys_select, "dzzz#");
+SYSCALL(pselect6, sys_pselect6, "dzzzt$");

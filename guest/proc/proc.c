@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Process lifetime: the first program, fork, exit and wait.
+ * Process lifetime: the first program, fork and exit (wait.c reaps).
  */
 #include <kernel/backing.h>
 #include <kernel/arch.h>
@@ -59,7 +59,7 @@ static struct proc *proc_alloc(void)
 	return NULL;
 }
 
-static void proc_free(struct proc *p)
+void proc_free(struct proc *p)
 {
 	sigqueue_discard(&p->sig, ~0ULL);
 	if (p->mm)
@@ -164,25 +164,18 @@ static void unlink_child(struct proc *parent, struct proc *child)
 	child->parent = NULL;
 }
 
-/* SIGCHLD tells how the child ended (CLD_*) and its CPU time in clock ticks. */
-static void notify_parent(struct proc *p, int wait_status)
+/* A parent that ignores SIGCHLD or set SA_NOCLDWAIT never waits: the child goes at once. */
+static void release_if_unwaited(struct proc *p)
 {
-	struct proc *parent = p->parent;
-	const struct k_sigaction *act = &parent->sig.action[SIGCHLD - 1];
-	int sig = wait_status & 0x7f;
-	struct siginfo info = { .signo = SIGCHLD };
+	const struct k_sigaction *act;
 
-	info.code = !sig ? CLD_EXITED : (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-	info.chld.pid = p->pid;
-	info.chld.uid = p->cred.uid;
-	info.chld.status = sig ? sig : (wait_status >> 8) & 0xff;
-	info.chld.utime = p->cpu_ns / (NSEC_PER_SEC / TICK_HZ);
-	signal_send_info(parent, &info);
+	if (!p->parent)
+		return;
+	act = &p->parent->sig.action[SIGCHLD - 1];
 	if (act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
-		unlink_child(parent, p);
+		unlink_child(p->parent, p);
 		released = p;
 	}
-	wakeup(parent);
 }
 
 static void reparent_children(struct proc *p)
@@ -244,8 +237,11 @@ void do_exit(int wait_status)
 	memset(p->itimer, 0, sizeof(p->itimer));
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
-	if (p->parent)
-		notify_parent(p, wait_status);
+	if (sig)
+		jobctl_notify_parent(p, wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED, sig);
+	else
+		jobctl_notify_parent(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	release_if_unwaited(p);
 	schedule();
 	panic("a zombie was scheduled");
 }
@@ -254,57 +250,6 @@ long sys_exit(u64 code)
 {
 	do_exit((code & 0xff) << 8);
 	return 0;
-}
-
-/* wait4's pid: one child, any child (-1), my group (0), or group -pid. */
-static bool wait_matches(struct proc *c, long pid)
-{
-	if (pid > 0)
-		return c->pid == pid;
-	if (pid == -1)
-		return true;
-	return c->pgid == (pid == 0 ? current->pgid : -pid);
-}
-
-long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
-{
-	long pid = (int)upid;
-
-	for (;;) {
-		bool have_child = false;
-
-		for (struct proc **pp = &current->children; *pp; pp = &(*pp)->sibling) {
-			struct proc *c = *pp;
-
-			if (!wait_matches(c, pid))
-				continue;
-			have_child = true;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			int status = c->wait_status, cpid = c->pid;
-
-			if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-				return -EFAULT;
-			if (urusage) {
-				u8 zero[144] = { 0 };
-
-				if (copy_to_user(urusage, zero, sizeof(zero)))
-					return -EFAULT;
-			}
-			*pp = c->sibling;
-			current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
-			proc_free(c);
-			return cpid;
-		}
-		if (!have_child)
-			return -ECHILD;
-		if (options & 1) /* WNOHANG */
-			return 0;
-		/* After the scan, as Linux: a child reaped as it exits leaves ECHILD, not EINTR. */
-		if (signal_pending(current))
-			return -ERESTARTSYS;
-		sleep_on(current);
-	}
 }
 
 static void unpack_args(struct exec_args *a)
@@ -375,4 +320,3 @@ void init_start(void)
 SYSCALL(fork, sys_fork, "");
 SYSCALL(vfork, sys_fork, "");
 SYSCALL(exit, sys_exit, "d");
-SYSCALL(wait4, sys_wait4, "dwZp");

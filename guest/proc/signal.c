@@ -24,9 +24,8 @@ extern bool need_resched;
 #define CORE_SIGNALS                                                                             \
 	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) | \
 	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
-#define IGNORED_BY_DEFAULT                                                                         \
-	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | \
-	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define IGNORED_BY_DEFAULT (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+#define STOP_BY_DEFAULT	   (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* RFLAGS bits a handler's context may change (CF PF AF ZF SF TF DF OF AC). */
 #define USER_RFLAGS_MASK 0x40dd5ULL
 
@@ -93,7 +92,10 @@ int signal_send_info(struct proc *p, const struct siginfo *info)
 {
 	int sig = info->signo, err;
 
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || signal_ignored(p, sig))
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+		return 0;
+	jobctl_on_send(p, sig); /* SIGCONT continues p even if it is then discarded */
+	if (signal_ignored(p, sig))
 		return 0;
 	if (sig < SIGRTMIN && (p->sig.pending & SIGBIT(sig)))
 		return 0; /* standard signals do not queue: this one merges with the pending one */
@@ -272,6 +274,10 @@ static void deliver_signals(struct trap_frame *f)
 		if (act->handler == SIG_IGN ||
 		    (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
 			continue;
+		if (act->handler == SIG_DFL && (STOP_BY_DEFAULT & SIGBIT(sig))) {
+			jobctl_stop(sig);
+			continue;
+		}
 		if (act->handler == SIG_DFL)
 			do_exit(default_wait_status(sig, f));
 		fix_interrupted_syscall(f, act);
@@ -418,14 +424,14 @@ static long sys_rt_sigsuspend(u64 uset, u64 size)
 	s->blocked = set & ~UNBLOCKABLE;
 	while (!sleep_on(s))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND; /* a stop and SIGCONT do not end it, as in Linux */
 }
 
 static long sys_pause(void)
 {
 	while (!sleep_on(&current->sig))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 struct stack_t {

@@ -55,19 +55,21 @@
 #define SA_RESETHAND 0x80000000
 #define SA_RESTORER  0x04000000
 
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR  2
-#define SI_USER	    0
-#define SI_KERNEL   0x80
-#define SI_QUEUE    -1
-#define SI_TIMER    -2
-#define SI_MESGQ    -3
-#define SI_TKILL    -6
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_DUMPED  3
-#define SIGRTMIN    32
+#define SEGV_MAPERR   1
+#define SEGV_ACCERR   2
+#define BUS_ADRERR    2
+#define SI_USER	      0
+#define SI_KERNEL     0x80
+#define SI_QUEUE      -1
+#define SI_TIMER      -2
+#define SI_MESGQ      -3
+#define SI_TKILL      -6
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+#define SIGRTMIN      32
 
 #define SIGBIT(s) (1ULL << ((s)-1))
 
