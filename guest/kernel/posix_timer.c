@@ -167,7 +167,8 @@ static long clock_for_timer(s32 id, bool *cpu)
 	*cpu = id < 0 || id == 2 || id == 3; /* CLOCK_{PROCESS,THREAD}_CPUTIME_ID */
 	if (id < 0 && cpu_clock_owner(id) != current)
 		return -EINVAL;
-	if (id == 5 || id == 6) /* the coarse clocks have no timers (Linux) */
+	/* As Linux: no timers on the raw and coarse clocks, nor alarms without an RTC. */
+	if (id == 4 || id == 5 || id == 6 || id == 8 || id == 9)
 		return -EOPNOTSUPP;
 	return clock_read((u64)(s64)id, &ns);
 }

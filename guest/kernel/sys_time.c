@@ -29,6 +29,7 @@ enum {
 	CLOCK_THREAD_CPUTIME_ID = 3,
 	CLOCK_REALTIME_COARSE = 5,
 	CLOCK_MONOTONIC_COARSE = 6,
+	CLOCK_SGI_CYCLE = 10, /* gone from Linux: EINVAL */
 	CLOCK_TAI = 11,
 };
 
@@ -72,7 +73,7 @@ long clock_read(u64 uid, u64 *ns)
 		*ns = proc_cpu_ns(p);
 		return 0;
 	}
-	if (id > CLOCK_TAI)
+	if (id > CLOCK_TAI || id == CLOCK_SGI_CYCLE)
 		return -EINVAL;
 	if (id == CLOCK_REALTIME_COARSE)
 		*ns = vvar->boot_epoch_ns + clock_coarse_ns();

@@ -121,7 +121,11 @@ void sigqueue_discard_timer(struct sigstate *s, int timer)
 	discard(s, 0, timer);
 }
 
-/* What the signal queue of p must never accept from another process (Linux). */
+/*
+ * sigqueue's checks, in Linux's order: a process may claim SI_USER,
+ * SI_TKILL or a kernel code only for itself (EPERM); tgid, if not 0, must
+ * be the thread's process.
+ */
 static long queue_to(int pid, int tid_pid, u64 usig, u64 uinfo)
 {
 	struct siginfo info;

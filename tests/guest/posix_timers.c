@@ -206,6 +206,9 @@ static void errors(void)
 	errno = 0;
 	ok(timer_create(99, NULL, &t) == -1 && errno == EINVAL,
 	   "timer_create on clock 99 is EINVAL");
+	errno = 0;
+	ok(timer_create(CLOCK_MONOTONIC_COARSE, NULL, &t) == -1 && errno == EOPNOTSUPP,
+	   "timer_create on CLOCK_MONOTONIC_COARSE is EOPNOTSUPP");
 	timer_create(CLOCK_MONOTONIC, NULL, &t);
 	errno = 0;
 	ok(timer_settime(t, 0, &bad, NULL) == -1 && errno == EINVAL,
@@ -222,7 +225,7 @@ int main(int argc, char **argv)
 
 		return timer_gettime((timer_t)atol(argv[2]), &cur) == -1 && errno == EINVAL ? 0 : 1;
 	}
-	tap_plan(27);
+	tap_plan(28);
 	sigaction(SIGRTMIN, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
 	signal_timer();
