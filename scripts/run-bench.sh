@@ -555,12 +555,31 @@ section_tlb_flush() {
 # Whole workloads (the programs section) live in a file of their own.
 . scripts/bench-programs.sh
 
+# Queued signals, POSIX timers and message queues, beside native.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_sigmq() {
+	echo "== sigmq: sigqueue + sigwaitinfo, sigqueue to a handler, timer_settime + gettime, mq_send + receive (median of $ROUNDS rounds)"
+	need_kernel || return
+	pl_guest() { in_guest "$BENCH/guest_sigmq" "$GETPID_N"; }
+	pl_native() { "$BENCH/guest_sigmq" 200000; }
+	rounds sigmq pl_guest pl_native || return
+	take gp sigmq pl_guest getpid_ns || return
+	take np sigmq pl_native getpid_ns || return
+	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
+	for what in sigwait handler timer mq; do
+		take g sigmq pl_guest "${what}_ns" || return
+		take n sigmq pl_native "${what}_ns" || return
+		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
+		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
+	done
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap
 	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
-	section_tlb_flush section_programs"}
+	section_sigmq section_tlb_flush section_programs"}
 
 for s in $SECTIONS; do
 	$s

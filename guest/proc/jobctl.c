@@ -15,26 +15,27 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/timer.h>
 
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 void jobctl_notify_parent(struct proc *p, int code, int status)
 {
 	struct proc *parent = p->parent;
-	struct sigstate *s;
+	struct siginfo info = { .signo = SIGCHLD, .code = code };
 
 	if (!parent)
 		return;
-	s = &parent->sig;
 	wakeup(parent); /* a wait4 or waitid that may report it */
 	if ((code == CLD_STOPPED || code == CLD_CONTINUED) &&
-	    (s->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	    (parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		return;
 	/* A SIGCHLD already pending keeps its siginfo: one instance, as Linux's legacy queue. */
-	if (!(s->pending & SIGBIT(SIGCHLD)))
-		s->chld.code = code, s->chld.pid = p->pid, s->chld.status = status,
-		s->chld.uid = p->cred.uid;
-	signal_send(parent, SIGCHLD, p->pid);
+	info.chld.pid = p->pid;
+	info.chld.uid = p->cred.uid;
+	info.chld.status = status;
+	info.chld.utime = p->cpu_ns / (NSEC_PER_SEC / TICK_HZ); /* clock ticks, as Linux's */
+	signal_send_info(parent, &info);
 }
 
 void jobctl_stop(int sig)
@@ -56,7 +57,7 @@ void jobctl_stop(int sig)
 void jobctl_on_send(struct proc *p, int sig)
 {
 	if (STOP_SIGNALS & SIGBIT(sig)) {
-		p->sig.pending &= ~SIGBIT(SIGCONT);
+		sigqueue_discard(&p->sig, SIGBIT(SIGCONT));
 		return;
 	}
 	if (sig == SIGKILL && p->state == PROC_STOPPED) {
@@ -65,7 +66,7 @@ void jobctl_on_send(struct proc *p, int sig)
 	}
 	if (sig != SIGCONT)
 		return;
-	p->sig.pending &= ~STOP_SIGNALS;
+	sigqueue_discard(&p->sig, STOP_SIGNALS);
 	if (p->state != PROC_STOPPED)
 		return;
 	p->stop_report = false;

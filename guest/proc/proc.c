@@ -62,6 +62,7 @@ static struct proc *proc_alloc(void)
 
 void proc_free(struct proc *p)
 {
+	sigqueue_discard(&p->sig, ~0ULL);
 	if (p->mm)
 		procmm_put(p->mm);
 	kfree(p->kstack);
@@ -134,7 +135,48 @@ long sys_fork(void)
 /* The first code a new process runs, on its own kernel stack (entry.S). */
 void fork_child_return(struct trap_frame *f)
 {
+	proc_free_released();
 	user_return_work(f, true);
+}
+
+/*
+ * A child nobody will wait for (its parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT) is freed as soon as the CPU has left its kernel stack:
+ * by whichever process runs next.
+ */
+static struct proc *released;
+
+void proc_free_released(void)
+{
+	if (released && released != current) {
+		proc_free(released);
+		released = NULL;
+	}
+}
+
+static void unlink_child(struct proc *parent, struct proc *child)
+{
+	struct proc **pp = &parent->children;
+
+	while (*pp && *pp != child)
+		pp = &(*pp)->sibling;
+	if (*pp)
+		*pp = child->sibling;
+	child->parent = NULL;
+}
+
+/* A parent that ignores SIGCHLD or set SA_NOCLDWAIT never waits: the child goes at once. */
+static void release_if_unwaited(struct proc *p)
+{
+	const struct k_sigaction *act;
+
+	if (!p->parent)
+		return;
+	act = &p->parent->sig.action[SIGCHLD - 1];
+	if (act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
+		unlink_child(p->parent, p);
+		released = p;
+	}
 }
 
 static void reparent_children(struct proc *p)
@@ -192,12 +234,15 @@ void do_exit(int wait_status)
 	inode_put(p->cwd);
 	p->cwd = NULL;
 	reparent_children(p);
+	posix_timers_delete_all(p);
+	memset(p->itimer, 0, sizeof(p->itimer));
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
 	if (sig)
 		jobctl_notify_parent(p, wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED, sig);
 	else
 		jobctl_notify_parent(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	release_if_unwaited(p);
 	schedule();
 	panic("a zombie was scheduled");
 }

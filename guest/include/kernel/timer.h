@@ -19,6 +19,11 @@ void timer_tick(void);
 /* A tick is due but its interrupt has not arrived yet. */
 bool timer_tick_overdue(void);
 u64 clock_realtime_ns(void);
+/* Now on a clock_gettime clock (CPU clocks of processes included): 0 or -EINVAL. */
+long clock_read(u64 clockid, u64 *ns);
+struct proc;
+/* The process whose CPU clock a negative clock id names, or NULL (sys_time.c). */
+struct proc *cpu_clock_owner(s32 clockid);
 /* The local APIC in x2APIC mode, or xAPIC where the CPU lacks it (arch/apic.c). */
 void apic_enable(void);
 /* A register named by its x2APIC MSR number, in either mode. */
