@@ -81,6 +81,31 @@ extern "C" {
 #define PL_MMIO_SIZE	0x10000000ULL
 #define PL_HIGHRAM_BASE 0x100000000ULL
 
+/*
+ * Devices in the device window (issue 12). The virtio-iommu is a virtio-mmio
+ * (version 2) device, type 23; its device-tree node is virtio_mmio@d0000000
+ * with #iommu-cells = <1> and phandle PL_VIRTIO_IOMMU_PHANDLE, so a device
+ * behind it says iommus = <PL_VIRTIO_IOMMU_PHANDLE endpoint>. Endpoint ids
+ * below PL_IOMMU_USER_ENDPOINT_MIN are pagelab's; a host program's own
+ * devices use the ids from there on.
+ */
+#define PL_VIRTIO_IOMMU_BASE	   0xd0000000ULL
+#define PL_VIRTIO_IOMMU_SIZE	   0x1000ULL
+#define PL_DMA_ENGINE_BASE	   0xd0001000ULL
+#define PL_DMA_ENGINE_SIZE	   0x1000ULL
+#define PL_DMA_ENGINE_ENDPOINT	   1
+#define PL_IOMMU_USER_ENDPOINT_MIN 16
+#define PL_VIRTIO_IOMMU_PHANDLE	   0x100
+/*
+ * Device interrupts are MSIs to the boot CPU's local APIC (fixed delivery,
+ * edge): a device's node names its vector in PL_FDT_PROP_MSI_VECTOR (u32).
+ * Vectors 0x30..0x3f are the devices'; the kernel's own sit elsewhere.
+ */
+#define PL_FDT_PROP_MSI_VECTOR	  "pagelab,msi-vector"
+#define PL_MSI_VEC_VIRTIO_IOMMU	  0x30
+#define PL_MSI_VEC_DEVICE_FIRST	  0x30
+#define PL_MSI_VEC_DEVICE_LAST	  0x3f
+
 /* Port I/O devices. */
 #define PL_PORT_UART0	  0x3f8
 #define PL_PORT_HYPERCALL 0x500 /* out32: GPA of a struct pl_hcall (< 4 GiB) */
