@@ -7,6 +7,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/debug.h>
+#include <kernel/iommu.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
@@ -49,6 +50,8 @@ void kmain(u64 fdt_pa, u64 magic)
 	if (fdt_pa >= PL_BOOT_MAP_SIZE)
 		panic("device tree at %#lx is outside the boot mapping", (unsigned long)fdt_pa);
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
+	/* While libfdt may run (boot only): the device is set up on first use. */
+	iommu_init(boot_info.fdt);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	debug_init();
