@@ -390,84 +390,6 @@ section_tcg() {
 	row "fault TCG / native" "$(ratio_x "$ft" "$fn")"
 }
 
-# A checkpoint as a program sees it, beside its floor: a 1-byte write to
-# stderr, which also is one system call and one exit.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_checkpoint() {
-	echo "== checkpoint: pagelab_checkpoint() round trip through pl_sandbox_step (median of $ROUNDS rounds)"
-	need_kernel || return
-	cp_guest() { in_guest "$BENCH/guest_checkpoint" 500; }
-	# Each stop publishes every process's memory map: 8 more processes.
-	cp_procs() { in_guest "$BENCH/guest_checkpoint" 500 8; }
-	rounds checkpoint cp_guest cp_procs || return
-	take c checkpoint cp_guest checkpoint_ns || return
-	take w checkpoint cp_guest write_ns || return
-	take p checkpoint cp_procs checkpoint_ns || return
-	row "guest: checkpoint round trip" "$(us "$c")"
-	row "floor: 1-byte write(2) to stderr (syscall + one exit)" "$(us "$w")"
-	row "checkpoint / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$c" "$w")"
-	row "guest: checkpoint with 8 more processes alive" "$(us "$p")"
-	row "checkpoint with 9 processes / with 1" "$(ratio_x "$p" "$c")"
-	per_op checkpoint 500 "$BENCH/guest_checkpoint" 100 600 "checkpoint + 1-byte write"
-}
-
-# Looking into a stopped guest: a page-table walk and a dirty-log read.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_inspect() {
-	echo "== inspect: the host looking into a stopped 256 MiB guest (median of $ROUNDS rounds)"
-	need_kernel || return
-	in_run() { "$BENCH/host_inspect" "$KERNEL" "$B/tests/guest/dirty_pages"; }
-	rounds inspect in_run || return
-	take g inspect in_run gva_to_gpa_ns || return
-	take r inspect in_run gpa_read_ns || return
-	take d inspect in_run dirty_get_us || return
-	row "pl_gva_to_gpa, 4-level walk (issue 11 asks <= 1 us)" "$(us "$g")"
-	row "floor: 4 x pl_gpa_read of 8 bytes" "$(us "$(awk -v r="$r" 'BEGIN { print 4 * r }')")"
-	row "walk / floor" "$(ratio_x "$g" "$(awk -v r="$r" 'BEGIN { print 4 * r }')")"
-	row "pl_dirty_log_get of 256 MiB (issue 11 asks <= 5 ms)" "$(msec "$d")"
-}
-
-# A trapped access beside a bare MMIO exit (both from ring 0 of a test kernel).
-# shellcheck disable=SC2154 # take() assigns through eval
-section_trap() {
-	echo "== trap: one access to a trapped region, beside a bare MMIO exit (median of $ROUNDS rounds)"
-	tr_run() { "$BENCH/host_trap" "$B/tests/fixtures/trapmem.elf"; }
-	rounds trap tr_run || return
-	take t trap tr_run trap_ns || return
-	take f trap tr_run mmio_floor_ns || return
-	row "trapped access: exit, log, memory behaviour" "$(us "$t")"
-	row "floor: bare MMIO exit on raw KVM (real mode)" "$(us "$f")"
-	row "trapped / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$t" "$f")"
-}
-
-# The virtio-iommu: requests from the guest, faults on the host.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_iommu() {
-	echo "== iommu: virtio-iommu MAP/UNMAP requests and DMA faults (median of $ROUNDS rounds)"
-	need_kernel || return
-	io_run() { "$BENCH/host_iommu" "$KERNEL" "$BENCH/guest_iommu" 200; }
-	rounds iommu io_run || return
-	take m4 iommu io_run map4k_ns || return
-	take m2 iommu io_run map2m_ns || return
-	take b4 iommu io_run batch4k_ns || return
-	take w iommu io_run write_ns || return
-	take x4 iommu io_run map4k_exits || return
-	take x2 iommu io_run map2m_exits || return
-	take xb iommu io_run batch4k_exits || return
-	take fa iommu io_run fault_ns || return
-	take ok iommu io_run dma_ok_ns || return
-	row "MAP/UNMAP 4 KiB, one request a notification" "$(us "$m4"), $x4 exits/request"
-	row "MAP/UNMAP 2 MiB, one request a notification" "$(us "$m2"), $x2 exits/request"
-	row "MAP/UNMAP 4 KiB, batched (32 a notification)" "$(us "$b4"), $xb exits/request"
-	row "floor: 1-byte write(2) to stderr (syscall + one exit)" "$(us "$w")"
-	row "4 KiB request / floor" "$(ratio_x "$m4" "$w")"
-	row "2 MiB request / floor" "$(ratio_x "$m2" "$w")"
-	row "batched 4 KiB request / floor" "$(ratio_x "$b4" "$w")"
-	row "host: pl_dma_read that faults (log + event)" "$(awk -v v="$fa" 'BEGIN { printf "%.0f ns, %.2fM faults/s", v, 1000 / v }')"
-	row "host floor: pl_dma_read of 64 mapped bytes" "$(awk -v v="$ok" 'BEGIN { printf "%.0f ns", v }')"
-	row "fault / floor" "$(ratio_x "$fa" "$ok")"
-}
-
 # shellcheck disable=SC2154 # take() assigns through eval
 section_phys_anon() {
 	echo "== phys_anon: mmap + munmap of 256 KiB contiguous (MAP_PHYS|MAP_ANON) beside MAP_POPULATE of 256 KiB (median of $ROUNDS rounds)"
@@ -528,47 +450,6 @@ section_memtype() {
 	row "uncached / cached (near 1x where guest types are ignored)" "$(ratio_x "$u" "$c")"
 }
 
-# 1M clock_gettime(CLOCK_MONOTONIC) through libc: the vDSO on both sides.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_clock() {
-	echo "== clock: 1M clock_gettime(CLOCK_MONOTONIC) through libc and the vDSO (median of $ROUNDS rounds)"
-	need_kernel || return
-	ck_guest() { in_guest "$BENCH/guest_clock" 1000000 "$GETPID_N"; }
-	ck_native() { "$BENCH/guest_clock" 1000000; }
-	rounds clock ck_guest ck_native || return
-	take g clock ck_guest clock_ns || return
-	take n clock ck_native clock_ns || return
-	take gt clock ck_guest clock_total_ms || return
-	take nt clock ck_native clock_total_ms || return
-	take gs clock ck_guest clock_syscall_ns || return
-	row "guest: clock_gettime() in pagelab, per call" "$(awk -v v="$g" 'BEGIN { printf "%.2f ns", v }')"
-	row "native: the same binary on this Linux, per call" "$(awk -v v="$n" 'BEGIN { printf "%.2f ns", v }')"
-	row "guest: 1M calls" "$(awk -v v="$gt" 'BEGIN { printf "%.3f ms", v }')"
-	row "native: 1M calls" "$(awk -v v="$nt" 'BEGIN { printf "%.3f ms", v }')"
-	row "guest / native (issue 14 asks <= 2x)" "$(ratio_x "$g" "$n")"
-	row "guest: syscall(SYS_clock_gettime), the path without a vDSO" "$(us "$gs")"
-	per_op clock 1000000 "$BENCH/guest_clock" 1000 1001000 clock_gettime
-}
-
-# Readiness questions answered yes, and an eventfd's write + read, beside native.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_poll() {
-	echo "== poll: poll/select/epoll_wait on a ready eventfd, eventfd write + read (median of $ROUNDS rounds)"
-	need_kernel || return
-	pl_guest() { in_guest "$BENCH/guest_poll" "$GETPID_N"; }
-	pl_native() { "$BENCH/guest_poll" 200000; }
-	rounds poll pl_guest pl_native || return
-	take gp poll pl_guest getpid_ns || return
-	take np poll pl_native getpid_ns || return
-	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
-	for what in poll select epoll eventfd; do
-		take g poll pl_guest "${what}_ns" || return
-		take n poll pl_native "${what}_ns" || return
-		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
-		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
-	done
-}
-
 # Where an invlpg per page stops being cheaper than one CR3 reload: the
 # kernel's tlb_single_page_flush_ceiling (guest/mm/procmm.c) at both ends.
 # shellcheck disable=SC2154 # take() assigns through eval
@@ -585,27 +466,11 @@ section_tlb_flush() {
 	done
 }
 
-# Whole workloads (the programs section) live in a file of their own.
+# Sections kept in files of their own: the live host API and devices, the
+# POSIX calls, and whole workloads (the programs section).
+. scripts/bench-host-api.sh
+. scripts/bench-posix.sh
 . scripts/bench-programs.sh
-
-# Queued signals, POSIX timers and message queues, beside native.
-# shellcheck disable=SC2154 # take() assigns through eval
-section_sigmq() {
-	echo "== sigmq: sigqueue + sigwaitinfo, sigqueue to a handler, timer_settime + gettime, mq_send + receive (median of $ROUNDS rounds)"
-	need_kernel || return
-	pl_guest() { in_guest "$BENCH/guest_sigmq" "$GETPID_N"; }
-	pl_native() { "$BENCH/guest_sigmq" 200000; }
-	rounds sigmq pl_guest pl_native || return
-	take gp sigmq pl_guest getpid_ns || return
-	take np sigmq pl_native getpid_ns || return
-	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
-	for what in sigwait handler timer mq; do
-		take g sigmq pl_guest "${what}_ns" || return
-		take n sigmq pl_native "${what}_ns" || return
-		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
-		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
-	done
-}
 
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
