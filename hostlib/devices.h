@@ -31,6 +31,8 @@ int pl_port_out32(struct pl_sandbox *sb, const char *what, uint16_t port, uint64
 int pl_uart_add(struct pl_sandbox *sb);
 int pl_hcall_add(struct pl_sandbox *sb);
 int pl_console_add(struct pl_sandbox *sb);
+/* The virtio-iommu (viommu.c). */
+int pl_viommu_add(struct pl_sandbox *sb);
 /* Copies the ROM device's identification string into the ROM, once memory is mapped. */
 /* The ROM image (--rom) or the identification string, into the ROM slot. */
 int pl_rom_load(struct pl_sandbox *sb, const char *image);

@@ -107,10 +107,17 @@ static int device_props(const struct prop_writer *w, const struct pl_device *dev
 	return 0;
 }
 
+/*
+ * A node is named after its device, except virtio-mmio devices, which are
+ * virtio_mmio@ADDRESS whatever they do, as Linux's bindings and kvmtool
+ * name them.
+ */
 static void device_node_name(const struct pl_device *dev, char *buf, size_t len)
 {
+	const char *name = strcmp(dev->compatible, "virtio,mmio") ? dev->name : "virtio_mmio";
+
 	if (dev->nwindows)
-		snprintf(buf, len, "%s@%llx", dev->name, (unsigned long long)dev->window[0].base);
+		snprintf(buf, len, "%s@%llx", name, (unsigned long long)dev->window[0].base);
 	else
 		snprintf(buf, len, "%s", dev->name);
 }

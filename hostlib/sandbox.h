@@ -20,6 +20,8 @@
 
 #define PL_EVENTS_MAX 65536
 
+struct pl_viommu;
+
 struct pl_sandbox {
 	struct pl_memmap map;
 	struct pl_guestmem mem;
@@ -31,6 +33,7 @@ struct pl_sandbox {
 	unsigned ndev;
 	size_t fdt_room; /* the device tree's slot in guest memory */
 	struct pl_core core;
+	struct pl_viommu *iommu; /* the virtio-iommu (viommu.c), a built-in device */
 
 	/* run-time settings from the config */
 	uint64_t timeout_ms;

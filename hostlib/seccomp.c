@@ -7,7 +7,8 @@
  * KVM_GET_REGS, KVM_GET_SREGS and KVM_GET_MSRS on this vCPU (and TCGETS, which stdio
  * asks a stream once), writes only to the sandbox's output streams and
  * stderr (and pl_config.write_fds), reads only from its stdin, memory only
- * without PROT_EXEC; on the VM only the dirty log's reads.
+ * without PROT_EXEC; on the VM only the dirty log's reads and KVM_SIGNAL_MSI
+ * (device interrupts).
  *
  * A forbidden call is not executed: SECCOMP_RET_TRAP raises SIGSYS, whose
  * handler names the call on stderr and ends the process. (If the handler
@@ -150,6 +151,8 @@ static void allow_io(struct filter *f, const struct pl_sandbox *sb)
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, sb->kvm.vm),
 	      SCMP_A1(SCMP_CMP_EQ, KVM_CLEAR_DIRTY_LOG));
 	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, vcpu), SCMP_A1(SCMP_CMP_EQ, KVM_GET_MSRS));
+	/* Device interrupts (msi.c): the virtio-iommu's event queue, the DMA engine. */
+	ALLOW(f, ioctl, SCMP_A0(SCMP_CMP_EQ, sb->kvm.vm), SCMP_A1(SCMP_CMP_EQ, KVM_SIGNAL_MSI));
 	/* isatty() when stdio first uses a stream, as fstat below. */
 	ALLOW(f, ioctl, SCMP_A1(SCMP_CMP_EQ, TCGETS));
 	ALLOW_ANY(f, fstat);

@@ -101,10 +101,10 @@ extern "C" {
  * edge): a device's node names its vector in PL_FDT_PROP_MSI_VECTOR (u32).
  * Vectors 0x30..0x3f are the devices'; the kernel's own sit elsewhere.
  */
-#define PL_FDT_PROP_MSI_VECTOR	  "pagelab,msi-vector"
-#define PL_MSI_VEC_VIRTIO_IOMMU	  0x30
-#define PL_MSI_VEC_DEVICE_FIRST	  0x30
-#define PL_MSI_VEC_DEVICE_LAST	  0x3f
+#define PL_FDT_PROP_MSI_VECTOR	"pagelab,msi-vector"
+#define PL_MSI_VEC_VIRTIO_IOMMU 0x30
+#define PL_MSI_VEC_DEVICE_FIRST 0x30
+#define PL_MSI_VEC_DEVICE_LAST	0x3f
 
 /* Port I/O devices. */
 #define PL_PORT_UART0	  0x3f8

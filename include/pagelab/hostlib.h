@@ -501,5 +501,7 @@ void pl_result_print_stats_json(const struct pl_result *res, FILE *f);
 
 /* Looking into a guest from the host: processes, page tables, dirty pages, traps, memory types. */
 #include <pagelab/inspect.h>
+/* The IOMMU: DMA through the guest's mappings, the fault log, counters. */
+#include <pagelab/iommu.h>
 
 #endif

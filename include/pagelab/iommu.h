@@ -46,7 +46,7 @@ int pl_dma_write(struct pl_sandbox *sb, uint32_t endpoint, uint64_t iova, const 
 
 /* One fault, as the host logged it. */
 struct pl_iommu_fault {
-	uint64_t time_ns; /* since the first step */
+	uint64_t time_ns;	   /* since the first step */
 	uint32_t endpoint, domain; /* domain 0: the endpoint was attached to none */
 	uint64_t iova;		   /* the first byte that could not be reached */
 	uint32_t access;	   /* PL_DMA_READ or PL_DMA_WRITE */

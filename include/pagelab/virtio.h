@@ -199,9 +199,9 @@ struct virtio_iommu_req_probe {
 	/* uint8_t properties[probe_size]; struct virtio_iommu_req_tail tail; */
 };
 
-#define VIRTIO_IOMMU_PROBE_T_NONE 0
+#define VIRTIO_IOMMU_PROBE_T_NONE     0
 #define VIRTIO_IOMMU_PROBE_T_RESV_MEM 1
-#define VIRTIO_IOMMU_PROBE_T_MASK 0xfff
+#define VIRTIO_IOMMU_PROBE_T_MASK     0xfff
 
 struct virtio_iommu_probe_property {
 	uint16_t type;
