@@ -262,8 +262,9 @@ static void run_ring(struct pl_dmaeng *e)
 static bool msi_ok(uint64_t off, uint64_t v)
 {
 	if (off == PL_DMA_REG_MSI_ADDR)
-		return v == 0 || (v >> 20) == 0xfee;   /* the x86 MSI window */
-	return v <= 0xffffffffULL && (v & 0xff) >= 32; /* not an exception vector */
+		return v == 0 || (v >> 20) == 0xfee; /* the x86 MSI window */
+	/* a vector the kernel keeps for devices, and nothing else in the data */
+	return v >= PL_MSI_VEC_DEVICE_FIRST && v <= PL_MSI_VEC_DEVICE_LAST;
 }
 
 static bool ctrl_write(struct pl_dmaeng *e, uint64_t v)

@@ -87,7 +87,7 @@ static int setup(void **state)
 	wr(&f, PL_DMA_REG_RING_SIZE, 16);
 	wr(&f, PL_DMA_REG_COMPL_ADDR, COMPL);
 	wr(&f, PL_DMA_REG_MSI_ADDR, 0xfee00000);
-	wr(&f, PL_DMA_REG_MSI_DATA, 0x41);
+	wr(&f, PL_DMA_REG_MSI_DATA, PL_MSI_VEC_DMA_ENGINE);
 	wr(&f, PL_DMA_REG_CTRL, PL_DMA_CTRL_ENABLE | PL_DMA_CTRL_IRQ_ENABLE);
 	assert_int_equal(f.counter[PL_DMAENG_REJECTED], 0);
 	*state = &f;
@@ -148,7 +148,7 @@ static void test_copy_fill_compare(void **state)
 	assert_int_equal(c->completed, 4);
 	assert_int_equal(c->status, PL_DMA_ST_ENABLED | PL_DMA_ST_IDLE);
 	assert_int_equal(f->msis, 1);
-	assert_int_equal(f->msi_data, 0x41);
+	assert_int_equal(f->msi_data, PL_MSI_VEC_DMA_ENGINE);
 	assert_int_equal(rd(f, PL_DMA_REG_IRQ_STATUS), PL_DMA_IRQ_DONE);
 	wr(f, PL_DMA_REG_IRQ_STATUS, PL_DMA_IRQ_DONE);
 	assert_int_equal(rd(f, PL_DMA_REG_IRQ_STATUS), 0);
@@ -239,7 +239,7 @@ static void test_register_validation(void **state)
 	wr(f, PL_DMA_REG_RING_BASE, BASE + PG);				 /* enabled: frozen */
 	wr(f, PL_DMA_REG_TAIL, 16);					 /* past the ring */
 	wr(f, PL_DMA_REG_MSI_ADDR, 0xfed00000);				 /* not the MSI window */
-	wr(f, PL_DMA_REG_MSI_DATA, 0x10);				 /* an exception vector */
+	wr(f, PL_DMA_REG_MSI_DATA, 0x20);				 /* the timer's vector */
 	wr(f, PL_DMA_REG_CTRL, 0x100);					 /* reserved bit */
 	wr(f, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESUME | PL_DMA_CTRL_ENABLE); /* not halted */
 	wr(f, 0x800, 5);						 /* nothing there */

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DMA engine as a device of every KVM sandbox: its register page at
+ * PL_DMA_ENGINE_BASE, its node in the device tree (dma@d0001000,
+ * compatible "pagelab,dma-engine", iommus = <&viommu 1>, and its MSI vector
+ * in "pagelab,msi-vector"), and its counters in the run's statistics. The
+ * ring itself is dmaeng.c's; here every byte it moves goes through the
+ * IOMMU as endpoint PL_DMA_ENGINE_ENDPOINT, and its interrupt is an MSI.
+ *
+ * The doorbell is synchronous: the write of TAIL runs the ring to its end
+ * inside that MMIO exit, so a transfer costs one exit however many
+ * descriptors it has, and no DMA is in flight while the guest runs.
+ */
+#include <errno.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagelab/dma_engine.h>
+#include <pagelab/iommu.h>
+
+#include "devices.h"
+#include "dmaeng.h"
+#include "error.h"
+#include "msi.h"
+#include "sandbox.h"
+#include "viommu.h"
+
+struct dma_engine_dev {
+	struct pl_device dev;
+	struct pl_dmaeng eng;
+	uint32_t fdt_iommus[2], fdt_vector;
+};
+
+static int engine_mem(void *ctx, uint64_t iova, void *buf, size_t len, bool write,
+		      uint64_t *fault_iova)
+{
+	struct dma_engine_dev *d = ctx;
+	struct pl_sandbox *sb = d->dev.sandbox;
+	const struct pl_iommu_fault *log;
+	size_t n = 0;
+	int err;
+
+	err = pl_viommu_dma(sb, PL_DMA_ENGINE_ENDPOINT, iova, buf, len,
+			    write ? PL_DMA_WRITE : PL_DMA_READ);
+	if (!err)
+		return 0;
+	/* The fault the IOMMU just logged names the first IOVA it refused. */
+	log = pl_iommu_faults(sb, &n, NULL);
+	*fault_iova = err == -EFAULT && n ? log[n - 1].iova : iova;
+	pl_clear_error(); /* the guest's fault, not an error of the host's */
+	return err;
+}
+
+static void engine_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct dma_engine_dev *d = ctx;
+
+	(void)addr; /* validated to lie in the x86 MSI window: the boot CPU's APIC */
+	pl_msi_raise(d->dev.sandbox, data & 0xff);
+}
+
+static int engine_read(struct pl_device *dev, unsigned window, uint64_t offset, void *data,
+		       unsigned len)
+{
+	struct dma_engine_dev *d = dev->opaque;
+	uint64_t v;
+	int err;
+
+	(void)window;
+	err = pl_dmaeng_read(&d->eng, offset, len, &v);
+	if (err)
+		return err;
+	memcpy(data, &v, 8);
+	return (int)len;
+}
+
+static int engine_write(struct pl_device *dev, unsigned window, uint64_t offset, const void *data,
+			unsigned len)
+{
+	struct dma_engine_dev *d = dev->opaque;
+	uint64_t v = 0;
+	int err;
+
+	(void)window;
+	memcpy(&v, data, len < 8 ? len : 8);
+	err = pl_dmaeng_write(&d->eng, offset, len, v);
+	return err ? err : (int)len;
+}
+
+static void engine_reset(struct pl_device *dev)
+{
+	struct dma_engine_dev *d = dev->opaque;
+
+	pl_dmaeng_reset(&d->eng);
+}
+
+static void engine_destroy(struct pl_device *dev)
+{
+	struct dma_engine_dev *d = dev->opaque;
+
+	pl_dmaeng_free(&d->eng);
+	free(d);
+}
+
+static void name_counters(struct pl_device *dev)
+{
+	static const char *const names[PL_DMAENG_NCOUNTERS] = {
+		[PL_DMAENG_DESCRIPTORS] = "descriptors", [PL_DMAENG_BYTES] = "bytes",
+		[PL_DMAENG_ERRORS] = "dma-errors",	 [PL_DMAENG_DOORBELLS] = "doorbells",
+		[PL_DMAENG_IRQS] = "interrupts",	 [PL_DMAENG_REJECTED] = "rejected-writes",
+	};
+
+	for (unsigned i = 0; i < PL_DMAENG_NCOUNTERS; i++)
+		dev->counter_name[i] = names[i];
+}
+
+int pl_dma_engine_add(struct pl_sandbox *sb)
+{
+	struct dma_engine_dev *d = calloc(1, sizeof(*d));
+	struct pl_device *dev = d ? &d->dev : NULL;
+
+	if (!d) {
+		pl_set_error(PL_ERR_HOST, "out of memory");
+		return -1;
+	}
+	*dev = (struct pl_device){
+		.name = "dma",
+		.compatible = PL_DMA_ENGINE_COMPAT,
+		.window = { { PL_SPACE_MMIO, PL_DMA_ENGINE_BASE, PL_DMA_ENGINE_SIZE } },
+		.nwindows = 1,
+		.read = engine_read,
+		.write = engine_write,
+		.reset = engine_reset,
+		.destroy = engine_destroy,
+		.opaque = d,
+	};
+	d->fdt_iommus[0] = cpu_to_fdt32(PL_VIRTIO_IOMMU_PHANDLE);
+	d->fdt_iommus[1] = cpu_to_fdt32(PL_DMA_ENGINE_ENDPOINT);
+	d->fdt_vector = cpu_to_fdt32(PL_MSI_VEC_DMA_ENGINE);
+	dev->prop[0] = (struct pl_fdt_prop){ "iommus", d->fdt_iommus, 8 };
+	dev->prop[1] = (struct pl_fdt_prop){ PL_FDT_PROP_MSI_VECTOR, &d->fdt_vector, 4 };
+	dev->nprops = 2;
+	name_counters(dev);
+	d->eng = (struct pl_dmaeng){
+		.mem = engine_mem, .msi = engine_msi, .ctx = d, .counter = dev->counter
+	};
+	pl_dmaeng_reset(&d->eng);
+	if (pl_device_register(sb, dev, true)) {
+		engine_destroy(dev);
+		return -1;
+	}
+	if (pl_iommu_endpoint_add(sb, PL_DMA_ENGINE_ENDPOINT)) {
+		/* registered: pl_sandbox_destroy frees it */
+		return -1;
+	}
+	return 0;
+}
