@@ -20,6 +20,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/uaccess.h>
+#include <kernel/vfio.h>
 #include <kernel/vfs.h>
 
 #include "fs.h"
@@ -206,5 +207,5 @@ const struct file_ops *chrdev_ops(u32 major, u32 minor)
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
 		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
 			return chrdevs[i].ops;
-	return NULL;
+	return vfio_chrdev_ops(major, minor);
 }

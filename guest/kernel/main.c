@@ -7,6 +7,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/debug.h>
+#include <kernel/dma_engine.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
@@ -44,10 +45,12 @@ void kmain(u64 fdt_pa, u64 magic)
 	if (fdt_pa >= PL_BOOT_MAP_SIZE)
 		panic("device tree at %#lx is outside the boot mapping", (unsigned long)fdt_pa);
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
+	dma_engine_init((const void *)(PL_KERNEL_VBASE + fdt_pa));
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	debug_init();
 	physmem_init();
+	dma_engine_probe();
 	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),
 		   (unsigned long)arch_trap_count);

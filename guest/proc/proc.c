@@ -24,6 +24,7 @@
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
+#include <kernel/vfio.h>
 #include <kernel/vfs.h>
 
 struct proc proc_table[MAX_PROCS];
@@ -296,6 +297,7 @@ void init_start(void)
 		 boot_info.initrd_end - boot_info.initrd_start);
 	procfs_init();
 	physmap_init();
+	vfio_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");
