@@ -24,13 +24,11 @@ static volatile u32 *xapic_regs; /* NULL: x2APIC */
 static u64 xapic_pd[512] __aligned(4096);
 
 /*
- * The direct map covers RAM only; the APIC page and the device window sit
- * below 4 GiB in the MMIO hole. One 2 MiB leaf, uncached, in a table of its
- * own if that GiB has none (every address space shares the direct map's
- * PDPT); a leaf already there is kept. The one table covers the GiB from
- * 3 GiB, where the APIC and the device window are; other addresses: NULL.
+ * The direct map covers RAM only; the APIC page sits below 4 GiB in the
+ * MMIO hole. One 2 MiB leaf, uncached, in a table of its own if that GiB
+ * has none (every address space shares the direct map's PDPT).
  */
-volatile void *arch_map_mmio(u64 base)
+static volatile u32 *xapic_map(u64 base)
 {
 	u64 *pml4 = phys_to_virt(kernel_pml4_pa);
 	u64 *pdpt = phys_to_virt(pml4[PML4_INDEX(PL_DIRECT_MAP_BASE)] & PTE_ADDR);
@@ -38,8 +36,6 @@ volatile void *arch_map_mmio(u64 base)
 		   arch_kernel_pte_bits();
 	u64 *e = &pdpt[base / GIB];
 
-	if (base / GIB != 3)
-		return NULL;
 	if (!(*e & PTE_P)) {
 		xapic_pd[PD_INDEX(base)] = leaf;
 		*e = kernel_virt_to_phys(xapic_pd) | PTE_P | PTE_W | arch_kernel_pte_bits();
@@ -64,7 +60,7 @@ void apic_enable(void)
 		return;
 	}
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	xapic_regs = arch_map_mmio(base & APIC_BASE_ADDR);
+	xapic_regs = xapic_map(base & APIC_BASE_ADDR);
 }
 
 void apic_write(u32 x2apic_msr, u32 value)

@@ -18,7 +18,9 @@
 #include <kernel/format.h>
 #include <kernel/frame.h>
 #include <kernel/iommu.h>
+#include <kernel/irq.h>
 #include <kernel/mm.h>
+#include <kernel/paging.h>
 #include <kernel/string.h>
 #include <libfdt.h>
 #include <pagelab/dma_engine.h>
@@ -66,12 +68,13 @@ void dma_engine_probe(void)
 	if (!found || !iommu_present())
 		return;
 	ksnprintf(engine.name, sizeof(engine.name), "%lx.dma", (unsigned long)engine.base);
-	engine.regs = arch_map_mmio(engine.base);
+	engine.regs = paging_map_device(engine.base, PL_DMA_ENGINE_SIZE);
 	if (!engine.regs || dma_engine_read(&engine, PL_DMA_REG_ID) != PL_DMA_ENGINE_ID) {
 		printk("dma-engine: no engine at %#lx\n", (unsigned long)engine.base);
 		return;
 	}
 	dma_engine_write(&engine, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESET);
+	irq_set_handler(engine.vector, dma_engine_interrupt);
 	present = true;
 }
 

@@ -184,9 +184,6 @@ void arch_switch_root(u64 pml4_pa);
 /* Sleep until the next interrupt; called with interrupts disabled. */
 void arch_wait_for_interrupt(void);
 
-/* Device registers at physical base (below 4 GiB), uncached, in the direct map. */
-volatile void *arch_map_mmio(u64 base);
-
 /* Page-table bits the kernel's own mappings need on this host. */
 u64 arch_kernel_pte_bits(void);
 

@@ -33,7 +33,7 @@ void dma_engine_write(const struct dma_engine *e, unsigned reg, u64 value);
  */
 int dma_engine_claim(void *owner, void (*irq)(void *owner, u64 irq_status));
 void dma_engine_release(void *owner);
-/* The interrupt (irq.c). */
+/* The completion MSI's handler (irq_set_handler). */
 void dma_engine_interrupt(void);
 
 /*
