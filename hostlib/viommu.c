@@ -171,6 +171,8 @@ static const struct pl_virtio_ops viommu_ops = {
 	.features = 1ULL << VIRTIO_IOMMU_F_INPUT_RANGE | 1ULL << VIRTIO_IOMMU_F_DOMAIN_RANGE |
 		    1ULL << VIRTIO_IOMMU_F_MAP_UNMAP | 1ULL << VIRTIO_IOMMU_F_PROBE,
 	.nqueues = 2,
+	/* Event buffers wait until a fault takes one: adding them needs no exit. */
+	.no_notify = 1u << VIRTIO_IOMMU_EVENTQ,
 	.notify = viommu_notify,
 	.reset = viommu_reset,
 };

@@ -127,6 +127,14 @@ static void set_half(uint64_t *v, bool high, uint32_t half)
 		*v = (*v & ~0xffffffffULL) | half;
 }
 
+static void suppress_notify(struct pl_virtio *vd, struct pl_vq *vq)
+{
+	uint16_t *flags = pl_guestmem_check(&vd->dev.sandbox->mem, vq->used_gpa, 2, PL_ACC_WRITE);
+
+	if (flags)
+		*flags = 1; /* VIRTQ_USED_F_NO_NOTIFY */
+}
+
 /* Queue registers change only while the queue is not ready (section 4.2.2.3). */
 static void queue_write(struct pl_virtio *vd, struct pl_vq *vq, uint64_t off, uint32_t v)
 {
@@ -145,6 +153,8 @@ static void queue_write(struct pl_virtio *vd, struct pl_vq *vq, uint64_t off, ui
 				break;
 			}
 			vq->ready = true;
+			if (vd->ops->no_notify >> vd->queue_sel & 1)
+				suppress_notify(vd, vq);
 		}
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:

@@ -24,6 +24,8 @@ struct pl_virtio_ops {
 	uint32_t device_id;
 	uint64_t features; /* offered; VIRTIO_F_VERSION_1 is always added */
 	unsigned nqueues;
+	/* queues the device never needs a notification for (bit q): VIRTQ_USED_F_NO_NOTIFY */
+	uint32_t no_notify;
 	/* the guest wrote QueueNotify for queue q (q < nqueues, the queue ready) */
 	void (*notify)(struct pl_virtio *vd, unsigned q);
 	/* the driver reset the device (status 0): forget the device's state */

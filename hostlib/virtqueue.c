@@ -93,8 +93,9 @@ static int walk_chain(const struct pl_vq *vq, const struct pl_guestmem *m, uint1
 {
 	uint16_t i = head;
 
-	memset(c, 0, offsetof(struct pl_vq_chain, buf));
 	c->head = head;
+	c->nread = c->nwrite = 0;
+	c->read_len = c->write_len = 0;
 	for (unsigned steps = 0;; steps++) {
 		struct virtq_desc d;
 

@@ -11,6 +11,7 @@
 #include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/panic.h>
+#include <kernel/string.h>
 
 #define GIB  (1ULL << 30)
 #define MIB2 (1ULL << 21)
@@ -79,4 +80,40 @@ void *frame_to_virt(u64 pfn)
 u64 virt_to_frame(const void *va)
 {
 	return virt_to_phys(va) >> PAGE_SHIFT;
+}
+
+/*
+ * Device memory for drivers: the direct map reaches only RAM, so a
+ * device's window gets 2 MiB uncached entries there on first use. The
+ * tables are the kernel half every address space shares, and a
+ * not-present entry becoming present needs no TLB flush.
+ */
+void *paging_map_device(u64 pa, u64 size)
+{
+	u64 *pml4 = phys_to_virt(kernel_pml4_pa);
+	u64 bits = arch_kernel_pte_bits() | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX;
+	u64 pml4e = pml4[PML4_INDEX(PL_DIRECT_MAP_BASE)];
+	u64 *pdpt = phys_to_virt(pml4e & PTE_ADDR);
+
+	if (!size || pa + size < pa || pa + size > 512 * GIB || !(pml4e & PTE_P))
+		return NULL;
+	for (u64 a = ALIGN_DOWN(pa, MIB2); a < pa + size; a += MIB2) {
+		u64 *pdpte = &pdpt[a / GIB];
+		u64 *pd;
+
+		if (*pdpte & PTE_P && *pdpte & PTE_PS)
+			continue; /* inside a 1 GiB page already */
+		if (!(*pdpte & PTE_P)) {
+			u64 pfn = frame_alloc(0);
+
+			if (pfn == FRAME_NONE)
+				return NULL;
+			memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+			*pdpte = pfn << PAGE_SHIFT | PTE_P | PTE_W | arch_kernel_pte_bits();
+		}
+		pd = phys_to_virt(*pdpte & PTE_ADDR);
+		if (!(pd[(a % GIB) / MIB2] & PTE_P))
+			pd[(a % GIB) / MIB2] = a | bits | PTE_PS;
+	}
+	return phys_to_virt(pa);
 }

@@ -175,12 +175,71 @@ struct pl_hc_iov {
  *   PL_SYS_BASE + 0x00..0x0f: stops the host sees (checkpoints, assertions)
  *   PL_SYS_BASE + 0x10..0x2f: physical memory (mem_offset, typed memory,
  *                             minherit, shm_ctl)
+ *   PL_SYS_BASE + 0x30..0x3f: the IOMMU (pagelab_iommu, for tests and benchmarks)
+ *   PL_SYS_BASE + 0x40..0x4f: DMA devices
  */
 #define PL_SYS_BASE 0x20000000
 /* pagelab_checkpoint(id, value): one stop the host sees; 0, natively -ENOSYS */
 #define PL_SYS_CHECKPOINT (PL_SYS_BASE + 0x00)
 /* (const struct pl_assert_info *): a failed assertion; does not return in the sandbox */
 #define PL_SYS_ASSERT (PL_SYS_BASE + 0x01)
+
+/*
+ * pagelab_iommu(op, a, b, c, d, e): the kernel's IOMMU driver driven
+ * directly, so tests and benchmarks reach every virtio-iommu request from a
+ * program (root only: MAP names physical addresses). -ENODEV without the
+ * device (under QEMU's TCG). 0 or -errno unless said otherwise:
+ *   ATTACH(domain, endpoint)  DETACH(domain, endpoint)
+ *   MAP(domain, iova, pa, len, PL_IOMMU_MAP_*)  UNMAP(domain, iova, len)
+ *   MAP_MANY(domain, struct pl_iommu_op_map *, n) / UNMAP_MANY(the same):
+ *     n requests, one notification per batch; the first error
+ *   DOMAIN_ALLOC(): a free domain id, or -ENOSPC
+ *   INFO(struct pl_iommu_info *)
+ *   FAULTS(struct pl_iommu_guest_fault *, max): faults the driver received
+ *     on its event queue, oldest first; returns how many it ever received
+ *   PROBE(endpoint, struct pl_iommu_probe_info *)
+ */
+#define PL_SYS_IOMMU (PL_SYS_BASE + 0x30)
+
+enum pl_iommu_op {
+	PL_IOMMU_OP_ATTACH = 1,
+	PL_IOMMU_OP_DETACH = 2,
+	PL_IOMMU_OP_MAP = 3,
+	PL_IOMMU_OP_UNMAP = 4,
+	PL_IOMMU_OP_MAP_MANY = 5,
+	PL_IOMMU_OP_UNMAP_MANY = 6,
+	PL_IOMMU_OP_DOMAIN_ALLOC = 7,
+	PL_IOMMU_OP_INFO = 8,
+	PL_IOMMU_OP_FAULTS = 9,
+	PL_IOMMU_OP_PROBE = 10,
+};
+
+#define PL_IOMMU_MAP_READ  1
+#define PL_IOMMU_MAP_WRITE 2
+#define PL_IOMMU_MAP_MMIO  4
+#define PL_IOMMU_MANY_MAX  4096
+
+struct pl_iommu_op_map {
+	uint64_t iova, pa, len;
+	uint32_t flags;
+	uint32_t pad;
+};
+
+struct pl_iommu_info {
+	uint64_t iova_start, iova_end; /* inclusive */
+	uint64_t page_size_mask;
+	uint32_t domain_start, domain_end;
+	uint64_t requests, notifications; /* the driver's, since boot */
+};
+
+struct pl_iommu_guest_fault {
+	uint32_t endpoint, reason, flags, pad;
+	uint64_t iova;
+};
+
+struct pl_iommu_probe_info {
+	uint64_t msi_start, msi_end; /* the reserved MSI window, 0/0 when none was reported */
+};
 
 /* What a program passes with PL_SYS_ASSERT (user pointers, checked by the kernel). */
 struct pl_assert_info {

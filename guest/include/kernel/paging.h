@@ -20,4 +20,11 @@ extern u64 kernel_pml4_pa;
  */
 void paging_init(u64 (*alloc_page)(void));
 
+/*
+ * Device memory [pa, pa + size) mapped uncached in the kernel's direct map
+ * (for drivers: the map covers RAM only). Its address, or NULL when no
+ * page table could be had.
+ */
+void *paging_map_device(u64 pa, u64 size);
+
 #endif

@@ -9,7 +9,7 @@
 
 #include <pagelab/abi.h>
 
-#define PL_SYS_COUNT 0x30 /* PL_SYS_BASE + 0 .. 0x2f */
+#define PL_SYS_COUNT 0x50 /* PL_SYS_BASE + 0 .. 0x4f */
 
 /* Physical memory: PL_SYS_BASE + 0x10 .. 0x2f */
 #define __NR_mem_offset		      (PL_SYS_BASE + 0x10)
@@ -18,5 +18,8 @@
 #define __NR_posix_typed_mem_get_info (PL_SYS_BASE + 0x13)
 #define __NR_shm_ctl		      (PL_SYS_BASE + 0x14)
 #define __NR_posix_mem_offset	      (PL_SYS_BASE + 0x15)
+
+/* The IOMMU: PL_SYS_BASE + 0x30 .. 0x3f; DMA devices 0x40 .. 0x4f */
+#define __NR_pagelab_iommu (PL_SYS_IOMMU)
 
 #endif
