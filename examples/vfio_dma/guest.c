@@ -154,6 +154,8 @@ static uint32_t submit(uint32_t op, uint64_t src, uint64_t dst, uint64_t len, ui
 	};
 	tail = (tail + 1) % 16;
 	regs[PL_DMA_REG_TAIL / 8] = tail;
+	/* The engine wrote the ring behind the compiler's back (Linux: dma_rmb()). */
+	asm volatile("" ::: "memory");
 	return d->status;
 }
 
@@ -204,6 +206,7 @@ int main(void)
 	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
 	int container, group, device;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* in step with the host's lines */
 	sigaction(SIGBUS, &sa, NULL);
 	container = open("/dev/vfio/vfio", O_RDWR);
 	if (container < 0 || ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||

@@ -65,7 +65,7 @@ static void dma_remove(struct vfio_container *c, struct vfio_dma **link)
 	kfree(d);
 }
 
-static void container_teardown(struct vfio_container *c)
+void vfio_container_teardown(struct vfio_container *c)
 {
 	struct dma_engine *e = dma_engine_get();
 
@@ -84,7 +84,7 @@ void vfio_container_put(struct vfio_container *c)
 {
 	if (--c->refs)
 		return;
-	container_teardown(c);
+	vfio_container_teardown(c);
 	kfree(c);
 }
 

@@ -44,6 +44,11 @@ extern const struct file_ops vfio_group_ops;
 extern struct vfio_group vfio_engine_group;
 
 void vfio_container_put(struct vfio_container *c);
+/*
+ * Back to no IOMMU type, as Linux does when the last group leaves: the
+ * engine reset, every mapping unmapped and unpinned, the domain freed.
+ */
+void vfio_container_teardown(struct vfio_container *c);
 /* The container's IOMMU type set? Then the group may hand out devices. */
 static inline bool vfio_container_ready(const struct vfio_container *c)
 {

@@ -59,6 +59,7 @@ void vfio_group_unset(struct vfio_group *g)
 		return;
 	g->container = NULL;
 	c->group = NULL;
+	vfio_container_teardown(c);
 	vfio_container_put(c);
 }
 

@@ -30,17 +30,6 @@
 #define VFIO_GROUP_MAJOR 511 /* dynamic on Linux; fixed here */
 #define BUS_OBJERR	 3
 
-const struct file_ops *vfio_chrdev_ops(u32 major, u32 minor)
-{
-	if (!dma_engine_get())
-		return NULL;
-	if (major == VFIO_MAJOR && minor == VFIO_MINOR)
-		return &vfio_container_ops;
-	if (major == VFIO_GROUP_MAJOR && minor == vfio_engine_group.id)
-		return &vfio_group_ops;
-	return NULL;
-}
-
 /* From the IOMMU driver, when the device reports a fault. */
 static void engine_fault(u32 endpoint, u64 iova, u32 reason, u32 flags)
 {
@@ -121,7 +110,9 @@ void vfio_init(void)
 	ksnprintf(node, sizeof(node), "/dev/vfio/%u", vfio_engine_group.id);
 	vfs_make_node(node, S_IFCHR | 0600, VFIO_GROUP_MAJOR, vfio_engine_group.id);
 	ksnprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/iommu_group", e->name);
-	if (vfs_synth_file(path, 0444, group_gen, NULL) ||
+	if (chrdev_register(VFIO_MAJOR, VFIO_MINOR, &vfio_container_ops) ||
+	    chrdev_register(VFIO_GROUP_MAJOR, vfio_engine_group.id, &vfio_group_ops) ||
+	    vfs_synth_file(path, 0444, group_gen, NULL) ||
 	    vfs_synth_file("/proc/pagelab/iommu", 0444, iommu_gen, NULL))
 		panic("vfio: cannot create its files");
 	iommu_set_fault_handler(engine_fault);

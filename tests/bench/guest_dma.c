@@ -79,6 +79,7 @@ static void submit(unsigned n)
 		tail = (tail + 1) % RING;
 	}
 	regs[PL_DMA_REG_TAIL / 8] = tail;
+	asm volatile("" ::: "memory"); /* the engine wrote the ring */
 	if (ring[(tail + RING - 1) % RING].status != PL_DMA_DS_DONE) {
 		fprintf(stderr, "guest_dma: the engine failed: error %llu\n",
 			(unsigned long long)regs[PL_DMA_REG_ERROR / 8]);

@@ -44,7 +44,7 @@ static unsigned tail;
 static uint64_t rng;
 static volatile sig_atomic_t sigbus_seen;
 static volatile uint64_t sigbus_addr;
-static unsigned faults, steps_failed;
+static unsigned faults, transfers, steps_failed;
 
 static uint64_t next(void)
 {
@@ -105,7 +105,7 @@ static void detach(void)
 static bool step_map(void)
 {
 	unsigned n = 1 + next() % 4, pg = next() % (NIOVA - n + 1), b = next() % (NBUF - n + 1);
-	unsigned perm = 1 + next() % 3;
+	unsigned perm = next() % 4 ? 3 : 1 + next() % 2; /* mostly read-write */
 	struct vfio_iommu_type1_dma_map m = { .argsz = sizeof(m),
 					      .flags = perm,
 					      .vaddr = (uintptr_t)(buf + b * PG),
@@ -187,10 +187,29 @@ static bool fault_matches(uint64_t iova, uint32_t status, uint32_t want)
 	return true;
 }
 
+/*
+ * Mostly an IOVA inside a mapping (so that most transfers succeed), else
+ * anywhere in the window; len bytes from there stay in the window.
+ */
+static uint64_t pick_iova(uint64_t len)
+{
+	uint64_t span = NIOVA * PG - len, at = next() % span;
+	int i = next() % NIOVA;
+
+	if (next() % 4 == 0)
+		return IOVA_BASE + at;
+	for (int k = 0; k < NIOVA; k++, i = (i + 1) % NIOVA)
+		if (maps[i].used) {
+			at = maps[i].iova_pg * PG + next() % (maps[i].n * PG);
+			return IOVA_BASE + (at < span ? at : span);
+		}
+	return IOVA_BASE + at;
+}
+
 static bool step_dma(bool fill)
 {
-	uint64_t len = 1 + next() % MAX_LEN, span = NIOVA * PG - len;
-	uint64_t src = IOVA_BASE + next() % span, dst = IOVA_BASE + next() % span;
+	uint64_t len = 1 + next() % (next() % 2 ? MAX_LEN : 256);
+	uint64_t src = pick_iova(len), dst = pick_iova(len);
 	uint64_t pattern = next(), bad;
 	struct pl_dma_desc *d = (struct pl_dma_desc *)ring + tail;
 
@@ -201,6 +220,7 @@ static bool step_dma(bool fill)
 				   .pattern = pattern };
 	tail = (tail + 1) % 16;
 	regs[PL_DMA_REG_TAIL / 8] = tail;
+	asm volatile("" ::: "memory"); /* the engine wrote the ring and the buffer */
 	bad = fill ? 0 : model_fault(src, len, 1);
 	if (bad)
 		return fault_matches(bad, d->status, PL_DMA_DS_READ_FAULT);
@@ -211,6 +231,7 @@ static bool step_dma(bool fill)
 		bounce[i] = fill ? (uint8_t)(pattern >> (i % 8 * 8)) : *model_byte(src + i);
 	for (uint64_t i = 0; i < len; i++)
 		*model_byte(dst + i) = bounce[i];
+	transfers++;
 	return d->status == PL_DMA_DS_DONE;
 }
 
@@ -233,7 +254,7 @@ int main(int argc, char **argv)
 	unsigned seed = argc > 1 ? strtoul(argv[1], NULL, 0) : 12345;
 	unsigned steps = argc > 2 ? strtoul(argv[2], NULL, 0) : 400;
 
-	tap_plan(3);
+	tap_plan(4);
 	rng = seed * 2654435761ULL + 1;
 	sigaction(SIGBUS, &sa, NULL);
 	buf = mmap(NULL, (NBUF + 1) * PG, PROT_READ | PROT_WRITE, MAP_PHYS | MAP_ANON | MAP_SHARED,
@@ -260,6 +281,7 @@ int main(int argc, char **argv)
 	ok(!steps_failed, "%u random steps (seed %u): the buffer equals the model after each",
 	   steps, seed);
 	ok(faults > 0, "the steps provoked faults (%u), each as the model predicted", faults);
+	ok(transfers > 0, "and transfers (%u) that moved what the model moved", transfers);
 	ok(!strncmp(slurp("/proc/pagelab/iommu"), "device " DEVICE " endpoint 1 group 0\n", 38),
 	   "/proc/pagelab/iommu lists the device");
 	printf("# faults %u\n", faults);

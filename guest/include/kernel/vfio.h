@@ -5,11 +5,7 @@
 
 #include <kernel/types.h>
 
-struct file_ops;
-
 /* Boot, after vfs_init: /dev/vfio/ and the sysfs and /proc files, when there is an engine. */
 void vfio_init(void);
-/* The driver of a VFIO device number, or NULL. */
-const struct file_ops *vfio_chrdev_ops(u32 major, u32 minor);
 
 #endif
