@@ -48,7 +48,7 @@ static struct {
 	bool batching;
 	int batch_err;
 	unsigned pending;
-	u64 requests, notifications;
+	u64 requests, notifications, interrupts;
 	void (*fault_fn)(u32 endpoint, u64 iova, u32 reason, u32 flags);
 	struct pl_iommu_guest_fault log[VIOMMU_FAULT_LOG];
 	u64 nfaults;
@@ -141,6 +141,7 @@ static void drain_events(void)
 
 static void interrupt(void)
 {
+	vi.interrupts++;
 	drain_events();
 }
 
@@ -470,6 +471,7 @@ int viommu_info(struct pl_iommu_info *info)
 	info->domain_end = vi.dom_end;
 	info->requests = vi.requests;
 	info->notifications = vi.notifications;
+	info->interrupts = vi.interrupts;
 	return 0;
 }
 

@@ -230,6 +230,7 @@ struct pl_iommu_info {
 	uint64_t page_size_mask;
 	uint32_t domain_start, domain_end;
 	uint64_t requests, notifications; /* the driver's, since boot */
+	uint64_t interrupts;		  /* event-queue MSIs the driver took */
 };
 
 struct pl_iommu_guest_fault {

@@ -109,6 +109,9 @@ int main(void)
 	memcpy(buf, "from the guest", 15);
 	pagelab_checkpoint(1, (uint64_t)pa);
 	expect("the host's DMA write arrived", strcmp(buf + PG, "from the host") == 0, 1);
+	/* The reports came with an MSI, taken on the way back to user mode. */
+	iommu(PL_IOMMU_OP_INFO, (long)&info, 0, 0, 0, 0);
+	expect("the event queue interrupted", info.interrupts > 0, 1);
 	guest_faults();
 	statuses(dom, pa);
 	expect("UNMAP of both", iommu(PL_IOMMU_OP_UNMAP, dom, 0x100000, 0x101000, 0, 0), 0);
