@@ -7,6 +7,11 @@
  * ring itself is dmaeng.c's; here every byte it moves goes through the
  * IOMMU as endpoint PL_DMA_ENGINE_ENDPOINT, and its interrupt is an MSI.
  *
+ * A copy goes straight from guest memory to guest memory once both ranges
+ * are checked (engine_copy); a fill, a compare, and a copy that would fault
+ * or whose source and destination share memory go through dmaeng.c's
+ * bounce buffer and pl_viommu_dma, which logs the fault.
+ *
  * The doorbell is synchronous: the write of TAIL runs the ring to its end
  * inside that MMIO exit, so a transfer costs one exit however many
  * descriptors it has, and no DMA is in flight while the guest runs.
@@ -26,10 +31,19 @@
 #include "sandbox.h"
 #include "viommu.h"
 
+/* A descriptor's longest span list: every 4 KiB page a mapping of its own, plus an unaligned end. */
+#define SPANS_MAX (PL_DMA_LEN_MAX / 4096 + 1)
+
+struct span {
+	uint8_t *hva;
+	uint64_t len;
+};
+
 struct dma_engine_dev {
 	struct pl_device dev;
 	struct pl_dmaeng eng;
 	uint32_t fdt_iommus[2], fdt_vector;
+	struct span span[2][SPANS_MAX]; /* the direct copy's source and destination */
 };
 
 static int engine_mem(void *ctx, uint64_t iova, void *buf, size_t len, bool write,
@@ -50,6 +64,71 @@ static int engine_mem(void *ctx, uint64_t iova, void *buf, size_t len, bool writ
 	*fault_iova = err == -EFAULT && n ? log[n - 1].iova : iova;
 	pl_clear_error(); /* the guest's fault, not an error of the host's */
 	return err;
+}
+
+/*
+ * [iova, iova + len) as host memory the engine may reach for access, in
+ * spans, and the lowest and highest host address they touch. -1 when a
+ * piece is refused (nothing is logged: the bounce path does that).
+ */
+static int spans_of(struct dma_engine_dev *d, uint64_t iova, uint64_t len, uint32_t access,
+		    struct span *sp, unsigned *n, uint8_t **lo, uint8_t **hi)
+{
+	struct pl_sandbox *sb = d->dev.sandbox;
+	enum pl_access acc = access == PL_DMA_WRITE ? PL_ACC_WRITE : PL_ACC_READ;
+	uint64_t done = 0;
+
+	*n = 0;
+	while (done < len) {
+		struct pl_iommu_xlate x;
+		uint64_t piece = len - done;
+		uint8_t *hva;
+
+		if (*n == SPANS_MAX || pl_iommu_translate(&sb->iommu->space, PL_DMA_ENGINE_ENDPOINT,
+							  iova + done, access, &x))
+			return -1;
+		if (x.room && x.room < piece)
+			piece = x.room;
+		hva = pl_guestmem_check(&sb->mem, x.gpa, piece, acc);
+		if (!hva)
+			return -1;
+		sb->iommu->vd.dev.counter[PL_VIOMMU_TRANSLATIONS]++;
+		sp[(*n)++] = (struct span){ hva, piece };
+		*lo = !*lo || hva < *lo ? hva : *lo;
+		*hi = hva + piece > *hi ? hva + piece : *hi;
+		done += piece;
+	}
+	return 0;
+}
+
+/*
+ * A copy straight from guest memory to guest memory, both ranges checked
+ * first. Source and destination memory that overlap would need the
+ * bounce's snapshot semantics: refused, as is any refused page.
+ */
+static int engine_copy(void *ctx, uint64_t dst, uint64_t src, size_t len)
+{
+	struct dma_engine_dev *d = ctx;
+	struct span *s = d->span[0], *t = d->span[1];
+	uint8_t *slo = NULL, *shi = NULL, *dlo = NULL, *dhi = NULL;
+	unsigned ns, nd, i = 0, j = 0;
+	uint64_t soff = 0, doff = 0;
+
+	if (!d->dev.sandbox->iommu || spans_of(d, src, len, PL_DMA_READ, s, &ns, &slo, &shi) ||
+	    spans_of(d, dst, len, PL_DMA_WRITE, t, &nd, &dlo, &dhi) || (slo < dhi && dlo < shi))
+		return -1;
+	while (i < ns && j < nd) {
+		uint64_t n = s[i].len - soff < t[j].len - doff ? s[i].len - soff : t[j].len - doff;
+
+		memcpy(t[j].hva + doff, s[i].hva + soff, n);
+		soff += n;
+		doff += n;
+		if (soff == s[i].len)
+			i++, soff = 0;
+		if (doff == t[j].len)
+			j++, doff = 0;
+	}
+	return 0;
 }
 
 static void engine_msi(void *ctx, uint64_t addr, uint32_t data)
@@ -142,9 +221,11 @@ int pl_dma_engine_add(struct pl_sandbox *sb)
 	dev->prop[1] = (struct pl_fdt_prop){ PL_FDT_PROP_MSI_VECTOR, &d->fdt_vector, 4 };
 	dev->nprops = 2;
 	name_counters(dev);
-	d->eng = (struct pl_dmaeng){
-		.mem = engine_mem, .msi = engine_msi, .ctx = d, .counter = dev->counter
-	};
+	d->eng = (struct pl_dmaeng){ .mem = engine_mem,
+				     .msi = engine_msi,
+				     .copy = engine_copy,
+				     .ctx = d,
+				     .counter = dev->counter };
 	pl_dmaeng_reset(&d->eng);
 	if (pl_device_register(sb, dev, true)) {
 		engine_destroy(dev);

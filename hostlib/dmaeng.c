@@ -137,6 +137,10 @@ static uint32_t execute(struct pl_dmaeng *e, struct pl_dma_desc *d)
 
 	if (d->op == PL_DMA_OP_NOP)
 		return 0;
+	if (d->op == PL_DMA_OP_COPY && e->copy && !e->copy(e->ctx, d->dst, d->src, d->len)) {
+		count(e, PL_DMAENG_BYTES, d->len);
+		return 0;
+	}
 	if (!bounce_fit(e, d->len, cmp))
 		return PL_DMA_DS_BAD_LEN;
 	if (d->op == PL_DMA_OP_FILL) {

@@ -21,6 +21,13 @@
 typedef int (*pl_dmaeng_mem_fn)(void *ctx, uint64_t iova, void *buf, size_t len, bool write,
 				uint64_t *fault_iova);
 typedef void (*pl_dmaeng_msi_fn)(void *ctx, uint64_t addr, uint32_t data);
+/*
+ * Optional: copies len bytes from IOVA src to IOVA dst without a bounce
+ * buffer, all or nothing and as if through one; 0 when done, anything else
+ * when it would not (a refused page, source and destination in the same
+ * memory): the engine then takes the bounce path, which reports the fault.
+ */
+typedef int (*pl_dmaeng_copy_fn)(void *ctx, uint64_t dst, uint64_t src, size_t len);
 
 enum pl_dmaeng_counter {
 	PL_DMAENG_DESCRIPTORS, /* completed */
@@ -40,6 +47,7 @@ struct pl_dmaeng {
 
 	pl_dmaeng_mem_fn mem;
 	pl_dmaeng_msi_fn msi;
+	pl_dmaeng_copy_fn copy; /* may be NULL */
 	void *ctx;
 	uint64_t *counter; /* PL_DMAENG_NCOUNTERS of them, the device's */
 
