@@ -99,8 +99,8 @@ static long sys_mem_offset(u64 addr, u64 fd, u64 len, u64 uoffset, u64 ucontig)
 		return err;
 	/* Page by page while the frames follow each other. */
 	contig = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
-	while (contig < len && addr + contig > addr && !user_va_to_pa(mm, addr + contig, &next_pa) &&
-	       next_pa == pa + contig)
+	while (contig < len && addr + contig > addr &&
+	       !user_va_to_pa(mm, addr + contig, &next_pa) && next_pa == pa + contig)
 		contig += PAGE_SIZE;
 	contig = MIN(contig, len);
 	if (uoffset && copy_to_user(uoffset, &pa, sizeof(pa)))
