@@ -435,6 +435,34 @@ section_trap() {
 	row "trapped / floor (issue 11 asks <= 1.2x)" "$(ratio_x "$t" "$f")"
 }
 
+# The virtio-iommu: requests from the guest, faults on the host.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_iommu() {
+	echo "== iommu: virtio-iommu MAP/UNMAP requests and DMA faults (median of $ROUNDS rounds)"
+	need_kernel || return
+	io_run() { "$BENCH/host_iommu" "$KERNEL" "$BENCH/guest_iommu" 200; }
+	rounds iommu io_run || return
+	take m4 iommu io_run map4k_ns || return
+	take m2 iommu io_run map2m_ns || return
+	take b4 iommu io_run batch4k_ns || return
+	take w iommu io_run write_ns || return
+	take x4 iommu io_run map4k_exits || return
+	take x2 iommu io_run map2m_exits || return
+	take xb iommu io_run batch4k_exits || return
+	take fa iommu io_run fault_ns || return
+	take ok iommu io_run dma_ok_ns || return
+	row "MAP/UNMAP 4 KiB, one request a notification" "$(us "$m4"), $x4 exits/request"
+	row "MAP/UNMAP 2 MiB, one request a notification" "$(us "$m2"), $x2 exits/request"
+	row "MAP/UNMAP 4 KiB, batched (32 a notification)" "$(us "$b4"), $xb exits/request"
+	row "floor: 1-byte write(2) to stderr (syscall + one exit)" "$(us "$w")"
+	row "4 KiB request / floor" "$(ratio_x "$m4" "$w")"
+	row "2 MiB request / floor" "$(ratio_x "$m2" "$w")"
+	row "batched 4 KiB request / floor" "$(ratio_x "$b4" "$w")"
+	row "host: pl_dma_read that faults (log + event)" "$(awk -v v="$fa" 'BEGIN { printf "%.0f ns, %.2fM faults/s", v, 1000 / v }')"
+	row "host floor: pl_dma_read of 64 mapped bytes" "$(awk -v v="$ok" 'BEGIN { printf "%.0f ns", v }')"
+	row "fault / floor" "$(ratio_x "$fa" "$ok")"
+}
+
 # shellcheck disable=SC2154 # take() assigns through eval
 section_phys_anon() {
 	echo "== phys_anon: mmap + munmap of 256 KiB contiguous (MAP_PHYS|MAP_ANON) beside MAP_POPULATE of 256 KiB (median of $ROUNDS rounds)"
@@ -541,7 +569,7 @@ section_dma() {
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
-	section_checkpoint section_inspect section_trap
+	section_checkpoint section_inspect section_trap section_iommu
 	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_dma"}
 
 for s in $SECTIONS; do

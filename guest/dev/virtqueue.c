@@ -11,6 +11,17 @@
 #include <kernel/string.h>
 #include <kernel/virtio.h>
 
+/* The rings follow their headers. */
+static u16 *avail_ring(struct virtqueue *vq)
+{
+	return (u16 *)(vq->avail + 1);
+}
+
+static struct virtq_used_elem *used_ring(struct virtqueue *vq)
+{
+	return (struct virtq_used_elem *)(vq->used + 1);
+}
+
 #define VIRTQ_USED_F_NO_NOTIFY	   1
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 
@@ -71,7 +82,7 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *b, unsigned n, u16 *head)
 	vq->free_head = i;
 	vq->nfree = (u16)(vq->nfree - n);
 	(void)prev;
-	vq->avail->ring[vq->avail->idx % vq->num] = *head;
+	avail_ring(vq)[vq->avail->idx % vq->num] = *head;
 	/* The entry is visible before the index that publishes it. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	vq->avail->idx++;
@@ -106,7 +117,7 @@ bool vq_get_used(struct virtqueue *vq, u16 *head, u32 *len)
 	if (*(volatile u16 *)&vq->used->idx == vq->last_used)
 		return false;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	e = vq->used->ring[vq->last_used % vq->num];
+	e = used_ring(vq)[vq->last_used % vq->num];
 	vq->last_used++;
 	if (e.id >= vq->num)
 		return false; /* a device bug: the kernel keeps going without this chain */

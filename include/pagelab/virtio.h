@@ -75,7 +75,7 @@ struct virtq_desc {
 struct virtq_avail {
 	uint16_t flags;
 	uint16_t idx;
-	uint16_t ring[];
+	/* uint16_t ring[num] follows (no flexible array: the header is C++ too) */
 };
 
 struct virtq_used_elem {
@@ -86,7 +86,7 @@ struct virtq_used_elem {
 struct virtq_used {
 	uint16_t flags;
 	uint16_t idx;
-	struct virtq_used_elem ring[];
+	/* struct virtq_used_elem ring[num] follows */
 };
 
 /* Alignment the spec asks of each area (section 2.7, table "Virtqueue Part Alignment"). */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <pagelab/initramfs.h>
+#include <pagelab/virtio.h>
 
 #include "fdtgen.h"
 #include "fuzz_ops.h"
@@ -461,6 +462,84 @@ static void pagewalk_seeds(void)
 	save_out("pagewalk", "three-leaf-sizes", &o);
 }
 
+/* One virtio-iommu request as fuzz_iommu_req reads it: readable bytes, writable size. */
+static void iommu_req(struct out *o, const void *req, size_t len, unsigned out_len)
+{
+	put_uint(o, 1, 1); /* a request, not a translation */
+	put_uint(o, len, 1);
+	put(o, req, len);
+	put_uint(o, out_len, 1);
+}
+
+#define REQ_READABLE(r) (sizeof(r) - sizeof(struct virtio_iommu_req_tail))
+
+static void iommu_seeds(void)
+{
+	struct virtio_iommu_req_attach a = { .head.type = VIRTIO_IOMMU_T_ATTACH,
+					     .domain = 5,
+					     .endpoint = 1 };
+	struct virtio_iommu_req_map m = { .head.type = VIRTIO_IOMMU_T_MAP,
+					  .domain = 5,
+					  .virt_start = 0x10000,
+					  .virt_end = 0x10fff,
+					  .phys_start = 0x200000,
+					  .flags = 3 };
+	struct virtio_iommu_req_unmap u = { .head.type = VIRTIO_IOMMU_T_UNMAP,
+					    .domain = 5,
+					    .virt_start = 0x10000,
+					    .virt_end = 0x10fff };
+	struct virtio_iommu_req_probe pr = { .head.type = VIRTIO_IOMMU_T_PROBE, .endpoint = 16 };
+	struct out o = { .len = 0 };
+
+	iommu_req(&o, &a, REQ_READABLE(a), 4);
+	iommu_req(&o, &m, REQ_READABLE(m), 4);
+	put_uint(&o, 0, 1); /* a translation: endpoint 1, an IOVA, a read */
+	put_uint(&o, 0, 1);
+	put_uint(&o, 0x10010, 8);
+	put_uint(&o, 0, 1);
+	iommu_req(&o, &u, REQ_READABLE(u), 4);
+	iommu_req(&o, &pr, sizeof(pr), 68);
+	save_out("iommu_req", "attach-map-unmap", &o);
+	o.len = 0;
+	iommu_req(&o, &a, REQ_READABLE(a), 4);
+	iommu_req(&o, &m, REQ_READABLE(m), 4);
+	iommu_req(&o, &m, REQ_READABLE(m), 4); /* overlaps */
+	iommu_req(&o, &m, REQ_READABLE(m) - 1, 4);
+	save_out("iommu_req", "overlap", &o);
+}
+
+/* fuzz_virtio: a driver's setup, endpoint 16, one request chain, a DMA. */
+static void virtio_seeds(void)
+{
+	struct out o = { .len = 0 };
+
+	put_uint(&o, 6, 1); /* OP_DRIVER: queue base 0, MAP_UNMAP, 8-entry queues */
+	put_uint(&o, 0, 1);
+	put_uint(&o, 1u << VIRTIO_IOMMU_F_MAP_UNMAP, 4);
+	put_uint(&o, 3, 1);
+	put_uint(&o, 3, 1);
+	put_uint(&o, 5, 1); /* OP_ENDPOINT 16 */
+	put_uint(&o, 16, 1);
+	put_uint(&o, 7, 1); /* OP_CHAIN: queue 0, 3 descriptors from head 0 */
+	put_uint(&o, 0, 1);
+	put_uint(&o, 2, 1);
+	put_uint(&o, 0, 2);
+	for (unsigned i = 0; i < 3; i++) {
+		put_uint(&o, 0x4000 + 0x40 * i, 2);
+		put_uint(&o, i < 2 ? 20 : 4, 1);
+		put_uint(&o, i < 2 ? VIRTQ_DESC_F_NEXT : VIRTQ_DESC_F_WRITE, 1);
+		put_uint(&o, i + 1, 2);
+	}
+	put_uint(&o, 0, 1);
+	put_uint(&o, 4, 1); /* OP_DMA as 16, a 32-bit IOVA, 16 bytes, a write */
+	put_uint(&o, 16, 1);
+	put_uint(&o, 0, 1);
+	put_uint(&o, 0x10000, 4);
+	put_uint(&o, 16, 2);
+	put_uint(&o, 1, 1);
+	save_out("virtio", "driver-request-dma", &o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -480,5 +559,7 @@ int main(int argc, char **argv)
 	hypercall_seeds();
 	namei_seeds();
 	pagewalk_seeds();
+	iommu_seeds();
+	virtio_seeds();
 	return 0;
 }
