@@ -35,6 +35,22 @@ static void test_vfio_api(void **state)
 	run_free(&r);
 }
 
+/* The kernel's own use of the engine (guest/selftest/dma.c). */
+static void test_kernel_copy(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--kernel", guest_kernel(), "--append", "selftest=dma",
+		    "--stats", NULL);
+	if (r.status != 0)
+		fail_msg("selftest=dma ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	has(r.out, "selftest dma: 5000 bytes copied by the engine through the IOMMU\n");
+	has(r.err, "device dma: reads ");
+	has(r.err, "descriptors 1, bytes 5000");
+	run_free(&r);
+}
+
 static struct pl_sandbox *create(struct pl_cpio *c, const char **argv, FILE *out)
 {
 	struct pl_config cfg = { .memory = 64 << 20,
@@ -112,6 +128,7 @@ static void test_vfio_differential(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_kernel_copy, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_vfio_api, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_vfio_differential, setup_kvm_kernel),
 	};
