@@ -566,11 +566,31 @@ section_dma() {
 	done
 }
 
+# Readiness questions answered yes, and an eventfd's write + read, beside native.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_poll() {
+	echo "== poll: poll/select/epoll_wait on a ready eventfd, eventfd write + read (median of $ROUNDS rounds)"
+	need_kernel || return
+	pl_guest() { in_guest "$BENCH/guest_poll" "$GETPID_N"; }
+	pl_native() { "$BENCH/guest_poll" 200000; }
+	rounds poll pl_guest pl_native || return
+	take gp poll pl_guest getpid_ns || return
+	take np poll pl_native getpid_ns || return
+	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
+	for what in poll select epoll eventfd; do
+		take g poll pl_guest "${what}_ns" || return
+		take n poll pl_native "${what}_ns" || return
+		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
+		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
+	done
+}
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap section_iommu
-	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_dma"}
+	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
+	section_dma"}
 
 for s in $SECTIONS; do
 	$s

@@ -145,6 +145,7 @@ static void render_return(struct tbuf *b, u64 nr, const u64 *args, long ret)
 		tprintf(b, "%s%lo", ret < 010 ? "00" : "0", (unsigned long)ret);
 	} else {
 		tprintf(b, "%ld", ret);
+		trace_poll_return(b, nr, args, ret);
 	}
 }
 

@@ -408,7 +408,7 @@ static void render_dirents(struct tbuf *b, u64 uaddr, long len)
 
 bool trace_arg_is_result(char kind)
 {
-	return kind && strchr("BVTFwghQNEc", kind);
+	return (kind && strchr("BVTFwghQNEc", kind)) || trace_poll_is_result(kind);
 }
 
 /* What the call filled in, shown once it has returned; its address if it failed. */
@@ -498,7 +498,7 @@ static const struct name_value *const constant_tables[128] = {
 
 static const struct flag_name *const flag_tables[128] = {
 	['K'] = open_flags,   ['X'] = at_flags, ['D'] = mremap_flags, ['Y'] = msync_flags,
-	['Z'] = wait_options, ['e'] = fd_flags, ['m'] = access_modes,
+	['Z'] = wait_options, ['e'] = fd_flags, ['m'] = access_modes, ['j'] = efd_flags,
 };
 
 void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)
@@ -506,6 +506,8 @@ void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long re
 	u64 v = args[i];
 	unsigned k = (unsigned char)kind;
 
+	if (trace_poll_arg(b, kind, args, i, ret))
+		return;
 	if (trace_arg_is_result(kind))
 		render_result(b, kind, args, i, ret);
 	else if (k < 128 && constant_tables[k])

@@ -279,6 +279,14 @@ const struct flag_name fd_flags[] = {
 	{ 0, NULL },
 };
 
+/* eventfd2's, in strace's order. */
+const struct flag_name efd_flags[] = {
+	{ 1, "EFD_SEMAPHORE" },
+	{ 02000000, "EFD_CLOEXEC" },
+	{ 04000, "EFD_NONBLOCK" },
+	{ 0, NULL },
+};
+
 const char *name_of(const struct name_value *t, u64 v)
 {
 	for (; t->name; t++)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Process lifetime: the first program, fork, exit and wait.
+ * Process lifetime: the first program, fork and exit (wait.c reaps).
  */
 #include <kernel/backing.h>
 #include <kernel/arch.h>
@@ -60,7 +60,7 @@ static struct proc *proc_alloc(void)
 	return NULL;
 }
 
-static void proc_free(struct proc *p)
+void proc_free(struct proc *p)
 {
 	if (p->mm)
 		procmm_put(p->mm);
@@ -194,10 +194,10 @@ void do_exit(int wait_status)
 	reparent_children(p);
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
-	if (p->parent) {
-		signal_send(p->parent, SIGCHLD, p->pid);
-		wakeup(p->parent);
-	}
+	if (sig)
+		jobctl_notify_parent(p, wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED, sig);
+	else
+		jobctl_notify_parent(p, CLD_EXITED, (wait_status >> 8) & 0xff);
 	schedule();
 	panic("a zombie was scheduled");
 }
@@ -206,55 +206,6 @@ long sys_exit(u64 code)
 {
 	do_exit((code & 0xff) << 8);
 	return 0;
-}
-
-/* wait4's pid: one child, any child (-1), my group (0), or group -pid. */
-static bool wait_matches(struct proc *c, long pid)
-{
-	if (pid > 0)
-		return c->pid == pid;
-	if (pid == -1)
-		return true;
-	return c->pgid == (pid == 0 ? current->pgid : -pid);
-}
-
-long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
-{
-	long pid = (int)upid;
-
-	for (;;) {
-		bool have_child = false;
-
-		for (struct proc **pp = &current->children; *pp; pp = &(*pp)->sibling) {
-			struct proc *c = *pp;
-
-			if (!wait_matches(c, pid))
-				continue;
-			have_child = true;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			int status = c->wait_status, cpid = c->pid;
-
-			if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-				return -EFAULT;
-			if (urusage) {
-				u8 zero[144] = { 0 };
-
-				if (copy_to_user(urusage, zero, sizeof(zero)))
-					return -EFAULT;
-			}
-			*pp = c->sibling;
-			current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
-			proc_free(c);
-			return cpid;
-		}
-		if (!have_child)
-			return -ECHILD;
-		if (options & 1) /* WNOHANG */
-			return 0;
-		if (sleep_on(current))
-			return -ERESTARTSYS;
-	}
 }
 
 static void unpack_args(struct exec_args *a)
@@ -326,4 +277,3 @@ void init_start(void)
 SYSCALL(fork, sys_fork, "");
 SYSCALL(vfork, sys_fork, "");
 SYSCALL(exit, sys_exit, "d");
-SYSCALL(wait4, sys_wait4, "dwZp");

@@ -24,9 +24,8 @@ extern bool need_resched;
 #define CORE_SIGNALS                                                                             \
 	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) | \
 	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
-#define IGNORED_BY_DEFAULT                                                                         \
-	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | \
-	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define IGNORED_BY_DEFAULT (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+#define STOP_BY_DEFAULT	   (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* RFLAGS bits a handler's context may change (CF PF AF ZF SF TF DF OF AC). */
 #define USER_RFLAGS_MASK 0x40dd5ULL
 
@@ -102,7 +101,10 @@ static bool discarded_at_once(const struct proc *p, int sig)
 
 void signal_send(struct proc *p, int sig, int sender_pid)
 {
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || discarded_at_once(p, sig))
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+		return;
+	jobctl_on_send(p, sig); /* SIGCONT continues p even if it is then discarded */
+	if (discarded_at_once(p, sig))
 		return;
 	p->sig.pending |= SIGBIT(sig);
 	p->sig.sender_pid[sig - 1] = sender_pid;
@@ -136,6 +138,14 @@ static void fill_siginfo(struct siginfo *si, struct sigstate *s, int sig)
 
 	memset(si, 0, sizeof(*si));
 	si->signo = sig;
+	if (sig == SIGCHLD && s->chld.code) {
+		si->code = s->chld.code;
+		si->kill.pid = s->chld.pid;
+		si->kill.uid = s->chld.uid;
+		si->kill.status = s->chld.status;
+		s->chld.code = 0;
+		return;
+	}
 	if (fi->code) {
 		si->code = fi->code;
 		si->addr = fi->addr;
@@ -231,9 +241,11 @@ static int default_wait_status(int sig, const struct trap_frame *f)
 /* Linux's restart rules for a syscall a signal interrupted. */
 static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigaction *act)
 {
-	if (f->vector != VEC_SYSCALL || (s64)f->rax != -ERESTARTSYS)
+	bool nohand = (s64)f->rax == -ERESTARTNOHAND;
+
+	if (f->vector != VEC_SYSCALL || ((s64)f->rax != -ERESTARTSYS && !nohand))
 		return;
-	if (act && act->handler > SIG_IGN && !(act->flags & SA_RESTART)) {
+	if (act && act->handler > SIG_IGN && (nohand || !(act->flags & SA_RESTART))) {
 		f->rax = -EINTR;
 		return;
 	}
@@ -263,6 +275,10 @@ static void deliver_signals(struct trap_frame *f)
 		if (act->handler == SIG_IGN ||
 		    (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
 			continue;
+		if (act->handler == SIG_DFL && (STOP_BY_DEFAULT & SIGBIT(sig))) {
+			jobctl_stop(sig);
+			continue;
+		}
 		if (act->handler == SIG_DFL)
 			do_exit(default_wait_status(sig, f));
 		fix_interrupted_syscall(f, act);
@@ -408,14 +424,14 @@ static long sys_rt_sigsuspend(u64 uset, u64 size)
 	s->blocked = set & ~UNBLOCKABLE;
 	while (!sleep_on(s))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND; /* a stop and SIGCONT do not end it, as in Linux */
 }
 
 static long sys_pause(void)
 {
 	while (!sleep_on(&current->sig))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 struct stack_t {

@@ -51,4 +51,7 @@
 #define ETIMEDOUT    110
 #define ERESTARTSYS  512 /* kernel-internal: restart the syscall after a handler (SA_RESTART) */
 
+/* kernel-internal: restart unless a handler ran, which sees EINTR (select, poll) */
+#define ERESTARTNOHAND 514
+
 #endif

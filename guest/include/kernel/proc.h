@@ -17,6 +17,7 @@ enum proc_state {
 	PROC_RUNNABLE,
 	PROC_SLEEPING,
 	PROC_ZOMBIE,
+	PROC_STOPPED, /* by a stop signal, until SIGCONT or SIGKILL (jobctl.c) */
 };
 
 struct mm;
@@ -46,6 +47,9 @@ struct proc {
 	struct proc *parent;
 	struct proc *children, *sibling;
 	int wait_status; /* as wait4 reports it */
+	/* Job control: the stop and the continue the parent may still wait for. */
+	int stop_sig;
+	bool stop_report, cont_report;
 	struct mm *mm;
 	u8 *kstack;
 	u64 ksp;		  /* saved by switch_stack while not running */
@@ -77,6 +81,21 @@ u64 rlimit_cur(int res);
 void rlimits_init(struct rlimit *rl);
 
 void do_exit(int wait_status) __attribute__((noreturn));
+/* Frees a reaped zombie's slot (wait.c). */
+void proc_free(struct proc *p);
+
+/* Job control (jobctl.c). */
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+/* SIGCHLD to p's parent, with the CLD_* code and status its siginfo carries. */
+void jobctl_notify_parent(struct proc *p, int code, int status);
+/* The default action of a stop signal: current stops until continued. */
+void jobctl_stop(int sig);
+/* What sending sig to p does before it is queued (SIGCONT continues p). */
+void jobctl_on_send(struct proc *p, int sig);
 
 /* Starts the first program (/chosen pagelab,argv); does not return. */
 void init_start(void) __attribute__((noreturn));

@@ -22,6 +22,11 @@ struct sigstate {
 	u64 pending;
 	struct fault_info fault[NSIG]; /* for pending synchronous signals */
 	int sender_pid[NSIG];
+	/* A pending SIGCHLD's siginfo: CLD_* code (0: none), child, its status. */
+	struct {
+		s32 code, pid, status;
+		u32 uid;
+	} chld;
 	u64 altstack_sp, altstack_size;
 	u32 altstack_flags;
 };
