@@ -109,7 +109,7 @@ static long set_iommu(struct vfio_container *c, u64 type)
 		return -EINVAL;
 	if (!e || (type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU))
 		return -ENODEV;
-	err = dma_engine_claim(c, NULL);
+	err = dma_engine_claim(c, vfio_engine_irq);
 	if (err)
 		return err;
 	c->domain = iommu_domain_alloc();

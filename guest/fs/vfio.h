@@ -33,9 +33,10 @@ struct vfio_container {
 };
 
 struct vfio_group {
-	u32 id;	     /* /dev/vfio/<id> */
-	bool open;   /* Linux: one opener at a time */
-	u32 devices; /* device files open */
+	u32 id;		      /* /dev/vfio/<id> */
+	bool open;	      /* Linux: one opener at a time */
+	u32 devices;	      /* device files open */
+	struct file *trigger; /* VFIO_DEVICE_SET_IRQS's eventfd, or NULL */
 	struct vfio_container *container;
 };
 
@@ -56,6 +57,8 @@ static inline bool vfio_container_ready(const struct vfio_container *c)
 }
 /* VFIO_GROUP_UNSET_CONTAINER, also when the group's last file goes. */
 void vfio_group_unset(struct vfio_group *g);
+/* The engine's completion MSI while a container owns it: the trigger eventfd. */
+void vfio_engine_irq(void *owner, u64 irq_status);
 /* /proc/pagelab/iommu's text (vfio_proc.c). */
 struct textbuf;
 void vfio_describe(struct textbuf *t);

@@ -20,6 +20,7 @@
 #include <kernel/backing.h>
 #include <kernel/dma_engine.h>
 #include <kernel/errno.h>
+#include <kernel/eventfd.h>
 #include <kernel/fdtable.h>
 #include <kernel/file.h>
 #include <kernel/iommu.h>
@@ -173,13 +174,31 @@ const struct file_ops vfio_group_ops = {
 
 /* ---- the device file ---- */
 
+void vfio_engine_irq(void *owner, u64 irq_status)
+{
+	(void)owner, (void)irq_status;
+	if (vfio_engine_group.trigger)
+		eventfd_signal(vfio_engine_group.trigger, 1);
+}
+
+static void set_trigger(struct vfio_group *g, struct file *f)
+{
+	struct file *old = g->trigger;
+
+	g->trigger = f; /* before the put: the interrupt never sees a freed file */
+	if (old)
+		file_put(old);
+}
+
 static void device_release(struct file *f)
 {
 	struct vfio_group *g = f->priv;
 	struct dma_engine *e = dma_engine_get();
 
-	if (e && g->devices == 1)
+	if (e && g->devices == 1) {
 		dma_engine_write(e, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESET);
+		set_trigger(g, NULL);
+	}
 	if (!--g->devices && !g->open)
 		vfio_group_unset(g);
 }
@@ -230,11 +249,79 @@ static long irq_info(u64 arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+/*
+ * Linux's vfio_set_irqs_validate_and_prepare, then ACTION_TRIGGER of the one
+ * edge interrupt: an eventfd (-1 removes it), or DATA_NONE / DATA_BOOL to
+ * signal it now (DATA_NONE with count 0 removes it). No MASK or UNMASK:
+ * the interrupt is not maskable (VFIO_DEVICE_GET_IRQ_INFO says so). Setting
+ * a trigger points the engine's MSI at the kernel, as Linux programs a
+ * device's MSI for it; the driver enables it with CTRL.IRQ_ENABLE.
+ */
+static bool one_bit(u32 v)
+{
+	return v && !(v & (v - 1));
+}
+
+static long set_irqs(struct vfio_group *g, u64 arg)
+{
+	struct vfio_irq_set s;
+	u32 minsz = offsetofend(struct vfio_irq_set, count), data;
+	struct dma_engine *e = dma_engine_get();
+	struct file *ev;
+	s32 fd;
+	u8 b;
+	int err;
+
+	if (copy_from_user(&s, arg, minsz))
+		return -EFAULT;
+	data = s.flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+	if (s.argsz < minsz || s.index >= 1 ||
+	    s.flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK) ||
+	    !one_bit(data) || !one_bit(s.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) || s.start > 1 ||
+	    s.count > 1 - s.start || (!s.count && data != VFIO_IRQ_SET_DATA_NONE))
+		return -EINVAL;
+	if (!(s.flags & VFIO_IRQ_SET_ACTION_TRIGGER))
+		return -EINVAL;
+	if (data == VFIO_IRQ_SET_DATA_EVENTFD) {
+		if (s.argsz < minsz + sizeof(fd))
+			return -EINVAL;
+		if (copy_from_user(&fd, arg + minsz, sizeof(fd)))
+			return -EFAULT;
+		if (fd < 0) {
+			if (fd != -1)
+				return -EINVAL;
+			set_trigger(g, NULL);
+			return 0;
+		}
+		ev = eventfd_fget(fd, &err);
+		if (!ev)
+			return err;
+		dma_engine_write(e, PL_DMA_REG_MSI_ADDR, 0xfee00000);
+		dma_engine_write(e, PL_DMA_REG_MSI_DATA, e->vector);
+		set_trigger(g, ev);
+		return 0;
+	}
+	if (!s.count) {
+		set_trigger(g, NULL);
+		return 0;
+	}
+	if (data == VFIO_IRQ_SET_DATA_BOOL) {
+		if (s.argsz < minsz + 1)
+			return -EINVAL;
+		if (copy_from_user(&b, arg + minsz, 1))
+			return -EFAULT;
+		if (!b)
+			return 0;
+	}
+	if (g->trigger)
+		eventfd_signal(g->trigger, 1);
+	return 0;
+}
+
 static long device_ioctl(struct file *f, u32 cmd, u64 arg)
 {
 	struct dma_engine *e = dma_engine_get();
 
-	(void)f;
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return device_info(arg);
@@ -242,6 +329,8 @@ static long device_ioctl(struct file *f, u32 cmd, u64 arg)
 		return region_info(arg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return irq_info(arg);
+	case VFIO_DEVICE_SET_IRQS:
+		return set_irqs(f->priv, arg);
 	case VFIO_DEVICE_RESET:
 		dma_engine_write(e, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESET);
 		return 0;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sched.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 
 #include <pagelab/dma_engine.h>
@@ -17,7 +19,7 @@
 
 #include "../guest/mm_probe.h"
 
-#define NTESTS 40
+#define NTESTS 46
 #define DEVICE "d0001000.dma"
 
 static int container, group;
@@ -136,6 +138,75 @@ static void map_rules(void)
 	munmap(ro, PG);
 }
 
+static int set_irq(int dev, uint32_t flags, uint32_t count, int32_t fd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *s = (void *)buf;
+
+	*s = (struct vfio_irq_set){ .argsz = sizeof(buf), .flags = flags, .count = count };
+	memcpy(s->data, &fd, sizeof(fd));
+	return ioctl(dev, VFIO_DEVICE_SET_IRQS, s);
+}
+
+/* The eventfd has a count within a while (the MSI is delivered at the next interrupt window). */
+static uint64_t wait_event(int efd)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < 100000 && read(efd, &n, 8) != 8; i++)
+		sched_yield();
+	return n;
+}
+
+/* Completion by eventfd: VFIO_DEVICE_SET_IRQS, a descriptor asking for the MSI. */
+static void interrupts(int dev, volatile uint64_t *regs)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii) };
+	struct pl_dma_desc *ring = (void *)map_anon(PG, PROT_READ | PROT_WRITE);
+	int efd = eventfd(0, EFD_NONBLOCK), other = open("/dev/null", O_RDONLY);
+	uint32_t trigger = VFIO_IRQ_SET_ACTION_TRIGGER;
+
+	ok(ioctl(dev, VFIO_DEVICE_GET_IRQ_INFO, &ii) == 0 && ii.flags == VFIO_IRQ_INFO_EVENTFD &&
+	       ii.count == 1,
+	   "VFIO_DEVICE_GET_IRQ_INFO: one interrupt, by eventfd");
+	ok(FAILS(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | trigger, 1, other), EINVAL) &&
+	       FAILS(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | trigger, 1, 99), EBADF) &&
+	       FAILS(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_DATA_BOOL | trigger, 1,
+			     efd),
+		     EINVAL) &&
+	       FAILS(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_MASK, 1, efd),
+		     EINVAL),
+	   "SET_IRQS refuses another file (EINVAL), a bad fd (EBADF), two data types, MASK");
+	ok(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | trigger, 1, efd) == 0 &&
+	       set_irq(dev, VFIO_IRQ_SET_DATA_NONE | trigger, 1, 0) == 0 && wait_event(efd) == 1,
+	   "SET_IRQS with an eventfd; DATA_NONE triggers it by hand");
+	if (map(0x400000, ring, PG, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE))
+		bail("the ring's MAP_DMA");
+	regs[PL_DMA_REG_RING_BASE / 8] = 0x400000;
+	regs[PL_DMA_REG_RING_SIZE / 8] = 4;
+	regs[PL_DMA_REG_CTRL / 8] = PL_DMA_CTRL_ENABLE | PL_DMA_CTRL_IRQ_ENABLE;
+	ring[0] = (struct pl_dma_desc){ .op = PL_DMA_OP_NOP, .flags = PL_DMA_DF_IRQ };
+	regs[PL_DMA_REG_TAIL / 8] = 1;
+	ok(wait_event(efd) == 1 && ring[0].status == PL_DMA_DS_DONE,
+	   "a descriptor with PL_DMA_DF_IRQ: its completion MSI arrives on the eventfd");
+	ok(set_irq(dev, VFIO_IRQ_SET_DATA_EVENTFD | trigger, 1, -1) == 0,
+	   "SET_IRQS with fd -1 removes the eventfd");
+	close(efd);
+	close(other);
+}
+
+/* QNX's way to the same registers: mmap_device_memory, uncached. */
+static void qnx_registers(void)
+{
+	volatile uint64_t *r = mmap_device_memory(NULL, 4096, PROT_READ | PROT_WRITE | PROT_NOCACHE,
+						  0, PL_DMA_ENGINE_BASE);
+
+	ok(r != MAP_FAILED && r[PL_DMA_REG_ID / 8] == PL_DMA_ENGINE_ID &&
+	       (r[PL_DMA_REG_CAPS / 8] & PL_DMA_CAP_COPY),
+	   "mmap_device_memory(PROT_NOCACHE) of the engine: its ID and capabilities");
+	munmap_device_memory((void *)r, 4096);
+}
+
 static void device(void)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
@@ -156,6 +227,7 @@ static void device(void)
 	regs = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev, ri.offset);
 	ok(regs != MAP_FAILED && regs[PL_DMA_REG_ID / 8] == PL_DMA_ENGINE_ID,
 	   "mmap of the region: the engine's ID register");
+	interrupts(dev, regs);
 	ok(FAILS(ioctl(group, VFIO_GROUP_UNSET_CONTAINER), EBUSY),
 	   "UNSET_CONTAINER with a device open: EBUSY");
 	close(dev);
@@ -170,5 +242,6 @@ int main(void)
 	info();
 	map_rules();
 	device();
+	qnx_registers();
 	return tap_done();
 }
