@@ -36,6 +36,14 @@ static int walk(struct pl_viommu *v, uint32_t endpoint, uint64_t iova, uint8_t *
 			piece = x.room;
 		hva = pl_guestmem_check(m, x.gpa, piece, acc);
 		if (!hva) {
+			/* One mapping may reach over two memory slots: one piece each. */
+			const struct pl_slot *s = pl_guestmem_slot(m, x.gpa);
+
+			if (s && s->gpa + s->size - x.gpa < piece)
+				piece = s->gpa + s->size - x.gpa;
+			hva = pl_guestmem_check(m, x.gpa, piece, acc);
+		}
+		if (!hva) {
 			/* Mapped, but to no memory the device can reach (or read-only memory). */
 			pl_viommu_fault(v, endpoint, x.domain, iova + done, access,
 					VIRTIO_IOMMU_FAULT_R_UNKNOWN);

@@ -64,7 +64,7 @@ int vq_setup(struct virtqueue *vq, struct virtio_dev *d, unsigned index, u16 num
 
 int vq_add(struct virtqueue *vq, const struct vq_buf *b, unsigned n, u16 *head)
 {
-	u16 i, prev = 0;
+	u16 i;
 
 	if (n == 0 || n > vq->nfree)
 		return -ENOSPC;
@@ -76,12 +76,10 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *b, unsigned n, u16 *head)
 		d->len = b[k].len;
 		d->flags = (u16)((b[k].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
 				 (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
-		prev = i;
 		i = d->next;
 	}
 	vq->free_head = i;
 	vq->nfree = (u16)(vq->nfree - n);
-	(void)prev;
 	avail_ring(vq)[vq->avail->idx % vq->num] = *head;
 	/* The entry is visible before the index that publishes it. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);

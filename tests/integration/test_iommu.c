@@ -174,11 +174,25 @@ static void test_no_endpoint_no_dma(void **state)
 	end(&g);
 }
 
+/* Under QEMU's TCG there is no IOMMU: the kernel boots without it and says ENODEV. */
+static void test_tcg_has_none(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--accel", "tcg", "--timeout", "60", PROBE, NULL);
+	has(r.out, "not ok - INFO: got -19, want 0");
+	has(r.out, "not ok - ATTACH: got -19, want 0");
+	assert_int_equal(r.status, 1);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_guest_maps_host_dmas, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_no_endpoint_no_dma, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_tcg_has_none, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, setup_quiet, teardown_quiet);

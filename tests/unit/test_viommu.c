@@ -233,6 +233,30 @@ static void test_requests_and_dma(void **state)
 	fake_free(f);
 }
 
+/* A mapping over two memory slots works; one onto the ROM takes no DMA writes. */
+static void test_dma_across_slots(void **state)
+{
+	struct fake *f = driver_ready();
+	static char buf[8192];
+	const struct pl_iommu_fault *log;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(attach(f, 4, 16), VIRTIO_IOMMU_S_OK);
+	/* Low RAM ends at 0xa0000, where the VGA memory (a slot of its own) starts. */
+	assert_int_equal(map(f, 4, 0x10000, 0x11fff, 0x9f000, 3), VIRTIO_IOMMU_S_OK);
+	memset(buf, 0x77, sizeof(buf));
+	assert_int_equal(pl_dma_write(&f->sb, 16, 0x10000, buf, sizeof(buf)), 0);
+	assert_int_equal(*(uint8_t *)fake_ptr(f, 0xa0fff, 1), 0x77);
+	assert_int_equal(map(f, 4, 0x20000, 0x20fff, PL_ROM_BASE, 3), VIRTIO_IOMMU_S_OK);
+	assert_int_equal(pl_dma_read(&f->sb, 16, 0x20000, buf, 16), 0);
+	assert_int_equal(pl_dma_write(&f->sb, 16, 0x20000, buf, 16), -EFAULT);
+	log = pl_iommu_faults(&f->sb, &n, NULL);
+	assert_int_equal(n, 1);
+	assert_int_equal(log[0].reason, VIRTIO_IOMMU_FAULT_R_UNKNOWN);
+	fake_free(f);
+}
+
 static void test_broken_chain_needs_reset(void **state)
 {
 	struct fake *f = driver_ready();
@@ -329,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_bad_register_access_ends_the_run),
 		cmocka_unit_test(test_bad_queue_needs_reset),
 		cmocka_unit_test(test_requests_and_dma),
+		cmocka_unit_test(test_dma_across_slots),
 		cmocka_unit_test(test_broken_chain_needs_reset),
 		cmocka_unit_test(test_fault_events),
 		cmocka_unit_test(test_fault_log_overflow),
