@@ -33,7 +33,8 @@ FORCE:
 install: all
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" \
 		"$(DESTDIR)$(INCLUDEDIR)/pagelab" "$(DESTDIR)$(KERNELDIR)" \
-		"$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man3"
+		"$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man3" \
+		"$(DESTDIR)$(MANDIR)/man7"
 	$(INSTALL) -m 755 $(B)/pagelab "$(DESTDIR)$(BINDIR)/pagelab"
 	$(INSTALL) -m 644 $(B)/$(SHLIB) $(B)/libpagelab.a "$(DESTDIR)$(LIBDIR)/"
 	ln -sf $(SHLIB) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
@@ -47,12 +48,13 @@ install: all
 		>"$(DESTDIR)$(MANDIR)/man1/pagelab.1"
 	sed 's|/usr/local/share/pagelab|$(KERNELDIR)|g' docs/man/libpagelab.3 \
 		>"$(DESTDIR)$(MANDIR)/man3/libpagelab.3"
+	$(INSTALL) -m 644 docs/man/pagelab-vfio.7 "$(DESTDIR)$(MANDIR)/man7/pagelab-vfio.7"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/pagelab" "$(DESTDIR)$(LIBDIR)/$(SHLIB)" \
 		"$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/libpagelab.so" \
 		"$(DESTDIR)$(LIBDIR)/libpagelab.a" "$(DESTDIR)$(LIBDIR)/pkgconfig/pagelab.pc" \
 		"$(DESTDIR)$(KERNELDIR)/kernel.elf" "$(DESTDIR)$(MANDIR)/man1/pagelab.1" \
-		"$(DESTDIR)$(MANDIR)/man3/libpagelab.3"
+		"$(DESTDIR)$(MANDIR)/man3/libpagelab.3" "$(DESTDIR)$(MANDIR)/man7/pagelab-vfio.7"
 	rm -f $(foreach h,$(notdir $(PUBLIC_HEADERS)),"$(DESTDIR)$(INCLUDEDIR)/pagelab/$(h)")
 	rmdir "$(DESTDIR)$(INCLUDEDIR)/pagelab" "$(DESTDIR)$(KERNELDIR)" 2>/dev/null || true

@@ -33,6 +33,8 @@ int pl_hcall_add(struct pl_sandbox *sb);
 int pl_console_add(struct pl_sandbox *sb);
 /* The virtio-iommu (viommu.c). */
 int pl_viommu_add(struct pl_sandbox *sb);
+/* The DMA engine behind it (dma_engine_dev.c), endpoint PL_DMA_ENGINE_ENDPOINT. */
+int pl_dma_engine_add(struct pl_sandbox *sb);
 /* Copies the ROM device's identification string into the ROM, once memory is mapped. */
 /* The ROM image (--rom) or the identification string, into the ROM slot. */
 int pl_rom_load(struct pl_sandbox *sb, const char *image);

@@ -198,7 +198,7 @@ int pl_rom_load(struct pl_sandbox *sb, const char *image)
 int pl_devices_register(struct pl_sandbox *sb)
 {
 	if (pl_uart_add(sb) || pl_hcall_add(sb) || add_exit(sb) || add_rom(sb) || add_vga(sb) ||
-	    pl_console_add(sb) || pl_viommu_add(sb))
+	    pl_console_add(sb) || pl_viommu_add(sb) || pl_dma_engine_add(sb))
 		return -1;
 	return 0;
 }

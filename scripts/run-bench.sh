@@ -475,7 +475,7 @@ section_tlb_flush() {
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
-	section_checkpoint section_inspect section_trap section_iommu
+	section_checkpoint section_inspect section_trap section_iommu section_dma
 	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
 	section_sigmq section_tlb_flush section_programs"}
 

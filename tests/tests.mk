@@ -4,7 +4,14 @@
 
 CMOCKA_LIBS := -lcmocka
 MUSL_CC ?= musl-gcc
-GUEST_PROG_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude
+# musl's include path has no kernel headers: <linux/vfio.h> and the rest
+# come from Debian's linux-libc-dev through a directory of links, so that
+# glibc's own headers stay out of musl builds.
+KHDR := $(B)/khdr
+$(shell mkdir -p $(KHDR) && ln -sfn /usr/include/linux $(KHDR)/linux && \
+	ln -sfn /usr/include/asm-generic $(KHDR)/asm-generic && \
+	ln -sfn /usr/include/$(shell gcc -print-multiarch)/asm $(KHDR)/asm)
+GUEST_PROG_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 -Iinclude -isystem $(KHDR)
 
 # Pure guest modules compiled for the host, with sanitizers.
 PURE_HOST_OBJS := $(GUEST_PURE_SRCS:%.c=$(A)/pure/%.o)

@@ -159,10 +159,17 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = {
-	"verbose",	 "trace",	   "isolate",	       "selftest=native", "selftest=fault",
-	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit",	  "gdb"
-};
+static const char *const kernel_options[] = { "verbose",
+					      "trace",
+					      "isolate",
+					      "selftest=native",
+					      "selftest=fault",
+					      "selftest=spin",
+					      "selftest=floor",
+					      "selftest=memtype",
+					      "selftest=dma",
+					      "noinit",
+					      "gdb" };
 
 /*
  * Numeric options: the tunables Linux keeps in debugfs (guest/mm/
@@ -224,7 +231,7 @@ static int check_kernel_options(const char *arg)
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
 				  "trace=LIST, isolate, noinit, gdb, "
-				  "selftest=native|fault|spin|floor|memtype, fault_around_bytes=N, "
+				  "selftest=native|fault|spin|floor|memtype|dma, fault_around_bytes=N, "
 				  "tlb_single_page_flush_ceiling=N)",
 				  w);
 			return -1;

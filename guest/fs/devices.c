@@ -215,10 +215,27 @@ static const struct chrdev chrdevs[] = {
 	{ 5, 1, &console_ops },
 };
 
+/* Drivers found at boot (VFIO's nodes): Linux's register_chrdev, for a few. */
+static struct chrdev registered[4];
+
+int chrdev_register(u32 major, u32 minor, const struct file_ops *ops)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(registered); i++)
+		if (!registered[i].ops) {
+			registered[i] = (struct chrdev){ major, minor, ops };
+			return 0;
+		}
+	return -ENOSPC;
+}
+
 const struct file_ops *chrdev_ops(u32 major, u32 minor)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
 		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
 			return chrdevs[i].ops;
+	for (size_t i = 0; i < ARRAY_SIZE(registered); i++)
+		if (registered[i].ops && registered[i].major == major &&
+		    registered[i].minor == minor)
+			return registered[i].ops;
 	return NULL;
 }

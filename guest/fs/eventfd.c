@@ -8,6 +8,7 @@
  */
 #include <asm/fcntl.h>
 #include <kernel/errno.h>
+#include <kernel/eventfd.h>
 #include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/sched.h>
@@ -113,6 +114,29 @@ static const struct file_ops eventfd_ops = {
 	.poll = eventfd_poll,
 	.release = eventfd_release,
 };
+
+struct file *eventfd_fget(int fd, int *err)
+{
+	struct file *f = fd_get(fd);
+
+	*err = f ? -EINVAL : -EBADF;
+	if (f && f->ops != &eventfd_ops) {
+		file_put(f);
+		return NULL;
+	}
+	return f;
+}
+
+void eventfd_signal(struct file *f, u64 n)
+{
+	struct eventfd_ctx *ctx = f->priv;
+
+	n = MIN(n, EFD_MAX - ctx->count); /* Linux's eventfd_signal saturates too */
+	if (!n)
+		return;
+	ctx->count += n;
+	eventfd_changed(ctx);
+}
 
 static long sys_eventfd2(u64 initval, u64 flags)
 {

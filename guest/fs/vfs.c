@@ -202,6 +202,11 @@ static void unpack(const void *initrd, size_t len)
 	      r.path, r.offset, -r.fs_error);
 }
 
+void vfs_make_node(const char *path, u32 mode, u32 major, u32 minor)
+{
+	ensure(path, mode, major, minor);
+}
+
 void vfs_init(const void *initrd, size_t len)
 {
 	root = ramfs_new_root(0755, vfs_now());

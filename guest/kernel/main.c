@@ -7,6 +7,7 @@
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/debug.h>
+#include <kernel/dma_engine.h>
 #include <kernel/iommu.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
@@ -50,14 +51,16 @@ void kmain(u64 fdt_pa, u64 magic)
 	if (fdt_pa >= PL_BOOT_MAP_SIZE)
 		panic("device tree at %#lx is outside the boot mapping", (unsigned long)fdt_pa);
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
-	/* While libfdt may run (boot only): the device is set up on first use. */
+	/* While libfdt may run (boot only): the devices are set up later. */
 	iommu_init(boot_info.fdt);
+	dma_engine_init(boot_info.fdt);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	debug_init();
 	fault_around_init();
 	mm_flush_init();
 	physmem_init();
+	dma_engine_probe();
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),
 		   (unsigned long)arch_trap_count);
 	if (boot_option("selftest", opt, sizeof(opt)))

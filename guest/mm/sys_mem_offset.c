@@ -16,6 +16,7 @@
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
+#include <kernel/mman.h>
 #include <kernel/paging.h>
 #include <kernel/plsys.h>
 #include <kernel/proc.h>
@@ -59,8 +60,8 @@ static int settled_leaf(struct mm *mm, const struct vma *v, u64 va, u64 **leaf)
 	return 0;
 }
 
-/* The physical address behind va: 0, or -EACCES / -ENOMEM. */
-static int phys_of(struct mm *mm, u64 va, u64 *pa)
+/* kernel/mman.h */
+int user_va_to_pa(struct mm *mm, u64 va, u64 *pa)
 {
 	const struct vma *v = va < USER_TOP ? vma_find(&mm->vmas, va) : NULL;
 	u64 *pte;
@@ -93,13 +94,13 @@ static long sys_mem_offset(u64 addr, u64 fd, u64 len, u64 uoffset, u64 ucontig)
 
 	if ((int)fd != NOFD)
 		return -EINVAL;
-	err = phys_of(mm, addr, &pa);
+	err = user_va_to_pa(mm, addr, &pa);
 	if (err)
 		return err;
 	/* Page by page while the frames follow each other. */
 	contig = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
-	while (contig < len && addr + contig > addr && !phys_of(mm, addr + contig, &next_pa) &&
-	       next_pa == pa + contig)
+	while (contig < len && addr + contig > addr &&
+	       !user_va_to_pa(mm, addr + contig, &next_pa) && next_pa == pa + contig)
 		contig += PAGE_SIZE;
 	contig = MIN(contig, len);
 	if (uoffset && copy_to_user(uoffset, &pa, sizeof(pa)))

@@ -24,6 +24,7 @@
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
+#include <kernel/vfio.h>
 #include <kernel/vfs.h>
 #include <kernel/vmstat.h>
 
@@ -294,6 +295,7 @@ void init_start(void)
 	procfs_init();
 	physmap_init();
 	vmstat_init();
+	vfio_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

@@ -85,6 +85,8 @@ int file_open_inode(struct inode *ino, u32 flags, struct file **out);
 extern const struct file_ops ramfs_file_ops, ramfs_dir_ops;
 /* The device with this number (devices.c), or NULL. */
 const struct file_ops *chrdev_ops(u32 major, u32 minor);
+/* A driver for a device number, at boot: 0 or -ENOSPC. */
+int chrdev_register(u32 major, u32 minor, const struct file_ops *ops);
 /* A standard stream of the host: PL_STREAM_STDIN/STDOUT/STDERR. */
 struct file *console_file(struct inode *ino, int stream);
 /* The FIFO's shared pipe for a named FIFO being opened (pipe.c). */

@@ -25,6 +25,13 @@ s64 mm_get_area(struct mm *mm, u64 hint, u64 len, u64 align);
 /* Pages of VM_LOCKED VMAs in [start, end). */
 u64 mm_locked_pages(struct mm *mm, u64 start, u64 end);
 
+/*
+ * The physical address behind user address va, as mem_offset() finds it
+ * (sys_mem_offset.c): a page not present is faulted in, a private writable
+ * one gets its own copy. 0, -EACCES (nothing there) or -ENOMEM.
+ */
+int user_va_to_pa(struct mm *mm, u64 va, u64 *pa);
+
 /* mmap's pieces that mmap_phys() shares (sys_mman.c). */
 struct mmap_space;
 struct mmap_plan;

@@ -6,5 +6,6 @@
 void selftest_run(const char *name);
 /* selftest=memtype: cached against uncached load times, as events; exits. */
 void selftest_memtype(void) __attribute__((noreturn));
+void selftest_dma(void) __attribute__((noreturn));
 
 #endif

@@ -27,6 +27,8 @@ struct file;
  * offset and the reason.
  */
 void vfs_init(const void *initrd, size_t len);
+/* Boot: a directory or device node at path unless something is there; panics if it cannot. */
+void vfs_make_node(const char *path, u32 mode, u32 major, u32 minor);
 /* The root directory, with a reference taken for *out. */
 void vfs_root_get(struct inode **out);
 /* The inode of a kernel path, relative to current->cwd (the root if none). */
