@@ -153,7 +153,16 @@ static long sys_minherit(u64 addr, u64 len, u64 uinherit)
 		goto out;
 	vma_for_each_in(&mm->vmas, v, start, end)
 	{
-		if (!(v->flags & VM_SHARED) && (err = make_shared(mm, v)))
+		/*
+		 * Frames without a struct frame (MAP_PHYS, the vDSO and its data
+		 * page) are the same frames in every process already: copying
+		 * them into an object would freeze the vDSO's clock at this
+		 * moment, so they stay as they are.
+		 */
+		if (v->flags & (VM_SHARED | VM_PFNMAP))
+			continue;
+		err = make_shared(mm, v);
+		if (err)
 			break;
 	}
 out:

@@ -170,7 +170,7 @@ static void test_minherit(void **state)
 	run_pagelab(&r, NULL, "run", "--timeout", "120", MINHERIT, NULL);
 	if (r.status != 0 || strstr(r.out, "not ok"))
 		fail_msg("minherit ended with %d:\n%s\n%s", r.status, r.out, r.err);
-	has(r.out, "1..14\n");
+	has(r.out, "1..15\n");
 	run_free(&r);
 }
 

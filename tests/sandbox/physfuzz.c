@@ -116,10 +116,22 @@ static long random_other(void)
 	char *a = rnd() % 2 ? scratch + (rnd() % SCRATCH_PAGES) * PG : (char *)PICK(addrs);
 	off_t off;
 
-	if (rnd() % 2)
-		return mem_offset(a, (int)(rnd() % 3) - 1, rnd() % (1 << 20), &off, NULL) ? -errno
-											  : 0;
-	return minherit(a, rnd() % (1 << 20), (int)(rnd() % 6) - 1) ? -errno : 0;
+	size_t len;
+	int arg;
+
+	last_flags = 0;
+	if (rnd() % 2) {
+		/* One draw per statement, as in random_mmap. */
+		arg = (int)(rnd() % 3) - 1;
+		len = rnd() % (1 << 20);
+		snprintf(last_call, sizeof(last_call), "mem_offset(%p, %d, %#zx)", (void *)a, arg,
+			 len);
+		return mem_offset(a, arg, len, &off, NULL) ? -errno : 0;
+	}
+	len = rnd() % (1 << 20);
+	arg = (int)(rnd() % 6) - 1;
+	snprintf(last_call, sizeof(last_call), "minherit(%p, %#zx, %d)", (void *)a, len, arg);
+	return minherit(a, len, arg) ? -errno : 0;
 }
 
 int main(int argc, char **argv)
