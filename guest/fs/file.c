@@ -9,6 +9,7 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/perm.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
@@ -172,6 +173,8 @@ static long reg_write(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned i
 	(void)io;
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
+	if (len)
+		inode_write_kills_privs(f->inode);
 	n = ramfs_write(f->inode, *pos, ubuf, len, copy_from_user, vfs_now());
 	if (n > 0)
 		*pos += n;

@@ -23,10 +23,15 @@ struct mm;
 struct fdtable;
 struct inode;
 
+/* Supplementary groups a process may have (Linux allows 65536). */
+#define NGROUPS_SMALL 32
+
 /* Real, effective and saved IDs, in that order (setresuid's). */
 struct cred {
 	u32 uid, euid, suid;
 	u32 gid, egid, sgid;
+	u32 ngroups;
+	u32 groups[NGROUPS_SMALL];
 };
 
 #define RLIMIT_STACK   3

@@ -51,6 +51,9 @@
 #define S_IRWXUGO 00777 /* rwx for user, group and others */
 #define S_IALLUGO 07777 /* those, setuid, setgid and sticky: all a chmod sets */
 #define S_IXUGO	  00111 /* x for anyone */
+#ifndef S_IXGRP
+#define S_IXGRP 00010 /* with S_ISGID: a set-group-ID program, not a lock marker */
+#endif
 
 #define RAMFS_NAME_MAX	    255
 #define RAMFS_PATH_MAX	    4096	 /* including the NUL */
@@ -169,6 +172,13 @@ u64 ramfs_frames(const struct inode *ino);
  * kernel panics; host tests record it.
  */
 void ramfs_corruption(const char *what, const struct inode *ino);
+
+/*
+ * May the caller search dir (x permission)? 0 or -EACCES. The kernel's
+ * answer comes from the current process's IDs (guest/fs/perm.c); the pure
+ * module's host tests run as root.
+ */
+int ramfs_may_search(const struct inode *dir);
 
 /* ---- directories (ramfs_dir.c) ---- */
 

@@ -23,7 +23,8 @@ struct file;
 /*
  * Boot: the root ramfs, the initramfs unpacked into it, then what must
  * exist if the archive does not provide it: /tmp and /dev/shm (mode 1777),
- * /dev/null, /dev/zero, /dev/console. A corrupt archive panics with the
+ * /dev/null, /dev/zero, /dev/console, and /etc/passwd and /etc/group
+ * naming root and nobody (65534). A corrupt archive panics with the
  * offset and the reason.
  */
 void vfs_init(const void *initrd, size_t len);
