@@ -8,6 +8,7 @@
 #include <asm/ioctls.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/locks.h>
 #include <kernel/mm.h>
 #include <kernel/perm.h>
 #include <kernel/uaccess.h>
@@ -54,6 +55,7 @@ void file_put(struct file *f)
 {
 	if (--f->refcount)
 		return;
+	locks_remove_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

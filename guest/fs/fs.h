@@ -47,4 +47,7 @@ int lookup_user_at(int dirfd, u64 upath, u32 flags, struct inode **out);
  */
 int create_in(struct nameidata *nd, u32 mode, u32 major, u32 minor, struct inode **out);
 
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms (reclock.c). */
+long fcntl_lock(int fd, u32 cmd, u64 uarg);
+
 #endif

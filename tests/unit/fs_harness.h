@@ -28,6 +28,8 @@
 #include "../../guest/fs/devices.c"
 #include "../../guest/fs/fdtable.c"
 #include "../../guest/fs/file.c"
+#include "../../guest/fs/flock.c"
+#include "../../guest/fs/reclock.c"
 #include "../../guest/fs/perm.c"
 #include "../../guest/fs/pipe.c"
 #include "../../guest/fs/synth.c"

@@ -62,6 +62,7 @@
 
 struct ramfs_dirent;
 struct inode;
+struct file_lock;
 
 /*
  * What a file system gives the VFS so that its regular files can be
@@ -94,6 +95,7 @@ struct inode {
 	const void *ops;
 	void *priv;
 	const struct inode_map_ops *map_ops; /* set by the file system on mappable files */
+	struct file_lock *locks;	     /* record and flock locks (kernel/locks.h) */
 	union {
 		struct {			/* S_IFREG */
 			struct page_tree pages; /* index -> PFN; holes cost nothing */

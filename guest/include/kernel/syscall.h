@@ -29,6 +29,7 @@ typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
  *   W lseek whence  I ioctl request  R arch_prctl code  C clock  k sigprocmask how
  *   L fcntl command  a madvise advice  S signal  t timespec  G signal set
  *   H sigaction  e FD_* flags  m access mode  r argv  n envp (counted)
+ *   j flock operation
  * and what the call fills in, shown after it returns (its address if it failed):
  *   B buffer of the result's length  V iovec array, as much as was read
  *   T timespec  F struct stat  w wait status  g signal set  h sigaction

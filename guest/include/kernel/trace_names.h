@@ -17,7 +17,7 @@ struct flag_name {
 };
 
 extern const struct flag_name open_flags[], prot_flags[], map_flags[], at_flags[], mremap_flags[],
-    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[];
+    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[], flock_ops[];
 
 /* A table's name for v, or NULL. Tables end with a NULL name. */
 const char *name_of(const struct name_value *t, u64 v);
