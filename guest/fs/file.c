@@ -165,6 +165,8 @@ static long reg_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned io
 	(void)io;
 	if (n > 0)
 		*pos += n;
+	if (n >= 0 && len)
+		ramfs_touch_atime(f->inode, vfs_now());
 	return n;
 }
 

@@ -273,6 +273,13 @@ long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 n
 	return ramfs_write(ino, off, (u64)(uintptr_t)kbuf, len, kcopy_in, now);
 }
 
+void ramfs_touch_atime(struct inode *ino, u64 now)
+{
+	if (ino->atime <= ino->mtime || ino->atime <= ino->ctime ||
+	    now - ino->atime >= RELATIME_INTERVAL_NS)
+		ino->atime = now;
+}
+
 int ramfs_truncate(struct inode *ino, u64 size, u64 now)
 {
 	if (S_ISDIR(ino->mode))

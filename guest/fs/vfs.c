@@ -76,6 +76,17 @@ int vfs_new_unnamed_file(u64 size, struct inode **out)
 	return 0;
 }
 
+void vfs_file_accessed(struct inode *ino)
+{
+	if (S_ISREG(ino->mode))
+		ramfs_touch_atime(ino, vfs_now());
+}
+
+void vfs_file_modified(struct inode *ino)
+{
+	ino->mtime = ino->ctime = vfs_now();
+}
+
 void vfs_file_shrunk(struct inode *ino, u64 size)
 {
 	file_backing_truncated(ino, size);

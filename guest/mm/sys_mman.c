@@ -25,6 +25,8 @@
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
+#include "backing_file.h"
+
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
 
 static s64 get_area(void *ctx, u64 hint, u64 len, u64 align, u64 flags)
@@ -153,9 +155,10 @@ static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct bac
 		*out = f->ops->mmap(f, plan->pgoff * PAGE_SIZE, plan->len, &err);
 		return *out ? 0 : err;
 	}
-	if (f)
+	if (f) {
 		*out = file_backing_get(f->inode);
-	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
+		vfs_file_accessed(f->inode); /* Linux's file_accessed() in its mmap */
+	} else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
 		*out = shm_backing_new(plan->len);
 	else
 		return 0;
@@ -297,7 +300,8 @@ static long sys_brk(u64 want)
 /*
  * A file's frames are its page cache and ramfs keeps nothing else, so
  * stores through MAP_SHARED are in the file already: msync checks its
- * arguments and the range, as Linux does, and has nothing to write.
+ * arguments and the range, as Linux does, has nothing to write, and only
+ * marks the files it finds stored to since the last msync as modified.
  */
 static long sys_msync(u64 addr, u64 len, u64 flags)
 {
@@ -314,6 +318,7 @@ static long sys_msync(u64 addr, u64 len, u64 flags)
 			return -ENOMEM;
 		if ((err = msync_vma_check((int)flags, v->flags)))
 			return err;
+		file_backing_msync(mm, v, addr, end);
 		at = v->end;
 	}
 	return at < end ? -ENOMEM : 0;

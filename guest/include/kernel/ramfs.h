@@ -159,6 +159,12 @@ long ramfs_write(struct inode *ino, u64 off, u64 buf, size_t len, ramfs_copy_in_
 long inode_read(struct inode *ino, u64 off, void *kbuf, size_t len);
 long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 now);
 /*
+ * The file was read at now: its atime changes as Linux's default relatime
+ * mount option says, when it is not newer than mtime or ctime, or a day old.
+ */
+#define RELATIME_INTERVAL_NS (24ULL * 3600 * 1000000000)
+void ramfs_touch_atime(struct inode *ino, u64 now);
+/*
  * Set the size of a regular file. Shrinking frees the frames beyond the new
  * end and zeroes the rest of the last page, so growing again reads zeros.
  * 0, -EISDIR, -EINVAL (not a regular file), -EFBIG.

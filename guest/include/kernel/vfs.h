@@ -41,6 +41,10 @@ u64 vfs_now(void);
 u64 vfs_get_page(struct inode *ino, u64 index, bool alloc);
 /* A regular file of size bytes with no name (shared anonymous memory): 0 or -ENOMEM. */
 int vfs_new_unnamed_file(u64 size, struct inode **out);
+/* A mapping of ino was made, as a read (atime, relatime rules). */
+void vfs_file_accessed(struct inode *ino);
+/* Stores through a shared mapping reached ino: mtime and ctime are now. */
+void vfs_file_modified(struct inode *ino);
 /* A file system shrank ino: its mappings lose the pages past the new end. */
 void vfs_file_shrunk(struct inode *ino, u64 size);
 
