@@ -19,7 +19,7 @@
 #include <kernel/vfs.h>
 #endif
 
-static u64 next_ino = 1;
+static u64 next_ino = 1, live_inodes;
 static const struct inode_map_ops ramfs_map_ops = { .get_page = inode_get_page };
 static const u8 zero_page[PAGE_SIZE];
 
@@ -40,6 +40,7 @@ struct inode *ramfs_inode_alloc(u32 mode, u64 now)
 	if (!ino)
 		return NULL;
 	ino->ino = next_ino++;
+	live_inodes++;
 	ino->mode = mode;
 	ino->refcount = 1;
 	if (S_ISREG(mode))
@@ -87,6 +88,7 @@ static void inode_free(struct inode *ino)
 		parent = ino->dir.parent;
 	}
 	kfree(ino);
+	live_inodes--;
 	/* A removed directory kept its parent alive for "..": release it now. */
 	if (parent)
 		inode_put(parent);
@@ -315,6 +317,11 @@ u64 inode_get_page(struct inode *ino, u64 index, bool alloc)
 	if (pfn != FRAME_NONE)
 		frame_get(pfn);
 	return pfn;
+}
+
+u64 ramfs_live_inodes(void)
+{
+	return live_inodes;
 }
 
 u64 ramfs_frames(const struct inode *ino)

@@ -116,7 +116,7 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
-		.dev_mmap = f->ops->mmap != NULL,
+		.dev_mmap = f->ops->mmap || f->ops->mmap_anon,
 		.unsigned_offset = f->ops->unsigned_offset,
 	};
 }
@@ -151,6 +151,12 @@ static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct bac
 	int err = -ENOMEM;
 
 	*out = NULL;
+	if (f && f->ops->mmap_anon) { /* Linux's mmap_zero */
+		if (!(plan->vm_flags & VM_SHARED))
+			return 0;
+		*out = shm_backing_new(plan->len);
+		return *out ? 0 : -ENOMEM;
+	}
 	if (f && f->ops->mmap) { /* a device: it says what its pages are (/dev/mem) */
 		*out = f->ops->mmap(f, plan->pgoff * PAGE_SIZE, plan->len, &err);
 		return *out ? 0 : err;

@@ -47,6 +47,8 @@ struct file_ops {
 	 */
 	struct backing *(*mmap)(struct file *f, u64 off, u64 len, int *err);
 	bool unsigned_offset;
+	/* /dev/zero: a private mapping is anonymous memory, a shared one shared anonymous memory. */
+	bool mmap_anon;
 };
 
 struct file {

@@ -60,6 +60,10 @@
 #define RAMFS_MAX_FILE_SIZE (1ULL << 40) /* beyond this, writes fail with EFBIG */
 #define RAMFS_DIRENT_COOKIE 2		 /* readdir positions: 0 ".", 1 "..", then entries */
 
+/* Which file system an inode belongs to, for statfs: the root's tmpfs or /proc. */
+#define RAMFS_FS_ROOT 0
+#define RAMFS_FS_PROC 1
+
 struct ramfs_dirent;
 struct inode;
 struct file_lock;
@@ -86,6 +90,7 @@ struct inode {
 	u32 refcount;
 	u32 uid, gid;
 	u32 rdev_major, rdev_minor; /* character devices */
+	u8 fs; /* RAMFS_FS_*: the file system statfs reports; from the parent */
 	u64 size;
 	u64 atime, mtime, ctime; /* nanoseconds since the epoch */
 	/*
@@ -172,6 +177,8 @@ void ramfs_touch_atime(struct inode *ino, u64 now);
 int ramfs_truncate(struct inode *ino, u64 size, u64 now);
 /* ramfs's inode_map_ops get_page, for regular files (see struct inode_map_ops). */
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc);
+/* Inodes that exist now (statfs's f_files - f_ffree). */
+u64 ramfs_live_inodes(void);
 /* Frames that hold the file's data (st_blocks is this times 8). */
 u64 ramfs_frames(const struct inode *ino);
 
