@@ -277,6 +277,7 @@ static void make_proc_root(void)
 void procfs_init(void)
 {
 	make_proc_root();
+	proc_sys_init();
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
 	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");
