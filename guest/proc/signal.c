@@ -102,7 +102,9 @@ static bool discarded_at_once(const struct proc *p, int sig)
 
 void signal_send(struct proc *p, int sig, int sender_pid)
 {
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || discarded_at_once(p, sig))
+	/* The kernel's init has no handlers: every signal is ignored, as Linux's init's. */
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || p == init_proc ||
+	    discarded_at_once(p, sig))
 		return;
 	p->sig.pending |= SIGBIT(sig);
 	p->sig.sender_pid[sig - 1] = sender_pid;
@@ -465,6 +467,7 @@ static long sys_kill(u64 upid, u64 usig)
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
+	reap_init_zombies(); /* an orphan init reaped is gone: ESRCH */
 	if (pid > 0) {
 		struct proc *p = proc_find(pid);
 

@@ -73,6 +73,14 @@ struct proc {
 };
 
 extern struct proc *current;
+/* With --init, PID 1: the kernel's init, which adopts and reaps orphans; else NULL. */
+extern struct proc *init_proc;
+/*
+ * What init's wait loop would have done by now: its zombie children are
+ * freed. Called where a process could tell (fork, exit, kill); syscall
+ * context only, as it frees memory.
+ */
+void reap_init_zombies(void);
 /* Every process slot; PROC_UNUSED ones are free (guest/proc/proc.c). */
 extern struct proc proc_table[MAX_PROCS];
 
