@@ -56,6 +56,8 @@ void file_put(struct file *f)
 	if (--f->refcount)
 		return;
 	locks_remove_file(f);
+	if (f->epitems)
+		eventpoll_release_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

@@ -80,4 +80,4 @@ static long sys_flock(u64 fd, u64 op)
 	return err;
 }
 
-SYSCALL(flock, sys_flock, "fj");
+SYSCALL(flock, sys_flock, "f^");

@@ -101,6 +101,8 @@ static int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 er
 		/* Writable but clean: the MMU's dirty bit tells msync of a later store. */
 		if (shared)
 			*pte &= ~PTE_D;
+		if (!(error & (PF_ERR_WRITE | PF_KERNEL_FILL)))
+			file_fault_around(ino, v, page, pte);
 		return 0;
 	}
 	/* A store to a private file page: the process gets its own copy now. */

@@ -30,4 +30,10 @@ struct mm;
 struct vma;
 void file_backing_msync(struct mm *mm, struct vma *v, u64 start, u64 end);
 
+/*
+ * After a read fault mapped page at *pte: the neighbours already in ino's
+ * page cache too, within Linux's fault-around window (fault_around.c).
+ */
+void file_fault_around(struct inode *ino, const struct vma *v, u64 page, u64 *pte);
+
 #endif
