@@ -25,6 +25,7 @@ enum {
 	OPT_FILE,
 	OPT_INITRD,
 	OPT_TRACE,
+	OPT_INIT,
 	OPT_ISOLATE,
 	OPT_SECCOMP,
 	OPT_USER,
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "trace-syscalls", optional_argument, NULL, OPT_TRACE },
 	{ "trace-output", required_argument, NULL, OPT_TRACE_OUTPUT },
+	{ "init", no_argument, NULL, OPT_INIT },
 	{ "isolate", no_argument, NULL, OPT_ISOLATE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -108,6 +110,8 @@ static void help(void)
 	    "      --access-log FILE  write the trapped accesses to FILE, one per line\n"
 	    "      --map-svg FILE     draw the guest-physical map and the program's mappings\n"
 	    "                         at its last checkpoint into FILE (SVG)\n"
+	    "      --init             PID 1 is the kernel's init, which adopts and reaps\n"
+	    "                         orphans; the program runs as its child, PID 2\n"
 	    "      --isolate          on kvm_pvm hosts, keep the kernel out of the program's\n"
 	    "                         page tables (costs a CR3 load per kernel entry; on\n"
 	    "                         VMX/SVM the kernel is out of reach anyway)\n"
@@ -168,6 +172,7 @@ static const char *const kernel_options[] = { "verbose",
 					      "selftest=floor",
 					      "selftest=memtype",
 					      "selftest=dma",
+					      "init",
 					      "noinit",
 					      "gdb" };
 
@@ -230,7 +235,7 @@ static int check_kernel_options(const char *arg)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "trace=LIST, isolate, noinit, gdb, "
+				  "trace=LIST, isolate, init, noinit, gdb, "
 				  "selftest=native|fault|spin|floor|memtype|dma, fault_around_bytes=N, "
 				  "tlb_single_page_flush_ceiling=N)",
 				  w);
@@ -384,6 +389,8 @@ static int parse_one(struct run_opts *o, int c, char **argv)
 	case OPT_TRACE_OUTPUT:
 		o->trace_output = optarg;
 		return 0;
+	case OPT_INIT:
+		return add_bootarg(o, "init");
 	case OPT_ISOLATE:
 		needs_kvm(o, "--isolate");
 		return add_bootarg(o, "isolate");

@@ -75,6 +75,7 @@ static const struct file_ops zero_ops = {
 	.read = zero_read,
 	.write = sink_write,
 	.llseek = zero_llseek,
+	.mmap_anon = true,
 };
 
 /* ---- the console: host streams ---- */

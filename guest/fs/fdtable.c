@@ -11,6 +11,7 @@
 #include <kernel/errno.h>
 #include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
+#include <kernel/locks.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -112,13 +113,20 @@ struct fdtable *fdtable_dup(struct fdtable *t)
 	return n;
 }
 
+/* A descriptor goes: the closing process's record locks on the file go with it (POSIX). */
+static void close_file(struct fdtable *t, struct file *f)
+{
+	locks_remove_posix(f, t);
+	file_put(f);
+}
+
 void fdtable_put(struct fdtable *t)
 {
 	if (!t || --t->refcount)
 		return;
 	for (int i = 0; i < t->size; i++)
 		if (t->fd[i])
-			file_put(t->fd[i]);
+			close_file(t, t->fd[i]);
 	kfree(t->fd);
 	kfree(t->cloexec);
 	kfree(t);
@@ -132,7 +140,7 @@ void fdtable_exec(struct fdtable *t)
 
 			t->fd[i] = NULL;
 			t->cloexec[i] = 0;
-			file_put(f);
+			close_file(t, f);
 		}
 	}
 }
@@ -184,7 +192,7 @@ int fd_install_at(struct file *f, int newfd, bool cloexec)
 	t->fd[newfd] = f;
 	t->cloexec[newfd] = cloexec;
 	if (old)
-		file_put(old); /* after the table is consistent: a release wakes others */
+		close_file(t, old); /* after the table is consistent: a release wakes others */
 	return newfd;
 }
 
@@ -197,7 +205,7 @@ int fd_close(int fd)
 		return -EBADF;
 	t->fd[fd] = NULL;
 	t->cloexec[fd] = 0;
-	file_put(f);
+	close_file(t, f);
 	return 0;
 }
 

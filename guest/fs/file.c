@@ -8,7 +8,9 @@
 #include <asm/ioctls.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/locks.h>
 #include <kernel/mm.h>
+#include <kernel/perm.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
 
@@ -53,6 +55,7 @@ void file_put(struct file *f)
 {
 	if (--f->refcount)
 		return;
+	locks_remove_file(f);
 	if (f->epitems)
 		eventpoll_release_file(f);
 	if (f->ops->release)
@@ -164,6 +167,8 @@ static long reg_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned io
 	(void)io;
 	if (n > 0)
 		*pos += n;
+	if (n >= 0 && len)
+		ramfs_touch_atime(f->inode, vfs_now());
 	return n;
 }
 
@@ -174,6 +179,8 @@ static long reg_write(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned i
 	(void)io;
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
+	if (len)
+		inode_write_kills_privs(f->inode);
 	n = ramfs_write(f->inode, *pos, ubuf, len, copy_from_user, vfs_now());
 	if (n > 0)
 		*pos += n;

@@ -40,4 +40,14 @@ int walk_parent_at(int dirfd, const char *path, struct nameidata *nd);
 /* path may be empty with AT_EMPTY_PATH in flags: then dirfd's own inode. */
 int lookup_user_at(int dirfd, u64 upath, u32 flags, struct inode **out);
 
+/*
+ * Create the node nd names (mode: type and final permission bits) after
+ * checking that the caller may write the directory; the caller owns it.
+ * *out, when not NULL, gets the inode with a reference.
+ */
+int create_in(struct nameidata *nd, u32 mode, u32 major, u32 minor, struct inode **out);
+
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms (reclock.c). */
+long fcntl_lock(int fd, u32 cmd, u64 uarg);
+
 #endif

@@ -5,10 +5,20 @@
  * like names (the root is its own parent), every component but the last
  * must be a directory (ENOTDIR), and a trailing slash demands that the
  * last one is a directory too. The last component is left to the caller,
- * which decides whether it must exist (open) or must not (mkdir).
+ * which decides whether it must exist (open) or must not (mkdir). Every
+ * directory looked in must be searchable by the caller (ramfs_may_search).
  */
 #include <kernel/errno.h>
 #include <kernel/ramfs.h>
+
+#ifdef PL_HOST_TEST
+/* The kernel checks the caller's permissions (perm.c); host tests are root. */
+__attribute__((weak)) int ramfs_may_search(const struct inode *dir)
+{
+	(void)dir;
+	return 0;
+}
+#endif
 
 static size_t component_len(const char *p)
 {
@@ -54,9 +64,13 @@ int ramfs_walk_parent(struct inode *root, struct inode *start, const char *path,
 		struct inode *next;
 		int err;
 
-		if (len > RAMFS_NAME_MAX) {
+		/* As Linux's may_lookup: search permission first, for the last name too. */
+		err = S_ISDIR(dir->mode) ? ramfs_may_search(dir) : 0;
+		if (!err && len > RAMFS_NAME_MAX)
+			err = -ENAMETOOLONG;
+		if (err) {
 			inode_put(dir);
-			return -ENAMETOOLONG;
+			return err;
 		}
 		if (!p[len + slashes]) {
 			nd->dir = dir;

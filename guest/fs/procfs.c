@@ -263,8 +263,21 @@ static int make_self_file(const char *name, u32 perm, const struct file_ops *ops
 	return 0;
 }
 
+/* /proc is its own file system for statfs; what is made below it inherits that. */
+static void make_proc_root(void)
+{
+	struct inode *proc;
+
+	must(vfs_synth_dir("/proc", 0555), "/proc");
+	must(vfs_lookup("/proc", &proc), "/proc");
+	proc->fs = RAMFS_FS_PROC;
+	inode_put(proc);
+}
+
 void procfs_init(void)
 {
+	make_proc_root();
+	proc_sys_init();
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
 	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");

@@ -19,7 +19,7 @@
 #include <kernel/vfs.h>
 #endif
 
-static u64 next_ino = 1;
+static u64 next_ino = 1, live_inodes;
 static const struct inode_map_ops ramfs_map_ops = { .get_page = inode_get_page };
 static const u8 zero_page[PAGE_SIZE];
 
@@ -40,6 +40,7 @@ struct inode *ramfs_inode_alloc(u32 mode, u64 now)
 	if (!ino)
 		return NULL;
 	ino->ino = next_ino++;
+	live_inodes++;
 	ino->mode = mode;
 	ino->refcount = 1;
 	if (S_ISREG(mode))
@@ -87,6 +88,7 @@ static void inode_free(struct inode *ino)
 		parent = ino->dir.parent;
 	}
 	kfree(ino);
+	live_inodes--;
 	/* A removed directory kept its parent alive for "..": release it now. */
 	if (parent)
 		inode_put(parent);
@@ -273,6 +275,13 @@ long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 n
 	return ramfs_write(ino, off, (u64)(uintptr_t)kbuf, len, kcopy_in, now);
 }
 
+void ramfs_touch_atime(struct inode *ino, u64 now)
+{
+	if (ino->atime <= ino->mtime || ino->atime <= ino->ctime ||
+	    now - ino->atime >= RELATIME_INTERVAL_NS)
+		ino->atime = now;
+}
+
 int ramfs_truncate(struct inode *ino, u64 size, u64 now)
 {
 	if (S_ISDIR(ino->mode))
@@ -308,6 +317,11 @@ u64 inode_get_page(struct inode *ino, u64 index, bool alloc)
 	if (pfn != FRAME_NONE)
 		frame_get(pfn);
 	return pfn;
+}
+
+u64 ramfs_live_inodes(void)
+{
+	return live_inodes;
 }
 
 u64 ramfs_frames(const struct inode *ino)

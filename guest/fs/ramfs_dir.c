@@ -173,6 +173,7 @@ int ramfs_create(struct inode *dir, const char *name, size_t len, u32 mode, u32 
 		kfree(e);
 		return -ENOMEM;
 	}
+	ino->fs = dir->fs; /* a file system's files are below its root */
 	if (S_ISDIR(mode)) {
 		ino->nlink = 2;
 		ino->dir.parent = dir;

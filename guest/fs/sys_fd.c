@@ -131,8 +131,15 @@ static long sys_fcntl(u64 ufd, u64 cmd, u64 arg)
 		return setfl(fd, arg);
 	case F_GETPIPE_SZ:
 		return pipe_size(fd);
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return fcntl_lock(fd, (u32)cmd, arg);
 	default:
-		/* Record locks and the rest: not here yet, and said so. */
+		/* Leases, owners, seals and the rest: not here, and said so. */
 		return fd_get_cloexec(fd) < 0 ? -EBADF : -EINVAL;
 	}
 }

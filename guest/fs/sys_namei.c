@@ -6,6 +6,8 @@
  */
 #include <kernel/errno.h>
 #include <kernel/fdtable.h>
+#include <kernel/perm.h>
+#include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/vfs.h>
 #include <linux/fcntl.h>
@@ -37,6 +39,26 @@ static void parent_put(char *path, struct nameidata *nd)
 	path_put(path);
 }
 
+/* Linux's order: EEXIST, then write permission on the directory, then CAP_MKNOD. */
+static int create_checked(struct nameidata *nd, u32 mode, u32 major, u32 minor)
+{
+	struct inode *ino;
+	int err = ramfs_lookup(nd->dir, nd->last, nd->last_len, &ino);
+
+	if (!err) {
+		inode_put(ino);
+		return -EEXIST;
+	}
+	if (err != -ENOENT)
+		return err;
+	err = may_create(nd->dir);
+	if (err)
+		return err;
+	if (S_ISCHR(mode) && current->cred.euid != 0)
+		return -EPERM;
+	return create_in(nd, mode, major, minor, NULL);
+}
+
 /* mode carries the type; the permission bits go through the umask. */
 static long make_node(int dirfd, u64 upath, u32 mode, u32 major, u32 minor)
 {
@@ -51,9 +73,8 @@ static long make_node(int dirfd, u64 upath, u32 mode, u32 major, u32 minor)
 	else if (nd.trailing_slash && !S_ISDIR(mode))
 		err = -ENOENT; /* "name/" can only be a directory */
 	else
-		err = ramfs_create(nd.dir, nd.last, nd.last_len,
-				   (mode & S_IFMT) | (mode & S_IALLUGO & ~fd_umask()), major, minor,
-				   vfs_now(), NULL);
+		err = create_checked(&nd, (mode & S_IFMT) | (mode & S_IALLUGO & ~fd_umask()), major,
+				     minor);
 	parent_put(path, &nd);
 	return err;
 }
@@ -88,6 +109,19 @@ static long sys_mknod(u64 path, u64 mode, u64 dev)
 	return sys_mknodat((u64)(s64)AT_FDCWD, path, mode, dev);
 }
 
+/* A name that exists must be the caller's to remove (a missing one is ramfs's ENOENT). */
+static int delete_checked(struct nameidata *nd)
+{
+	struct inode *victim;
+	int err = ramfs_lookup(nd->dir, nd->last, nd->last_len, &victim);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	err = may_delete(nd->dir, victim);
+	inode_put(victim);
+	return err;
+}
+
 static long do_unlink(int dirfd, u64 upath)
 {
 	struct nameidata nd;
@@ -107,7 +141,9 @@ static long do_unlink(int dirfd, u64 upath)
 			err = -EISDIR;
 		}
 	} else {
-		err = ramfs_unlink(nd.dir, nd.last, nd.last_len, vfs_now());
+		err = delete_checked(&nd);
+		if (!err)
+			err = ramfs_unlink(nd.dir, nd.last, nd.last_len, vfs_now());
 	}
 	parent_put(path, &nd);
 	return err;
@@ -127,7 +163,7 @@ static long do_rmdir(int dirfd, u64 upath)
 		err = -ENOTEMPTY;
 	else if (nd.last_type == LAST_ROOT)
 		err = -EBUSY;
-	else
+	else if (!(err = delete_checked(&nd)))
 		err = ramfs_rmdir(nd.dir, nd.last, nd.last_len, vfs_now());
 	parent_put(path, &nd);
 	return err;
@@ -177,6 +213,29 @@ static int rename_names(struct nameidata *o, struct nameidata *n, u64 flags)
 	return 0;
 }
 
+/* Linux's vfs_rename: remove the old name, replace or create the new, and a moved directory's "..". */
+static int rename_perms(struct nameidata *o, struct nameidata *n)
+{
+	struct inode *src, *target;
+	int err = ramfs_lookup(o->dir, o->last, o->last_len, &src);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	err = may_delete(o->dir, src);
+	if (!err) {
+		if (ramfs_lookup(n->dir, n->last, n->last_len, &target) == 0) {
+			err = may_delete(n->dir, target);
+			inode_put(target);
+		} else {
+			err = may_create(n->dir);
+		}
+	}
+	if (!err && S_ISDIR(src->mode) && o->dir != n->dir)
+		err = inode_permission(src, MAY_WRITE);
+	inode_put(src);
+	return err;
+}
+
 static long sys_renameat2(u64 odirfd, u64 oldpath, u64 ndirfd, u64 newpath, u64 flags)
 {
 	struct nameidata o, n;
@@ -195,6 +254,8 @@ static long sys_renameat2(u64 odirfd, u64 oldpath, u64 ndirfd, u64 newpath, u64 
 	}
 	err = rename_names(&o, &n, flags);
 	if (!err)
+		err = rename_perms(&o, &n);
+	if (!err)
 		err = ramfs_rename(o.dir, o.last, o.last_len, n.dir, n.last, n.last_len, vfs_now());
 	parent_put(npath, &n);
 	parent_put(opath, &o);
@@ -209,6 +270,22 @@ static long sys_renameat(u64 odirfd, u64 oldpath, u64 ndirfd, u64 newpath)
 static long sys_rename(u64 oldpath, u64 newpath)
 {
 	return sys_renameat2((u64)(s64)AT_FDCWD, oldpath, (u64)(s64)AT_FDCWD, newpath, 0);
+}
+
+/* Linux's do_linkat and vfs_link: protected hard links, EEXIST, then the directory's permission. */
+static int link_checked(struct nameidata *nd, struct inode *target)
+{
+	struct inode *ino;
+	int err;
+
+	if (!ramfs_lookup(nd->dir, nd->last, nd->last_len, &ino)) {
+		inode_put(ino);
+		return -EEXIST;
+	}
+	err = may_link(target);
+	if (!err)
+		err = may_create(nd->dir);
+	return err ? err : ramfs_link(nd->dir, nd->last, nd->last_len, target, vfs_now());
 }
 
 static long sys_linkat(u64 odirfd, u64 oldpath, u64 ndirfd, u64 newpath, u64 flags)
@@ -230,7 +307,7 @@ static long sys_linkat(u64 odirfd, u64 oldpath, u64 ndirfd, u64 newpath, u64 fla
 		else if (nd.trailing_slash)
 			err = -ENOENT;
 		else
-			err = ramfs_link(nd.dir, nd.last, nd.last_len, target, vfs_now());
+			err = link_checked(&nd, target);
 		parent_put(path, &nd);
 	}
 	inode_put(target);

@@ -2,14 +2,15 @@
 /*
  * Opening files, the working directory, and changing a file's size and
  * mode: open/openat/creat, chdir/fchdir/getcwd, truncate/ftruncate, and
- * the chmod family. Everything runs as root (uid 0), so permission bits
- * are stored and reported but deny nothing here; exec checks x bits.
+ * the chmod and chown families, each checking the caller's permissions
+ * (kernel/perm.h) where Linux does.
  */
 #include <asm/fcntl.h>
 #include <kernel/errno.h>
 #include <kernel/fdtable.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/perm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -18,15 +19,38 @@
 
 #include "fs.h"
 
-/* O_CREAT of an ordinary name: the existing file (unless O_EXCL), or a new one. */
-static int open_or_create(struct nameidata *nd, u32 flags, u32 mode, struct inode **out)
+/* A new node named by nd, owned by the caller: write permission on the directory first. */
+int create_in(struct nameidata *nd, u32 mode, u32 major, u32 minor, struct inode **out)
+{
+	struct inode *ino;
+	int err = may_create(nd->dir);
+
+	if (!err)
+		err = ramfs_create(nd->dir, nd->last, nd->last_len, mode, major, minor, vfs_now(),
+				   &ino);
+	if (err)
+		return err;
+	inode_init_owner(nd->dir, ino);
+	if (out)
+		*out = ino;
+	else
+		inode_put(ino);
+	return 0;
+}
+
+/*
+ * O_CREAT of an ordinary name: the existing file (unless O_EXCL), or a new
+ * one (*created then true: its creator opens it whatever its mode says).
+ */
+static int open_or_create(struct nameidata *nd, u32 flags, u32 mode, struct inode **out,
+			  bool *created)
 {
 	int err = ramfs_lookup(nd->dir, nd->last, nd->last_len, out);
 
-	if (err == -ENOENT)
-		return ramfs_create(nd->dir, nd->last, nd->last_len,
-				    S_IFREG | (mode & S_IALLUGO & ~fd_umask()), 0, 0, vfs_now(),
-				    out);
+	if (err == -ENOENT) {
+		*created = true;
+		return create_in(nd, S_IFREG | (mode & S_IALLUGO & ~fd_umask()), 0, 0, out);
+	}
 	if (err)
 		return err;
 	if (!(flags & O_EXCL) && !S_ISDIR((*out)->mode))
@@ -36,7 +60,8 @@ static int open_or_create(struct nameidata *nd, u32 flags, u32 mode, struct inod
 }
 
 /* The inode open() works on: found, or created with O_CREAT. */
-static int open_target(int dirfd, const char *path, u32 flags, u32 mode, struct inode **out)
+static int open_target(int dirfd, const char *path, u32 flags, u32 mode, struct inode **out,
+		       bool *created)
 {
 	struct nameidata nd;
 	int err = walk_parent_at(dirfd, path, &nd);
@@ -55,7 +80,7 @@ static int open_target(int dirfd, const char *path, u32 flags, u32 mode, struct 
 			err = -EISDIR;
 		}
 	} else {
-		err = open_or_create(&nd, flags, mode, out);
+		err = open_or_create(&nd, flags, mode, out, created);
 	}
 	nameidata_put(&nd);
 	return err;
@@ -65,6 +90,7 @@ static long do_open(int dirfd, u64 upath, u32 flags, u32 mode)
 {
 	struct inode *ino;
 	struct file *f;
+	bool created = false;
 	char *path;
 	int err, fd;
 
@@ -73,11 +99,15 @@ static long do_open(int dirfd, u64 upath, u32 flags, u32 mode)
 	path = path_get(upath, &err);
 	if (!path)
 		return err;
-	err = open_target(dirfd, path, flags, mode, &ino);
+	err = open_target(dirfd, path, flags, mode, &ino, &created);
 	path_put(path);
 	if (err)
 		return err;
-	err = file_open_inode(ino, flags, &f);
+	err = created ? 0 : may_open(ino, flags);
+	if (!err && (flags & O_TRUNC) && !(flags & O_PATH))
+		inode_write_kills_privs(ino);
+	if (!err)
+		err = file_open_inode(ino, flags, &f);
 	inode_put(ino);
 	if (err)
 		return err;
@@ -108,9 +138,11 @@ static long set_cwd(struct inode *dir)
 {
 	struct inode *old = current->cwd;
 
-	if (!S_ISDIR(dir->mode)) {
+	int err = S_ISDIR(dir->mode) ? inode_permission(dir, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		inode_put(dir);
-		return -ENOTDIR;
+		return err;
 	}
 	current->cwd = dir; /* our reference becomes the process's */
 	if (old)
@@ -157,6 +189,15 @@ static long sys_getcwd(u64 ubuf, u64 size)
 
 /* ---- size and mode ---- */
 
+static int truncate_kill_privs(struct inode *ino, u64 len)
+{
+	int err = ramfs_truncate(ino, len, vfs_now());
+
+	if (!err)
+		inode_write_kills_privs(ino);
+	return err;
+}
+
 static long sys_truncate(u64 upath, u64 len)
 {
 	struct inode *ino;
@@ -167,7 +208,11 @@ static long sys_truncate(u64 upath, u64 len)
 	err = lookup_user_at(AT_FDCWD, upath, 0, &ino);
 	if (err)
 		return err;
-	err = ramfs_truncate(ino, len, vfs_now());
+	/* Linux: the type's errors (EISDIR, EINVAL) before permission's. */
+	if (S_ISREG(ino->mode) && !ino->ops)
+		err = inode_permission(ino, MAY_WRITE);
+	if (!err)
+		err = truncate_kill_privs(ino, len);
 	inode_put(ino);
 	return err;
 }
@@ -183,15 +228,9 @@ static long sys_ftruncate(u64 fd, u64 len)
 	if ((s64)len < 0 || !(f->fmode & FMODE_WRITE) || !S_ISREG(f->inode->mode) || f->inode->ops)
 		err = -EINVAL;
 	else
-		err = ramfs_truncate(f->inode, len, vfs_now());
+		err = truncate_kill_privs(f->inode, len);
 	file_put(f);
 	return err;
-}
-
-static void set_mode(struct inode *ino, u32 mode)
-{
-	ino->mode = (ino->mode & S_IFMT) | (mode & S_IALLUGO);
-	ino->ctime = vfs_now();
 }
 
 static long sys_fchmodat(u64 dirfd, u64 upath, u64 mode)
@@ -201,9 +240,9 @@ static long sys_fchmodat(u64 dirfd, u64 upath, u64 mode)
 
 	if (err)
 		return err;
-	set_mode(ino, (u32)mode);
+	err = inode_chmod(ino, (u32)mode, vfs_now());
 	inode_put(ino);
-	return 0;
+	return err;
 }
 
 static long sys_chmod(u64 upath, u64 mode)
@@ -214,15 +253,52 @@ static long sys_chmod(u64 upath, u64 mode)
 static long sys_fchmod(u64 fd, u64 mode)
 {
 	struct file *f = fd_get((int)fd);
+	int err;
 
 	if (!f || (f->flags & O_PATH)) {
 		if (f)
 			file_put(f);
 		return -EBADF;
 	}
-	set_mode(f->inode, (u32)mode);
+	err = inode_chmod(f->inode, (u32)mode, vfs_now());
 	file_put(f);
-	return 0;
+	return err;
+}
+
+/* No symlinks here, so AT_SYMLINK_NOFOLLOW (lchown) changes nothing. */
+static long sys_fchownat(u64 dirfd, u64 upath, u64 uid, u64 gid, u64 flags)
+{
+	struct inode *ino;
+	int err;
+
+	if (flags & ~(u64)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = lookup_user_at((int)dirfd, upath, (u32)flags, &ino);
+	if (err)
+		return err;
+	err = inode_chown(ino, (u32)uid, (u32)gid, vfs_now());
+	inode_put(ino);
+	return err;
+}
+
+static long sys_chown(u64 upath, u64 uid, u64 gid)
+{
+	return sys_fchownat((u64)(s64)AT_FDCWD, upath, uid, gid, 0);
+}
+
+static long sys_fchown(u64 fd, u64 uid, u64 gid)
+{
+	struct file *f = fd_get((int)fd);
+	int err;
+
+	if (!f || (f->flags & O_PATH)) {
+		if (f)
+			file_put(f);
+		return -EBADF;
+	}
+	err = inode_chown(f->inode, (u32)uid, (u32)gid, vfs_now());
+	file_put(f);
+	return err;
 }
 
 SYSCALL(open, sys_open, "sOo");
@@ -235,4 +311,8 @@ SYSCALL(truncate, sys_truncate, "sl");
 SYSCALL(ftruncate, sys_ftruncate, "fl");
 SYSCALL(chmod, sys_chmod, "so");
 SYSCALL(fchmod, sys_fchmod, "fo");
-SYSCALL(fchmodat, sys_fchmodat, "fso");
+SYSCALL(fchmodat, sys_fchmodat, "Aso");
+SYSCALL(chown, sys_chown, "sdd");
+SYSCALL(lchown, sys_chown, "sdd");
+SYSCALL(fchown, sys_fchown, "fdd");
+SYSCALL(fchownat, sys_fchownat, "AsddX");

@@ -8,6 +8,7 @@
 #include <kernel/fdtable.h>
 #include <kernel/frame.h>
 #include <kernel/mm.h>
+#include <kernel/perm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -97,7 +98,7 @@ static long sys_fstat(u64 fd, u64 ustat)
 	return err;
 }
 
-/* As root: everything may be read and written; X_OK needs an x bit on a file. */
+/* With the real IDs unless AT_EACCESS, as a set-user-ID program asks on its user's behalf. */
 static long sys_faccessat2(u64 dirfd, u64 upath, u64 mode, u64 flags)
 {
 	struct inode *ino;
@@ -108,8 +109,8 @@ static long sys_faccessat2(u64 dirfd, u64 upath, u64 mode, u64 flags)
 	err = lookup_user_at((int)dirfd, upath, (u32)flags, &ino);
 	if (err)
 		return err;
-	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		err = -EACCES;
+	if (mode)
+		err = inode_permission_ids(ino, (int)mode, flags & AT_EACCESS);
 	inode_put(ino);
 	return err;
 }

@@ -17,6 +17,7 @@
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
@@ -73,6 +74,17 @@ int vfs_new_unnamed_file(u64 size, struct inode **out)
 	}
 	*out = ino;
 	return 0;
+}
+
+void vfs_file_accessed(struct inode *ino)
+{
+	if (S_ISREG(ino->mode))
+		ramfs_touch_atime(ino, vfs_now());
+}
+
+void vfs_file_modified(struct inode *ino)
+{
+	ino->mtime = ino->ctime = vfs_now();
 }
 
 void vfs_file_shrunk(struct inode *ino, u64 size)
@@ -182,6 +194,24 @@ static void ensure(const char *path, u32 mode, u32 major, u32 minor)
 		panic("vfs: cannot create %s: error %d", path, -err);
 }
 
+/* A file the archive did not bring, with this text; an existing one is left alone. */
+static void ensure_text(const char *path, u32 perm, const char *text)
+{
+	struct nameidata nd;
+	struct inode *ino;
+	int err = ramfs_walk_parent(root, root, path, &nd);
+
+	if (err)
+		panic("vfs: cannot create %s: error %d", path, -err);
+	err = ramfs_create(nd.dir, nd.last, nd.last_len, S_IFREG | perm, 0, 0, vfs_now(), &ino);
+	nameidata_put(&nd);
+	if (err == -EEXIST)
+		return;
+	if (err || inode_write(ino, 0, text, strlen(text), vfs_now()) != (long)strlen(text))
+		panic("vfs: cannot create %s", path);
+	inode_put(ino);
+}
+
 static void unpack(const void *initrd, size_t len)
 {
 	struct initramfs_result r;
@@ -221,4 +251,10 @@ void vfs_init(const void *initrd, size_t len)
 	ensure("/dev/null", S_IFCHR | 0666, 1, 3);
 	ensure("/dev/zero", S_IFCHR | 0666, 1, 5);
 	ensure("/dev/console", S_IFCHR | 0600, 5, 1);
+	/* A second user for programs that drop root, under Debian's names and IDs. */
+	ensure("/etc", S_IFDIR | 0755, 0, 0);
+	ensure_text("/etc/passwd", 0644,
+		    "root:x:0:0:root:/root:/bin/sh\n"
+		    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+	ensure_text("/etc/group", 0644, "root:x:0:\nnogroup:x:65534:\n");
 }

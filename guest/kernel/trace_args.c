@@ -501,7 +501,7 @@ static const struct name_value *const constant_tables[128] = {
 static const struct flag_name *const flag_tables[128] = {
 	['K'] = open_flags,   ['X'] = at_flags,	   ['D'] = mremap_flags,      ['Y'] = msync_flags,
 	['Z'] = wait_options, ['e'] = fd_flags,	   ['m'] = access_modes,      ['j'] = efd_flags,
-	['0'] = tfd_flags,    ['+'] = timer_flags, ['*'] = tfd_settime_flags,
+	['0'] = tfd_flags,    ['+'] = timer_flags, ['*'] = tfd_settime_flags, ['^'] = flock_ops,
 };
 
 void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)

@@ -159,6 +159,9 @@ const struct name_value fcntl_cmds[] = {
 	{ 7, "F_SETLKW" },
 	{ 8, "F_SETOWN" },
 	{ 9, "F_GETOWN" },
+	{ 36, "F_OFD_GETLK" },
+	{ 37, "F_OFD_SETLK" },
+	{ 38, "F_OFD_SETLKW" },
 	{ 1024, "F_SETLEASE" },
 	{ 1025, "F_GETLEASE" },
 	{ 1030, "F_DUPFD_CLOEXEC" },
@@ -279,6 +282,10 @@ const struct flag_name sa_flags[] = {
 const struct flag_name fd_flags[] = {
 	{ 1, "FD_CLOEXEC" },
 	{ 0, NULL },
+};
+
+const struct flag_name flock_ops[] = {
+	{ 1, "LOCK_SH" }, { 2, "LOCK_EX" }, { 4, "LOCK_NB" }, { 8, "LOCK_UN" }, { 0, NULL },
 };
 
 /* eventfd2's, in strace's order. */

@@ -18,6 +18,7 @@
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
+#include <kernel/pte.h>
 #include <kernel/string.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
@@ -89,8 +90,17 @@ static int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 er
 	pfn = vfs_get_page(ino, index, true);
 	if (pfn == FRAME_NONE)
 		return backing_oom(fi, page);
+	if (shared && (error & PF_ERR_WRITE)) {
+		/* The first store since the last msync: Linux's page_mkwrite times it. */
+		vfs_file_modified(ino);
+		*pte = pte_for(pfn, v->prot, true);
+		return 0;
+	}
 	if (shared || !(error & PF_ERR_WRITE)) {
 		*pte = pte_for(pfn, v->prot, shared && (v->prot & VM_PROT_WRITE));
+		/* Writable but clean: the MMU's dirty bit tells msync of a later store. */
+		if (shared)
+			*pte &= ~PTE_D;
 		if (!(error & (PF_ERR_WRITE | PF_KERNEL_FILL)))
 			file_fault_around(ino, v, page, pte);
 		return 0;
@@ -143,6 +153,30 @@ struct backing *file_backing_get(struct inode *ino)
 	fb->next = mapped_files;
 	mapped_files = fb;
 	return &fb->b;
+}
+
+static void clean_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
+{
+	bool *dirty = arg;
+
+	if (!(*pte & PTE_D))
+		return;
+	*pte &= ~PTE_D;
+	mm_flush_page(mm, va);
+	*dirty = true;
+}
+
+void file_backing_msync(struct mm *mm, struct vma *v, u64 start, u64 end)
+{
+	struct inode *ino = vma_inode(v);
+	bool dirty = false;
+
+	if (!ino || !(v->flags & VM_SHARED) || (v->flags & VM_HUGETLB))
+		return;
+	pt_walk(mm, MAX(start, v->start), MIN(end, v->end), clean_leaf, &dirty);
+	mm_flush_commit(mm);
+	if (dirty)
+		vfs_file_modified(ino);
 }
 
 /* The pages of ino from index first on leave mm, COW copies included. */

@@ -22,6 +22,15 @@ struct file_backing {
 struct file_backing *file_backing_alloc(struct inode *ino, enum backing_kind kind);
 
 /*
+ * msync of [start, end) in v: if a store reached one of its shared file
+ * pages since the last msync (the PTE's dirty bit), the file's mtime and
+ * ctime are now, as POSIX asks; the bits are cleared for the next one.
+ */
+struct mm;
+struct vma;
+void file_backing_msync(struct mm *mm, struct vma *v, u64 start, u64 end);
+
+/*
  * After a read fault mapped page at *pte: the neighbours already in ino's
  * page cache too, within Linux's fault-around window (fault_around.c).
  */

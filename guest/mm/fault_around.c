@@ -28,6 +28,7 @@
 #include <kernel/frame.h>
 #include <kernel/paging.h>
 #include <kernel/pt.h>
+#include <kernel/pte.h>
 #include <kernel/ramfs.h>
 #include <kernel/string.h>
 #include <kernel/vfs.h>
@@ -82,7 +83,10 @@ void file_fault_around(struct inode *ino, const struct vma *v, u64 page, u64 *pt
 		if (*e) /* mapped, or PROT_NONE left behind: Linux fills pte_none() only */
 			continue;
 		pfn = vfs_get_page(ino, index, false);
-		if (pfn != FRAME_NONE) /* the reference is the new entry's */
-			*e = pte_for(pfn, v->prot, writable);
+		if (pfn == FRAME_NONE)
+			continue;
+		*e = pte_for(pfn, v->prot, writable); /* the reference is the new entry's */
+		if (writable) /* clean until a store: msync looks at the dirty bit */
+			*e &= ~PTE_D;
 	}
 }

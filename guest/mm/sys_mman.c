@@ -25,6 +25,8 @@
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
+#include "backing_file.h"
+
 #define MMAP_BASE (USER_TOP - (8ULL << 20) - (128ULL << 20))
 
 static s64 get_area(void *ctx, u64 hint, u64 len, u64 align, u64 flags)
@@ -61,6 +63,8 @@ void mm_mmap_space(struct mm *mm, struct mmap_space *space)
 	*space = (struct mmap_space){ get_area, intersects, mm };
 }
 
+int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
+
 /* The limits mmap_check consults; root (CAP_IPC_LOCK) ignores RLIMIT_MEMLOCK. */
 void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 {
@@ -68,7 +72,7 @@ void mm_fill_limits(struct mm *mm, struct mm_limits *l)
 		.task_size = USER_TOP,
 		.min_addr = MC_MIN_ADDR,
 		.map_count = mm->vmas.count,
-		.max_map_count = 1000000,
+		.max_map_count = (u64)sysctl_max_map_count,
 		.def_flags = mm->def_flags,
 		.memlock_limit = rlimit_cur(RLIMIT_MEMLOCK),
 		.cap_ipc_lock = current->cred.euid == 0, /* root is exempt, as on Linux */
@@ -114,7 +118,7 @@ static void describe_file(const struct file *f, struct mmap_file *mf)
 		.readable = f->fmode & FMODE_READ,
 		.writable = f->fmode & FMODE_WRITE,
 		.append = f->flags & O_APPEND,
-		.dev_mmap = f->ops->mmap != NULL,
+		.dev_mmap = f->ops->mmap || f->ops->mmap_anon,
 		.unsigned_offset = f->ops->unsigned_offset,
 	};
 }
@@ -149,13 +153,20 @@ static int mmap_backing(const struct mmap_plan *plan, struct file *f, struct bac
 	int err = -ENOMEM;
 
 	*out = NULL;
+	if (f && f->ops->mmap_anon) { /* Linux's mmap_zero */
+		if (!(plan->vm_flags & VM_SHARED))
+			return 0;
+		*out = shm_backing_new(plan->len);
+		return *out ? 0 : -ENOMEM;
+	}
 	if (f && f->ops->mmap) { /* a device: it says what its pages are (/dev/mem) */
 		*out = f->ops->mmap(f, plan->pgoff * PAGE_SIZE, plan->len, &err);
 		return *out ? 0 : err;
 	}
-	if (f)
+	if (f) {
 		*out = file_backing_get(f->inode);
-	else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
+		vfs_file_accessed(f->inode); /* Linux's file_accessed() in its mmap */
+	} else if (plan->anon && (plan->vm_flags & (VM_SHARED | VM_HUGETLB)) == VM_SHARED)
 		*out = shm_backing_new(plan->len);
 	else
 		return 0;
@@ -230,12 +241,34 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	return ret;
 }
 
+/*
+ * Linux lets the VMA count pass vm.max_map_count only while freeing: a
+ * split that leaves one more VMA is ENOMEM at the limit (__split_vma's
+ * callers in munmap and mprotect). middle_only: only a hole punched in
+ * one VMA adds one (munmap's rule); otherwise any cut at either end does.
+ */
+static int split_limit_check(struct mm *mm, u64 addr, u64 end, bool middle_only)
+{
+	struct vma *first = vma_find(&mm->vmas, addr), *last = vma_find(&mm->vmas, end - 1);
+	bool splits;
+
+	if (mm->vmas.count < (u64)sysctl_max_map_count)
+		return 0;
+	if (middle_only)
+		splits = first && first->start < addr && end < first->end;
+	else
+		splits = (first && first->start < addr) || (last && end < last->end);
+	return splits ? -ENOMEM : 0;
+}
+
 static long sys_munmap(u64 addr, u64 len)
 {
 	struct mm *mm = current->mm;
 	u64 end;
 	int err = munmap_check(addr, len, USER_TOP, &end);
 
+	if (!err && end > addr)
+		err = split_limit_check(mm, addr, end, true);
 	if (!err)
 		err = hugetlb_split_check(mm, addr, end);
 	if (err)
@@ -252,6 +285,14 @@ static void protect_changed(void *arg, const struct vma *piece, u32 old_prot, u6
 	pt_protect(arg, piece->start, piece->end, piece->prot, piece->flags & VM_SHARED);
 }
 
+/* Does [addr, end) have prot already (one VMA covers it)? Then nothing splits. */
+static bool same_prot(struct mm *mm, u64 addr, u64 end, u32 prot)
+{
+	struct vma *v = vma_find(&mm->vmas, addr);
+
+	return v && v->end >= end && v->prot == prot;
+}
+
 static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 {
 	struct mm *mm = current->mm;
@@ -264,6 +305,8 @@ static long sys_mprotect(u64 addr, u64 len, u64 prot_in)
 	err = mprotect_first_check(vma_find_above(&mm->vmas, addr), &addr, end, grows);
 	if (!err)
 		err = hugetlb_split_check(mm, addr, end);
+	if (!err && !same_prot(mm, addr, end, prot))
+		err = split_limit_check(mm, addr, end, false);
 	if (err)
 		return err;
 	err = commit_protect_range(mm, addr, end, prot, protect_changed, mm);
@@ -297,7 +340,8 @@ static long sys_brk(u64 want)
 /*
  * A file's frames are its page cache and ramfs keeps nothing else, so
  * stores through MAP_SHARED are in the file already: msync checks its
- * arguments and the range, as Linux does, and has nothing to write.
+ * arguments and the range, as Linux does, has nothing to write, and only
+ * marks the files it finds stored to since the last msync as modified.
  */
 static long sys_msync(u64 addr, u64 len, u64 flags)
 {
@@ -314,6 +358,7 @@ static long sys_msync(u64 addr, u64 len, u64 flags)
 			return -ENOMEM;
 		if ((err = msync_vma_check((int)flags, v->flags)))
 			return err;
+		file_backing_msync(mm, v, addr, end);
 		at = v->end;
 	}
 	return at < end ? -ENOMEM : 0;

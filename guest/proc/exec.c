@@ -10,6 +10,7 @@
 #include <kernel/procmm.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/perm.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/string.h>
@@ -68,7 +69,8 @@ struct image {
 	u64 bias;
 	u64 brk;
 	u64 phdr_va;
-	u64 vdso_va; /* the vDSO's ELF header */
+	u64 vdso_va;	  /* the vDSO's ELF header */
+	struct cred cred; /* the program's IDs, set-user-ID and set-group-ID applied */
 };
 
 static int read_exact(struct inode *ino, u64 off, void *buf, size_t len)
@@ -212,11 +214,11 @@ static u64 build_stack(struct mm *mm, const struct image *im, const char *path,
 	AUX(AT_BASE, 0);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, im->bias + im->eh.entry);
-	AUX(AT_UID, 0);
-	AUX(AT_EUID, 0);
-	AUX(AT_GID, 0);
-	AUX(AT_EGID, 0);
-	AUX(AT_SECURE, 0);
+	AUX(AT_UID, im->cred.uid);
+	AUX(AT_EUID, im->cred.euid);
+	AUX(AT_GID, im->cred.gid);
+	AUX(AT_EGID, im->cred.egid);
+	AUX(AT_SECURE, im->cred.euid != im->cred.uid || im->cred.egid != im->cred.gid);
 	AUX(AT_HWCAP, cpu_hwcap());
 	AUX(AT_HWCAP2, arch_has_fsgsbase ? HWCAP2_FSGSBASE : 0);
 	AUX(AT_CLKTCK, 100);
@@ -304,17 +306,30 @@ static int fill_mm(struct mm *mm, struct mm *old, struct inode *ino, struct imag
 	return err;
 }
 
+/* POSIX exec: a set-ID file lends its owner's IDs, and the saved IDs become the effective ones. */
+static void exec_cred(const struct inode *ino, const struct cred *old, struct cred *c)
+{
+	*c = *old;
+	if (ino->mode & S_ISUID)
+		c->euid = ino->uid;
+	if ((ino->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		c->egid = ino->gid;
+	c->suid = c->euid;
+	c->sgid = c->egid;
+}
+
 /* A new address space holding the program at path, ready to start at *sp. */
 static int new_mm_for(const char *path, const struct exec_args *args, struct mm *old,
-		      struct image *im, struct mm **out, u64 *sp)
+		      const struct cred *cred, struct image *im, struct mm **out, u64 *sp)
 {
 	struct inode *ino;
 	int err = vfs_lookup(path, &ino);
 
 	if (err)
 		return err;
+	exec_cred(ino, cred, &im->cred);
 	/* Linux: a directory or device is not executable (EACCES), nor is a file without x bits. */
-	if (!inode_is_reg(ino) || !(inode_mode(ino) & S_IXUGO))
+	if (!inode_is_reg(ino) || inode_permission(ino, MAY_EXEC))
 		err = -EACCES;
 	else if (!(*out = procmm_new()))
 		err = -ENOMEM;
@@ -334,7 +349,7 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 	if (!im)
 		return -ENOMEM;
 	old = p->mm;
-	err = new_mm_for(path, args, old, im, &mm, &sp);
+	err = new_mm_for(path, args, old, &p->cred, im, &mm, &sp);
 	if (err) {
 		image_free(im);
 		return err;
@@ -346,6 +361,7 @@ long exec_program(struct proc *p, const char *path, const struct exec_args *args
 	if (old)
 		procmm_put(old);
 	reset_for_new_program(p, path);
+	p->cred = im->cred;
 	start_frame(p->frame, im->bias + im->eh.entry, sp);
 	image_free(im);
 	return 0;

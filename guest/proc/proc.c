@@ -30,6 +30,14 @@
 
 struct proc proc_table[MAX_PROCS];
 static int next_pid = 1;
+/*
+ * The kernel option "init" (pagelab run --init): PID 1 is the kernel's own
+ * process, which never runs: it adopts orphans, reaps them as soon as they
+ * are zombies, and ignores signals. The program is then PID 2, its child.
+ */
+struct proc *init_proc;
+static int program_pid = 1;
+static const char init_never_woken;
 
 extern void trap_return(void);
 extern void fork_child_entry(void);
@@ -68,6 +76,23 @@ void proc_free(struct proc *p)
 		procmm_put(p->mm);
 	kfree(p->kstack);
 	p->state = PROC_UNUSED;
+}
+
+/* init_proc's wait() for the zombies it adopted (not one running its own exit). */
+static void reap_init_zombies(void)
+{
+	struct proc **pp = init_proc ? &init_proc->children : NULL;
+
+	while (pp && *pp) {
+		struct proc *c = *pp;
+
+		if (c->state == PROC_ZOMBIE && c != current) {
+			*pp = c->sibling;
+			proc_free(c);
+		} else {
+			pp = &c->sibling;
+		}
+	}
 }
 
 /* Arrange for the first switch to p to return to user mode through its frame. */
@@ -174,7 +199,8 @@ static void release_if_unwaited(struct proc *p)
 	if (!p->parent)
 		return;
 	act = &p->parent->sig.action[SIGCHLD - 1];
-	if (act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
+	/* The kernel's init (--init) reaps its children at once too. */
+	if (p->parent == init_proc || act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
 		unlink_child(p->parent, p);
 		released = p;
 	}
@@ -196,6 +222,7 @@ static void reparent_children(struct proc *p)
 			c->parent = NULL;
 		}
 	}
+	reap_init_zombies();
 }
 
 static void report_signal_death(struct proc *p, int sig, bool core)
@@ -224,9 +251,9 @@ void do_exit(int wait_status)
 	int sig = wait_status & 0x7f;
 
 	/* The run's own program only: a shell, too, reports just its foreground job. */
-	if (sig && p->pid == 1)
+	if (sig && p->pid == program_pid)
 		report_signal_death(p, sig, wait_status & 0x80);
-	if (p->pid == 1) {
+	if (p->pid == program_pid) {
 		syscall_report_unimplemented();
 		kernel_exit(sig ? 128 + sig : (wait_status >> 8) & 0xff);
 	}
@@ -283,11 +310,27 @@ static __noreturn void init_failed(const char *path, long err)
 	kernel_exit(err == -ENOENT ? 127 : 126);
 }
 
+/* PID 1 with --init: asleep for good, on a channel nobody wakes; session and group 1. */
+static void start_init_proc(void)
+{
+	init_proc = proc_alloc();
+	if (!init_proc)
+		panic("cannot allocate the init process");
+	init_proc->wait_chan = &init_never_woken;
+	init_proc->pgid = init_proc->sid = init_proc->pid;
+	memcpy(init_proc->comm, "init", 5);
+}
+
 void init_start(void)
 {
 	struct exec_args args = { 0 };
-	struct proc *p = proc_alloc();
+	char value[8];
+	struct proc *p;
 	long err;
+
+	if (boot_option("init", value, sizeof(value)))
+		start_init_proc();
+	p = proc_alloc();
 
 	syscall_init();
 	vfs_init(phys_to_virt(boot_info.initrd_start),
@@ -300,7 +343,10 @@ void init_start(void)
 	if (!p)
 		panic("cannot allocate the first process");
 	rlimits_init(p->rlim);
-	p->pgid = p->sid = p->pid; /* the first program leads session 1 */
+	p->pgid = p->sid = p->pid; /* the program leads its session (1, or 2 under init) */
+	program_pid = p->pid;
+	if (init_proc)
+		link_child(init_proc, p);
 	p->files = fdtable_new_stdio();
 	vfs_root_get(&p->cwd);
 	current = p;

@@ -92,7 +92,8 @@ int signal_send_info(struct proc *p, const struct siginfo *info)
 {
 	int sig = info->signo, err;
 
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+	/* The kernel's init has no handlers: every signal is ignored, as Linux's init's. */
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || p == init_proc)
 		return 0;
 	jobctl_on_send(p, sig); /* SIGCONT continues p even if it is then discarded */
 	if (signal_ignored(p, sig))

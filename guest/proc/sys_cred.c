@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * User and group identities. Programs start as root (uid 0), as a
- * sandbox's only user; they may drop privileges with setuid and friends,
- * which is how a test checks limits that root is exempt from (Linux's
- * CAP_IPC_LOCK exempts root from RLIMIT_MEMLOCK). Saved IDs follow POSIX.
+ * User and group identities. Programs start as root (uid 0); they may
+ * drop privileges with setuid and friends, and then the kernel checks
+ * file permissions against them (kernel/perm.h) and root's exemptions
+ * (Linux's CAP_IPC_LOCK from RLIMIT_MEMLOCK) no longer apply. Saved IDs
+ * follow POSIX; supplementary groups are kept for permission checks.
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/string.h>
 #include <kernel/uaccess.h>
 
 #define KEEP ((u32)-1)
@@ -104,17 +106,41 @@ static long sys_getresgid(u64 r, u64 e, u64 s)
 	return get_res(&current->cred.gid, r, e, s);
 }
 
-/* No supplementary groups: root may set an empty list, nobody else anything. */
-static long sys_setgroups(u64 n)
+/* Linux's NGROUPS_MAX; more than NGROUPS_SMALL is ENOMEM here, not stored. */
+#define NGROUPS_MAX 65536
+
+/* Only root sets the supplementary groups; permission checks consult them. */
+static long sys_setgroups(u64 n, u64 ulist)
 {
-	if (current->cred.euid != 0)
+	struct cred *c = &current->cred;
+	u32 groups[NGROUPS_SMALL];
+
+	if (c->euid != 0)
 		return -EPERM;
-	return n ? -EINVAL : 0;
+	if (n > NGROUPS_MAX)
+		return -EINVAL;
+	if (n > NGROUPS_SMALL)
+		return -ENOMEM;
+	if (n && copy_from_user(groups, ulist, n * sizeof(u32)))
+		return -EFAULT;
+	memcpy(c->groups, groups, n * sizeof(u32));
+	c->ngroups = (u32)n;
+	return 0;
 }
 
-static long sys_getgroups(void)
+static long sys_getgroups(u64 size, u64 ulist)
 {
-	return 0;
+	const struct cred *c = &current->cred;
+
+	if ((s64)(int)size < 0)
+		return -EINVAL;
+	if ((int)size == 0)
+		return c->ngroups;
+	if ((u32)size < c->ngroups)
+		return -EINVAL;
+	if (copy_to_user(ulist, c->groups, c->ngroups * sizeof(u32)))
+		return -EFAULT;
+	return c->ngroups;
 }
 
 SYSCALL(getuid, sys_getuid, "");

@@ -55,6 +55,8 @@ struct file_ops {
 	 */
 	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	bool unsigned_offset;
+	/* /dev/zero: a private mapping is anonymous memory, a shared one shared anonymous memory. */
+	bool mmap_anon;
 };
 
 struct file {

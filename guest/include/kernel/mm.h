@@ -16,6 +16,14 @@
 #define USER_TOP	   PL_USER_TOP
 #define USER_TRAMPOLINE_VA USER_TOP
 
+/*
+ * vm.max_map_count: with more VMAs than this, mmap and the splits of
+ * munmap and mprotect fail with ENOMEM (Linux's default; root changes it
+ * through /proc/sys/vm/max_map_count).
+ */
+#define DEFAULT_MAX_MAP_COUNT 65530
+extern int sysctl_max_map_count;
+
 static inline void *phys_to_virt(u64 pa)
 {
 	return (void *)(PL_DIRECT_MAP_BASE + pa);

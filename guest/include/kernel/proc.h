@@ -25,10 +25,15 @@ struct mm;
 struct fdtable;
 struct inode;
 
+/* Supplementary groups a process may have (Linux allows 65536). */
+#define NGROUPS_SMALL 32
+
 /* Real, effective and saved IDs, in that order (setresuid's). */
 struct cred {
 	u32 uid, euid, suid;
 	u32 gid, egid, sgid;
+	u32 ngroups;
+	u32 groups[NGROUPS_SMALL];
 };
 
 #define RLIMIT_STACK   3
@@ -75,6 +80,9 @@ struct proc {
 };
 
 extern struct proc *current;
+/* With --init, PID 1: the kernel's init, which adopts and reaps orphans; else NULL. */
+extern struct proc *init_proc;
+
 /* Every process slot; PROC_UNUSED ones are free (guest/proc/proc.c). */
 extern struct proc proc_table[MAX_PROCS];
 

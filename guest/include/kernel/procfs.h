@@ -31,5 +31,7 @@ void tb_printf(struct textbuf *t, const char *fmt, ...) __attribute__((format(pr
 
 /* Boot, after vfs_init(): creates the files; panics if it cannot. */
 void procfs_init(void);
+/* The /proc/sys tunables (proc_sys.c), from procfs_init. */
+void proc_sys_init(void);
 
 #endif

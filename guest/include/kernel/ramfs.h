@@ -51,14 +51,22 @@
 #define S_IRWXUGO 00777 /* rwx for user, group and others */
 #define S_IALLUGO 07777 /* those, setuid, setgid and sticky: all a chmod sets */
 #define S_IXUGO	  00111 /* x for anyone */
+#ifndef S_IXGRP
+#define S_IXGRP 00010 /* with S_ISGID: a set-group-ID program, not a lock marker */
+#endif
 
 #define RAMFS_NAME_MAX	    255
 #define RAMFS_PATH_MAX	    4096	 /* including the NUL */
 #define RAMFS_MAX_FILE_SIZE (1ULL << 40) /* beyond this, writes fail with EFBIG */
 #define RAMFS_DIRENT_COOKIE 2		 /* readdir positions: 0 ".", 1 "..", then entries */
 
+/* Which file system an inode belongs to, for statfs: the root's tmpfs or /proc. */
+#define RAMFS_FS_ROOT 0
+#define RAMFS_FS_PROC 1
+
 struct ramfs_dirent;
 struct inode;
+struct file_lock;
 
 /*
  * What a file system gives the VFS so that its regular files can be
@@ -82,6 +90,7 @@ struct inode {
 	u32 refcount;
 	u32 uid, gid;
 	u32 rdev_major, rdev_minor; /* character devices */
+	u8 fs; /* RAMFS_FS_*: the file system statfs reports; from the parent */
 	u64 size;
 	u64 atime, mtime, ctime; /* nanoseconds since the epoch */
 	/*
@@ -91,6 +100,7 @@ struct inode {
 	const void *ops;
 	void *priv;
 	const struct inode_map_ops *map_ops; /* set by the file system on mappable files */
+	struct file_lock *locks;	     /* record and flock locks (kernel/locks.h) */
 	union {
 		struct {			/* S_IFREG */
 			struct page_tree pages; /* index -> PFN; holes cost nothing */
@@ -154,6 +164,12 @@ long ramfs_write(struct inode *ino, u64 off, u64 buf, size_t len, ramfs_copy_in_
 long inode_read(struct inode *ino, u64 off, void *kbuf, size_t len);
 long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 now);
 /*
+ * The file was read at now: its atime changes as Linux's default relatime
+ * mount option says, when it is not newer than mtime or ctime, or a day old.
+ */
+#define RELATIME_INTERVAL_NS (24ULL * 3600 * 1000000000)
+void ramfs_touch_atime(struct inode *ino, u64 now);
+/*
  * Set the size of a regular file. Shrinking frees the frames beyond the new
  * end and zeroes the rest of the last page, so growing again reads zeros.
  * 0, -EISDIR, -EINVAL (not a regular file), -EFBIG.
@@ -161,6 +177,8 @@ long inode_write(struct inode *ino, u64 off, const void *kbuf, size_t len, u64 n
 int ramfs_truncate(struct inode *ino, u64 size, u64 now);
 /* ramfs's inode_map_ops get_page, for regular files (see struct inode_map_ops). */
 u64 inode_get_page(struct inode *ino, u64 index, bool alloc);
+/* Inodes that exist now (statfs's f_files - f_ffree). */
+u64 ramfs_live_inodes(void);
 /* Frames that hold the file's data (st_blocks is this times 8). */
 u64 ramfs_frames(const struct inode *ino);
 
@@ -169,6 +187,13 @@ u64 ramfs_frames(const struct inode *ino);
  * kernel panics; host tests record it.
  */
 void ramfs_corruption(const char *what, const struct inode *ino);
+
+/*
+ * May the caller search dir (x permission)? 0 or -EACCES. The kernel's
+ * answer comes from the current process's IDs (guest/fs/perm.c); the pure
+ * module's host tests run as root.
+ */
+int ramfs_may_search(const struct inode *dir);
 
 /* ---- directories (ramfs_dir.c) ---- */
 

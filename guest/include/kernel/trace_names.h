@@ -17,7 +17,7 @@ struct flag_name {
 };
 
 extern const struct flag_name open_flags[], prot_flags[], map_flags[], at_flags[], mremap_flags[],
-    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[], efd_flags[];
+    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[], efd_flags[], flock_ops[];
 /* Timers' flags: timerfd_create's, timer_settime's, timerfd_settime's. */
 extern const struct flag_name tfd_flags[], timer_flags[], tfd_settime_flags[];
 

@@ -23,7 +23,8 @@ struct file;
 /*
  * Boot: the root ramfs, the initramfs unpacked into it, then what must
  * exist if the archive does not provide it: /tmp and /dev/shm (mode 1777),
- * /dev/null, /dev/zero, /dev/console. A corrupt archive panics with the
+ * /dev/null, /dev/zero, /dev/console, and /etc/passwd and /etc/group
+ * naming root and nobody (65534). A corrupt archive panics with the
  * offset and the reason.
  */
 void vfs_init(const void *initrd, size_t len);
@@ -42,6 +43,10 @@ u64 vfs_now(void);
 u64 vfs_get_page(struct inode *ino, u64 index, bool alloc);
 /* A regular file of size bytes with no name (shared anonymous memory): 0 or -ENOMEM. */
 int vfs_new_unnamed_file(u64 size, struct inode **out);
+/* A mapping of ino was made, as a read (atime, relatime rules). */
+void vfs_file_accessed(struct inode *ino);
+/* Stores through a shared mapping reached ino: mtime and ctime are now. */
+void vfs_file_modified(struct inode *ino);
 /* A file system shrank ino: its mappings lose the pages past the new end. */
 void vfs_file_shrunk(struct inode *ino, u64 size);
 
