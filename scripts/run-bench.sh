@@ -517,11 +517,16 @@ section_clock() {
 	per_op clock 1000000 "$BENCH/guest_clock" 1000 1001000 clock_gettime
 }
 
+# Whole-program workloads kept in files of their own.
+# shellcheck source=scripts/bench-thp.sh
+. scripts/bench-thp.sh
+
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap
-	section_phys_anon section_fragment section_mem_offset section_memtype section_clock"}
+	section_phys_anon section_fragment section_mem_offset section_memtype section_clock
+	section_thp_touch"}
 
 for s in $SECTIONS; do
 	$s

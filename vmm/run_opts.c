@@ -158,10 +158,19 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = {
-	"verbose",	 "trace",	   "isolate",	       "selftest=native", "selftest=fault",
-	"selftest=spin", "selftest=floor", "selftest=memtype", "noinit",	  "gdb"
-};
+static const char *const kernel_options[] = { "verbose",
+					      "trace",
+					      "isolate",
+					      "selftest=native",
+					      "selftest=fault",
+					      "selftest=spin",
+					      "selftest=floor",
+					      "selftest=memtype",
+					      "noinit",
+					      "gdb",
+					      "transparent_hugepage=always",
+					      "transparent_hugepage=madvise",
+					      "transparent_hugepage=never" };
 
 static int check_kernel_options(const char *arg)
 {
@@ -183,6 +192,7 @@ static int check_kernel_options(const char *arg)
 		if (!known) {
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
 				  "trace=LIST, isolate, noinit, gdb, "
+				  "transparent_hugepage=always|madvise|never, "
 				  "selftest=native|fault|spin|floor|memtype)",
 				  w);
 			return -1;

@@ -22,6 +22,7 @@
 #include <kernel/pt.h>
 #include <kernel/string.h>
 #include <kernel/synth.h>
+#include <kernel/thp.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
@@ -125,6 +126,7 @@ static long meminfo_gen(void *arg, char *buf, size_t size)
 	meminfo_kb(&t, "SwapFree:", 0);
 	meminfo_kb(&t, "CommitLimit:", KB(commit_limit_pages()));
 	meminfo_kb(&t, "Committed_AS:", KB(commit_committed_pages()));
+	meminfo_kb(&t, "AnonHugePages:", KB(thp_stats.anon_thps * HUGE_PAGE_FRAMES));
 	tb_printf(&t, "HugePages_Total:   %5lu\n", (unsigned long)huge_total);
 	tb_printf(&t, "HugePages_Free:    %5lu\n", (unsigned long)huge_free);
 	tb_printf(&t, "HugePages_Rsvd:    %5lu\n", 0UL);
@@ -132,6 +134,22 @@ static long meminfo_gen(void *arg, char *buf, size_t size)
 	meminfo_kb(&t, "Hugepagesize:", HUGE_PAGE_SIZE / 1024);
 	meminfo_kb(&t, "Hugetlb:", (unsigned long)(huge_total * (HUGE_PAGE_SIZE / 1024)));
 	return t.len;
+}
+
+/* ---- /proc/vmstat: the counters the kernel keeps, by Linux's names ---- */
+
+static long vmstat_gen(void *arg, char *buf, size_t size)
+{
+	struct textbuf t = { buf, size, 0 };
+
+	(void)arg;
+	tb_printf(&t, "nr_free_pages %lu\n", (unsigned long)frame_free_count());
+	tb_printf(&t, "nr_anon_transparent_hugepages %lu\n", (unsigned long)thp_stats.anon_thps);
+	tb_printf(&t, "pgfault %lu\n", (unsigned long)thp_stats.pgfault);
+	tb_printf(&t, "thp_fault_alloc %lu\n", (unsigned long)thp_stats.fault_alloc);
+	tb_printf(&t, "thp_fault_fallback %lu\n", (unsigned long)thp_stats.fault_fallback);
+	tb_printf(&t, "thp_split_pmd %lu\n", (unsigned long)thp_stats.split_pmd);
+	return (long)t.len;
 }
 
 /* ---- /proc/self/status ---- */
@@ -146,7 +164,9 @@ static void count_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	struct rss *r = arg;
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
 	(void)mm;
-	if (*pte & PTE_PS)
+	if (*pte & PTE_THP)
+		r->anon += HUGE_PAGE_FRAMES; /* transparent huge pages are anonymous memory */
+	else if (*pte & PTE_PS)
 		r->huge += HUGE_PAGE_FRAMES; /* not in VmRSS on Linux either */
 	else if (vma_is_kind(r->v, BACKING_SHM))
 		r->shmem++;
@@ -267,6 +287,8 @@ void procfs_init(void)
 {
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
+	must(vfs_synth_file("/proc/vmstat", 0444, vmstat_gen, NULL), "/proc/vmstat");
+	proc_smaps_init();
 	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");
 	must(make_self_file("pagemap", 0400, &proc_pagemap_ops), "/proc/self/pagemap");
 }

@@ -14,6 +14,7 @@
 #include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 
 /*
  * libfdt (Debian's build) is compiled with stack protection and reads its
@@ -46,6 +47,7 @@ void kmain(u64 fdt_pa, u64 magic)
 	boot_info_parse((const void *)(PL_KERNEL_VBASE + fdt_pa), fdt_pa);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
+	thp_init();
 	debug_init();
 	physmem_init();
 	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);

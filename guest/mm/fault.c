@@ -22,6 +22,7 @@
 #include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 #include <kernel/vm.h>
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
@@ -106,29 +107,40 @@ static int copy_on_write(struct mm *mm, struct vma *v, u64 page, u64 *pte, struc
 	return 0;
 }
 
+static int small_page_fault(struct mm *mm, struct vma *v, u64 addr, u64 error,
+			    struct fault_info *fi)
+{
+	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), *pte = pt_leaf(mm->pml4_pa, page, true);
+
+	if (!pte)
+		return OOM(fi, addr);
+	if (!pte_present(*pte))
+		return fault_in(v, page, error, pte, fi);
+	if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
+		return copy_on_write(mm, v, page, pte, fi);
+	if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
+		*pte = pte_for((*pte & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
+	else
+		mm_flush_page(mm, page); /* a stale translation: the entry already allows it */
+	return 0;
+}
+
 int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 {
-	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), *pte;
 	struct vma *v = vma_find(&mm->vmas, addr);
-	int err = 0;
+	int err;
 
+	if (!(error & PF_KERNEL_FILL))
+		thp_stats.pgfault++;
 	if (!v && !(v = grow_down(mm, addr)))
 		return fail(fi, SIGSEGV, SEGV_MAPERR, addr);
 	if (!access_allowed(v, error))
 		return fail(fi, SIGSEGV, SEGV_ACCERR, addr);
 	if (v->flags & VM_HUGETLB)
 		return hugetlb_fault(mm, v, addr, error, fi);
-	pte = pt_leaf(mm->pml4_pa, page, true);
-	if (!pte)
-		return OOM(fi, addr);
-	if (!pte_present(*pte))
-		err = fault_in(v, page, error, pte, fi);
-	else if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
-		err = copy_on_write(mm, v, page, pte, fi);
-	else if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
-		*pte = pte_for((*pte & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
-	else
-		mm_flush_page(mm, page); /* a stale translation: the entry already allows it */
+	err = thp_fault(mm, v, addr, error, fi);
+	if (err == THP_FALLBACK)
+		err = small_page_fault(mm, v, addr, error, fi);
 	mm_flush_commit(mm);
 	/* QNX's MAP_LAZY: no memory at the first touch is the process's SIGBUS, not the OOM kill. */
 	if (err == SIGKILL && (v->flags & VM_LAZY)) {
