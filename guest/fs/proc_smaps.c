@@ -75,11 +75,11 @@ static void smaps_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 }
 
 /* Linux's THPeligible: huge pages allowed, and room for one aligned below the VMA's end. */
-static bool thp_eligible(const struct vma *v)
+static bool thp_eligible(const struct mm *mm, const struct vma *v)
 {
 	return v->end - v->start >= HUGE_PAGE_SIZE &&
 	       ALIGN_DOWN(v->end - HUGE_PAGE_SIZE, HUGE_PAGE_SIZE) >= v->start &&
-	       thp_vma_eligible(v);
+	       thp_vma_eligible(mm, v);
 }
 
 /* show_smap_vma_flags(): the mnemonics of the set bits, in bit order. */
@@ -141,7 +141,7 @@ static void smaps_vma(struct mm *mm, const struct vma *v, struct textbuf *t)
 	kb(t, "Swap:", 0);
 	kb(t, "SwapPss:", 0);
 	kb(t, "Locked:", (v->flags & VM_LOCKED) ? s.pss >> PSS_SHIFT : 0);
-	tb_printf(t, "THPeligible:    %d\n", thp_eligible(v));
+	tb_printf(t, "THPeligible:    %d\n", thp_eligible(mm, v));
 	vm_flags(t, v);
 }
 

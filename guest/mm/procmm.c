@@ -210,6 +210,7 @@ struct mm *procmm_fork(struct mm *parent)
 	child->brk = parent->brk;
 	memcpy(child->saved_auxv, parent->saved_auxv, sizeof(child->saved_auxv));
 	child->saved_auxv_words = parent->saved_auxv_words;
+	child->thp_disabled = parent->thp_disabled;
 	for (struct vma *v = parent->vmas.first; v; v = v->next) {
 		if (fork_vma(child, parent, v)) {
 			mm_flush_commit(parent);

@@ -84,8 +84,10 @@ void thp_leaf_gone(u64 head)
  * Linux, whose huge pages have their own switch (shmem_enabled, "never").
  * MAP_NOINIT pages keep old data: they stay small, frame by frame.
  */
-bool thp_vma_eligible(const struct vma *v)
+bool thp_vma_eligible(const struct mm *mm, const struct vma *v)
 {
+	if (mm->thp_disabled)
+		return false;
 	if (v->obj ||
 	    (v->flags & (VM_SHARED | VM_HUGETLB | VM_SPECIAL | VM_NOHUGEPAGE | VM_NOINIT)))
 		return false;
@@ -94,9 +96,9 @@ bool thp_vma_eligible(const struct vma *v)
 	return thp_mode == THP_MADVISE && (v->flags & VM_HUGEPAGE);
 }
 
-bool thp_vma_allows(const struct vma *v, u64 haddr)
+bool thp_vma_allows(const struct mm *mm, const struct vma *v, u64 haddr)
 {
-	return haddr >= v->start && haddr + HUGE_PAGE_SIZE <= v->end && thp_vma_eligible(v);
+	return haddr >= v->start && haddr + HUGE_PAGE_SIZE <= v->end && thp_vma_eligible(mm, v);
 }
 
 /* Direct compaction (here: moving small pages away) only where defrag asks for it. */
@@ -233,7 +235,7 @@ int thp_fault(struct mm *mm, struct vma *v, u64 addr, u64 error, struct fault_in
 	pde = pt_pde(mm->pml4_pa, haddr, false);
 	if (pde && (*pde & PTE_PS) && (*pde & PTE_THP) && pte_present(*pde))
 		return fault_present(mm, v, haddr, error, pde);
-	if (!thp_vma_allows(v, haddr))
+	if (!thp_vma_allows(mm, v, haddr))
 		return THP_FALLBACK;
 	if (pde && (*pde & PTE_P) && !drop_empty_table(mm, haddr, pde))
 		return THP_FALLBACK;

@@ -23,12 +23,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "mm_probe.h"
 
 #define HUGE	  (2UL << 20)
 #define LEN	  (4 * HUGE)
-#define NPORTABLE 16
+#define NPORTABLE 20
 #define NREQUIRED 9
 
 static const char *thp_file(const char *name)
@@ -274,6 +275,34 @@ static void portable(void)
 	munmap(p, 2 * HUGE);
 }
 
+static int child_thp_disabled(void *arg)
+{
+	(void)arg;
+	return prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+}
+
+/* PR_SET_THP_DISABLE: no huge page anywhere in the process, and its children inherit it. */
+static void thp_disable(void)
+{
+	char *p;
+
+	ok(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0 &&
+	       FAILS(prctl(PR_SET_THP_DISABLE, 1, 1, 0, 0), EINVAL),
+	   "PR_GET_THP_DISABLE is 0 at first; PR_SET_THP_DISABLE checks its arguments");
+	ok(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0 && prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1,
+	   "PR_SET_THP_DISABLE sets it");
+	p = aligned_anon(2 * HUGE, MADV_HUGEPAGE);
+	fill(p, 0, 2 * HUGE);
+	ok(smaps_sum(p, p + 1, "THPeligible:") == 0 && smaps_sum(p, p + 1, "AnonHugePages:") == 0 &&
+	       exited(in_child(child_thp_disabled, NULL), 1),
+	   "disabled: not THPeligible, no huge page, a child inherits it");
+	munmap(p, 2 * HUGE);
+	p = aligned_anon(2 * HUGE, MADV_HUGEPAGE);
+	ok(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) == 0 && smaps_sum(p, p + 1, "THPeligible:") == 1,
+	   "PR_SET_THP_DISABLE 0 allows them again");
+	munmap(p, 2 * HUGE);
+}
+
 static bool write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -347,6 +376,7 @@ int main(int argc, char **argv)
 	require = argc > 1 && !strcmp(argv[1], "--require");
 	tap_plan(require ? NPORTABLE + NREQUIRED : NPORTABLE);
 	portable();
+	thp_disable();
 	if (require)
 		required();
 	return tap_done();

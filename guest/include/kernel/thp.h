@@ -47,9 +47,9 @@ void thp_init(void);
 void thp_sysfs_init(void);
 
 /* Whether the 2 MiB extent at haddr may be one huge page in v (Linux's thp_vma_allowable_order). */
-bool thp_vma_allows(const struct vma *v, u64 haddr);
+bool thp_vma_allows(const struct mm *mm, const struct vma *v, u64 haddr);
 /* THPeligible in smaps: the mode and the VMA allow huge pages somewhere in it. */
-bool thp_vma_eligible(const struct vma *v);
+bool thp_vma_eligible(const struct mm *mm, const struct vma *v);
 
 /*
  * A fault where no small page table maps addr. Returns 0 or a signal when
