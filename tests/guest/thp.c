@@ -30,7 +30,7 @@
 #define HUGE	  (2UL << 20)
 #define LEN	  (4 * HUGE)
 #define NPORTABLE 20
-#define NREQUIRED 9
+#define NREQUIRED 10
 
 static const char *thp_file(const char *name)
 {
@@ -347,6 +347,10 @@ static void required(void)
 	       strstr(slurp(thp_file("defrag")), "[defer+madvise]"),
 	   "never: the next touch is small; bad choices are refused, good ones taken");
 	munmap(p, 2 * HUGE);
+	p = map_anon(4 * HUGE, PROT_READ | PROT_WRITE);
+	ok(((uintptr_t)p & (HUGE - 1)) == 0,
+	   "mmap of 8 MiB anonymous starts on 2 MiB (as Linux 6.7+)");
+	munmap(p, 4 * HUGE);
 }
 
 /*
