@@ -5,8 +5,8 @@
  * advised MADV_HUGEPAGE (huge, the default: one fault per 2 MiB where the
  * kernel has huge pages) or MADV_NOHUGEPAGE (small: one fault per page).
  * The advice makes native Linux and the sandbox compare like with like
- * whatever their transparent_hugepage policy. Prints "thp_touch_us N" (the
- * whole touch) and "thp_anon_huge_kb N" (AnonHugePages of the range after
+ * whatever their transparent_hugepage policy. Prints "thp_touch_us N" and
+ * "thp_touch_ms N" (the whole touch) and "thp_anon_huge_kb N" (AnonHugePages of the range after
  * it, from /proc/self/smaps: what the kernel really mapped huge).
  */
 #define _GNU_SOURCE
@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 	if (p[0] != 1 || p[len - 4096] != 1 || p[1] != 0)
 		bench_fail(argv[0], "stores did not stick");
 	printf("thp_touch_us %.1f\n", (t1 - t0) / 1000);
+	printf("thp_touch_ms %.3f\n", (t1 - t0) / 1e6);
 	printf("thp_anon_huge_kb %ld\n", anon_huge_kb(p));
 	return 0;
 }
