@@ -373,8 +373,68 @@ static int booted_mode(const char *mode, long kb)
 	return tap_done();
 }
 
+static long meminfo(const char *key)
+{
+	const char *at = strstr(slurp("/proc/meminfo"), key);
+
+	return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+/*
+ * --fallback: fill RAM with small pages until no 2 MiB block is free, then
+ * free every other one (their neighbours stay, so no block forms again).
+ * With defrag `never` an eligible first touch then maps a small page; with
+ * `always` the kernel moves small pages out of a block first.
+ */
+static int fallback(void)
+{
+	long total = meminfo("MemTotal:") * 1024, chunks = 0, before;
+	char *res =
+	    mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p, *q;
+	bool kept = true;
+
+	tap_plan(4);
+	if (res == MAP_FAILED)
+		bail("mmap");
+	while (meminfo("HugePages_Free:") > 0 && (chunks + 1) * (long)HUGE <= total) {
+		if (mmap(res + chunks * HUGE, HUGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE | MAP_STACK |
+			     MAP_NORESERVE,
+			 -1, 0) == MAP_FAILED)
+			bail("mmap chunk");
+		chunks++;
+	}
+	fill(res, 0, chunks * HUGE);
+	for (long i = 1; i < chunks * 512; i += 2)
+		madvise(res + i * PG, PG, MADV_DONTNEED);
+	ok(meminfo("HugePages_Free:") == 0 && meminfo("MemFree:") > 64 * 1024,
+	   "RAM fragmented: no 2 MiB block free, half the small pages free");
+	write_file(thp_file("defrag"), "never");
+	before = vmstat("thp_fault_fallback");
+	p = aligned_anon(HUGE, MADV_HUGEPAGE);
+	fill(p, 0, HUGE);
+	ok(vmstat("thp_fault_fallback") == before + 1 &&
+	       smaps_sum(p, p + 1, "AnonHugePages:") == 0 && same(p, 0, HUGE, false) &&
+	       smaps_sum(p, p + 1, "Rss:") == 2048,
+	   "defrag never: the first touch falls back to small pages, all 512 of them made");
+	write_file(thp_file("defrag"), "always");
+	before = vmstat("thp_fault_alloc");
+	q = aligned_anon(HUGE, MADV_HUGEPAGE);
+	fill(q, 0, HUGE);
+	ok(vmstat("thp_fault_alloc") == before + 1 &&
+	       smaps_sum(q, q + 1, "AnonHugePages:") == 2048 && same(q, 0, HUGE, false),
+	   "defrag always: small pages move out of a block and the touch is huge");
+	for (long i = 0; i < chunks * 512; i += 2)
+		kept &= (unsigned char)res[i * PG] == pattern(i * PG);
+	ok(kept, "the pages that moved kept their contents");
+	return tap_done();
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--fallback"))
+		return fallback();
 	if (argc == 4 && !strcmp(argv[1], "--mode"))
 		return booted_mode(argv[2], strtol(argv[3], NULL, 10));
 	require = argc > 1 && !strcmp(argv[1], "--require");

@@ -67,6 +67,18 @@ static void test_boot_option_selects_the_mode(void **state)
 	boots_in("always", "2048");
 }
 
+/* No 2 MiB block free: small pages, or with defrag always small pages moved out of the way. */
+static void test_fallback_and_defrag(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "120", THP, "--fallback", NULL);
+	assert_int_equal(r.status, 0);
+	all_ok(&r, 4);
+	run_free(&r);
+}
+
 static void test_bad_mode_is_refused_before_boot(void **state)
 {
 	struct run r;
@@ -83,6 +95,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_one_fault_per_huge_page, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_boot_option_selects_the_mode, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_fallback_and_defrag, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_bad_mode_is_refused_before_boot, setup_kvm_kernel),
 	};
 
