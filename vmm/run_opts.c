@@ -166,6 +166,7 @@ static const char *const kernel_options[] = { "verbose",
 					      "selftest=spin",
 					      "selftest=floor",
 					      "selftest=memtype",
+					      "selftest=thp",
 					      "noinit",
 					      "gdb",
 					      "transparent_hugepage=always",
@@ -193,7 +194,7 @@ static int check_kernel_options(const char *arg)
 			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
 				  "trace=LIST, isolate, noinit, gdb, "
 				  "transparent_hugepage=always|madvise|never, "
-				  "selftest=native|fault|spin|floor|memtype)",
+				  "selftest=native|fault|spin|floor|memtype|thp)",
 				  w);
 			return -1;
 		}

@@ -8,6 +8,7 @@
  *   fault   touch an unmapped kernel address: the run must end with a report
  *   spin    loop forever with interrupts off: only --timeout ends the run
  *   memtype time cached against uncached loads (memtype.c)
+ *   thp     the transparent huge page paths, from inside (thp.c)
  */
 #include <kernel/arch.h>
 #include <kernel/boot.h>
@@ -66,5 +67,7 @@ void selftest_run(const char *name)
 		selftest_floor();
 	if (!strcmp(name, "memtype"))
 		selftest_memtype();
-	panic("unknown selftest '%s' (known: native, fault, spin, floor, memtype)", name);
+	if (!strcmp(name, "thp"))
+		selftest_thp();
+	panic("unknown selftest '%s' (known: native, fault, spin, floor, memtype, thp)", name);
 }

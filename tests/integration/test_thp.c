@@ -79,6 +79,18 @@ static void test_fallback_and_defrag(void **state)
 	run_free(&r);
 }
 
+/* White-box: page-table entries, references and counters through every split path. */
+static void test_kernel_selftest(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "60", "--append", "selftest=thp", NULL);
+	if (r.status != 0 || !strstr(r.out, " checks passed"))
+		fail_msg("selftest=thp ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	run_free(&r);
+}
+
 static void test_bad_mode_is_refused_before_boot(void **state)
 {
 	struct run r;
@@ -96,6 +108,7 @@ int main(void)
 		cmocka_unit_test_setup(test_one_fault_per_huge_page, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_boot_option_selects_the_mode, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_fallback_and_defrag, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_kernel_selftest, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_bad_mode_is_refused_before_boot, setup_kvm_kernel),
 	};
 
