@@ -9,6 +9,7 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/proc.h>
 #include <kernel/synth.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
@@ -76,6 +77,14 @@ static long synth_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned 
 	return n;
 }
 
+/* A sysfs attribute is root's to write (its 0644): permission bits deny nothing elsewhere here. */
+static int synth_rw_open(struct file *f)
+{
+	if ((f->fmode & FMODE_WRITE) && current->cred.euid != 0)
+		return -EACCES;
+	return synth_open(f);
+}
+
 /* sysfs_kf_write(): one store per write, from its first byte, whatever the position. */
 static long synth_write(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned io)
 {
@@ -119,7 +128,7 @@ const struct file_ops synth_ops = {
 };
 
 static const struct file_ops synth_rw_ops = {
-	.open = synth_open,
+	.open = synth_rw_open,
 	.read = synth_read,
 	.write = synth_write,
 	.llseek = synth_llseek,

@@ -29,7 +29,7 @@
 
 #define HUGE	  (2UL << 20)
 #define LEN	  (4 * HUGE)
-#define NPORTABLE 20
+#define NPORTABLE 21
 #define NREQUIRED 10
 
 static const char *thp_file(const char *name)
@@ -169,6 +169,17 @@ static void counters_mark(void)
 	splits0 = vmstat("thp_split_pmd");
 }
 
+static int child_writes_enabled(void *arg)
+{
+	int fd;
+
+	(void)arg;
+	if (setuid(65534) && getuid() == 0)
+		return 2;
+	fd = open(thp_file("enabled"), O_WRONLY);
+	return fd < 0 && errno == EACCES ? 0 : 1;
+}
+
 static void portable(void)
 {
 	static const char *const modes[] = { "always", "madvise", "never" };
@@ -183,6 +194,8 @@ static void portable(void)
 	   "defrag lists Linux's five choices, one in brackets");
 	ok(!strcmp(slurp(thp_file("hpage_pmd_size")), "2097152\n"), "hpage_pmd_size is 2 MiB");
 	ok(meminfo_anon_huge() >= 0, "/proc/meminfo has AnonHugePages");
+	ok(exited(in_child(child_writes_enabled, NULL), 0),
+	   "only root may open enabled for writing");
 
 	p = aligned_anon(LEN, MADV_HUGEPAGE);
 	ok(vm_flag(p, "hg") && !vm_flag(p, "nh"), "MADV_HUGEPAGE shows as VmFlags hg");

@@ -41,7 +41,7 @@ static void test_one_fault_per_huge_page(void **state)
 	(void)state;
 	run_pagelab(&r, NULL, "run", "--timeout", "60", THP, "--require", NULL);
 	assert_int_equal(r.status, 0);
-	all_ok(&r, 30);
+	all_ok(&r, 31);
 	run_free(&r);
 }
 
