@@ -136,22 +136,6 @@ static long meminfo_gen(void *arg, char *buf, size_t size)
 	return t.len;
 }
 
-/* ---- /proc/vmstat: the counters the kernel keeps, by Linux's names ---- */
-
-static long vmstat_gen(void *arg, char *buf, size_t size)
-{
-	struct textbuf t = { buf, size, 0 };
-
-	(void)arg;
-	tb_printf(&t, "nr_free_pages %lu\n", (unsigned long)frame_free_count());
-	tb_printf(&t, "nr_anon_transparent_hugepages %lu\n", (unsigned long)thp_stats.anon_thps);
-	tb_printf(&t, "pgfault %lu\n", (unsigned long)thp_stats.pgfault);
-	tb_printf(&t, "thp_fault_alloc %lu\n", (unsigned long)thp_stats.fault_alloc);
-	tb_printf(&t, "thp_fault_fallback %lu\n", (unsigned long)thp_stats.fault_fallback);
-	tb_printf(&t, "thp_split_pmd %lu\n", (unsigned long)thp_stats.split_pmd);
-	return (long)t.len;
-}
-
 /* ---- /proc/self/status ---- */
 
 struct rss {
@@ -287,7 +271,6 @@ void procfs_init(void)
 {
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
-	must(vfs_synth_file("/proc/vmstat", 0444, vmstat_gen, NULL), "/proc/vmstat");
 	proc_smaps_init();
 	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");
 	must(make_self_file("pagemap", 0400, &proc_pagemap_ops), "/proc/self/pagemap");

@@ -24,6 +24,7 @@
 #include <kernel/string.h>
 #include <kernel/thp.h>
 #include <kernel/vm.h>
+#include <kernel/vmstat.h>
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
 #define RLIMIT_STACK	3
@@ -130,8 +131,7 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	struct vma *v = vma_find(&mm->vmas, addr);
 	int err;
 
-	if (!(error & PF_KERNEL_FILL))
-		thp_stats.pgfault++;
+	vmstat.pgfault++;
 	if (!v && !(v = grow_down(mm, addr)))
 		return fail(fi, SIGSEGV, SEGV_MAPERR, addr);
 	if (!access_allowed(v, error))

@@ -26,6 +26,7 @@
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
+#include <kernel/vmstat.h>
 
 struct proc proc_table[MAX_PROCS];
 static int next_pid = 1;
@@ -298,6 +299,7 @@ void init_start(void)
 	procfs_init();
 	thp_sysfs_init();
 	physmap_init();
+	vmstat_init();
 	unpack_args(&args);
 	if (!p)
 		panic("cannot allocate the first process");

@@ -37,7 +37,7 @@ extern enum thp_defrag thp_defrag;
 
 /* Linux's /proc/vmstat counters of the same names. */
 struct thp_stats {
-	u64 fault_alloc, fault_fallback, split_pmd, pgfault;
+	u64 fault_alloc, fault_fallback, split_pmd;
 	u64 anon_thps; /* huge pages mapped whole by at least one 2 MiB leaf */
 };
 extern struct thp_stats thp_stats;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event counters, shown in /proc/vmstat under Linux's names (mm/vmstat.c).
+ */
+#ifndef KERNEL_VMSTAT_H
+#define KERNEL_VMSTAT_H
+
+#include <kernel/types.h>
+
+struct vmstat {
+	u64 pgfault;
+};
+
+extern struct vmstat vmstat;
+
+/* Boot, after the VFS: creates /proc/vmstat; panics if it cannot. */
+void vmstat_init(void);
+
+#endif
