@@ -11,7 +11,7 @@
 #define PL_KERNEL_MAX_FILE (256ULL << 20)
 
 struct pl_kernel_image {
-	const uint8_t *data; /* the whole file */
+	const uint8_t *data; /* the file up to the end of its last segment (loaded_extent) */
 	size_t size;
 	uint64_t entry;	     /* virtual */
 	uint64_t start, end; /* physical extent of the PT_LOAD segments */

@@ -88,7 +88,7 @@ static int64_t hc_read(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	}
 }
 
-static int64_t hc_event(struct pl_sandbox *sb, const struct pl_hcall *hc)
+static void add_event(struct pl_sandbox *sb, uint64_t kind, uint64_t value)
 {
 	if (sb->res.nevents == sb->events_cap) {
 		size_t cap = sb->events_cap ? sb->events_cap * 2 : 64;
@@ -96,12 +96,20 @@ static int64_t hc_event(struct pl_sandbox *sb, const struct pl_hcall *hc)
 
 		if (cap > PL_EVENTS_MAX || !(ev = realloc(sb->events, cap * sizeof(*ev)))) {
 			sb->res.events_dropped++;
-			return 0;
+			return;
 		}
 		sb->events = ev;
 		sb->events_cap = cap;
 	}
-	sb->events[sb->res.nevents++] = (struct pl_event){ hc->arg[0], hc->arg[1] };
+	sb->events[sb->res.nevents++] = (struct pl_event){ kind, value };
+}
+
+/* One event, or two in the same exit (arg2 is the second's kind). */
+static int64_t hc_event(struct pl_sandbox *sb, const struct pl_hcall *hc)
+{
+	add_event(sb, hc->arg[0], hc->arg[1]);
+	if (hc->arg[2])
+		add_event(sb, hc->arg[2], hc->arg[3]);
 	return 0;
 }
 

@@ -226,6 +226,8 @@ static const char *event_name(uint64_t kind)
 		return "traps";
 	case PL_EVENT_EXEC_MODE:
 		return "exec-mode";
+	case PL_EVENT_BOOT_NS:
+		return "boot-ns";
 	case PL_EVENT_CHECKPOINT:
 		return "checkpoint";
 	default:

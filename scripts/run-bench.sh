@@ -517,15 +517,72 @@ section_clock() {
 	per_op clock 1000000 "$BENCH/guest_clock" 1000 1001000 clock_gettime
 }
 
-# Whole-program workloads kept in files of their own.
+# Readiness questions answered yes, and an eventfd's write + read, beside native.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_poll() {
+	echo "== poll: poll/select/epoll_wait on a ready eventfd, eventfd write + read (median of $ROUNDS rounds)"
+	need_kernel || return
+	pl_guest() { in_guest "$BENCH/guest_poll" "$GETPID_N"; }
+	pl_native() { "$BENCH/guest_poll" 200000; }
+	rounds poll pl_guest pl_native || return
+	take gp poll pl_guest getpid_ns || return
+	take np poll pl_native getpid_ns || return
+	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
+	for what in poll select epoll eventfd; do
+		take g poll pl_guest "${what}_ns" || return
+		take n poll pl_native "${what}_ns" || return
+		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
+		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
+	done
+}
+
+# Where an invlpg per page stops being cheaper than one CR3 reload: the
+# kernel's tlb_single_page_flush_ceiling (guest/mm/procmm.c) at both ends.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_tlb_flush() {
+	echo "== tlb_flush: mprotect flushing K pages, then a load from each of 256 (median of $ROUNDS rounds)"
+	need_kernel || return
+	for k in 1 2 4 16; do
+		tf_reload() { in_guest --append tlb_single_page_flush_ceiling=0 "$BENCH/guest_tlb_flush" "$k" 256 100; }
+		tf_invlpg() { in_guest --append tlb_single_page_flush_ceiling=64 "$BENCH/guest_tlb_flush" "$k" 256 100; }
+		rounds "tlb_$k" tf_reload tf_invlpg || return
+		take r "tlb_$k" tf_reload tlb_flush_ns || return
+		take i "tlb_$k" tf_invlpg tlb_flush_ns || return
+		row "K=$k: one CR3 reload / $k invlpg" "$(us "$r") / $(us "$i") ($(ratio_x "$i" "$r"))"
+	done
+}
+
+# Whole workloads (the programs section) live in a file of their own.
+. scripts/bench-programs.sh
+# The transparent-huge-page workload too (section_thp_touch).
 # shellcheck source=scripts/bench-thp.sh
 . scripts/bench-thp.sh
+
+# Queued signals, POSIX timers and message queues, beside native.
+# shellcheck disable=SC2154 # take() assigns through eval
+section_sigmq() {
+	echo "== sigmq: sigqueue + sigwaitinfo, sigqueue to a handler, timer_settime + gettime, mq_send + receive (median of $ROUNDS rounds)"
+	need_kernel || return
+	pl_guest() { in_guest "$BENCH/guest_sigmq" "$GETPID_N"; }
+	pl_native() { "$BENCH/guest_sigmq" 200000; }
+	rounds sigmq pl_guest pl_native || return
+	take gp sigmq pl_guest getpid_ns || return
+	take np sigmq pl_native getpid_ns || return
+	row "getpid(), the floor: guest $(us "$gp"), native $(us "$np")" "$(ratio_x "$gp" "$np")"
+	for what in sigwait handler timer mq; do
+		take g sigmq pl_guest "${what}_ns" || return
+		take n sigmq pl_native "${what}_ns" || return
+		row "$what: guest $(us "$g"), native $(us "$n")" "$(ratio_x "$g" "$n")"
+		row "  $what / getpid: guest, native" "$(ratio_x "$g" "$gp"), $(ratio_x "$n" "$np")"
+	done
+}
 
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap
-	section_phys_anon section_fragment section_mem_offset section_memtype section_clock
+	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
+	section_sigmq section_tlb_flush section_programs
 	section_thp_touch"}
 
 for s in $SECTIONS; do

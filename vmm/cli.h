@@ -17,6 +17,10 @@ int cli_find_kernel(char *buf, size_t len);
 /* The same without the message: for what can do without a kernel. */
 int cli_find_kernel_quiet(char *buf, size_t len);
 
+/* CLOCK_MONOTONIC in ns; cli_start_ns is its reading when main began. */
+uint64_t cli_now_ns(void);
+extern uint64_t cli_start_ns;
+
 int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 

@@ -65,6 +65,23 @@ static int add_traps(const struct run_opts *o, struct pl_sandbox *sb)
 	return 0;
 }
 
+/*
+ * --stats, then where the time went: the VMM's set-up (from main until the
+ * sandbox exists: arguments, the initramfs, guest RAM, the kernel's
+ * loading, KVM's VM and vCPU), the guest's run, and within it the kernel's
+ * boot (kmain to the first program's start, by the guest's TSC).
+ */
+static void print_phases(const struct pl_result *res, uint64_t created_ns)
+{
+	pl_result_print_stats(res, stderr);
+	fprintf(stderr, "pagelab: stats: phases: vmm set-up %.3f ms, guest run %.3f ms",
+		(created_ns - cli_start_ns) / 1e6, res->run_ns / 1e6);
+	for (size_t i = 0; i < res->nevents; i++)
+		if (res->events[i].kind == PL_EVENT_BOOT_NS)
+			fprintf(stderr, ", kernel boot %.3f ms", res->events[i].value / 1e6);
+	fputc('\n', stderr);
+}
+
 /* The run under KVM, through libpagelab: cfg is complete but for the log's descriptors. */
 static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 {
@@ -78,6 +95,7 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 				   .map_svg = o->map_svg,
 				   .memory = o->memory };
 	struct gdb_conn gdb;
+	uint64_t created_ns;
 	int status;
 
 	if (o->gdb_port >= 0 && gdb_listen(&gdb, o->gdb_port))
@@ -87,6 +105,7 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 	cfg->write_fds = log.fds;
 	cfg->nwrite_fds = log.nfds;
 	sb = pl_sandbox_create(cfg);
+	created_ns = cli_now_ns();
 	if (!sb || add_traps(o, sb) || run_log_start(&log, sb)) {
 		/* Refused traps are the user's input; a failed create says what it was. */
 		status = sb ? PL_EXIT_USAGE : cli_error_status();
@@ -110,7 +129,7 @@ static int run_kvm(struct pl_config *cfg, const struct run_opts *o)
 	if (o->stats == STATS_JSON)
 		pl_result_print_stats_json(&res, stderr);
 	else if (o->stats)
-		pl_result_print_stats(&res, stderr);
+		print_phases(&res, created_ns);
 	pl_sandbox_destroy(sb);
 	run_log_close(&log);
 	return status;

@@ -2,6 +2,7 @@
 /* pagelab: run a program in a KVM sandbox; a thin layer over libpagelab. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pagelab/hostlib.h>
@@ -17,10 +18,21 @@ static void usage(FILE *f)
 	      f);
 }
 
+uint64_t cli_start_ns;
+
+uint64_t cli_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
+	cli_start_ns = cli_now_ns();
 	/*
 	 * Descriptors a parent left open are nothing the guest needs, and
 	 * the VMM should not hold what it does not use.

@@ -86,7 +86,8 @@ static void help(void)
 	    "      --kernel FILE      guest kernel ELF (default: $PAGELAB_KERNEL, else the one\n"
 	    "                         next to pagelab, else the installed one)\n"
 	    "      --timeout SECONDS  stop the guest after this long (exit status 124)\n"
-	    "      --append OPTIONS   kernel options, e.g. \"selftest=native\"\n"
+	    "      --append OPTIONS   kernel options, e.g. \"selftest=native\" or\n"
+	    "                         \"fault_around_bytes=4096\"\n"
 	    "  -v, --verbose          describe the setup; the kernel gets 'verbose'\n"
 	    "      --trace-syscalls[=LIST]  the kernel traces the program's system calls\n"
 	    "                         as strace does; LIST: names and classes as strace -e\n"
@@ -173,6 +174,40 @@ static const char *const kernel_options[] = { "verbose",
 					      "transparent_hugepage=madvise",
 					      "transparent_hugepage=never" };
 
+/*
+ * Numeric options: the tunables Linux keeps in debugfs (guest/mm/
+ * fault_around.c, procmm.c), with the same ranges.
+ */
+static const struct {
+	const char *name;
+	unsigned long max;
+} numeric_options[] = {
+	{ "fault_around_bytes=", 2UL << 20 },
+	{ "tlb_single_page_flush_ceiling=", 64 },
+};
+
+/* 1: a numeric option with a good value; 0: not one; -1: a bad value (reported). */
+static int check_numeric_option(const char *w)
+{
+	for (size_t i = 0; i < sizeof(numeric_options) / sizeof(numeric_options[0]); i++) {
+		size_t n = strlen(numeric_options[i].name);
+		char *end;
+		unsigned long v;
+
+		if (strncmp(w, numeric_options[i].name, n))
+			continue;
+		errno = 0;
+		v = strtoul(w + n, &end, 10);
+		if (errno || end == w + n || *end || w[n] == '-' || v > numeric_options[i].max) {
+			cli_error("--append %s: the value must be a whole number from 0 to %lu", w,
+				  numeric_options[i].max);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static int check_kernel_options(const char *arg)
 {
 	char words[512], *save = NULL;
@@ -181,6 +216,12 @@ static int check_kernel_options(const char *arg)
 	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		bool known = false;
 		char why[512];
+		int numeric = check_numeric_option(w);
+
+		if (numeric < 0)
+			return -1;
+		if (numeric)
+			continue;
 
 		if (!strncmp(w, "trace=", 6)) {
 			if (pl_trace_filter_check(w + 6, why, sizeof(why)) == 0)
@@ -191,11 +232,13 @@ static int check_kernel_options(const char *arg)
 		for (size_t i = 0; i < sizeof(kernel_options) / sizeof(kernel_options[0]); i++)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
-			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
-				  "trace=LIST, isolate, noinit, gdb, "
-				  "transparent_hugepage=always|madvise|never, "
-				  "selftest=native|fault|spin|floor|memtype|thp)",
-				  w);
+			cli_error(
+			    "unknown kernel option '%s' for --append (known: verbose, trace, "
+			    "trace=LIST, isolate, noinit, gdb, "
+			    "transparent_hugepage=always|madvise|never, "
+			    "selftest=native|fault|spin|floor|memtype|thp, fault_around_bytes=N, "
+			    "tlb_single_page_flush_ceiling=N)",
+			    w);
 			return -1;
 		}
 	}

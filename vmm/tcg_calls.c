@@ -168,7 +168,7 @@ static int64_t hc_read(struct tcg_state *s, const struct pl_serial_call *c, char
 	}
 }
 
-static int64_t hc_event(struct tcg_state *s, const struct pl_serial_call *c)
+static void add_event(struct tcg_state *s, uint64_t kind, uint64_t value)
 {
 	if (s->nevents == s->events_cap) {
 		size_t cap = s->events_cap ? s->events_cap * 2 : 64;
@@ -176,12 +176,20 @@ static int64_t hc_event(struct tcg_state *s, const struct pl_serial_call *c)
 
 		if (cap > TCG_EVENTS_MAX || !(ev = realloc(s->events, cap * sizeof(*ev)))) {
 			s->events_dropped++;
-			return 0;
+			return;
 		}
 		s->events = ev;
 		s->events_cap = cap;
 	}
-	s->events[s->nevents++] = (struct pl_event){ c->arg[0], c->arg[1] };
+	s->events[s->nevents++] = (struct pl_event){ kind, value };
+}
+
+/* One event, or two in the same call (arg2 is the second's kind), as hostlib/hypercall.c. */
+static int64_t hc_event(struct tcg_state *s, const struct pl_serial_call *c)
+{
+	add_event(s, c->arg[0], c->arg[1]);
+	if (c->arg[2])
+		add_event(s, c->arg[2], c->arg[3]);
 	return 0;
 }
 
@@ -332,6 +340,8 @@ static const char *event_name(uint64_t kind)
 		return "traps";
 	case PL_EVENT_EXEC_MODE:
 		return "exec-mode";
+	case PL_EVENT_BOOT_NS:
+		return "boot-ns";
 	case PL_EVENT_CHECKPOINT:
 		return "checkpoint";
 	default:

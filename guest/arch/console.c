@@ -9,6 +9,7 @@
 #include <kernel/format.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
+#include <kernel/timer.h>
 
 #define LOG_SIZE    4096
 #define BOUNCE_SIZE 65536
@@ -126,6 +127,9 @@ long console_read(void *buf, size_t len)
 __noreturn void kernel_exit(int status)
 {
 	console_flush();
+	/* Reported at the end, so that booting costs no exit for them. */
+	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, PL_EVENT_BOOT_NS,
+		  timer_boot_ns(kmain_tsc));
 	hypercall(PL_HC_EVENT, PL_EVENT_TRAPS, arch_trap_count, 0, 0);
 	if (boot_info.hcall_serial)
 		serial_exit(status);

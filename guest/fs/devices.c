@@ -21,6 +21,7 @@
 #include <kernel/signal.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
+#include <kernel/waitq.h>
 
 #include "fs.h"
 
@@ -136,6 +137,18 @@ static long console_file_write(struct file *f, u64 ubuf, size_t len, u64 *pos, u
 	return done ? (long)done : -EIO;
 }
 
+/*
+ * The host's streams are always ready as far as the guest can tell: a
+ * read waits in the host (the whole machine with it) until input or its
+ * end arrives, as a read of a terminal waits. So poll says readable, and
+ * epoll may watch the console, as it may a terminal.
+ */
+static unsigned console_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f, (void)pt;
+	return DEFAULT_POLLMASK;
+}
+
 /* /dev/console opened by name: output to the host's stdout. */
 static int console_open(struct file *f)
 {
@@ -147,6 +160,7 @@ static const struct file_ops console_ops = {
 	.read = console_file_read,
 	.write = console_file_write,
 	.open = console_open,
+	.poll = console_poll,
 };
 
 struct file *console_file(struct inode *ino, int stream)

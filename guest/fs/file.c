@@ -53,6 +53,8 @@ void file_put(struct file *f)
 {
 	if (--f->refcount)
 		return;
+	if (f->epitems)
+		eventpoll_release_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

@@ -19,6 +19,7 @@
 #include <kernel/signal.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
+#include <kernel/waitq.h>
 
 #include "fs.h"
 
@@ -32,7 +33,15 @@ struct pipe {
 	u32 readers, writers;
 	/* Opens so far: a FIFO opener waits for the other side's count to move. */
 	u64 read_opens, write_opens;
+	struct wait_queue pollers;
 };
+
+/* Every change: its sleepers on the pipe, and its pollers. */
+static void pipe_wake(struct pipe *p)
+{
+	wakeup(p);
+	waitq_wake(&p->pollers);
+}
 
 static struct pipe *pipe_alloc(void)
 {
@@ -88,7 +97,7 @@ static long pipe_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned i
 		p->count -= n;
 		done += n;
 	}
-	wakeup(p);
+	pipe_wake(p);
 	return done;
 }
 
@@ -129,7 +138,7 @@ static long pipe_write(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned 
 		if (space && (len > PIPE_BUF || space >= len)) {
 			n = pipe_fill(p, ubuf + done, len - done);
 			if (n > 0)
-				wakeup(p);
+				pipe_wake(p);
 			if (n < 0)
 				return done ? (long)done : n;
 			done += n;
@@ -154,6 +163,31 @@ static long pipe_ioctl(struct file *f, u32 cmd, u64 arg)
 	return copy_to_user(arg, &avail, sizeof(avail));
 }
 
+/*
+ * Linux's pipe_poll: readable with bytes or without writers (hung up),
+ * writable with room for PIPE_BUF bytes, an error without readers.
+ */
+static unsigned pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	unsigned mask = 0;
+
+	poll_wait(pt, &p->pollers);
+	if (f->fmode & FMODE_READ) {
+		if (p->count)
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers && f->version != p->write_opens)
+			mask |= POLLHUP;
+	}
+	if (f->fmode & FMODE_WRITE) {
+		if (PIPE_SIZE - p->count >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -162,7 +196,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (f->fmode & FMODE_WRITE)
 		p->writers--;
-	wakeup(p);
+	pipe_wake(p);
 	if (!p->readers && !p->writers) {
 		f->inode->priv = NULL;
 		pipe_free(p);
@@ -173,6 +207,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 
@@ -200,7 +235,8 @@ int pipe_create(u32 flags, struct file **rd, struct file **wr)
 	ino->priv = p;
 	(*rd)->priv = (*wr)->priv = p;
 	p->readers = p->writers = 1;
-	inode_put(ino); /* the files hold it now */
+	p->read_opens = p->write_opens = 1; /* so the read end hangs up with its writer */
+	inode_put(ino);			    /* the files hold it now */
 	return 0;
 }
 
@@ -233,8 +269,11 @@ static int fifo_open(struct file *f)
 	case FMODE_READ:
 		p->readers++;
 		p->read_opens++;
-		wakeup(p);
-		if (!p->writers && !(f->flags & O_NONBLOCK) && (err = wait_for(p, &p->write_opens)))
+		pipe_wake(p);
+		/* Linux: a reader that did not wait for a writer sees no hang-up until one came. */
+		if (!p->writers && (f->flags & O_NONBLOCK))
+			f->version = p->write_opens;
+		else if (!p->writers && (err = wait_for(p, &p->write_opens)))
 			p->readers--;
 		break;
 	case FMODE_WRITE:
@@ -244,7 +283,7 @@ static int fifo_open(struct file *f)
 		}
 		p->writers++;
 		p->write_opens++;
-		wakeup(p);
+		pipe_wake(p);
 		if (!p->readers && (err = wait_for(p, &p->read_opens)))
 			p->writers--;
 		break;
@@ -253,7 +292,7 @@ static int fifo_open(struct file *f)
 		p->writers++;
 		p->read_opens++;
 		p->write_opens++;
-		wakeup(p);
+		pipe_wake(p);
 		break;
 	default:
 		err = -EINVAL;
@@ -270,6 +309,7 @@ const struct file_ops fifo_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.open = fifo_open,
 	.release = pipe_release,
 };

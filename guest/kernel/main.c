@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/physmem.h>
 #include <kernel/proc.h>
+#include <kernel/procmm.h>
 #include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -33,10 +34,14 @@ static const char *mode_name(void)
 	return arch_mode == ARCH_KVM_PVM ? "kvm_pvm opt-in (native ring 0)" : "native ring 0";
 }
 
+/* The TSC when kmain began, for the boot time kernel_exit() reports. */
+u64 kmain_tsc;
+
 void kmain(u64 fdt_pa, u64 magic)
 {
 	char opt[32];
 
+	kmain_tsc = rdtsc();
 	arch_early_init(); /* on kvm_pvm: everything until here ran emulated */
 	arch_cpu_init();
 	arch_set_user_fs((u64)boot_tls);
@@ -49,8 +54,9 @@ void kmain(u64 fdt_pa, u64 magic)
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
 	thp_init();
 	debug_init();
+	fault_around_init();
+	mm_flush_init();
 	physmem_init();
-	hypercall(PL_HC_EVENT, PL_EVENT_EXEC_MODE, arch_mode, 0, 0);
 	pr_verbose("pagelab: execution mode: %s, %lu traps so far\n", mode_name(),
 		   (unsigned long)arch_trap_count);
 	if (boot_option("selftest", opt, sizeof(opt)))

@@ -10,6 +10,7 @@
 #include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/panic.h>
+#include <kernel/posix_timer.h>
 #include <kernel/proc.h>
 #include <kernel/procmm.h>
 #include <kernel/sched.h>
@@ -99,7 +100,7 @@ static bool anyone_can_wake(void)
 	for (int i = 0; i < MAX_PROCS; i++)
 		if (proc_table[i].state == PROC_SLEEPING && proc_table[i].wake_at_ns)
 			return true;
-	return false;
+	return timers_armed();
 }
 
 /* Nothing runnable: halt until an interrupt makes something runnable. */
@@ -138,6 +139,7 @@ static void switch_to(struct proc *prev, struct proc *next)
 	arch_load_user_bases(next->fs_base, next->gs_base);
 	current = next;
 	switch_stack(&prev->ksp, next->ksp);
+	proc_free_released();
 }
 
 void schedule(void)
@@ -186,6 +188,7 @@ void sched_tick(void)
 {
 	u64 now = clock_monotonic_ns();
 
+	timers_tick(now);
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc *p = &proc_table[i];
 

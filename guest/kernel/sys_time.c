@@ -29,6 +29,7 @@ enum {
 	CLOCK_THREAD_CPUTIME_ID = 3,
 	CLOCK_REALTIME_COARSE = 5,
 	CLOCK_MONOTONIC_COARSE = 6,
+	CLOCK_SGI_CYCLE = 10, /* gone from Linux: EINVAL */
 	CLOCK_TAI = 11,
 };
 
@@ -37,9 +38,42 @@ static bool clock_is_coarse(u64 id)
 	return id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE;
 }
 
-static long clock_now(u64 id, u64 *ns)
+/*
+ * clock_getcpuclockid's clocks: ~pid in the bits above 3, bit 2 for a
+ * thread's clock, PROF/VIRT/SCHED below (Linux's MAKE_PROCESS_CPUCLOCK).
+ * pid 0 is the caller. One thread per process: its thread is itself.
+ */
+#define CPUCLOCK_WHICH(id) ((id)&3)
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_SCHED	   2
+#define CPUCLOCK_PID(id)   (~((id) >> 3))
+
+struct proc *cpu_clock_owner(s32 id)
 {
-	if (id > CLOCK_TAI)
+	int pid = CPUCLOCK_PID(id);
+	struct proc *p;
+
+	if (id >= 0 || CPUCLOCK_WHICH(id) == 3)
+		return NULL;
+	if (id & CPUCLOCK_PERTHREAD)
+		return pid == 0 || pid == current->pid ? current : NULL;
+	p = pid ? proc_find(pid) : current;
+	return p && p->state != PROC_UNUSED ? p : NULL;
+}
+
+long clock_read(u64 uid, u64 *ns)
+{
+	s32 id = (s32)uid;
+
+	if (id < 0) {
+		struct proc *p = cpu_clock_owner(id);
+
+		if (!p)
+			return -EINVAL;
+		*ns = proc_cpu_ns(p);
+		return 0;
+	}
+	if (id > CLOCK_TAI || id == CLOCK_SGI_CYCLE)
 		return -EINVAL;
 	if (id == CLOCK_REALTIME_COARSE)
 		*ns = vvar->boot_epoch_ns + clock_coarse_ns();
@@ -62,7 +96,7 @@ static struct timespec to_timespec(u64 ns)
 static long sys_clock_gettime(u64 id, u64 uts)
 {
 	u64 ns;
-	long err = clock_now(id, &ns);
+	long err = clock_read(id, &ns);
 	struct timespec ts = to_timespec(ns);
 
 	if (err)
@@ -70,13 +104,18 @@ static long sys_clock_gettime(u64 id, u64 uts)
 	return copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-/* The coarse clocks move by a tick (Linux's LOW_RES_NSEC), the others by a nanosecond. */
+/*
+ * The coarse clocks move by a tick (Linux's LOW_RES_NSEC), the others by
+ * a nanosecond; Linux's PROF and VIRT CPU clocks by a tick too.
+ */
 static long sys_clock_getres(u64 id, u64 uts)
 {
-	struct timespec ts = { 0, clock_is_coarse(id) ? NSEC_PER_SEC / TICK_HZ : 1 };
+	bool tick =
+	    clock_is_coarse(id) || ((s32)id < 0 && CPUCLOCK_WHICH((s32)id) != CPUCLOCK_SCHED);
+	struct timespec ts = { 0, tick ? NSEC_PER_SEC / TICK_HZ : 1 };
 	u64 ns;
 
-	if (clock_now(id, &ns))
+	if (clock_read(id, &ns))
 		return -EINVAL;
 	return uts && copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
@@ -156,7 +195,7 @@ static long sys_clock_nanosleep(u64 id, u64 flags, u64 ureq, u64 urem)
 
 	if (err)
 		return err;
-	if (clock_now(id, &now))
+	if (clock_read(id, &now))
 		return -EINVAL;
 	/* TIMER_ABSTIME: ns is a point on that clock; convert to monotonic. */
 	deadline = clock_monotonic_ns() + ((flags & 1) ? (ns > now ? ns - now : 0) : ns);

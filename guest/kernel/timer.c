@@ -25,7 +25,7 @@
 #define LVT_PERIODIC	  (1U << 17)
 #define APIC_TIMER_HZ	  1000000000ULL
 
-static u64 tsc_per_tick, next_tick_tsc;
+static u64 tsc_per_tick, next_tick_tsc, started_tsc;
 
 static u64 tsc_khz(void)
 {
@@ -36,6 +36,7 @@ void timer_init(void)
 {
 	u64 now = rdtsc();
 
+	started_tsc = now;
 	vvar_set_base(now, tsc_khz(), boot_info.boot_epoch_ns);
 	tsc_per_tick = tsc_khz() * 1000 / TICK_HZ;
 	next_tick_tsc = now + tsc_per_tick;
@@ -44,6 +45,13 @@ void timer_init(void)
 	apic_write(X2APIC_TIMER_DIV, 0xb); /* divide by 1 */
 	apic_write(X2APIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
 	apic_write(X2APIC_TIMER_INIT, APIC_TIMER_HZ / TICK_HZ);
+}
+
+u64 timer_boot_ns(u64 since_tsc)
+{
+	u64 end = started_tsc ? started_tsc : rdtsc();
+
+	return end > since_tsc ? (end - since_tsc) * 1000000 / tsc_khz() : 0;
 }
 
 void timer_eoi(void)

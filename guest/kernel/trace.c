@@ -79,7 +79,7 @@ bool trace_wanted(u64 nr)
 /*
  * A call's argument kinds are its descriptor's, but strace shows some
  * arguments only where they mean something: open's mode with O_CREAT or
- * O_TMPFILE, fcntl's third argument as its command reads it.
+ * O_TMPFILE, mq_open's mode and attributes with O_CREAT, fcntl's third argument as its command reads it.
  */
 static void choose_kinds(struct trace *t, const struct syscall_desc *d, u64 nr, const u64 *args)
 {
@@ -90,6 +90,8 @@ static void choose_kinds(struct trace *t, const struct syscall_desc *d, u64 nr, 
 	if ((nr == __NR_open && !(args[1] & (O_CREAT_BIT | O_TMPFILE_BIT))) ||
 	    (nr == __NR_openat && !(args[2] & (O_CREAT_BIT | O_TMPFILE_BIT))))
 		t->nargs--;
+	if (nr == __NR_mq_open && !(args[1] & O_CREAT_BIT))
+		t->nargs = 2;
 	if (nr != __NR_fcntl)
 		return;
 	if (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)
@@ -139,12 +141,18 @@ static void render_return(struct tbuf *b, u64 nr, const u64 *args, long ret)
 		tprintf(b, "%#lx (flags ", (unsigned long)ret);
 		trace_render_arg(b, args[1] == F_GETFD ? 'e' : 'O', flags, 0, 0);
 		tprintf(b, ")");
+	} else if (nr == __NR_rt_sigtimedwait && ret > 0) {
+		char sig[8];
+		const char *n = signal_short_name((int)ret, sig, sizeof(sig));
+
+		tprintf(b, "%ld (SIG%s)", ret, n ? n : "?");
 	} else if (nr == __NR_mmap || nr == __NR_mremap || nr == __NR_brk) {
 		tprintf(b, "%#lx", (unsigned long)ret);
 	} else if (nr == __NR_umask) {
 		tprintf(b, "%s%lo", ret < 010 ? "00" : "0", (unsigned long)ret);
 	} else {
 		tprintf(b, "%ld", ret);
+		trace_poll_return(b, nr, args, ret);
 	}
 }
 

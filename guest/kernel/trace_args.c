@@ -408,7 +408,8 @@ static void render_dirents(struct tbuf *b, u64 uaddr, long len)
 
 bool trace_arg_is_result(char kind)
 {
-	return kind && strchr("BVTFwghQNEc", kind);
+	return (kind && strchr("BVTFwghQNEc", kind)) || trace_poll_is_result(kind) ||
+	       trace_timer_kind_is_result(kind);
 }
 
 /* What the call filled in, shown once it has returned; its address if it failed. */
@@ -494,11 +495,13 @@ static void render_number(struct tbuf *b, char kind, u64 v)
 static const struct name_value *const constant_tables[128] = {
 	['W'] = seek_whences,	  ['R'] = arch_prctl_codes, ['C'] = clock_ids,
 	['k'] = sigprocmask_hows, ['L'] = fcntl_cmds,	    ['a'] = madvise_advice,
+	['9'] = itimer_whiches,
 };
 
 static const struct flag_name *const flag_tables[128] = {
-	['K'] = open_flags,   ['X'] = at_flags, ['D'] = mremap_flags, ['Y'] = msync_flags,
-	['Z'] = wait_options, ['e'] = fd_flags, ['m'] = access_modes,
+	['K'] = open_flags,   ['X'] = at_flags,	   ['D'] = mremap_flags,      ['Y'] = msync_flags,
+	['Z'] = wait_options, ['e'] = fd_flags,	   ['m'] = access_modes,      ['j'] = efd_flags,
+	['0'] = tfd_flags,    ['+'] = timer_flags, ['*'] = tfd_settime_flags,
 };
 
 void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)
@@ -506,6 +509,8 @@ void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long re
 	u64 v = args[i];
 	unsigned k = (unsigned char)kind;
 
+	if (trace_poll_arg(b, kind, args, i, ret) || trace_render_timer_arg(b, kind, v, ret))
+		return;
 	if (trace_arg_is_result(kind))
 		render_result(b, kind, args, i, ret);
 	else if (k < 128 && constant_tables[k])

@@ -49,7 +49,9 @@ static const struct errno_text errnos[] = {
 	[ENOSYS] = { "ENOSYS", "Function not implemented" },
 	[ENOTEMPTY] = { "ENOTEMPTY", "Directory not empty" },
 	[EOVERFLOW] = { "EOVERFLOW", "Value too large for defined data type" },
+	[EMSGSIZE] = { "EMSGSIZE", "Message too long" },
 	[EOPNOTSUPP] = { "EOPNOTSUPP", "Operation not supported" },
+	[ETIMEDOUT] = { "ETIMEDOUT", "Connection timed out" },
 };
 
 /* strace's ERESTART* names, for a call a signal interrupted before it is restarted. */
@@ -279,6 +281,14 @@ const struct flag_name fd_flags[] = {
 	{ 0, NULL },
 };
 
+/* eventfd2's, in strace's order. */
+const struct flag_name efd_flags[] = {
+	{ 1, "EFD_SEMAPHORE" },
+	{ 02000000, "EFD_CLOEXEC" },
+	{ 04000, "EFD_NONBLOCK" },
+	{ 0, NULL },
+};
+
 const char *name_of(const struct name_value *t, u64 v)
 {
 	for (; t->name; t++)
@@ -286,3 +296,27 @@ const char *name_of(const struct name_value *t, u64 v)
 			return t->name;
 	return NULL;
 }
+
+const struct name_value itimer_whiches[] = {
+	{ 0, "ITIMER_REAL" },
+	{ 1, "ITIMER_VIRTUAL" },
+	{ 2, "ITIMER_PROF" },
+	{ 0, NULL },
+};
+
+const struct flag_name tfd_flags[] = {
+	{ 02000000, "TFD_CLOEXEC" },
+	{ 04000, "TFD_NONBLOCK" },
+	{ 0, NULL },
+};
+
+const struct flag_name timer_flags[] = {
+	{ 1, "TIMER_ABSTIME" },
+	{ 0, NULL },
+};
+
+const struct flag_name tfd_settime_flags[] = {
+	{ 1, "TFD_TIMER_ABSTIME" },
+	{ 2, "TFD_TIMER_CANCEL_ON_SET" },
+	{ 0, NULL },
+};

@@ -91,6 +91,8 @@ static int file_backing_fault(struct backing *b, struct vma *v, u64 page, u64 er
 		return backing_oom(fi, page);
 	if (shared || !(error & PF_ERR_WRITE)) {
 		*pte = pte_for(pfn, v->prot, shared && (v->prot & VM_PROT_WRITE));
+		if (!(error & (PF_ERR_WRITE | PF_KERNEL_FILL)))
+			file_fault_around(ino, v, page, pte);
 		return 0;
 	}
 	/* A store to a private file page: the process gets its own copy now. */

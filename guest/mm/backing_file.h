@@ -21,4 +21,10 @@ struct file_backing {
  */
 struct file_backing *file_backing_alloc(struct inode *ino, enum backing_kind kind);
 
+/*
+ * After a read fault mapped page at *pte: the neighbours already in ino's
+ * page cache too, within Linux's fault-around window (fault_around.c).
+ */
+void file_fault_around(struct inode *ino, const struct vma *v, u64 page, u64 *pte);
+
 #endif

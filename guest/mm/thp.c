@@ -31,6 +31,7 @@
 #include <kernel/string.h>
 #include <kernel/thp.h>
 #include <kernel/vm.h>
+#include <kernel/vmstat.h>
 
 enum thp_mode thp_mode = THP_ALWAYS;		 /* Debian's CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS=y */
 enum thp_defrag thp_defrag = THP_DEFRAG_MADVISE; /* Linux's default */
@@ -216,12 +217,12 @@ static int fault_present(struct mm *mm, const struct vma *v, u64 haddr, u64 erro
 			thp_split_leaf(mm, haddr, pde);
 			return THP_FALLBACK;
 		}
+		/* Only the right to write is added: a stale entry can only fault spuriously. */
 		*pde = huge_leaf(head, v->prot, true);
-		mm_flush_page(mm, haddr);
 	} else if (!(*pde & PTE_P)) { /* PROT_NONE left behind; the VMA allows access now */
 		*pde = huge_leaf(head, v->prot, false);
 	} else {
-		mm_flush_page(mm, haddr); /* a stale translation: the entry already allows it */
+		vmstat.pgfault_spurious++; /* a stale translation the fault dropped (fault.c) */
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/posix_timer.h>
 #include <kernel/procmm.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
@@ -252,6 +253,7 @@ static void reset_for_new_program(struct proc *p, const char *path)
 	}
 	p->sig.altstack_sp = p->sig.altstack_size = 0;
 	p->sig.altstack_flags = 0;
+	posix_timers_delete_all(p);
 	p->fs_base = p->gs_base = 0;
 	if (p == current)
 		arch_load_user_bases(0, 0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Process lifetime: the first program, fork, exit and wait.
+ * Process lifetime: the first program, fork and exit (wait.c reaps).
  */
 #include <kernel/backing.h>
 #include <kernel/arch.h>
@@ -61,8 +61,9 @@ static struct proc *proc_alloc(void)
 	return NULL;
 }
 
-static void proc_free(struct proc *p)
+void proc_free(struct proc *p)
 {
+	sigqueue_discard(&p->sig, ~0ULL);
 	if (p->mm)
 		procmm_put(p->mm);
 	kfree(p->kstack);
@@ -135,7 +136,48 @@ long sys_fork(void)
 /* The first code a new process runs, on its own kernel stack (entry.S). */
 void fork_child_return(struct trap_frame *f)
 {
+	proc_free_released();
 	user_return_work(f, true);
+}
+
+/*
+ * A child nobody will wait for (its parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT) is freed as soon as the CPU has left its kernel stack:
+ * by whichever process runs next.
+ */
+static struct proc *released;
+
+void proc_free_released(void)
+{
+	if (released && released != current) {
+		proc_free(released);
+		released = NULL;
+	}
+}
+
+static void unlink_child(struct proc *parent, struct proc *child)
+{
+	struct proc **pp = &parent->children;
+
+	while (*pp && *pp != child)
+		pp = &(*pp)->sibling;
+	if (*pp)
+		*pp = child->sibling;
+	child->parent = NULL;
+}
+
+/* A parent that ignores SIGCHLD or set SA_NOCLDWAIT never waits: the child goes at once. */
+static void release_if_unwaited(struct proc *p)
+{
+	const struct k_sigaction *act;
+
+	if (!p->parent)
+		return;
+	act = &p->parent->sig.action[SIGCHLD - 1];
+	if (act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT)) {
+		unlink_child(p->parent, p);
+		released = p;
+	}
 }
 
 static void reparent_children(struct proc *p)
@@ -193,12 +235,15 @@ void do_exit(int wait_status)
 	inode_put(p->cwd);
 	p->cwd = NULL;
 	reparent_children(p);
+	posix_timers_delete_all(p);
+	memset(p->itimer, 0, sizeof(p->itimer));
 	p->wait_status = wait_status;
 	p->state = PROC_ZOMBIE;
-	if (p->parent) {
-		signal_send(p->parent, SIGCHLD, p->pid);
-		wakeup(p->parent);
-	}
+	if (sig)
+		jobctl_notify_parent(p, wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED, sig);
+	else
+		jobctl_notify_parent(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	release_if_unwaited(p);
 	schedule();
 	panic("a zombie was scheduled");
 }
@@ -207,55 +252,6 @@ long sys_exit(u64 code)
 {
 	do_exit((code & 0xff) << 8);
 	return 0;
-}
-
-/* wait4's pid: one child, any child (-1), my group (0), or group -pid. */
-static bool wait_matches(struct proc *c, long pid)
-{
-	if (pid > 0)
-		return c->pid == pid;
-	if (pid == -1)
-		return true;
-	return c->pgid == (pid == 0 ? current->pgid : -pid);
-}
-
-long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
-{
-	long pid = (int)upid;
-
-	for (;;) {
-		bool have_child = false;
-
-		for (struct proc **pp = &current->children; *pp; pp = &(*pp)->sibling) {
-			struct proc *c = *pp;
-
-			if (!wait_matches(c, pid))
-				continue;
-			have_child = true;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			int status = c->wait_status, cpid = c->pid;
-
-			if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-				return -EFAULT;
-			if (urusage) {
-				u8 zero[144] = { 0 };
-
-				if (copy_to_user(urusage, zero, sizeof(zero)))
-					return -EFAULT;
-			}
-			*pp = c->sibling;
-			current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
-			proc_free(c);
-			return cpid;
-		}
-		if (!have_child)
-			return -ECHILD;
-		if (options & 1) /* WNOHANG */
-			return 0;
-		if (sleep_on(current))
-			return -ERESTARTSYS;
-	}
 }
 
 static void unpack_args(struct exec_args *a)
@@ -328,4 +324,3 @@ void init_start(void)
 SYSCALL(fork, sys_fork, "");
 SYSCALL(vfork, sys_fork, "");
 SYSCALL(exit, sys_exit, "d");
-SYSCALL(wait4, sys_wait4, "dwZp");

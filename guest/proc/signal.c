@@ -24,9 +24,8 @@ extern bool need_resched;
 #define CORE_SIGNALS                                                                             \
 	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGBUS) | \
 	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
-#define IGNORED_BY_DEFAULT                                                                         \
-	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | \
-	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define IGNORED_BY_DEFAULT (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+#define STOP_BY_DEFAULT	   (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /* RFLAGS bits a handler's context may change (CF PF AF ZF SF TF DF OF AC). */
 #define USER_RFLAGS_MASK 0x40dd5ULL
 
@@ -47,19 +46,8 @@ struct ucontext {
 	struct sigcontext mc;
 	u64 sigmask;
 };
-
-struct siginfo {
-	s32 signo, errno_, code, pad;
-	union {
-		u64 addr;
-		struct {
-			s32 pid;
-			u32 uid;
-			s32 status;
-		} kill;
-		u8 bytes[112];
-	};
-};
+/* --trace-syscalls reads the mask at this offset (kernel/trace_timers.c). */
+_Static_assert(offsetof(struct ucontext, sigmask) == 296, "Linux's ucontext layout");
 
 struct rt_sigframe {
 	u64 pretcode;
@@ -90,24 +78,42 @@ bool signal_pending(struct proc *p)
  * child's SIGCHLD does not cut a parent's sleep short). A blocked one
  * stays pending: the handler may change before it is unblocked.
  */
-static bool discarded_at_once(const struct proc *p, int sig)
+bool signal_ignored(const struct proc *p, int sig)
 {
 	const struct k_sigaction *act = &p->sig.action[sig - 1];
 
-	if (p->sig.blocked & SIGBIT(sig))
+	if ((p->sig.blocked | p->sig.real_blocked) & SIGBIT(sig))
 		return false;
 	return act->handler == SIG_IGN ||
 	       (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig)));
 }
 
-void signal_send(struct proc *p, int sig, int sender_pid)
+int signal_send_info(struct proc *p, const struct siginfo *info)
 {
-	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE || discarded_at_once(p, sig))
-		return;
-	p->sig.pending |= SIGBIT(sig);
-	p->sig.sender_pid[sig - 1] = sender_pid;
+	int sig = info->signo, err;
+
+	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
+		return 0;
+	jobctl_on_send(p, sig); /* SIGCONT continues p even if it is then discarded */
+	if (signal_ignored(p, sig))
+		return 0;
+	if (sig < SIGRTMIN && (p->sig.pending & SIGBIT(sig)))
+		return 0; /* standard signals do not queue: this one merges with the pending one */
+	err = sigqueue_add(&p->sig, info);
+	if (err)
+		return err;
 	if (p->state == PROC_SLEEPING && signal_pending(p))
 		sched_make_runnable(p);
+	return 1;
+}
+
+void signal_send(struct proc *p, int sig, int sender_pid)
+{
+	struct siginfo info = { .signo = sig, .code = SI_USER };
+
+	info.rt.pid = sender_pid;
+	info.rt.uid = current ? current->cred.uid : 0;
+	signal_send_info(p, &info);
 }
 
 /* A fault cannot be blocked or ignored: Linux forces the default then. */
@@ -130,19 +136,20 @@ static int next_signal(struct sigstate *s)
 	return ready ? __builtin_ctzll(ready) + 1 : 0;
 }
 
-static void fill_siginfo(struct siginfo *si, struct sigstate *s, int sig)
+/* A fault's signal carries its address; any other what it was sent with. */
+static void take_signal(struct sigstate *s, int sig, struct siginfo *si)
 {
 	const struct fault_info *fi = &s->fault[sig - 1];
 
-	memset(si, 0, sizeof(*si));
-	si->signo = sig;
-	if (fi->code) {
-		si->code = fi->code;
-		si->addr = fi->addr;
+	if (!fi->code) {
+		sigqueue_take(s, sig, si);
 		return;
 	}
-	si->code = SI_USER;
-	si->kill.pid = s->sender_pid[sig - 1];
+	memset(si, 0, sizeof(*si));
+	si->signo = sig;
+	si->code = fi->code;
+	si->addr = fi->addr;
+	sigqueue_discard(s, SIGBIT(sig));
 }
 
 static void save_context(struct sigcontext *mc, const struct trap_frame *f,
@@ -181,7 +188,8 @@ static bool on_altstack(const struct sigstate *s, u64 sp)
 	return s->altstack_size && sp - s->altstack_sp < s->altstack_size;
 }
 
-static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *act)
+static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *act,
+		       const struct siginfo *info)
 {
 	struct sigstate *s = &current->sig;
 	struct rt_sigframe frame;
@@ -208,7 +216,7 @@ static int setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *
 	frame.uc.ss_flags = s->altstack_size ? (on_altstack(s, f->rsp) ? 1 : 0) : 2;
 	save_context(&frame.uc.mc, f, &s->fault[sig - 1], fp_user);
 	frame.uc.sigmask = s->restore_blocked ? s->saved_blocked : s->blocked;
-	fill_siginfo(&frame.info, s, sig);
+	frame.info = *info;
 	if (copy_to_user(fp_user, fpu, sizeof(fpu)) ||
 	    copy_to_user(frame_user, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -231,9 +239,11 @@ static int default_wait_status(int sig, const struct trap_frame *f)
 /* Linux's restart rules for a syscall a signal interrupted. */
 static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigaction *act)
 {
-	if (f->vector != VEC_SYSCALL || (s64)f->rax != -ERESTARTSYS)
+	bool nohand = (s64)f->rax == -ERESTARTNOHAND;
+
+	if (f->vector != VEC_SYSCALL || ((s64)f->rax != -ERESTARTSYS && !nohand))
 		return;
-	if (act && act->handler > SIG_IGN && !(act->flags & SA_RESTART)) {
+	if (act && act->handler > SIG_IGN && (nohand || !(act->flags & SA_RESTART))) {
 		f->rax = -EINTR;
 		return;
 	}
@@ -258,15 +268,20 @@ static void deliver_signals(struct trap_frame *f)
 
 	while ((sig = next_signal(s))) {
 		struct k_sigaction *act = &s->action[sig - 1];
+		struct siginfo info;
 
-		s->pending &= ~SIGBIT(sig);
+		take_signal(s, sig, &info);
 		if (act->handler == SIG_IGN ||
 		    (act->handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
 			continue;
+		if (act->handler == SIG_DFL && (STOP_BY_DEFAULT & SIGBIT(sig))) {
+			jobctl_stop(sig);
+			continue;
+		}
 		if (act->handler == SIG_DFL)
 			do_exit(default_wait_status(sig, f));
 		fix_interrupted_syscall(f, act);
-		if (setup_frame(f, sig, act))
+		if (setup_frame(f, sig, act, &info))
 			do_exit(default_wait_status(SIGSEGV, f));
 		s->blocked |= act->mask;
 		if (!(act->flags & SA_NODEFER))
@@ -354,9 +369,10 @@ static long sys_rt_sigaction(u64 sig, u64 uact, u64 uold, u64 size)
 	if (uact) {
 		*cur = act;
 		cur->mask &= ~UNBLOCKABLE;
-		/* Setting SIG_IGN discards a pending instance (POSIX). */
-		if (act.handler == SIG_IGN)
-			current->sig.pending &= ~SIGBIT(sig);
+		/* Ignoring a signal discards its pending instances (POSIX). */
+		if (act.handler == SIG_IGN ||
+		    (act.handler == SIG_DFL && (IGNORED_BY_DEFAULT & SIGBIT(sig))))
+			sigqueue_discard(&current->sig, SIGBIT(sig));
 	}
 	return 0;
 }
@@ -408,14 +424,14 @@ static long sys_rt_sigsuspend(u64 uset, u64 size)
 	s->blocked = set & ~UNBLOCKABLE;
 	while (!sleep_on(s))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND; /* a stop and SIGCONT do not end it, as in Linux */
 }
 
 static long sys_pause(void)
 {
 	while (!sleep_on(&current->sig))
 		;
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 struct stack_t {
@@ -486,21 +502,38 @@ static long sys_kill(u64 upid, u64 usig)
 	return found || pid == -1 ? 0 : -ESRCH;
 }
 
+/* One thread per process: the thread is the process, but the code is SI_TKILL. */
+static long tkill_one(int tgid, int tid, int sig)
+{
+	struct siginfo info = { .signo = sig, .code = SI_TKILL };
+	struct proc *p;
+
+	if (tid <= 0 || (tgid != -1 && tgid <= 0))
+		return -EINVAL;
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	p = proc_find(tid);
+	if (!p || (tgid != -1 && p->pid != tgid))
+		return -ESRCH;
+	info.rt.pid = current->pid;
+	info.rt.uid = current->cred.uid;
+	return sig ? MIN(signal_send_info(p, &info), 0) : 0;
+}
+
 static long sys_tkill(u64 tid, u64 sig)
 {
-	return sys_kill(tid, sig);
+	return tkill_one(-1, (int)tid, (int)sig);
 }
 
 static long sys_tgkill(u64 tgid, u64 tid, u64 sig)
 {
-	(void)tgid;
-	return sys_kill(tid, sig);
+	return tkill_one((int)tgid, (int)tid, (int)sig);
 }
 
 SYSCALL(rt_sigaction, sys_rt_sigaction, "SHhu");
 SYSCALL(rt_sigprocmask, sys_rt_sigprocmask, "kGgu");
-SYSCALL(rt_sigreturn, sys_rt_sigreturn, "");
-SYSCALL(rt_sigpending, sys_rt_sigpending, "pu");
+SYSCALL(rt_sigreturn, sys_rt_sigreturn, "!");
+SYSCALL(rt_sigpending, sys_rt_sigpending, "gu");
 SYSCALL(rt_sigsuspend, sys_rt_sigsuspend, "Gu");
 SYSCALL(pause, sys_pause, "");
 SYSCALL(sigaltstack, sys_sigaltstack, "pp");

@@ -104,7 +104,11 @@ enum pl_hcall_nr {
 	PL_HC_WRITE = 1, /* arg0 = stream, arg1 = buf GPA, arg2 = len */
 	PL_HC_READ = 2,	 /* arg0 = stream (PL_STREAM_STDIN), arg1 = buf GPA, arg2 = len;
 			  * ret = bytes read, 0 at end of input */
-	PL_HC_EVENT = 3, /* arg0 = kind, arg1 = value: a checkpoint seen by the host */
+	/*
+	 * arg0 = kind, arg1 = value: an event seen by the host; arg2 = kind,
+	 * arg3 = value: a second one in the same exit, when arg2 is not 0.
+	 */
+	PL_HC_EVENT = 3,
 	PL_HC_PANIC = 4, /* arg0 = GPA of a struct pl_panic_report */
 	/*
 	 * arg0 = GPA of a struct pl_panic_report whose message lists the
@@ -285,6 +289,8 @@ enum pl_event_kind {
 	/* selftest=memtype: picoseconds per load through write-back and uncached leaves */
 	PL_EVENT_PROBE_CACHED_PS = 3,
 	PL_EVENT_PROBE_UNCACHED_PS = 4,
+	/* value: ns from the kernel's C entry (kmain) to the first program's start, by the TSC */
+	PL_EVENT_BOOT_NS = 5,
 	PL_EVENT_CHECKPOINT = 16, /* value: a guest program's checkpoint */
 };
 

@@ -15,8 +15,10 @@
 # bit follows RLIMIT_CORE), execve (the program's path differs), sigsuspend
 # (strace shows Linux's internal ERESTARTNOHAND), sleepers (how often a
 # signal loop runs is timing), mmap_conformance and proc_files (the host's
-# huge pages and /proc differ), and files/directories' st_size (the file
-# systems differ: st_size of a directory is masked).
+# huge pages and /proc differ), files/directories' st_size (the file
+# systems differ: st_size of a directory is masked), sigchld_ignore (a
+# traced process receives even ignored signals, which interrupt its calls)
+# and the timer tests (the times left they print are timing).
 #
 # Prints one "ok"/"not ok" line per program and "trace: N passed, M failed".
 set -u
@@ -27,7 +29,7 @@ CLASSES=%file,%desc,%memory,%signal,%process
 here=$(dirname "$0")
 programs=("$@")
 [ ${#programs[@]} -gt 0 ] ||
-	programs=(files stdio uname sparse_files args_env exit_code pipes signal_death)
+	programs=(files stdio uname sparse_files args_env exit_code pipes signal_death sigqueue)
 
 if ! command -v strace >/dev/null; then
 	echo "run-trace-diff: *** strace is not installed (Debian package strace; make test installs it) ***" >&2

@@ -27,6 +27,16 @@ function rename(num,    neg) {
 	return (neg ? "-" : "") ids[num + 0]
 }
 
+# A siginfo's sender (sigqueue's, sigtimedwait's) is a process id too.
+function rename_si_pids(s,    out) {
+	out = ""
+	while (match(s, /si_pid=[0-9]+/)) {
+		out = out substr(s, 1, RSTART + 6) rename(substr(s, RSTART + 7, RLENGTH - 7))
+		s = substr(s, RSTART + RLENGTH)
+	}
+	return out s
+}
+
 # Process ids stand in the results of the calls that return one and in
 # the first argument of the calls that take one (tgkill: the second too).
 function rename_pids(s,    name, head, args, rest, n, a, i, out) {
@@ -34,13 +44,14 @@ function rename_pids(s,    name, head, args, rest, n, a, i, out) {
 	if (name ~ /^(fork|vfork|clone|clone3|getpid|gettid|getppid|set_tid_address|wait4|waitid|getpgid|getpgrp|getsid|setsid)$/ &&
 	    match(s, /= -?[0-9]+$/))
 		s = substr(s, 1, RSTART + 1) rename(substr(s, RSTART + 2))
-	if (name !~ /^(wait4|kill|tkill|tgkill|getpgid|setpgid|getsid)$/)
+	s = rename_si_pids(s)
+	if (name !~ /^(wait4|kill|tkill|tgkill|getpgid|setpgid|getsid|rt_sigqueueinfo|rt_tgsigqueueinfo)$/)
 		return s
 	head = name "("
 	rest = substr(s, length(head) + 1)
 	n = split(rest, a, ", ")
 	a[1] = rename(a[1])
-	if (name ~ /^(tgkill|setpgid)$/)
+	if (name ~ /^(tgkill|setpgid|rt_tgsigqueueinfo)$/)
 		a[2] = rename(a[2])
 	out = head a[1]
 	for (i = 2; i <= n; i++)

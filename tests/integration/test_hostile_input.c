@@ -58,6 +58,10 @@ static void test_unknown_kernel_options_are_refused(void **state)
 	(void)state;
 	refused("unknown kernel option 'selftest=bogus'", "--append", "selftest=bogus", YES, NULL);
 	refused("unknown kernel option 'frobnicate'", "--append", "verbose frobnicate", YES, NULL);
+	refused("fault_around_bytes=64k: the value must be a whole number from 0 to 2097152",
+		"--append", "fault_around_bytes=64k", YES, NULL);
+	refused("tlb_single_page_flush_ceiling=65: the value must be a whole number from 0 to 64",
+		"--append", "verbose tlb_single_page_flush_ceiling=65", YES, NULL);
 }
 
 /* 1e-9 s is a limit too: it used to round to 0 ms, which meant none. */

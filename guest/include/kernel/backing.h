@@ -143,6 +143,8 @@ void backing_typed_release(struct backing *b);
 extern struct backing anon_backing;
 /* Bootargs `noinit`: MAP_NOINIT pages are not zeroed (backing_anon.c). */
 extern bool mm_noinit;
+/* Bootargs fault_around_bytes=N, as Linux's debugfs knob (fault_around.c). */
+void fault_around_init(void);
 
 /* The backing of a VMA: its object, or anonymous memory when it has none. */
 static inline struct backing *backing_of(const struct vma *v)

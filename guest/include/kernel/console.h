@@ -31,5 +31,7 @@ extern bool kernel_verbose;
 	} while (0)
 
 __noreturn void kernel_exit(int status);
+/* The TSC when kmain began (main.c). */
+extern u64 kmain_tsc;
 
 #endif

@@ -47,8 +47,12 @@
 #define ELOOP	     40
 #define ENODATA	     61
 #define EOVERFLOW    75
+#define EMSGSIZE     90
 #define EOPNOTSUPP   95
 #define ETIMEDOUT    110
 #define ERESTARTSYS  512 /* kernel-internal: restart the syscall after a handler (SA_RESTART) */
+
+/* kernel-internal: restart unless a handler ran, which sees EINTR (select, poll) */
+#define ERESTARTNOHAND 514
 
 #endif

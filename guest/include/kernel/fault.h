@@ -27,6 +27,13 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi);
 #define PF_ERR_INSTR   0x10 /* 1: the access was an instruction fetch */
 /* Not a CPU bit: the kernel fills a page whatever the VMA's protection (exec). */
 #define PF_KERNEL_FILL (1ULL << 32)
+/*
+ * Not a CPU bit: the CPU raised this fault at this address, which drops any
+ * translation it held for it (Intel SDM vol. 3, 4.10.4.1; kvm_pvm's shadow
+ * MMU drops its entry before it injects a #PF too). Callers that resolve a
+ * fault in advance (MAP_POPULATE, mlock) leave it clear.
+ */
+#define PF_CPU (1ULL << 33)
 
 /* A #PF in kernel mode on a user address (copy_user): true if resolved. */
 bool handle_kernel_page_fault(struct trap_frame *f);

@@ -23,7 +23,9 @@
 #define NR_OPEN_MAX   1024  /* RLIMIT_NOFILE */
 #define PIPE_CAPACITY 65536 /* Linux's default pipe size */
 
+struct epitem;
 struct file;
+struct poll_table;
 
 /*
  * ubuf is a user address. read/write move bytes at *pos and advance it;
@@ -46,6 +48,12 @@ struct file_ops {
 	 * all 64 bits (Linux's FMODE_UNSIGNED_OFFSET, /dev/mem's).
 	 */
 	struct backing *(*mmap)(struct file *f, u64 off, u64 len, int *err);
+	/*
+	 * The POLL* events the file is ready for now, after poll_wait() on
+	 * the queues that announce changes (kernel/waitq.h). NULL: always
+	 * DEFAULT_POLLMASK, and epoll refuses the file (EPERM), as Linux.
+	 */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	bool unsigned_offset;
 };
 
@@ -54,9 +62,12 @@ struct file {
 	u32 flags; /* what F_GETFL shows: access mode and O_APPEND, O_NONBLOCK... */
 	u32 fmode; /* FMODE_*: what this file may do */
 	u64 pos;
+	/* A FIFO's writers opened before this reader, to hide POLLHUP until one comes (f_version). */
+	u64 version;
 	struct inode *inode; /* referenced */
 	const struct file_ops *ops;
 	void *priv;
+	struct epitem *epitems; /* on epoll interest lists (epoll.c) */
 };
 
 /* A new file on ino (a reference is taken), refcount 1; NULL if memory is short. */
@@ -81,6 +92,9 @@ extern const struct file_ops fifo_ops;
 /* pipe(2): two new files, read end and write end. */
 int pipe_create(u32 flags, struct file **rd, struct file **wr);
 extern const struct file_ops synth_ops;
+
+/* The file's last reference is going: it leaves every epoll interest list. */
+void eventpoll_release_file(struct file *f);
 
 /* lseek for files with a size (regular files, synthetic text). */
 s64 generic_llseek(struct file *f, s64 off, int whence, u64 size);

@@ -6,6 +6,7 @@
 #define KERNEL_PROC_H
 
 #include <kernel/arch.h>
+#include <kernel/posix_timer.h>
 #include <kernel/signal.h>
 #include <kernel/types.h>
 
@@ -17,6 +18,7 @@ enum proc_state {
 	PROC_RUNNABLE,
 	PROC_SLEEPING,
 	PROC_ZOMBIE,
+	PROC_STOPPED, /* by a stop signal, until SIGCONT or SIGKILL (jobctl.c) */
 };
 
 struct mm;
@@ -46,6 +48,9 @@ struct proc {
 	struct proc *parent;
 	struct proc *children, *sibling;
 	int wait_status; /* as wait4 reports it */
+	/* Job control: the stop and the continue the parent may still wait for. */
+	int stop_sig;
+	bool stop_report, cont_report;
 	struct mm *mm;
 	u8 *kstack;
 	u64 ksp;		  /* saved by switch_stack while not running */
@@ -59,10 +64,12 @@ struct proc {
 	struct rlimit rlim[RLIM_NLIMITS];
 	u64 fs_base, gs_base; /* while running, the CPU's are the true ones */
 	u64 clear_child_tid;
-	u64 syscall_nr;		  /* of the syscall in progress, for restarts */
-	u64 cpu_ns, on_cpu_since; /* CPU time used; when it last got the CPU */
-	u64 children_cpu_ns;	  /* of reaped children, theirs included */
-	struct proc *run_next;	  /* run queue link */
+	u64 syscall_nr;			    /* of the syscall in progress, for restarts */
+	u64 cpu_ns, on_cpu_since;	    /* CPU time used; when it last got the CPU */
+	u64 children_cpu_ns;		    /* of reaped children, theirs included */
+	struct ktimer itimer[ITIMER_COUNT]; /* setitimer's; not inherited by fork */
+	struct posix_timer *posix_timers;   /* timer_create's table, allocated on first use */
+	struct proc *run_next;		    /* run queue link */
 	char comm[16];
 	u8 fpu[512] __aligned(16); /* fxsave area */
 };
@@ -77,6 +84,18 @@ u64 rlimit_cur(int res);
 void rlimits_init(struct rlimit *rl);
 
 void do_exit(int wait_status) __attribute__((noreturn));
+/* Frees a child that exited unwaited-for, once off its stack (the scheduler calls it). */
+void proc_free_released(void);
+/* Frees a reaped zombie's slot (wait.c). */
+void proc_free(struct proc *p);
+
+/* Job control (jobctl.c); the CLD_* codes are kernel/signo.h's. */
+/* SIGCHLD to p's parent, with the CLD_* code and status its siginfo carries. */
+void jobctl_notify_parent(struct proc *p, int code, int status);
+/* The default action of a stop signal: current stops until continued. */
+void jobctl_stop(int sig);
+/* What sending sig to p does before it is queued (SIGCONT continues p). */
+void jobctl_on_send(struct proc *p, int sig);
 
 /* Starts the first program (/chosen pagelab,argv); does not return. */
 void init_start(void) __attribute__((noreturn));

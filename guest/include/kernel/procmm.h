@@ -10,6 +10,8 @@
 #include <kernel/vma.h>
 
 #define MM_SAVED_AUXV 48
+/* The most pages one change may flush one by one (see mm_flush_commit()). */
+#define TLB_FLUSH_CEILING_MAX 64
 
 struct mm {
 	u64 pml4_pa;
@@ -17,7 +19,7 @@ struct mm {
 	u64 brk_start, brk;
 	int refcount;
 	/* TLB work owed by a change to the active address space. */
-	u64 flush_va;
+	u64 flush_va[TLB_FLUSH_CEILING_MAX];
 	u32 flush_pages;
 	/* VM_LOCKED (| VM_LOCKONFAULT) for new mappings after mlockall(MCL_FUTURE). */
 	u64 def_flags;
@@ -43,8 +45,10 @@ void procmm_set_brk(struct mm *mm, u64 start);
 
 /* ---- the TLB ---- */
 void mm_flush_page(struct mm *mm, u64 va);
-/* Performs the flushes owed since the last call (one invlpg or one CR3 load). */
+/* Performs the flushes owed since the last call (an invlpg per page or one CR3 load). */
 void mm_flush_commit(struct mm *mm);
+/* Bootargs tlb_single_page_flush_ceiling=N, as x86 Linux's debugfs knob. */
+void mm_flush_init(void);
 
 /* ---- unmapping a VMA piece: its pages and its charge ---- */
 /* A vma_unmap_fn: arg is the struct mm. */

@@ -19,9 +19,17 @@ struct sigstate {
 	 */
 	u64 saved_blocked;
 	bool restore_blocked;
+	/*
+	 * sigtimedwait's caller mask while it waits with the awaited signals
+	 * unblocked; 0 otherwise. Signals blocked here are not discarded when
+	 * ignored: the waiter takes them.
+	 */
+	u64 real_blocked;
 	u64 pending;
 	struct fault_info fault[NSIG]; /* for pending synchronous signals */
-	int sender_pid[NSIG];
+	/* What each pending signal carries, oldest first (proc/sigqueue.c). */
+	struct sigqueue_entry *queue;
+	u32 queued;
 	u64 altstack_sp, altstack_size;
 	u32 altstack_flags;
 };
@@ -29,8 +37,25 @@ struct sigstate {
 struct proc;
 struct trap_frame;
 const char *signal_name(int sig);
-/* Queue a signal; wakes the process if it sleeps interruptibly. */
+/* Queue a signal from sender_pid (SI_USER); wakes the process if it sleeps interruptibly. */
 void signal_send(struct proc *p, int sig, int sender_pid);
+/*
+ * Queue a signal with what it carries: a real-time signal is queued once
+ * per send, a standard one only if not pending already (Linux). 1 if
+ * queued, 0 if discarded or merged, -EAGAIN when the queue is full.
+ */
+int signal_send_info(struct proc *p, const struct siginfo *info);
+/* Discarded at once if p ignores sig and does not block it (Linux). */
+bool signal_ignored(const struct proc *p, int sig);
+
+/* The queue of pending signals' siginfo (proc/sigqueue.c). */
+int sigqueue_add(struct sigstate *s, const struct siginfo *info);
+/* Takes the oldest instance of sig, clearing its pending bit when it was the last. */
+void sigqueue_take(struct sigstate *s, int sig, struct siginfo *info);
+/* Forgets every pending instance of the signals in mask. */
+void sigqueue_discard(struct sigstate *s, u64 mask);
+/* Forgets the queued signal of the POSIX timer with this id (timer_delete). */
+void sigqueue_discard_timer(struct sigstate *s, int timer);
 /* A fault in user mode: delivered now, or death if blocked/ignored. */
 void signal_force_fault(int sig, const struct fault_info *info);
 bool signal_pending(struct proc *p);

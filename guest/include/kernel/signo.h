@@ -46,6 +46,8 @@
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+#define SA_NOCLDSTOP 0x1
+#define SA_NOCLDWAIT 0x2
 #define SA_SIGINFO   0x4
 #define SA_ONSTACK   0x08000000
 #define SA_RESTART   0x10000000
@@ -53,11 +55,21 @@
 #define SA_RESETHAND 0x80000000
 #define SA_RESTORER  0x04000000
 
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR  2
-#define SI_USER	    0
-#define SI_KERNEL   0x80
+#define SEGV_MAPERR   1
+#define SEGV_ACCERR   2
+#define BUS_ADRERR    2
+#define SI_USER	      0
+#define SI_KERNEL     0x80
+#define SI_QUEUE      -1
+#define SI_TIMER      -2
+#define SI_MESGQ      -3
+#define SI_TKILL      -6
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+#define SIGRTMIN      32
 
 #define SIGBIT(s) (1ULL << ((s)-1))
 
@@ -66,6 +78,32 @@ struct k_sigaction {
 	u64 flags;
 	u64 restorer;
 	u64 mask;
+};
+
+/* Linux's x86-64 siginfo_t, as handlers, sigwaitinfo and rt_sigqueueinfo see it. */
+struct siginfo {
+	s32 signo, errno_, code, pad;
+	union {
+		u64 addr;
+		struct {
+			s32 pid;
+			u32 uid;
+			s32 status;
+			s32 pad;
+			s64 utime, stime;
+		} chld;
+		struct {
+			s32 pid;
+			u32 uid;
+			u64 value;
+		} rt; /* kill, sigqueue, mq_notify */
+		struct {
+			s32 tid;
+			s32 overrun;
+			u64 value;
+		} timer;
+		u8 bytes[112];
+	};
 };
 
 /* What a synchronous fault tells the handler (si_code, si_addr). */

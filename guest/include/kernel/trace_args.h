@@ -20,5 +20,17 @@ void tprintf(struct tbuf *b, const char *fmt, ...) __attribute__((format(printf,
 void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret);
 /* Kinds the call fills in: rendered only once it has returned. */
 bool trace_arg_is_result(char kind);
+/*
+ * The structures of signals' and timers' calls (trace_timers.c): false if
+ * kind is not one of theirs.
+ */
+bool trace_render_timer_arg(struct tbuf *b, char kind, u64 v, long ret);
+bool trace_timer_kind_is_result(char kind);
+
+/* The waiting calls' kinds (trace_poll.c): false for a kind it does not know. */
+bool trace_poll_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret);
+bool trace_poll_is_result(char kind);
+/* What strace adds after poll's and select's result: "(Timeout)", "([{fd=3, revents=...}])". */
+void trace_poll_return(struct tbuf *b, u64 nr, const u64 *args, long ret);
 
 #endif

@@ -17,13 +17,16 @@ struct flag_name {
 };
 
 extern const struct flag_name open_flags[], prot_flags[], map_flags[], at_flags[], mremap_flags[],
-    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[];
+    msync_flags[], access_modes[], wait_options[], sa_flags[], fd_flags[], efd_flags[];
+/* Timers' flags: timerfd_create's, timer_settime's, timerfd_settime's. */
+extern const struct flag_name tfd_flags[], timer_flags[], tfd_settime_flags[];
 
 /* A table's name for v, or NULL. Tables end with a NULL name. */
 const char *name_of(const struct name_value *t, u64 v);
 
 extern const struct name_value arch_prctl_codes[], seek_whences[], ioctl_requests[], clock_ids[],
     sigprocmask_hows[], fcntl_cmds[], madvise_advice[];
+extern const struct name_value itimer_whiches[];
 
 /* "ENOENT" and "No such file or directory"; false for a value without a name. */
 bool errno_describe(long e, const char **name, const char **text);

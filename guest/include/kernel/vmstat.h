@@ -9,6 +9,9 @@
 
 struct vmstat {
 	u64 pgfault;
+	u64 pgfault_spurious;
+	u64 tlb_flush_all; /* CR3 reloads that flushed an address space's changes */
+	u64 tlb_flush_one; /* invlpg */
 };
 
 extern struct vmstat vmstat;
