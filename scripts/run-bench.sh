@@ -471,13 +471,17 @@ section_tlb_flush() {
 . scripts/bench-host-api.sh
 . scripts/bench-posix.sh
 . scripts/bench-programs.sh
+# The transparent-huge-page workload too (section_thp_touch).
+# shellcheck source=scripts/bench-thp.sh
+. scripts/bench-thp.sh
 
 # BENCH_SECTIONS="section_fault section_mmap" runs just those.
 SECTIONS=${BENCH_SECTIONS:-"section_boot section_exits section_syscall section_hello section_mmap
 	section_fault section_populate section_mprotect section_fork_cow section_hugetlb section_tcg
 	section_checkpoint section_inspect section_trap section_iommu section_dma
 	section_phys_anon section_fragment section_mem_offset section_memtype section_clock section_poll
-	section_sigmq section_tlb_flush section_programs"}
+	section_sigmq section_tlb_flush section_programs
+	section_thp_touch"}
 
 for s in $SECTIONS; do
 	$s

@@ -163,11 +163,22 @@ static int parse_timeout(const char *arg, uint64_t *ms)
  * word outside this list would be ignored or, for selftest, end in a
  * panic, so it is refused here, before boot.
  */
-static const char *const kernel_options[] = {
-	"verbose",	  "trace",	   "isolate",	     "selftest=native",
-	"selftest=fault", "selftest=spin", "selftest=floor", "selftest=memtype",
-	"selftest=dma",	  "init",	   "noinit",	     "gdb"
-};
+static const char *const kernel_options[] = { "verbose",
+					      "trace",
+					      "isolate",
+					      "selftest=native",
+					      "selftest=fault",
+					      "selftest=spin",
+					      "selftest=floor",
+					      "selftest=memtype",
+					      "selftest=dma",
+					      "selftest=thp",
+					      "init",
+					      "noinit",
+					      "gdb",
+					      "transparent_hugepage=always",
+					      "transparent_hugepage=madvise",
+					      "transparent_hugepage=never" };
 
 /*
  * Numeric options: the tunables Linux keeps in debugfs (guest/mm/
@@ -227,12 +238,13 @@ static int check_kernel_options(const char *arg)
 		for (size_t i = 0; i < sizeof(kernel_options) / sizeof(kernel_options[0]); i++)
 			known |= strcmp(w, kernel_options[i]) == 0;
 		if (!known) {
-			cli_error(
-			    "unknown kernel option '%s' for --append (known: verbose, trace, "
-			    "trace=LIST, isolate, init, noinit, gdb, "
-			    "selftest=native|fault|spin|floor|memtype|dma, fault_around_bytes=N, "
-			    "tlb_single_page_flush_ceiling=N)",
-			    w);
+			cli_error("unknown kernel option '%s' for --append (known: verbose, trace, "
+				  "trace=LIST, isolate, init, noinit, gdb, "
+				  "transparent_hugepage=always|madvise|never, "
+				  "selftest=native|fault|spin|floor|memtype|dma|thp, "
+				  "fault_around_bytes=N, "
+				  "tlb_single_page_flush_ceiling=N)",
+				  w);
 			return -1;
 		}
 	}

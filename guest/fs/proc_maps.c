@@ -201,30 +201,53 @@ static const char *vma_columns(struct maps_file *m, const struct vma *v, struct 
 	return name;
 }
 
-/* The line of the next VMA into m->line; false at the end. */
-static bool next_line(struct maps_file *m)
+/* v's line of /proc/self/maps, appended to t. */
+static void format_line(struct maps_file *m, const struct vma *v, struct textbuf *t)
 {
-	const struct vma *v = vma_find_above(&m->mm->vmas, m->next);
-	struct textbuf t = { m->line, sizeof(m->line), 0 };
+	size_t at = t->len;
 	struct pl_maps_entry e;
-	const char *name;
+	const char *name = vma_columns(m, v, &e);
 
-	if (!v)
-		return false;
-	name = vma_columns(m, v, &e);
-	tb_printf(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)e.start,
+	tb_printf(t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)e.start,
 		  (unsigned long)e.end, e.flags & PL_MAPS_READ ? 'r' : '-',
 		  e.flags & PL_MAPS_WRITE ? 'w' : '-', e.flags & PL_MAPS_EXEC ? 'x' : '-',
 		  e.flags & PL_MAPS_SHARED ? 's' : 'p', (unsigned long)e.offset, e.major, e.minor,
 		  (unsigned long)e.inode);
 	if (name)
-		tb_printf(&t, "%*s%s", t.len < NAME_COLUMN ? (int)(NAME_COLUMN - t.len) : 1, "",
+		tb_printf(t, "%*s%s",
+			  t->len - at < NAME_COLUMN ? (int)(NAME_COLUMN - (t->len - at)) : 1, "",
 			  name);
-	tb_printf(&t, "\n");
+	tb_printf(t, "\n");
+}
+
+/* The line of the next VMA into m->line; false at the end. */
+static bool next_line(struct maps_file *m)
+{
+	const struct vma *v = vma_find_above(&m->mm->vmas, m->next);
+	struct textbuf t = { m->line, sizeof(m->line), 0 };
+
+	if (!v)
+		return false;
+	format_line(m, v, &t);
 	m->len = MIN(t.len, sizeof(m->line) - 1);
 	m->off = 0;
 	m->next = v->end;
 	return true;
+}
+
+long proc_maps_each(struct mm *mm, struct textbuf *t, proc_vma_fn fn)
+{
+	struct maps_file *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	m->mm = mm;
+	for (const struct vma *v = mm->vmas.first; v; v = v->next) {
+		format_line(m, v, t);
+		fn(mm, v, t);
+	}
+	kfree(m);
+	return (long)t->len;
 }
 
 /* The stop's context: one process stops at a time; its path memory outlives the stop. */

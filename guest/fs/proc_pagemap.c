@@ -40,9 +40,10 @@
  * How many mappings hold the frame: each leaf holds one reference, and a
  * file's own page also one for the page cache.
  */
-static u64 map_count(const struct vma *v, u64 va, u64 pfn, u64 head, bool huge)
+static u64 map_count(const struct vma *v, u64 va, u64 pfn, u64 head, bool huge, bool thp)
 {
-	u64 refs = frame_desc(head)->refcount;
+	/* A hugetlb leaf counts on its first frame; a transparent huge page's frames count each. */
+	u64 refs = frame_desc(huge && !thp ? head : pfn)->refcount;
 
 	if (!huge && proc_is_object_page(v, va, pfn) && refs)
 		refs--;
@@ -63,7 +64,7 @@ static u64 entry_of(struct mm *mm, const struct vma *v, u64 va)
 	/* Linux: hugetlb pages of a private mapping are anonymous, of a shared one file pages. */
 	if (huge ? (v->flags & VM_SHARED) : proc_is_object_page(v, va, pfn))
 		e |= PM_FILE;
-	if (map_count(v, va, pfn, head, huge) == 1)
+	if (map_count(v, va, pfn, head, huge, *pte & PTE_THP) == 1)
 		e |= PM_MMAP_EXCLUSIVE;
 	return e;
 }

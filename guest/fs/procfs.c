@@ -22,6 +22,7 @@
 #include <kernel/pt.h>
 #include <kernel/string.h>
 #include <kernel/synth.h>
+#include <kernel/thp.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
@@ -125,6 +126,7 @@ static long meminfo_gen(void *arg, char *buf, size_t size)
 	meminfo_kb(&t, "SwapFree:", 0);
 	meminfo_kb(&t, "CommitLimit:", KB(commit_limit_pages()));
 	meminfo_kb(&t, "Committed_AS:", KB(commit_committed_pages()));
+	meminfo_kb(&t, "AnonHugePages:", KB(thp_stats.anon_thps * HUGE_PAGE_FRAMES));
 	tb_printf(&t, "HugePages_Total:   %5lu\n", (unsigned long)huge_total);
 	tb_printf(&t, "HugePages_Free:    %5lu\n", (unsigned long)huge_free);
 	tb_printf(&t, "HugePages_Rsvd:    %5lu\n", 0UL);
@@ -146,7 +148,9 @@ static void count_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	struct rss *r = arg;
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
 	(void)mm;
-	if (*pte & PTE_PS)
+	if (*pte & PTE_THP)
+		r->anon += HUGE_PAGE_FRAMES; /* transparent huge pages are anonymous memory */
+	else if (*pte & PTE_PS)
 		r->huge += HUGE_PAGE_FRAMES; /* not in VmRSS on Linux either */
 	else if (vma_is_kind(r->v, BACKING_SHM))
 		r->shmem++;
@@ -280,6 +284,7 @@ void procfs_init(void)
 	proc_sys_init();
 	must(vfs_synth_file("/proc/meminfo", 0444, meminfo_gen, NULL), "/proc/meminfo");
 	must(vfs_synth_file("/proc/self/status", 0444, status_gen, NULL), "/proc/self/status");
+	proc_smaps_init();
 	must(make_self_file("maps", 0444, &proc_maps_ops), "/proc/self/maps");
 	must(make_self_file("pagemap", 0400, &proc_pagemap_ops), "/proc/self/pagemap");
 }

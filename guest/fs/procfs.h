@@ -22,6 +22,15 @@ extern const struct file_ops proc_maps_ops, proc_pagemap_ops;
 struct vma;
 bool proc_is_object_page(const struct vma *v, u64 va, u64 pfn);
 
+/*
+ * /proc/self/smaps: each VMA's maps line, then what fn appends for it; the
+ * length of the text in t (it may not all have fit), or -ENOMEM.
+ */
+struct mm;
+typedef void (*proc_vma_fn)(struct mm *mm, const struct vma *v, struct textbuf *t);
+long proc_maps_each(struct mm *mm, struct textbuf *t, proc_vma_fn fn);
+void proc_smaps_init(void);
+
 /* Linux's device of ramfs files (st_dev 1: major 0, minor 1). */
 #define PROC_RAMFS_MINOR 1
 

@@ -9,6 +9,7 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/mm.h>
+#include <kernel/proc.h>
 #include <kernel/synth.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfs.h>
@@ -20,6 +21,7 @@
 
 struct synth_source {
 	vfs_synth_gen gen;
+	vfs_synth_store store; /* NULL: read-only */
 	void *arg;
 };
 
@@ -75,6 +77,34 @@ static long synth_read(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned 
 	return n;
 }
 
+/* A sysfs attribute is root's to write (its 0644): permission bits deny nothing elsewhere here. */
+static int synth_rw_open(struct file *f)
+{
+	if ((f->fmode & FMODE_WRITE) && current->cred.euid != 0)
+		return -EACCES;
+	return synth_open(f);
+}
+
+/* sysfs_kf_write(): one store per write, from its first byte, whatever the position. */
+static long synth_write(struct file *f, u64 ubuf, size_t len, u64 *pos, unsigned io)
+{
+	const struct synth_source *src = f->inode->priv;
+	char buf[SYNTH_STORE_MAX + 1];
+	int err;
+
+	(void)io;
+	if (len > SYNTH_STORE_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	err = src->store(src->arg, buf, len);
+	if (err)
+		return err;
+	*pos += len;
+	return (long)len;
+}
+
 static s64 synth_llseek(struct file *f, s64 off, int whence)
 {
 	const struct synth_text *t = f->priv;
@@ -93,6 +123,14 @@ static void synth_release(struct file *f)
 const struct file_ops synth_ops = {
 	.open = synth_open,
 	.read = synth_read,
+	.llseek = synth_llseek,
+	.release = synth_release,
+};
+
+static const struct file_ops synth_rw_ops = {
+	.open = synth_rw_open,
+	.read = synth_read,
+	.write = synth_write,
 	.llseek = synth_llseek,
 	.release = synth_release,
 };
@@ -144,6 +182,12 @@ int vfs_synth_dir(const char *path, u32 perm)
 
 int vfs_synth_file(const char *path, u32 perm, vfs_synth_gen gen, void *arg)
 {
+	return vfs_synth_file_rw(path, perm, gen, NULL, arg);
+}
+
+int vfs_synth_file_rw(const char *path, u32 perm, vfs_synth_gen gen, vfs_synth_store store,
+		      void *arg)
+{
 	struct synth_source *src = kmalloc(sizeof(*src));
 	struct nameidata nd;
 	struct inode *ino;
@@ -151,7 +195,7 @@ int vfs_synth_file(const char *path, u32 perm, vfs_synth_gen gen, void *arg)
 
 	if (!src)
 		return -ENOMEM;
-	*src = (struct synth_source){ gen, arg };
+	*src = (struct synth_source){ gen, store, arg };
 	err = make_dirs(path, 0555, false, &nd);
 	if (!err) {
 		err = nd.last ? ramfs_create(nd.dir, nd.last, nd.last_len, S_IFREG | (perm & 0777),
@@ -164,7 +208,7 @@ int vfs_synth_file(const char *path, u32 perm, vfs_synth_gen gen, void *arg)
 		return err;
 	}
 	/* The source lives as long as the kernel: synthetic files are never freed. */
-	ino->ops = &synth_ops;
+	ino->ops = store ? &synth_rw_ops : &synth_ops;
 	ino->priv = src;
 	inode_put(ino);
 	return 0;

@@ -17,6 +17,7 @@
 #include <kernel/pvm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 
 /*
  * libfdt (Debian's build) is compiled with stack protection and reads its
@@ -56,6 +57,7 @@ void kmain(u64 fdt_pa, u64 magic)
 	dma_engine_init(boot_info.fdt);
 	kernel_verbose = boot_option("verbose", opt, sizeof(opt)) != NULL;
 	mm_noinit = boot_option("noinit", opt, sizeof(opt)) != NULL;
+	thp_init();
 	debug_init();
 	fault_around_init();
 	mm_flush_init();

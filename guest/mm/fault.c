@@ -22,6 +22,7 @@
 #include <kernel/pt.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 #include <kernel/vm.h>
 #include <kernel/vmstat.h>
 
@@ -127,11 +128,28 @@ static void spurious_fault(void)
 	vmstat.pgfault_spurious++;
 }
 
+static int small_page_fault(struct mm *mm, struct vma *v, u64 addr, u64 error,
+			    struct fault_info *fi)
+{
+	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), *pte = pt_leaf(mm->pml4_pa, page, true);
+
+	if (!pte)
+		return OOM(fi, addr);
+	if (!pte_present(*pte))
+		return fault_in(v, page, error, pte, fi);
+	if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
+		return copy_on_write(mm, v, page, error, pte, fi);
+	if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
+		*pte = pte_for((*pte & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
+	else
+		spurious_fault();
+	return 0;
+}
+
 int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 {
-	u64 page = ALIGN_DOWN(addr, PAGE_SIZE), *pte;
 	struct vma *v = vma_find(&mm->vmas, addr);
-	int err = 0;
+	int err;
 
 	vmstat.pgfault++;
 	if (!v && !(v = grow_down(mm, addr)))
@@ -140,17 +158,9 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 		return fail(fi, SIGSEGV, SEGV_ACCERR, addr);
 	if (v->flags & VM_HUGETLB)
 		return hugetlb_fault(mm, v, addr, error, fi);
-	pte = pt_leaf(mm->pml4_pa, page, true);
-	if (!pte)
-		return OOM(fi, addr);
-	if (!pte_present(*pte))
-		err = fault_in(v, page, error, pte, fi);
-	else if ((error & PF_ERR_WRITE) && !(*pte & PTE_W))
-		err = copy_on_write(mm, v, page, error, pte, fi);
-	else if (!(*pte & PTE_P)) /* PROT_NONE left behind; the VMA allows access now */
-		*pte = pte_for((*pte & PTE_ADDR) >> PAGE_SHIFT, v->prot, false);
-	else
-		spurious_fault();
+	err = thp_fault(mm, v, addr, error, fi);
+	if (err == THP_FALLBACK)
+		err = small_page_fault(mm, v, addr, error, fi);
 	mm_flush_commit(mm);
 	/* QNX's MAP_LAZY: no memory at the first touch is the process's SIGBUS, not the OOM kill. */
 	if (err == SIGKILL && (v->flags & VM_LAZY)) {

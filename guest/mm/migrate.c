@@ -39,17 +39,6 @@ static bool bit(const u8 *b, u64 i)
 	return b[i / 8] & (1 << (i % 8));
 }
 
-static void count_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
-{
-	struct scan *s = arg;
-	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
-
-	(void)mm;
-	(void)va;
-	if (pfn < s->nr && s->count[pfn] < 255)
-		s->count[pfn]++;
-}
-
 static void pin_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 {
 	struct scan *s = arg;
@@ -59,6 +48,19 @@ static void pin_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	(void)va;
 	for (u64 i = pfn; i < pfn + (*pte & PTE_PS ? 512 : 1) && i < s->nr; i++)
 		s->pinned[i / 8] |= 1 << (i % 8);
+}
+
+static void count_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
+{
+	struct scan *s = arg;
+	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT;
+
+	if (*pte & PTE_PS) { /* a transparent huge page stays where it is, whole */
+		pin_leaf(mm, va, pte, arg);
+		return;
+	}
+	if (pfn < s->nr && s->count[pfn] < 255)
+		s->count[pfn]++;
 }
 
 static bool vma_movable(const struct vma *v)

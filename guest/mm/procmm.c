@@ -22,6 +22,7 @@
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 #include <kernel/vm.h>
 #include <kernel/vmstat.h>
 
@@ -51,11 +52,18 @@ static void obj_put(void *ctx, void *obj)
 	backing_put(obj);
 }
 
+/* A boundary inside a transparent huge page splits it first, as Linux's __split_vma() does. */
+static void vma_boundary(struct vma_tree *t, u64 addr)
+{
+	thp_split_at(container_of(t, struct mm, vmas), addr);
+}
+
 static const struct vma_ops mm_vma_ops = {
 	.alloc = vma_node_alloc,
 	.free = vma_node_free,
 	.obj_get = obj_get,
 	.obj_put = obj_put,
+	.split = vma_boundary,
 };
 
 /*
@@ -172,7 +180,7 @@ static int copy_snapshot(struct mm *child, struct mm *parent, const struct vma *
 		u64 *src = pt_leaf(parent->pml4_pa, va, false), *dst, from, pfn;
 
 		from = src && pte_present(*src)
-			   ? (*src & PTE_ADDR) >> PAGE_SHIFT
+			   ? leaf_pfn_at(*src, va)
 			   : b->ops->lookup(b, v->pgoff + (va - v->start) / PAGE_SIZE);
 		if (from == FRAME_NONE)
 			continue; /* never written: the child's first touch finds zeroes */
@@ -240,6 +248,7 @@ struct mm *procmm_fork(struct mm *parent)
 	child->brk = parent->brk;
 	memcpy(child->saved_auxv, parent->saved_auxv, sizeof(child->saved_auxv));
 	child->saved_auxv_words = parent->saved_auxv_words;
+	child->thp_disabled = parent->thp_disabled;
 	for (struct vma *v = parent->vmas.first; v; v = v->next) {
 		if (fork_vma(child, parent, v)) {
 			mm_flush_commit(parent);
@@ -298,7 +307,7 @@ int procmm_write(struct mm *mm, u64 va, const void *src, size_t len)
 				return -EFAULT;
 			pte = pt_leaf(mm->pml4_pa, va, false);
 		}
-		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + off, src, chunk);
+		memcpy((char *)frame_to_virt(leaf_pfn_at(*pte, va)) + off, src, chunk);
 		va += chunk;
 		src = (const char *)src + chunk;
 		len -= chunk;

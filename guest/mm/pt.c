@@ -10,6 +10,9 @@
  * (hugetlb.c). Such a leaf holds one reference on the first of its 512
  * frames; hugetlb_put() frees the whole run with the last one. 4 KiB leaves
  * never set bit 7 (PAT there), so PTE_PS in a leaf always means 2 MiB.
+ * Transparent huge pages are 2 MiB leaves too, marked PTE_THP, holding a
+ * reference on each of their frames (thp.c); the walks that change a
+ * range split such a leaf first where the range covers only part of it.
  */
 #include <kernel/arch.h>
 #include <kernel/pvm.h>
@@ -22,6 +25,7 @@
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
 #include <kernel/string.h>
+#include <kernel/thp.h>
 #include <kernel/vm.h>
 
 #define TABLE_BITS	  (PTE_P | PTE_W | PTE_U)
@@ -167,8 +171,19 @@ u64 pte_for(u64 pfn, u32 prot, bool writable)
  */
 typedef pt_leaf_fn leaf_fn;
 
-static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 end, leaf_fn fn,
-		 void *arg)
+struct walk {
+	struct mm *mm;
+	leaf_fn fn;
+	void *arg;
+	bool split; /* huge pages the range only partly covers become small first */
+};
+
+static bool is_thp(u64 e)
+{
+	return (e & (PTE_PS | PTE_THP)) == (PTE_PS | PTE_THP);
+}
+
+static void walk(const struct walk *w, u64 *table, int level, u64 base, u64 start, u64 end)
 {
 	u64 span = LEVEL_SPAN(level);
 
@@ -179,23 +194,32 @@ static void walk(struct mm *mm, u64 *table, int level, u64 base, u64 start, u64 
 			return;
 		if (!pte_present(table[i]))
 			continue;
+		if (level == 1 && w->split && is_thp(table[i]) && (va < start || va + span > end))
+			thp_split_leaf(w->mm, va, &table[i]);
 		if (level == 0 || (level == 1 && (table[i] & PTE_PS)))
-			fn(mm, va, &table[i], arg);
+			w->fn(w->mm, va, &table[i], w->arg);
 		else
-			walk(mm, table_va(table[i]), level - 1, va, MAX(start, va),
-			     MIN(end, va + span), fn, arg);
+			walk(w, table_va(table[i]), level - 1, va, MAX(start, va),
+			     MIN(end, va + span));
 	}
 }
 
-static void walk_range(struct mm *mm, u64 start, u64 end, leaf_fn fn, void *arg)
+static void walk_range(struct mm *mm, u64 start, u64 end, leaf_fn fn, void *arg, bool split)
 {
+	struct walk w = { mm, fn, arg, split };
+
 	if (start < end)
-		walk(mm, phys_to_virt(mm->pml4_pa), 3, 0, start, end, fn, arg);
+		walk(&w, phys_to_virt(mm->pml4_pa), 3, 0, start, end);
 }
 
 void pt_walk(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg)
 {
-	walk_range(mm, start, end, fn, arg);
+	walk_range(mm, start, end, fn, arg, false);
+}
+
+void pt_walk_split(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg)
+{
+	walk_range(mm, start, end, fn, arg, true);
 }
 
 static void unmap_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
@@ -204,17 +228,19 @@ static void unmap_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	bool huge = *pte & PTE_PS;
 
 	(void)arg;
-	*pte = 0;
-	if (huge)
+	if (is_thp(*pte))
+		thp_unmap_leaf(*pte);
+	else if (huge)
 		hugetlb_put(pfn);
 	else
 		frame_put(pfn);
+	*pte = 0;
 	mm_flush_page(mm, va);
 }
 
 void pt_unmap(struct mm *mm, u64 start, u64 end)
 {
-	walk_range(mm, start, end, unmap_leaf, NULL);
+	walk_range(mm, start, end, unmap_leaf, NULL, true);
 }
 
 struct protect_arg {
@@ -242,9 +268,10 @@ static void protect_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 	const struct protect_arg *p = arg;
 	u64 pfn = (*pte & PTE_ADDR) >> PAGE_SHIFT, old = *pte;
 	/* A private page shared with another process stays read-only (COW). */
-	bool writable = (p->prot & VM_PROT_WRITE) && (p->shared || frame_desc(pfn)->refcount == 1);
+	bool alone = is_thp(old) ? thp_exclusive(pfn) : frame_desc(pfn)->refcount == 1;
+	bool writable = (p->prot & VM_PROT_WRITE) && (p->shared || alone);
 
-	*pte = pte_for(pfn, p->prot, writable) | (old & PTE_PS);
+	*pte = pte_for(pfn, p->prot, writable) | (old & (PTE_PS | PTE_THP));
 	if (*pte != old && !only_adds_rights(old, *pte))
 		mm_flush_page(mm, va);
 }
@@ -253,7 +280,7 @@ void pt_protect(struct mm *mm, u64 start, u64 end, u32 prot, bool shared)
 {
 	struct protect_arg p = { prot, shared };
 
-	walk_range(mm, start, end, protect_leaf, &p);
+	walk_range(mm, start, end, protect_leaf, &p, true);
 }
 
 struct copy_arg {
@@ -271,7 +298,7 @@ static void copy_leaf(struct mm *src, u64 va, u64 *pte, void *arg)
 		return;
 	dpte = (*pte & PTE_PS) ? pt_pde(c->dst->pml4_pa, va, true)
 			       : pt_leaf(c->dst->pml4_pa, va, true);
-	if (!dpte) {
+	if (!dpte || (is_thp(*pte) && thp_share_leaf(*pte))) {
 		c->err = -1;
 		return;
 	}
@@ -279,7 +306,8 @@ static void copy_leaf(struct mm *src, u64 va, u64 *pte, void *arg)
 		*pte &= ~(PTE_W | PTE_D);
 		mm_flush_page(src, va);
 	}
-	frame_get(pfn);
+	if (!is_thp(*pte))
+		frame_get(pfn);
 	*dpte = *pte;
 }
 
@@ -287,7 +315,7 @@ int pt_copy(struct mm *dst, struct mm *src, u64 start, u64 end, bool shared)
 {
 	struct copy_arg c = { dst, shared, 0 };
 
-	walk_range(src, start, end, copy_leaf, &c);
+	walk_range(src, start, end, copy_leaf, &c, true);
 	return c.err;
 }
 

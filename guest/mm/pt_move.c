@@ -10,9 +10,11 @@
 #include <kernel/errno.h>
 #include <kernel/frame.h>
 #include <kernel/hugetlb.h>
+#include <kernel/mm.h>
 #include <kernel/paging.h>
 #include <kernel/procmm.h>
 #include <kernel/pt.h>
+#include <kernel/thp.h>
 
 struct move_arg {
 	u64 delta; /* target minus source, modulo 2^64 */
@@ -28,6 +30,16 @@ static void move_leaf(struct mm *mm, u64 va, u64 *pte, void *arg)
 
 	if (m->err)
 		return;
+	if (huge && (*pte & PTE_THP) && (to & (HUGE_PAGE_SIZE - 1))) {
+		/* A transparent huge page moving off alignment goes as 512 small ones (Linux splits it). */
+		u64 *small;
+
+		thp_split_leaf(mm, va, pte);
+		small = phys_to_virt(*pte & PTE_ADDR);
+		for (u64 i = 0; i < HUGE_PAGE_FRAMES && !m->err; i++)
+			move_leaf(mm, va + i * PAGE_SIZE, &small[i], arg);
+		return;
+	}
 	if (huge && (to & (HUGE_PAGE_SIZE - 1))) {
 		m->err = -EINVAL; /* mremap keeps huge pages 2 MiB aligned */
 		return;
@@ -57,7 +69,7 @@ int pt_move(struct mm *mm, u64 from, u64 to, u64 len)
 	struct move_arg m = { .delta = to - from, .done = from };
 	struct move_arg back;
 
-	pt_walk(mm, from, from + len, move_leaf, &m);
+	pt_walk_split(mm, from, from + len, move_leaf, &m);
 	if (!m.err)
 		return 0;
 	/*

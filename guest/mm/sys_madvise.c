@@ -11,9 +11,10 @@
  * ever paged out and the page cache is the file: WILLNEED (Linux reads a
  * file ahead into its page cache and leaves page tables alone, so an
  * untouched anonymous page stays absent in mincore), COLD and PAGEOUT. The
- * flags only change what a later fault, fork or dump does, as on Linux;
- * HUGEPAGE does not make 4 KiB mappings huge (pagelab has no transparent
- * huge pages).
+ * flags only change what a later fault, fork or dump does, as on Linux:
+ * HUGEPAGE and NOHUGEPAGE decide whether a later first touch maps a
+ * transparent huge page (thp.c); pages already huge or small stay so.
+ * DONTNEED of part of a huge page splits it first (pt_unmap()).
  */
 #include <kernel/errno.h>
 #include <kernel/frame.h>

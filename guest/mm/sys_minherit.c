@@ -33,6 +33,7 @@
 #include <kernel/pt.h>
 #include <kernel/ramfs.h>
 #include <kernel/syscall.h>
+#include <kernel/thp.h>
 #include <kernel/vfs.h>
 #include <kernel/vm.h>
 
@@ -80,7 +81,7 @@ static u64 current_frame(struct mm *mm, const struct vma *v, u64 va)
 	struct backing *b = backing_of(v);
 
 	if (pte && pte_present(*pte))
-		return (*pte & PTE_ADDR) >> PAGE_SHIFT;
+		return leaf_pfn_at(*pte, va);
 	return b->ops->lookup(b, v->pgoff + (va - v->start) / PAGE_SIZE);
 }
 

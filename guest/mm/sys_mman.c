@@ -40,8 +40,22 @@ static s64 get_area(void *ctx, u64 hint, u64 len, u64 align, u64 flags)
 		.hint = hint,
 		.hint_limit = USER_TOP,
 	};
+	s64 at;
 
-	(void)flags;
+	/*
+	 * Linux 6.7 and later (__get_unmapped_area()): a private anonymous
+	 * mapping a whole number of 2 MiB long, without a hint, starts on a
+	 * 2 MiB boundary, so all of it can be transparent huge pages; where
+	 * no such place is left it goes where it fits.
+	 */
+	if (!hint && align < HUGE_PAGE_SIZE && (flags & MAP_ANONYMOUS) && !(flags & MAP_SHARED) &&
+	    !(len & (HUGE_PAGE_SIZE - 1))) {
+		req.align = HUGE_PAGE_SIZE;
+		at = vma_find_gap(&mm->vmas, &req);
+		if (at >= 0)
+			return at;
+		req.align = align;
+	}
 	return vma_find_gap(&mm->vmas, &req);
 }
 

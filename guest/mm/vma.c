@@ -298,6 +298,8 @@ void vma_remove(struct vma_tree *t, struct vma *v)
 
 struct vma *vma_split_with(struct vma_tree *t, struct vma *vma, u64 addr, struct vma *node)
 {
+	if (t->ops->split)
+		t->ops->split(t, addr);
 	*node = (struct vma){ .start = addr,
 			      .end = vma->end,
 			      .flags = vma->flags,

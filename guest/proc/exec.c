@@ -298,6 +298,8 @@ static int fill_mm(struct mm *mm, struct mm *old, struct inode *ino, struct imag
 			      true);
 	if (!err && old)
 		err = procmm_inherit_exec(mm, old);
+	if (old) /* Linux's MMF_INIT_MASK: the THP switch survives execve */
+		mm->thp_disabled = old->thp_disabled;
 	if (!err)
 		err = vdso_map(mm, &im->vdso_va);
 	if (err)

@@ -22,6 +22,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/thp.h>
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 #include <kernel/vfio.h>
@@ -336,6 +337,7 @@ void init_start(void)
 	vfs_init(phys_to_virt(boot_info.initrd_start),
 		 boot_info.initrd_end - boot_info.initrd_start);
 	procfs_init();
+	thp_sysfs_init();
 	physmap_init();
 	vmstat_init();
 	vfio_init();

@@ -9,6 +9,7 @@
  *   spin    loop forever with interrupts off: only --timeout ends the run
  *   memtype time cached against uncached loads (memtype.c)
  *   dma     copy with the DMA engine through the IOMMU (dma.c)
+ *   thp     the transparent huge page paths, from inside (thp.c)
  */
 #include <kernel/arch.h>
 #include <kernel/boot.h>
@@ -69,5 +70,7 @@ void selftest_run(const char *name)
 		selftest_memtype();
 	if (!strcmp(name, "dma"))
 		selftest_dma();
-	panic("unknown selftest '%s' (known: native, fault, spin, floor, memtype, dma)", name);
+	if (!strcmp(name, "thp"))
+		selftest_thp();
+	panic("unknown selftest '%s' (known: native, fault, spin, floor, memtype, dma, thp)", name);
 }

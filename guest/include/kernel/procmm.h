@@ -26,6 +26,8 @@ struct mm {
 	/* The program's auxiliary vector, for core files' NT_AUXV (Linux's saved_auxv). */
 	u64 saved_auxv[MM_SAVED_AUXV];
 	u32 saved_auxv_words;
+	/* prctl(PR_SET_THP_DISABLE): Linux's MMF_DISABLE_THP, kept across fork and execve. */
+	bool thp_disabled;
 };
 
 struct mm *procmm_new(void);

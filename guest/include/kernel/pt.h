@@ -29,6 +29,8 @@ u64 *pt_pde(u64 pml4_pa, u64 va, bool alloc);
  */
 typedef void (*pt_leaf_fn)(struct mm *mm, u64 va, u64 *pte, void *arg);
 void pt_walk(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg);
+/* The same, splitting first a transparent huge page that [start, end) covers only in part. */
+void pt_walk_split(struct mm *mm, u64 start, u64 end, pt_leaf_fn fn, void *arg);
 /* Clears the leaves in [start, end), dropping their frames' references. */
 void pt_unmap(struct mm *mm, u64 start, u64 end);
 /* Rewrites permission bits of present leaves in [start, end). */

@@ -30,7 +30,14 @@
  * user page would livelock the vCPU on kvm_pvm when user code touches it.
  */
 #define PTE_PROTNONE (1ULL << 9)
-#define PTE_ADDR     0x000ffffffffff000ULL
+/*
+ * Software bit of a 2 MiB leaf: a transparent huge page (thp.c). Each of
+ * its 512 frames holds one reference per such leaf, so the leaf can become
+ * 512 small ones without touching a count; a MAP_HUGETLB leaf holds one
+ * reference on its first frame only (hugetlb.c).
+ */
+#define PTE_THP	 (1ULL << 10)
+#define PTE_ADDR 0x000ffffffffff000ULL
 
 /* A leaf that holds a frame (mapped, or PROT_NONE). */
 static inline bool pte_present(u64 e)

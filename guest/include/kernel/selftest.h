@@ -7,5 +7,7 @@ void selftest_run(const char *name);
 /* selftest=memtype: cached against uncached load times, as events; exits. */
 void selftest_memtype(void) __attribute__((noreturn));
 void selftest_dma(void) __attribute__((noreturn));
+/* selftest=thp: the transparent huge page paths, checked from inside (thp.c); exits. */
+void selftest_thp(void) __attribute__((noreturn));
 
 #endif

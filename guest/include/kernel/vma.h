@@ -88,11 +88,15 @@ struct vma {
 	int height;			   /* AVL height, a leaf is 1 */
 };
 
+struct vma_tree;
+
 struct vma_ops {
 	struct vma *(*alloc)(void *ctx); /* a node; contents need not be zero */
 	void (*free)(void *ctx, struct vma *vma);
 	void (*obj_get)(void *ctx, void *obj); /* never called with NULL */
 	void (*obj_put)(void *ctx, void *obj);
+	/* Optional: vma_split() is about to put a boundary at addr (the kernel splits huge pages there). */
+	void (*split)(struct vma_tree *t, u64 addr);
 	void *ctx;
 };
 
