@@ -63,19 +63,38 @@ void dma_engine_init(const void *fdt)
 	found = true;
 }
 
+/*
+ * Boot maps the registers but does not touch them: each access is an exit,
+ * and a run that never uses the engine should pay none. The engine's
+ * identity is checked when it is first claimed (engine_verified).
+ */
 void dma_engine_probe(void)
 {
 	if (!found || !iommu_present())
 		return;
 	ksnprintf(engine.name, sizeof(engine.name), "%lx.dma", (unsigned long)engine.base);
 	engine.regs = paging_map_device(engine.base, PL_DMA_ENGINE_SIZE);
-	if (!engine.regs || dma_engine_read(&engine, PL_DMA_REG_ID) != PL_DMA_ENGINE_ID) {
-		printk("dma-engine: no engine at %#lx\n", (unsigned long)engine.base);
+	if (!engine.regs)
 		return;
-	}
-	dma_engine_write(&engine, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESET);
 	irq_set_handler(engine.vector, dma_engine_interrupt);
 	present = true;
+}
+
+/* The first owner's claim reads the ID register; a stranger there is no engine. */
+static bool engine_verified(void)
+{
+	static bool verified;
+
+	if (verified)
+		return true;
+	if (dma_engine_read(&engine, PL_DMA_REG_ID) != PL_DMA_ENGINE_ID) {
+		printk("dma-engine: no engine at %#lx\n", (unsigned long)engine.base);
+		present = false;
+		return false;
+	}
+	dma_engine_write(&engine, PL_DMA_REG_CTRL, PL_DMA_CTRL_RESET);
+	verified = true;
+	return true;
 }
 
 struct dma_engine *dma_engine_get(void)
@@ -99,6 +118,8 @@ int dma_engine_claim(void *who, void (*irq)(void *owner, u64 irq_status))
 		return -ENODEV;
 	if (owner)
 		return -EBUSY;
+	if (!engine_verified())
+		return -ENODEV;
 	owner = who;
 	owner_irq = irq;
 	return 0;
