@@ -13,13 +13,15 @@
 #   g++            the test that the public headers are C++ too
 #   pkgconf        the test that builds a program against the installed library
 #   man-db         the test that the man pages render without warnings (man -l)
+#   linux-libc-dev <linux/vfio.h> and friends for the guest programs that use
+#                  VFIO as on Linux (build/khdr links them for musl-gcc)
 #   qemu-system-x86  pagelab run --accel tcg: QEMU's emulator runs the kernel
 #                  without /dev/kvm (and make test runs the guest programs so)
 # With the argument "deb", also what make deb needs:
 #   debhelper dpkg-dev fakeroot   dpkg-buildpackage and dh
 #   lintian                       the check that the packages have no errors
 set -eu
-PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev libarchive-dev strace gdb jq qemu-system-x86"
+PKGS="libfdt-dev libcmocka-dev musl-tools clang libclang-rt-14-dev g++ pkgconf man-db libseccomp-dev libarchive-dev strace gdb jq linux-libc-dev qemu-system-x86"
 if [ "${1:-}" = deb ]; then
 	PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
 fi

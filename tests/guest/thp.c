@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 #include "mm_probe.h"
@@ -410,6 +411,18 @@ static int fallback(void)
 	tap_plan(4);
 	if (res == MAP_FAILED)
 		bail("mmap");
+	/*
+	 * Page tables first, one per 2 MiB, while RAM is still in one piece:
+	 * they cannot be moved, and pagelab does not group allocations by
+	 * mobility as Linux does, so tables made during the fill below would
+	 * land one in each block and leave compaction no block to empty.
+	 */
+	for (long c = 0; (c + 1) * (long)HUGE <= total; c++) {
+		if (mmap(res + c * HUGE, PG, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_STACK, -1, 0) == MAP_FAILED)
+			bail("mmap table");
+		res[c * HUGE] = 1;
+	}
 	while (meminfo("HugePages_Free:") > 0 && (chunks + 1) * (long)HUGE <= total) {
 		if (mmap(res + chunks * HUGE, HUGE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE | MAP_STACK |
@@ -446,6 +459,13 @@ static int fallback(void)
 
 int main(int argc, char **argv)
 {
+	/* These modes rewrite the kernel's THP settings and fill its RAM: never the host's. */
+	if (argc > 1 && access("/proc/pagelab", F_OK) != 0) {
+		fprintf(stderr,
+			"thp: %s changes the kernel's THP settings: run it in pagelab only\n",
+			argv[1]);
+		return 2;
+	}
 	if (argc == 2 && !strcmp(argv[1], "--fallback"))
 		return fallback();
 	if (argc == 4 && !strcmp(argv[1], "--mode"))
