@@ -170,28 +170,56 @@ static long read_timespec(u64 uts, u64 *ns)
 	return 0;
 }
 
+static long sleep_restart(struct restart_block *rb);
+
+/* Writes the time left to the caller's timespec, if it gave one. */
+static long put_left(u64 urem, u64 left)
+{
+	struct timespec rem = to_timespec(left);
+
+	return urem && copy_to_user(urem, &rem, sizeof(rem)) ? -EFAULT : 0;
+}
+
+/*
+ * An interrupted relative sleep, as Linux: the time left goes to the
+ * caller now; a handler then sees EINTR, and anything else (a stop and
+ * SIGCONT) goes on through restart_syscall to the same deadline.
+ */
+static long sleep_interrupted(u64 deadline, u64 urem, u64 left, u64 nr)
+{
+	if (put_left(urem, left))
+		return -EFAULT;
+	current->restart = (struct restart_block){ sleep_restart, deadline, urem, nr };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_restart(struct restart_block *rb)
+{
+	u64 left = 0;
+
+	rb->fn = NULL;
+	if (sleep_to(rb->deadline, &left))
+		return sleep_interrupted(rb->deadline, rb->urem, left, rb->nr);
+	return 0;
+}
+
 static long sys_nanosleep(u64 ureq, u64 urem)
 {
-	u64 ns, left = 0;
+	u64 ns, left = 0, deadline;
 	long err = read_timespec(ureq, &ns);
-	struct timespec rem;
 
 	if (err)
 		return err;
-	err = sleep_to(clock_monotonic_ns() + ns, &left);
-	if (err && urem) {
-		rem = to_timespec(left);
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	deadline = clock_monotonic_ns() + ns;
+	if (sleep_to(deadline, &left))
+		return sleep_interrupted(deadline, urem, left, __NR_nanosleep);
+	return 0;
 }
 
 static long sys_clock_nanosleep(u64 id, u64 flags, u64 ureq, u64 urem)
 {
 	u64 ns, now, left = 0, deadline;
 	long err = read_timespec(ureq, &ns);
-	struct timespec rem;
 
 	if (err)
 		return err;
@@ -199,13 +227,19 @@ static long sys_clock_nanosleep(u64 id, u64 flags, u64 ureq, u64 urem)
 		return -EINVAL;
 	/* TIMER_ABSTIME: ns is a point on that clock; convert to monotonic. */
 	deadline = clock_monotonic_ns() + ((flags & 1) ? (ns > now ? ns - now : 0) : ns);
-	err = sleep_to(deadline, &left);
-	if (err && urem && !(flags & 1)) {
-		rem = to_timespec(left);
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	if (!sleep_to(deadline, &left))
+		return 0;
+	/* An absolute sleep restarts as it was called; the time left means nothing to it. */
+	return (flags & 1) ? -ERESTARTNOHAND
+			   : sleep_interrupted(deadline, urem, left, __NR_clock_nanosleep);
+}
+
+/* Goes on with the call a stop interrupted (ERESTART_RESTARTBLOCK); else EINTR, as Linux. */
+static long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart;
+
+	return rb->fn ? rb->fn(rb) : -EINTR;
 }
 
 /*
@@ -258,3 +292,4 @@ SYSCALL(gettimeofday, sys_gettimeofday, "pp");
 SYSCALL(time, sys_time, "p");
 SYSCALL(nanosleep, sys_nanosleep, "tp");
 SYSCALL(clock_nanosleep, sys_clock_nanosleep, "Cxtp");
+SYSCALL(restart_syscall, sys_restart_syscall, "");

@@ -120,6 +120,13 @@ void trace_before(struct trace *t, const struct syscall_desc *d, u64 nr, const u
 		if (!trace_arg_is_result(t->kinds[i]))
 			trace_render_arg(&b, t->kinds[i], args, i, 0);
 	}
+	if (nr == __NR_restart_syscall && current->restart.fn) {
+		/* strace names the call it goes on with */
+		struct tbuf b = { t->args[0], sizeof(t->args[0]), 0 };
+
+		t->nargs = 1;
+		tprintf(&b, "<... resuming interrupted %s ...>", syscall_name(current->restart.nr));
+	}
 }
 
 /* How strace shows a result: addresses in hex, a umask in octal, errors with their text. */

@@ -241,14 +241,15 @@ static int default_wait_status(int sig, const struct trap_frame *f)
 static void fix_interrupted_syscall(struct trap_frame *f, const struct k_sigaction *act)
 {
 	bool nohand = (s64)f->rax == -ERESTARTNOHAND;
+	bool block = (s64)f->rax == -ERESTART_RESTARTBLOCK;
 
-	if (f->vector != VEC_SYSCALL || ((s64)f->rax != -ERESTARTSYS && !nohand))
+	if (f->vector != VEC_SYSCALL || ((s64)f->rax != -ERESTARTSYS && !nohand && !block))
 		return;
-	if (act && act->handler > SIG_IGN && (nohand || !(act->flags & SA_RESTART))) {
+	if (act && act->handler > SIG_IGN && (nohand || block || !(act->flags & SA_RESTART))) {
 		f->rax = -EINTR;
 		return;
 	}
-	f->rax = current->syscall_nr;
+	f->rax = block ? __NR_restart_syscall : current->syscall_nr;
 	f->rip -= 2;
 	f->rcx = f->rip;
 }

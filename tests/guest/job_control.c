@@ -354,9 +354,84 @@ static void test_waits_survive_stop(void)
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "so does pause, until a caught signal");
 }
 
+static void on_cont(int sig)
+{
+	(void)sig;
+}
+
+/* A child in a 300 ms sleep, stopped and continued: its exit status says how the sleep ended. */
+static int sleep_across_stop(int (*sleeper)(void))
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(sleeper());
+	pause_ms(50);
+	kill(pid, SIGSTOP);
+	wait_status(pid, WUNTRACED);
+	pause_ms(20);
+	kill(pid, SIGCONT);
+	return wait_status(pid, 0);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* 0: the whole sleep returned 0 and took at least its 300 ms (the stop counts). */
+static int sleeps_on(void)
+{
+	struct timespec req = { 0, 300000000L }, t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (nanosleep(&req, NULL))
+		return 1;
+	return ms_since(&t0) >= 300 ? 0 : 2;
+}
+
+static int clock_sleeps_on(void)
+{
+	struct timespec req = { 0, 300000000L }, t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL))
+		return 1;
+	return ms_since(&t0) >= 300 ? 0 : 2;
+}
+
+/* 0: a SIGCONT handler ends the sleep with EINTR and a time left in (0, 300 ms). */
+static int handler_ends_sleep(void)
+{
+	struct timespec req = { 0, 300000000L }, rem = { 0, 0 };
+	struct sigaction sa = { .sa_handler = on_cont };
+
+	sigaction(SIGCONT, &sa, NULL);
+	if (nanosleep(&req, &rem) == 0 || errno != EINTR)
+		return 1;
+	return rem.tv_sec == 0 && rem.tv_nsec > 0 && rem.tv_nsec < 300000000L ? 0 : 2;
+}
+
+/* A stop and a continue are not a signal the sleeper handles: nanosleep sleeps on. */
+static void test_sleep_survives_stop(void)
+{
+	int st = sleep_across_stop(sleeps_on);
+
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "nanosleep stopped and continued sleeps to its end and returns 0");
+	st = sleep_across_stop(clock_sleeps_on);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "so does a relative clock_nanosleep");
+	st = sleep_across_stop(handler_ends_sleep);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "with a SIGCONT handler, nanosleep ends with EINTR and the time left");
+}
+
 int main(void)
 {
-	tap_plan(42);
+	tap_plan(45);
 	test_stop_continue();
 	test_each_stop_signal();
 	test_blocked_ignored_cont();
@@ -365,5 +440,6 @@ int main(void)
 	test_waitid();
 	test_self_stop();
 	test_waits_survive_stop();
+	test_sleep_survives_stop();
 	return tap_done();
 }

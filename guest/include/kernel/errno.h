@@ -56,4 +56,10 @@
 /* kernel-internal: restart unless a handler ran, which sees EINTR (select, poll) */
 #define ERESTARTNOHAND 514
 
+/*
+ * kernel-internal: a handler sees EINTR; otherwise the call goes on as
+ * restart_syscall(2) with what current->restart kept (nanosleep's deadline)
+ */
+#define ERESTART_RESTARTBLOCK 516
+
 #endif

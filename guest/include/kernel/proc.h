@@ -46,6 +46,18 @@ struct rlimit {
 	u64 cur, max;
 };
 
+/*
+ * How restart_syscall(2) goes on with a call a stop or an ignored signal
+ * interrupted: nanosleep keeps its deadline here, so the time left is what
+ * it sleeps, not the whole request again.
+ */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	u64 deadline; /* monotonic ns */
+	u64 urem;     /* the caller's struct timespec for the time left, or 0 */
+	u64 nr;	      /* the call it goes on with, for the trace */
+};
+
 struct proc {
 	int pid;
 	int pgid, sid; /* process group and session */
@@ -70,6 +82,7 @@ struct proc {
 	u64 fs_base, gs_base; /* while running, the CPU's are the true ones */
 	u64 clear_child_tid;
 	u64 syscall_nr;			    /* of the syscall in progress, for restarts */
+	struct restart_block restart;	    /* for ERESTART_RESTARTBLOCK */
 	u64 cpu_ns, on_cpu_since;	    /* CPU time used; when it last got the CPU */
 	u64 children_cpu_ns;		    /* of reaped children, theirs included */
 	struct ktimer itimer[ITIMER_COUNT]; /* setitimer's; not inherited by fork */
