@@ -88,6 +88,7 @@ fuzz_suite() {
 		failed=$((failed + 1))
 		junit_case fuzzers "fuzz_$name" 0 "$log"
 		printf '  %-40s %3d passed, 1 FAILED (exit %d):\n' "fuzz_$name" 0 "$rc"
+		note_failure "fuzz_$name" "$log"
 		grep -v -e '^#[0-9]' -e '^INFO:' "$log" | sed 's/^/    | /' | head -n 40
 	fi
 }
@@ -129,6 +130,7 @@ tap_suite() {
 		printf '  %-40s %3d passed\n' "$1" "$ok"
 	else
 		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$1" "$ok" "$bad" "$rc"
+		note_failure "$1" "$log"
 		grep -v '^ok ' "$log" | sed 's/^/    | /' | tail -n 60
 	fi
 }
@@ -177,7 +179,9 @@ diff_suite() {
 		printf '  %-40s %3d passed\n' "$label" "$ok"
 	else
 		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$label" "$ok" "$bad" "$rc"
-		sed 's/^/    | /' "$log" | tail -n 60
+		note_failure "$label" "$log"
+		# The failing cases and their diagnostics, not the passing ones.
+		grep -v '^ok ' "$log" | sed 's/^/    | /' | tail -n 80
 	fi
 }
 
@@ -186,6 +190,7 @@ if [ -x tests/guest/run-diff.sh ]; then
 	if [ "$tcg_only" -eq 1 ]; then
 		diff_suite "run-diff.sh --accel tcg" "--accel tcg"
 		junit_close
+		failure_summary
 		echo "tests: $passed passed, $failed failed$(skips "$skipped")"
 		[ "$failed" -eq 0 ]
 		exit
@@ -203,5 +208,6 @@ if [ -x tests/guest/run-diff.sh ]; then
 fi
 
 junit_close
+failure_summary
 echo "tests: $passed passed, $failed failed$(skips "$skipped")"
 [ "$failed" -eq 0 ]

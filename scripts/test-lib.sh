@@ -97,6 +97,7 @@ run_suite() {
 		printf '  %-40s %3d passed%s\n' "$name" "$ok" "$(skips "$skip")"
 	else
 		printf '  %-40s %3d passed, %d FAILED (exit %d):\n' "$name" "$ok" "$bad" "$rc"
+		note_failure "$name" "$log"
 		{
 			grep -v -e '^\[ RUN      \]' -e '^\[       OK \]' -e '^ok ' -e '^success: ' "$log"
 			cat "$xmldir"/*.xml 2>/dev/null | sed -n '/<failure>/,/<\/failure>/p'
@@ -107,6 +108,26 @@ run_suite() {
 
 skips() {
 	[ "$1" -eq 0 ] || printf ', %d skipped' "$1"
+}
+
+# note_failure LABEL LOG: remember which cases of a suite failed, so the
+# end of the run names them again: a CI page that keeps only the last
+# lines of the output still says what broke.
+note_failure() {
+	[ -n "${failures:-}" ] || failures=$(mktemp)
+	{
+		echo "  $1:"
+		grep -E -e '^not ok ' -e 'SUMMARY: ' -e '^\[  FAILED  \] [^0-9]' -e '^\[  ERROR   \]' "$2" |
+			sed 's/^/    /' | head -n 10
+	} >>"$failures"
+}
+
+# failure_summary: the list note_failure kept, if anything failed.
+failure_summary() {
+	[ -n "${failures:-}" ] && [ -s "$failures" ] || return 0
+	echo "failed:"
+	cat "$failures"
+	rm -f "$failures"
 }
 
 # junit_open: start collecting (a no-op without JUNIT).

@@ -359,13 +359,39 @@ static void on_cont(int sig)
 	(void)sig;
 }
 
-/* A child in a 300 ms sleep, stopped and continued: its exit status says how the sleep ended. */
+/* The child's end of the pipe that tells the parent it is about to sleep. */
+static int ready_fd = -1;
+
+static void about_to_sleep(void)
+{
+	if (write(ready_fd, "s", 1) != 1)
+		_exit(3);
+}
+
+/*
+ * A child in a 300 ms sleep, stopped and continued: its exit status says
+ * how the sleep ended. The parent waits for the child's word that it is
+ * set up, so a slow fork on a busy machine cannot move the stop before
+ * the sleep.
+ */
 static int sleep_across_stop(int (*sleeper)(void))
 {
-	pid_t pid = fork();
+	int ready[2];
+	char c;
+	pid_t pid;
 
-	if (pid == 0)
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		ready_fd = ready[1];
 		_exit(sleeper());
+	}
+	close(ready[1]);
+	/* EOF if the child died first: its exit status then says why. */
+	while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
 	pause_ms(50);
 	kill(pid, SIGSTOP);
 	wait_status(pid, WUNTRACED);
@@ -388,6 +414,7 @@ static int sleeps_on(void)
 	struct timespec req = { 0, 300000000L }, t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	about_to_sleep();
 	if (nanosleep(&req, NULL))
 		return 1;
 	return ms_since(&t0) >= 300 ? 0 : 2;
@@ -398,6 +425,7 @@ static int clock_sleeps_on(void)
 	struct timespec req = { 0, 300000000L }, t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	about_to_sleep();
 	if (clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL))
 		return 1;
 	return ms_since(&t0) >= 300 ? 0 : 2;
@@ -410,6 +438,7 @@ static int handler_ends_sleep(void)
 	struct sigaction sa = { .sa_handler = on_cont };
 
 	sigaction(SIGCONT, &sa, NULL);
+	about_to_sleep();
 	if (nanosleep(&req, &rem) == 0 || errno != EINTR)
 		return 1;
 	return rem.tv_sec == 0 && rem.tv_nsec > 0 && rem.tv_nsec < 300000000L ? 0 : 2;

@@ -22,10 +22,6 @@
 static char path[64];
 static int fd; /* the parent's, read-write */
 static pid_t parent;
-/* What a child ran and failed, added to the parent's count. */
-static struct {
-	int run, failed;
-} * shared;
 
 static bool fails_with(long rc, int err)
 {
@@ -67,22 +63,15 @@ static bool blocked_by(struct flock fl, short type, off_t start, off_t len, pid_
 /* fn in a child process, its TAP lines numbered on from the parent's. */
 static void in_child(void (*fn)(void))
 {
-	pid_t pid = fork();
+	pid_t pid = tap_fork();
 	int status;
 
 	if (pid == 0) {
-		int started = tap_run;
-
-		tap_failed = 0;
 		fn();
-		shared->run = tap_run - started;
-		shared->failed = tap_failed;
-		_exit(0);
+		tap_child_exit();
 	}
-	shared->run = shared->failed = 0;
 	waitpid(pid, &status, 0);
-	tap_run += shared->run;
-	tap_failed += shared->failed + !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	tap_child_reaped(status);
 }
 
 static void child_sees_ranges(void)
@@ -253,17 +242,11 @@ static void in_child_poked(void (*fn)(void), int poke)
 	int status;
 
 	got_usr2 = 0;
-	pid = fork();
+	pid = tap_fork();
 	if (pid == 0) {
-		int started = tap_run;
-
-		tap_failed = 0;
 		fn();
-		shared->run = tap_run - started;
-		shared->failed = tap_failed;
-		_exit(0);
+		tap_child_exit();
 	}
-	shared->run = shared->failed = 0;
 	while (!got_usr2)
 		nap_ms(1);
 	nap_ms(100); /* long enough for the child to be asleep in F_SETLKW */
@@ -277,8 +260,7 @@ static void in_child_poked(void (*fn)(void), int poke)
 		lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1);
 		waitpid(pid, &status, 0);
 	}
-	tap_run += shared->run;
-	tap_failed += shared->failed + !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	tap_child_reaped(status);
 	if (!poke) /* after the child's line, which it printed on getting the lock */
 		ok(deadlock, "F_SETLKW that would wait for its own waiter: EDEADLK");
 }
@@ -348,11 +330,9 @@ int main(void)
 {
 	tap_plan(39);
 	parent = getpid();
-	shared =
-	    mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	strcpy(path, "/tmp/pagelab-lock-XXXXXX");
 	fd = mkstemp(path);
-	if (fd < 0 || shared == MAP_FAILED || ftruncate(fd, 100)) {
+	if (fd < 0 || ftruncate(fd, 100)) {
 		printf("Bail out! cannot make %s\n", path);
 		return 1;
 	}

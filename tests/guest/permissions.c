@@ -27,10 +27,6 @@
 
 static char top[64];
 static char path_buf[4][256];
-/* What the children ran and failed, added to the parent's count. */
-static struct {
-	int run, failed;
-} * shared;
 
 /* name under top; a few buffers in turn, so that one call may take two paths. */
 static const char *at(const char *name)
@@ -92,27 +88,20 @@ static void remove_tree(const char *dir)
 /* Run fn in a child with these IDs (real, effective and saved), as Linux does after setuid. */
 static void as_ids(uid_t ruid, uid_t euid, const gid_t *groups, int ngroups, void (*fn)(void))
 {
-	pid_t pid = fork();
+	pid_t pid = tap_fork();
 	int status;
 
 	if (pid == 0) {
-		int started = tap_run;
-
-		tap_failed = 0;
 		if (setgroups(ngroups, groups) || setresgid(NOBODY, NOBODY, NOBODY) ||
 		    setresuid(ruid, euid, euid)) {
 			printf("# cannot drop privileges: %s\n", strerror(errno));
 			_exit(1);
 		}
 		fn();
-		shared->run = tap_run - started;
-		shared->failed = tap_failed;
-		_exit(0);
+		tap_child_exit();
 	}
-	shared->run = shared->failed = 0;
 	waitpid(pid, &status, 0);
-	tap_run += shared->run;
-	tap_failed += shared->failed + !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	tap_child_reaped(status);
 }
 
 static void as_nobody(void (*fn)(void))
@@ -327,10 +316,8 @@ int main(void)
 	static const gid_t extra[] = { 4242 };
 
 	tap_plan(61);
-	shared =
-	    mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	strcpy(top, "/tmp/pagelab-perm-XXXXXX");
-	if (shared == MAP_FAILED || !mkdtemp(top) || chmod(top, 0755)) {
+	if (!mkdtemp(top) || chmod(top, 0755)) {
 		printf("Bail out! cannot make %s\n", top);
 		return 1;
 	}
