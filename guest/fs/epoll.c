@@ -358,6 +358,7 @@ static void epoll_release(struct file *f)
 static const struct file_ops epoll_ops = {
 	.poll = epoll_poll,
 	.release = epoll_release,
+	.llseek = noop_llseek,
 };
 
 static long sys_epoll_create1(u64 flags)

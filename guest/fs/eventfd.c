@@ -113,6 +113,7 @@ static const struct file_ops eventfd_ops = {
 	.write = eventfd_write,
 	.poll = eventfd_poll,
 	.release = eventfd_release,
+	.llseek = noop_llseek,
 };
 
 struct file *eventfd_fget(int fd, int *err)

@@ -123,6 +123,7 @@ static const struct file_ops timerfd_ops = {
 	.read = timerfd_read,
 	.poll = timerfd_poll,
 	.release = timerfd_release,
+	.llseek = noop_llseek,
 };
 
 static long sys_timerfd_create(u64 clockid, u64 flags)

@@ -11,9 +11,11 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,6 +132,31 @@ static void test_flags(void)
 	close(fd);
 }
 
+/* 0: lseek succeeds and returns 0 without moving anything, as Linux's noop_llseek. */
+static int seeks_nowhere(int fd)
+{
+	int r = lseek(fd, 100, SEEK_SET) == 0 && lseek(fd, 0, SEEK_CUR) == 0 &&
+		lseek(fd, -5, SEEK_END) == 0;
+
+	close(fd);
+	return r;
+}
+
+/* eventfd, timerfd and epoll files have no position: lseek is a no-op, not ESPIPE. */
+static void test_lseek(void)
+{
+	int p[2];
+
+	ok(seeks_nowhere(eventfd(0, 0)), "lseek on an eventfd succeeds at 0 and moves nothing");
+	ok(seeks_nowhere(timerfd_create(CLOCK_MONOTONIC, 0)), "so does lseek on a timerfd");
+	ok(seeks_nowhere(epoll_create1(0)), "and on an epoll file");
+	errno = 0;
+	ok(!pipe(p) && lseek(p[0], 0, SEEK_CUR) == -1 && errno == ESPIPE,
+	   "a pipe, unlike them, cannot seek: ESPIPE");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* A child that waits a moment, then writes; the parent's read waits for it. */
 static void test_blocking(void)
 {
@@ -199,9 +226,10 @@ static void test_shared(void)
 
 int main(void)
 {
-	tap_plan(36);
+	tap_plan(40);
 	test_counter();
 	test_flags();
+	test_lseek();
 	test_blocking();
 	test_interrupted();
 	test_shared();

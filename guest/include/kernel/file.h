@@ -103,4 +103,12 @@ void eventpoll_release_file(struct file *f);
 /* lseek for files with a size (regular files, synthetic text). */
 s64 generic_llseek(struct file *f, s64 off, int whence, u64 size);
 
+/*
+ * lseek for files that have no position to move (eventfd, timerfd, epoll):
+ * Linux's noop_llseek succeeds and returns the unchanged position, where a
+ * pipe's lseek fails with ESPIPE. Programs that probe seekability see the
+ * difference.
+ */
+s64 noop_llseek(struct file *f, s64 off, int whence);
+
 #endif
