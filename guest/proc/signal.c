@@ -470,16 +470,56 @@ static long sys_sigaltstack(u64 uss, u64 uold)
 	return 0;
 }
 
+bool signal_permitted(const struct proc *p, int sig)
+{
+	const struct cred *c = &current->cred, *t = &p->cred;
+
+	if (p == current || c->euid == 0)
+		return true;
+	if (c->euid == t->suid || c->euid == t->uid || c->uid == t->suid || c->uid == t->uid)
+		return true;
+	return sig == SIGCONT && p->sid == current->sid;
+}
+
 static long kill_one(struct proc *p, int sig)
 {
+	if (!signal_permitted(p, sig))
+		return -EPERM;
 	if (sig)
 		signal_send(p, sig, current->pid);
 	return 0;
 }
 
+/*
+ * kill(2) of many processes, with Linux's answers: a process group
+ * succeeds if any member could be signalled (else the last error, ESRCH
+ * for an empty group); -1 succeeds if it found anyone but init and the
+ * caller, even if every one of them was refused.
+ */
+static long kill_many(int pid, int sig)
+{
+	int pgid = pid == 0 ? current->pgid : -pid, found = 0, sent = 0;
+	long err = -ESRCH;
+
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &proc_table[i];
+
+		if (p->state == PROC_UNUSED)
+			continue;
+		if (pid == -1 ? (p->pid == 1 || p == current) : p->pgid != pgid)
+			continue;
+		err = kill_one(p, sig);
+		found++;
+		sent += !err;
+	}
+	if (pid == -1)
+		return found ? 0 : -ESRCH;
+	return sent ? 0 : err;
+}
+
 static long sys_kill(u64 upid, u64 usig)
 {
-	int pid = (int)upid, sig = (int)usig, found = 0;
+	int pid = (int)upid, sig = (int)usig;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -488,20 +528,9 @@ static long sys_kill(u64 upid, u64 usig)
 
 		return p ? kill_one(p, sig) : -ESRCH;
 	}
-	/* 0: my group; -1: everyone but init and me; -N: group N. */
-	int pgid = pid == 0 ? current->pgid : -pid;
-
-	for (int i = 0; i < MAX_PROCS; i++) {
-		struct proc *p = &proc_table[i];
-
-		if (p->state == PROC_UNUSED || p->state == PROC_ZOMBIE)
-			continue;
-		if (pid == -1 ? (p->pid == 1 || p == current) : p->pgid != pgid)
-			continue;
-		kill_one(p, sig);
-		found++;
-	}
-	return found || pid == -1 ? 0 : -ESRCH;
+	if ((u32)pid == 0x80000000u) /* -INT_MIN would overflow; Linux refuses it */
+		return -ESRCH;
+	return kill_many(pid, sig);
 }
 
 /* One thread per process: the thread is the process, but the code is SI_TKILL. */
@@ -517,6 +546,8 @@ static long tkill_one(int tgid, int tid, int sig)
 	p = proc_find(tid);
 	if (!p || (tgid != -1 && p->pid != tgid))
 		return -ESRCH;
+	if (!signal_permitted(p, sig))
+		return -EPERM;
 	info.rt.pid = current->pid;
 	info.rt.uid = current->cred.uid;
 	return sig ? MIN(signal_send_info(p, &info), 0) : 0;

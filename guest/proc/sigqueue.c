@@ -142,6 +142,8 @@ static long queue_to(int pid, int tid_pid, u64 usig, u64 uinfo)
 		return -ESRCH;
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
+	if (!signal_permitted(p, sig))
+		return -EPERM;
 	if (!sig || p->state == PROC_ZOMBIE)
 		return 0;
 	info.signo = sig;

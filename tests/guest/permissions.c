@@ -4,7 +4,8 @@
  * /tmp/pagelab-perm-XXXXXX, then a child that became nobody (65534) tries
  * them, so the kernel's owner/group/other checks, search permission on
  * the path, the sticky bit, chmod/chown rules, access(2) with real IDs and
- * the set-ID bits that writes and chown clear are compared with Linux's.
+ * the set-ID bits that writes and chown clear, and who may signal whom,
+ * are compared with Linux's.
  */
 #define _GNU_SOURCE /* setresuid */
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -270,6 +272,27 @@ static void test_real_ids(void)
 	   "faccessat with an unknown flag: EINVAL");
 }
 
+/* kill(2)'s rule: a process signals only what runs as its own user, root excepted. */
+static void test_nobody_signals(void)
+{
+	pid_t root_parent = getppid();
+	union sigval v = { 0 };
+
+	ok(fails_with(kill(root_parent, 0), EPERM),
+	   "nobody cannot signal root's process, even with signal 0: EPERM");
+	ok(fails_with(kill(root_parent, SIGUSR1), EPERM) &&
+	       fails_with(sigqueue(root_parent, SIGUSR1, v), EPERM),
+	   "nor with kill or sigqueue: EPERM");
+	ok(!kill(root_parent, SIGCONT), "SIGCONT may go to any process of the same session");
+	ok(!kill(0, 0), "kill of its group succeeds when one member (itself) may be signalled");
+}
+
+/* With effective root, a process may signal anyone. */
+static void test_root_signals(void)
+{
+	ok(!kill(getppid(), 0), "effective root may signal any process");
+}
+
 static void test_groups(void)
 {
 	gid_t list[4] = { 0 };
@@ -315,7 +338,7 @@ int main(void)
 {
 	static const gid_t extra[] = { 4242 };
 
-	tap_plan(61);
+	tap_plan(66);
 	strcpy(top, "/tmp/pagelab-perm-XXXXXX");
 	if (!mkdtemp(top) || chmod(top, 0755)) {
 		printf("Bail out! cannot make %s\n", top);
@@ -327,7 +350,9 @@ int main(void)
 	as_nobody(test_nobody_files);
 	as_nobody(test_nobody_dirs);
 	as_nobody(test_nobody_own);
+	as_nobody(test_nobody_signals);
 	as_ids(NOBODY, 0, NULL, 0, test_real_ids);
+	as_ids(NOBODY, 0, NULL, 0, test_root_signals);
 	as_ids(NOBODY, NOBODY, extra, 1, test_groups);
 	shm_unlink(SHM_NAME);
 	remove_tree(top);

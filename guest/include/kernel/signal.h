@@ -45,6 +45,14 @@ void signal_send(struct proc *p, int sig, int sender_pid);
  * queued, 0 if discarded or merged, -EAGAIN when the queue is full.
  */
 int signal_send_info(struct proc *p, const struct siginfo *info);
+/*
+ * May the current process send sig to p (kill(2)'s EPERM)? As Linux's
+ * check_kill_permission: the sender's real or effective user ID matches
+ * the target's real or saved one, or the sender is effectively root
+ * (CAP_KILL), or sig is SIGCONT within one session. Signal 0 is checked
+ * too: kill(pid, 0) is how a program asks whether it could signal pid.
+ */
+bool signal_permitted(const struct proc *p, int sig);
 /* Discarded at once if p ignores sig and does not block it (Linux). */
 bool signal_ignored(const struct proc *p, int sig);
 
