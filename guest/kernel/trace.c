@@ -67,14 +67,10 @@ bool trace_wanted(u64 nr)
 	return nr >= TRACE_MAX_NR ? trace_all : (traced[nr / 64] >> (nr % 64)) & 1;
 }
 
-#define O_CREAT_BIT	00000100
-#define O_TMPFILE_BIT	020000000
-#define F_DUPFD		0
-#define F_SETFD		2
-#define F_SETFL		4
-#define F_GETFD		1
-#define F_GETFL		3
-#define F_DUPFD_CLOEXEC 1030
+#define O_CREAT_BIT   00000100
+#define O_TMPFILE_BIT 020000000
+#define F_GETFD	      1
+#define F_GETFL	      3
 
 /*
  * A call's argument kinds are its descriptor's, but strace shows some
@@ -92,18 +88,8 @@ static void choose_kinds(struct trace *t, const struct syscall_desc *d, u64 nr, 
 		t->nargs--;
 	if (nr == __NR_mq_open && !(args[1] & O_CREAT_BIT))
 		t->nargs = 2;
-	if (nr != __NR_fcntl)
-		return;
-	if (args[1] == F_DUPFD || args[1] == F_DUPFD_CLOEXEC)
-		t->kinds[2] = 'd';
-	else if (args[1] == F_SETFD)
-		t->kinds[2] = 'e';
-	else if (args[1] == F_SETFL)
-		t->kinds[2] = 'O';
-	else if (args[1] == F_GETFD || args[1] == F_GETFL || args[1] == 9 /* F_GETOWN */ ||
-		 args[1] == 11 /* F_GETSIG */ || args[1] == 1025 /* F_GETLEASE */ ||
-		 args[1] == 1032 /* F_GETPIPE_SZ */)
-		t->nargs = 2;
+	if (nr == __NR_fcntl)
+		trace_fcntl_kinds(t->kinds, &t->nargs, args[1]);
 }
 
 /*

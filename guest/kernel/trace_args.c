@@ -409,7 +409,7 @@ static void render_dirents(struct tbuf *b, u64 uaddr, long len)
 bool trace_arg_is_result(char kind)
 {
 	return (kind && strchr("BVTFwghQNEc", kind)) || trace_poll_is_result(kind) ||
-	       trace_timer_kind_is_result(kind);
+	       trace_timer_kind_is_result(kind) || trace_fcntl_is_result(kind);
 }
 
 /* What the call filled in, shown once it has returned; its address if it failed. */
@@ -509,7 +509,8 @@ void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long re
 	u64 v = args[i];
 	unsigned k = (unsigned char)kind;
 
-	if (trace_poll_arg(b, kind, args, i, ret) || trace_render_timer_arg(b, kind, v, ret))
+	if (trace_poll_arg(b, kind, args, i, ret) || trace_render_timer_arg(b, kind, v, ret) ||
+	    trace_fcntl_arg(b, kind, v, ret))
 		return;
 	if (trace_arg_is_result(kind))
 		render_result(b, kind, args, i, ret);

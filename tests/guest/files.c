@@ -3,7 +3,7 @@
  * Files and directories, all under a fresh /tmp/pagelab-test-XXXXXX:
  * open/create/read/write, offsets (lseek, pread/pwrite, O_APPEND),
  * ftruncate and fstat sizes, directories and their listing, descriptors
- * (dup, dup2, fcntl), the working directory, and the errno values that
+ * (dup, dup2, fcntl, record locks), the working directory, and the errno values that
  * programs test for.
  */
 #include <dirent.h>
@@ -143,6 +143,30 @@ static void test_descriptors(void)
 	close(fd);
 }
 
+/*
+ * Record locks as one process sees its own: no conflict with itself, so
+ * F_GETLK answers F_UNLCK. (tests/guest/locks.c has the contention; this
+ * one is traced against strace, which shows each struct flock.)
+ */
+static void test_own_locks(void)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 2, .l_len = 4 };
+	struct flock probe = { .l_type = F_RDLCK, .l_whence = SEEK_CUR, .l_start = 0, .l_len = 0 };
+	int fd = open("b.txt", O_RDWR);
+
+	ok(!fcntl(fd, F_SETLK, &fl), "F_SETLK takes a write lock on bytes 2..5");
+	ok(!fcntl(fd, F_GETLK, &probe) && probe.l_type == F_UNLCK,
+	   "F_GETLK: a process's own lock is no conflict (F_UNLCK)");
+	fl.l_type = F_UNLCK;
+	ok(!fcntl(fd, F_SETLKW, &fl), "F_SETLKW with F_UNLCK releases it");
+	fl.l_type = F_RDLCK;
+	fl.l_pid = 0;
+	ok(!fcntl(fd, F_OFD_SETLK, &fl), "F_OFD_SETLK takes a read lock owned by the open file");
+	fl.l_type = 7;
+	ok(fails_with(fcntl(fd, F_SETLK, &fl), EINVAL), "an unknown lock type: EINVAL");
+	close(fd);
+}
+
 static void test_directories(void)
 {
 	char list[256], cwd[256], want[256];
@@ -194,7 +218,7 @@ static void test_unlink_open_file(void)
 
 int main(void)
 {
-	tap_plan(60);
+	tap_plan(65);
 	umask(022);
 	snprintf(top, sizeof(top), "/tmp/pagelab-test-XXXXXX");
 	if (!ok(mkdtemp(top) != NULL && chdir(top) == 0, "a fresh directory under /tmp"))
@@ -202,6 +226,7 @@ int main(void)
 	test_read_write();
 	test_append_trunc_big();
 	test_descriptors();
+	test_own_locks();
 	test_directories();
 	test_unlink_open_file();
 	ok(unlink("a.txt") == 0 && chdir("/") == 0 && rmdir(top) == 0, "clean up");

@@ -33,14 +33,14 @@ typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
  *   i epoll_ctl op  J epoll_event  y EPOLL_* flags  $ pselect6 mask  % waitid idtype
  *   1 siginfo  3 itimerval  5 itimerspec  7 sigevent  9 ITIMER_*
  *   0 TFD_* flags  + TIMER_ABSTIME  * TFD_TIMER_* flags  ! rt_sigreturn's frame's mask
- *   ( mq_attr  ^ flock operation
+ *   ( mq_attr  ^ flock operation  { struct flock
  * and what the call fills in, shown after it returns (its address if it failed):
  *   B buffer of the result's length  V iovec array, as much as was read
  *   T timespec  F struct stat  w wait status  g signal set  h sigaction
  *   Q pair of fds (pipe)  N mincore's page vector (the length is the argument before)
  *   E getdents64's buffer (the number of entries)  c string
  *   U epoll_event array (the result's count)  & waitid's siginfo
- *   2 siginfo  4 itimerval  6 itimerspec  8 int ("[N]")  ) mq_attr
+ *   2 siginfo  4 itimerval  6 itimerspec  8 int ("[N]")  ) mq_attr  } struct flock
  */
 struct syscall_desc {
 	u32 nr;

@@ -33,4 +33,13 @@ bool trace_poll_is_result(char kind);
 /* What strace adds after poll's and select's result: "(Timeout)", "([{fd=3, revents=...}])". */
 void trace_poll_return(struct tbuf *b, u64 nr, const u64 *args, long ret);
 
+/*
+ * fcntl's third argument (trace_fcntl.c): the kind its command gives it,
+ * or no third argument at all (*nargs becomes 2); and the struct flock
+ * kinds, false for a kind it does not know.
+ */
+void trace_fcntl_kinds(char *kinds, int *nargs, u64 cmd);
+bool trace_fcntl_arg(struct tbuf *b, char kind, u64 v, long ret);
+bool trace_fcntl_is_result(char kind);
+
 #endif
