@@ -43,9 +43,19 @@ int main(void)
 	pid_t child;
 
 	tap_plan(4);
-	c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-	usleep(100000);
-	c1 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+	/*
+	 * The little CPU time the process uses around its sleep can look long
+	 * when a busy host takes the CPU from the sandbox while the process
+	 * runs: measure again (up to 10 times). A kernel that counts the sleep
+	 * counts it each time.
+	 */
+	for (int try = 1;; try++) {
+		c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+		usleep(100000);
+		c1 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+		if (c1 - c0 < 0.02 || try == 10)
+			break;
+	}
 	ok(c1 - c0 < 0.02, "sleeping 100 ms uses (almost) no CPU time");
 	w0 = seconds(CLOCK_MONOTONIC);
 	used = spin_cpu(0.1);

@@ -57,11 +57,20 @@ static int wait_status(pid_t pid, int options)
 	return st;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 static void test_stop_continue(void)
 {
 	volatile unsigned long *counter =
 	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	unsigned long a, b;
+	struct timespec t0;
 	pid_t pid = fork();
 	int st;
 
@@ -82,7 +91,10 @@ static void test_stop_continue(void)
 	st = wait_status(pid, WCONTINUED);
 	ok(WIFCONTINUED(st), "SIGCONT: waitpid(WCONTINUED) sees it continued");
 	ok(waitpid(pid, &st, WNOHANG | WCONTINUED) == 0, "the continue is reported once");
-	pause_ms(50);
+	/* When it gets the CPU again is up to a busy machine: give it up to 10 s. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (*counter == b && ms_since(&t0) < 10000)
+		pause_ms(1);
 	ok(*counter != b, "it runs again");
 	kill(pid, SIGKILL);
 	st = wait_status(pid, 0);
@@ -200,6 +212,20 @@ static void test_discards(void)
 	ok(pending_after(SIGTSTP, SIGCONT) == 1, "SIGCONT discards a pending stop signal");
 }
 
+/*
+ * waitpid may see a stop or a continue before the SIGCHLD for it comes:
+ * Linux's child sends it on its way into the stop or out of it, after the
+ * state waitpid looks at has changed. Wait (up to 10 s) for the n-th.
+ */
+static void wait_for_sigchld(int n)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (chld_count < n && ms_since(&t0) < 10000)
+		pause_ms(1);
+}
+
 static void test_sigchld(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_chld, .sa_flags = SA_SIGINFO | SA_RESTART };
@@ -210,10 +236,12 @@ static void test_sigchld(void)
 	pid = idle_child();
 	kill(pid, SIGSTOP);
 	wait_status(pid, WUNTRACED);
+	wait_for_sigchld(1);
 	ok(chld_count == 1 && chld_code == CLD_STOPPED && chld_status == SIGSTOP && chld_pid == pid,
 	   "SIGCHLD with CLD_STOPPED, the child's pid and SIGSTOP");
 	kill(pid, SIGCONT);
 	wait_status(pid, WCONTINUED);
+	wait_for_sigchld(2);
 	ok(chld_count == 2 && chld_code == CLD_CONTINUED && chld_status == SIGCONT,
 	   "SIGCHLD with CLD_CONTINUED and SIGCONT");
 	kill(pid, SIGTERM);
@@ -311,19 +339,27 @@ static void on_usr1(int sig)
 	usr1_seen = 1;
 }
 
-/* A stop and a continue end no wait: poll and pause go on as if nothing happened. */
+/*
+ * A stop and a continue end no wait: poll and pause go on as if nothing
+ * happened. Each child says when it is about to wait, so the stop comes
+ * after its setup; 20 ms later it is most likely in the wait.
+ */
 static void test_waits_survive_stop(void)
 {
-	int p[2], st;
-	pid_t pid;
+	int p[2], ready[2], st;
+	pid_t pid, r;
+	char c;
 
 	pipe(p);
+	pipe(ready);
 	pid = fork();
 	if (pid == 0) {
 		struct pollfd pfd = { p[0], POLLIN, 0 };
 
+		write(ready[1], "r", 1);
 		_exit(poll(&pfd, 1, -1) == 1 ? 0 : 1);
 	}
+	read(ready[0], &c, 1);
 	pause_ms(20);
 	kill(pid, SIGSTOP);
 	wait_status(pid, WUNTRACED);
@@ -340,18 +376,30 @@ static void test_waits_survive_stop(void)
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGUSR1, on_usr1);
+		write(ready[1], "r", 1);
 		pause();
 		_exit(usr1_seen ? 0 : 1);
 	}
+	read(ready[0], &c, 1);
 	pause_ms(20);
 	kill(pid, SIGSTOP);
 	wait_status(pid, WUNTRACED);
 	kill(pid, SIGCONT);
 	wait_status(pid, WCONTINUED);
 	pause_ms(20);
-	kill(pid, SIGUSR1);
-	st = wait_status(pid, 0);
-	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "so does pause, until a caught signal");
+	/*
+	 * A SIGUSR1 that comes before the child is in pause() is handled
+	 * there, and pause() then waits for the next: send one every 20 ms
+	 * until the child has exited.
+	 */
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0) {
+		kill(pid, SIGUSR1);
+		pause_ms(20);
+	}
+	ok(r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "so does pause, until a caught signal");
+	close(ready[0]);
+	close(ready[1]);
 }
 
 static void on_cont(int sig)
@@ -369,14 +417,16 @@ static void about_to_sleep(void)
 }
 
 /*
- * A child in a 300 ms sleep, stopped and continued: its exit status says
- * how the sleep ended. The parent waits for the child's word that it is
- * set up, so a slow fork on a busy machine cannot move the stop before
- * the sleep.
+ * A child in a sleep, stopped and continued: its exit status says how the
+ * sleep ended. The parent waits for the child's word that it is set up,
+ * so a slow fork on a busy machine cannot move the stop before the sleep.
+ * The child may still be slow to get from its word into the sleep, so the
+ * parent stops and continues it every 70 ms until it has exited: a later
+ * stop then finds it asleep.
  */
 static int sleep_across_stop(int (*sleeper)(void))
 {
-	int ready[2];
+	int ready[2], st;
 	char c;
 	pid_t pid;
 
@@ -392,20 +442,15 @@ static int sleep_across_stop(int (*sleeper)(void))
 	while (read(ready[0], &c, 1) < 0 && errno == EINTR)
 		;
 	close(ready[0]);
-	pause_ms(50);
-	kill(pid, SIGSTOP);
-	wait_status(pid, WUNTRACED);
-	pause_ms(20);
-	kill(pid, SIGCONT);
-	return wait_status(pid, 0);
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	for (;;) {
+		pause_ms(50);
+		kill(pid, SIGSTOP);
+		st = wait_status(pid, WUNTRACED);
+		if (!WIFSTOPPED(st)) /* it has exited: a stop on a zombie stops nothing */
+			return st;
+		pause_ms(20);
+		kill(pid, SIGCONT);
+	}
 }
 
 /* 0: the whole sleep returned 0 and took at least its 300 ms (the stop counts). */
@@ -431,17 +476,22 @@ static int clock_sleeps_on(void)
 	return ms_since(&t0) >= 300 ? 0 : 2;
 }
 
-/* 0: a SIGCONT handler ends the sleep with EINTR and a time left in (0, 300 ms). */
+/*
+ * 0: a SIGCONT handler ends the sleep with EINTR and a time left in (0,
+ * 30 s). The sleep is long so that one of the parent's continues comes
+ * while the child sleeps, however late the child gets into its sleep (a
+ * continue before it runs the handler and leaves the sleep to the next).
+ */
 static int handler_ends_sleep(void)
 {
-	struct timespec req = { 0, 300000000L }, rem = { 0, 0 };
+	struct timespec req = { 30, 0 }, rem = { 0, 0 };
 	struct sigaction sa = { .sa_handler = on_cont };
 
 	sigaction(SIGCONT, &sa, NULL);
 	about_to_sleep();
 	if (nanosleep(&req, &rem) == 0 || errno != EINTR)
 		return 1;
-	return rem.tv_sec == 0 && rem.tv_nsec > 0 && rem.tv_nsec < 300000000L ? 0 : 2;
+	return rem.tv_sec < 30 && (rem.tv_sec > 0 || rem.tv_nsec > 0) ? 0 : 2;
 }
 
 /* A stop and a continue are not a signal the sleeper handles: nanosleep sleeps on. */

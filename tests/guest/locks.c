@@ -198,15 +198,24 @@ static void test_wait(void)
 	close(ready[0]), close(ready[1]), close(done[0]), close(done[1]);
 }
 
+/* child_deadlocks' exit status when the parent asked first: no TAP line, try again. */
+#define PARENT_ASKED_FIRST 4
+
 static void child_deadlocks(void)
 {
-	int f = open(path, O_RDWR);
+	int f = open(path, O_RDWR), r;
 
 	lk(f, F_SETLK, F_WRLCK, SEEK_SET, 1, 1);
 	kill(parent, SIGUSR2);
 	/* Waits for the parent's [0,1); the parent then asks for our [1,2). */
-	ok(!lk(f, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1),
-	   "the child gets [0,1) once the parent gives up");
+	r = lk(f, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1);
+	/*
+	 * Too slow to get here on a busy machine: the parent already waits
+	 * for our [1,2), so ours is the request that would deadlock.
+	 */
+	if (fails_with(r, EDEADLK))
+		_exit(PARENT_ASKED_FIRST);
+	ok(!r, "the child gets [0,1) once the parent gives up");
 	close(f);
 }
 
@@ -234,31 +243,44 @@ static void child_interrupted(void)
 	close(f);
 }
 
-/* Run fn in a child the parent signals until it exits; fn's TAP lines count. */
+/*
+ * Run fn in a child the parent signals until it exits; fn's TAP lines
+ * count. Without a signal to poke with, the parent asks for the child's
+ * [1,2) while the child waits for its [0,1), and tries again (up to 10
+ * times) if the child was not waiting yet.
+ */
 static void in_child_poked(void (*fn)(void), int poke)
 {
 	bool deadlock = false;
 	pid_t pid;
 	int status;
 
-	got_usr2 = 0;
-	pid = tap_fork();
-	if (pid == 0) {
-		fn();
-		tap_child_exit();
-	}
-	while (!got_usr2)
-		nap_ms(1);
-	nap_ms(100); /* long enough for the child to be asleep in F_SETLKW */
-	if (poke) {
-		while (waitpid(pid, &status, WNOHANG) == 0) {
-			kill(pid, poke);
-			nap_ms(20);
+	for (int try = 1;; try++) {
+		got_usr2 = 0;
+		pid = tap_fork();
+		if (pid == 0) {
+			fn();
+			tap_child_exit();
 		}
-	} else {
+		while (!got_usr2)
+			nap_ms(1);
+		nap_ms(100); /* most likely long enough for the child to be asleep in F_SETLKW */
+		if (poke) {
+			while (waitpid(pid, &status, WNOHANG) == 0) {
+				kill(pid, poke);
+				nap_ms(20);
+			}
+			break;
+		}
 		deadlock = fails_with(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1), EDEADLK);
 		lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1);
 		waitpid(pid, &status, 0);
+		if (deadlock || !WIFEXITED(status) || WEXITSTATUS(status) != PARENT_ASKED_FIRST ||
+		    try == 10)
+			break;
+		/* We got [1,2) when the child exited: back to holding [0,1) only. */
+		lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0);
+		lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1);
 	}
 	tap_child_reaped(status);
 	if (!poke) /* after the child's line, which it printed on getting the lock */

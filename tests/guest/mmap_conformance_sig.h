@@ -113,9 +113,21 @@ static int interrupted_read(int flags)
 	}
 	if (read(ready[0], &c, 1) != 1)
 		bail("read");
-	nanosleep(&pause, NULL); /* let the child block in read() */
-	kill(pid, SIGUSR1);
-	nanosleep(&pause, NULL);
+	nanosleep(&pause, NULL); /* most likely long enough for the child to block in read() */
+	/*
+	 * A signal that comes before the child is in read() runs the handler
+	 * then, and the read waits on. Without SA_RESTART, signal again every
+	 * 100 ms (for up to 10 s) until one ends the read; with it, none ends
+	 * the read, and one will do.
+	 */
+	for (int pokes = flags & SA_RESTART ? 1 : 100; pokes > 0; pokes--) {
+		siginfo_t si = { 0 };
+
+		kill(pid, SIGUSR1);
+		nanosleep(&pause, NULL);
+		if (!waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) && si.si_pid == pid)
+			break;
+	}
 	if (write(data[1], "x", 1) != 1 || waitpid(pid, &st, 0) != pid)
 		bail("interrupted read");
 	close(data[0]);

@@ -151,20 +151,33 @@ static void limits(mqd_t q)
 	   "a timeout with tv_nsec of 1e9 is EINVAL");
 }
 
+/*
+ * The child sends only after the parent has polled the empty queue
+ * (go[]), and then 20 ms later, when the parent is most likely waiting in
+ * mq_receive.
+ */
 static void across_processes(mqd_t q)
 {
-	char buf[64] = { 0 };
+	char buf[64] = { 0 }, c = 0;
 	struct pollfd pfd = { .fd = q, .events = POLLIN };
-	pid_t pid = fork();
-	int st;
+	int st, go[2];
+	pid_t pid;
 
+	if (pipe(go))
+		return;
+	pid = fork();
 	if (pid == 0) {
 		mqd_t w = mq_open(name, O_WRONLY);
 
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
 		usleep(20000);
 		_exit(w != (mqd_t)-1 && mq_send(w, "hi", 2, 3) == 0 ? 0 : 1);
 	}
 	ok(poll(&pfd, 1, 0) == 0, "poll: an empty queue is not readable");
+	write(go[1], "g", 1);
+	close(go[0]);
+	close(go[1]);
 	ok(mq_receive(q, buf, sizeof(buf), NULL) == 2 && !strcmp(buf, "hi"),
 	   "a blocked receiver gets another process's message");
 	waitpid(pid, &st, 0);

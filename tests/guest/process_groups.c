@@ -11,18 +11,32 @@
 
 #include "tap.h"
 
+/*
+ * A child that waits in pause(). With own_group it makes itself a group
+ * leader first, and the parent waits for its word that it has: a slow
+ * child's setpgid(0, 0) would otherwise undo a later setpgid by the parent.
+ */
 static pid_t spawn_sleeper(int own_group)
 {
-	pid_t c = fork();
+	int ready[2];
+	pid_t c;
+	char x;
 
+	if (pipe(ready))
+		return -1;
+	c = fork();
 	if (c == 0) {
 		if (own_group)
 			setpgid(0, 0);
+		close(ready[1]);
 		pause();
 		_exit(0);
 	}
-	if (own_group)
-		setpgid(c, c); /* also from the parent: no race with the child */
+	close(ready[1]);
+	/* EOF once the child closed its end (or died). */
+	while (read(ready[0], &x, 1) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
 	return c;
 }
 
