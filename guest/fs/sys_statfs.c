@@ -9,6 +9,7 @@
 #include <kernel/errno.h>
 #include <kernel/fdtable.h>
 #include <kernel/frame.h>
+#include <kernel/statfs.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -16,20 +17,6 @@
 #include <linux/fcntl.h>
 
 #include "fs.h"
-
-#define TMPFS_MAGIC	 0x01021994
-#define PROC_SUPER_MAGIC 0x9fa0
-#define ST_VALID	 0x0020 /* f_flags is filled in (Linux's own bit) */
-#define ST_RELATIME	 0x1000
-
-/* struct statfs of x86-64 (<asm-generic/statfs.h>: every field 64-bit but the fsid). */
-struct user_statfs {
-	s64 f_type, f_bsize;
-	u64 f_blocks, f_bfree, f_bavail, f_files, f_ffree;
-	s32 f_fsid[2];
-	s64 f_namelen, f_frsize, f_flags;
-	s64 f_spare[4];
-};
 
 static void fill_statfs(const struct inode *ino, struct user_statfs *st)
 {
@@ -81,5 +68,5 @@ static long sys_fstatfs(u64 fd, u64 ubuf)
 	return err;
 }
 
-SYSCALL(statfs, sys_statfs, "sp");
-SYSCALL(fstatfs, sys_fstatfs, "fp");
+SYSCALL(statfs, sys_statfs, "s:");
+SYSCALL(fstatfs, sys_fstatfs, "f:");

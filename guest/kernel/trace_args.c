@@ -156,7 +156,7 @@ static void render_flags(struct tbuf *b, const char *first, u64 v, const struct 
 }
 
 /* Flags where no bit set reads "0" (access(2)'s "F_OK"), as strace prints them. */
-static void render_flags0(struct tbuf *b, u64 v, const struct flag_name *names)
+void trace_flags(struct tbuf *b, u64 v, const struct flag_name *names)
 {
 	if (v)
 		render_flags(b, NULL, v, names);
@@ -260,7 +260,7 @@ static void render_sigaction(struct tbuf *b, u64 uaddr)
 	tprintf(b, ", sa_mask=");
 	render_sigset(b, uaddr + offsetof(typeof(sa), mask));
 	tprintf(b, ", sa_flags=");
-	render_flags0(b, sa.flags, sa_flags);
+	trace_flags(b, sa.flags, sa_flags);
 	if (sa.flags & 0x04000000)
 		tprintf(b, ", sa_restorer=%#lx", (unsigned long)sa.restorer);
 	tprintf(b, "}");
@@ -409,7 +409,7 @@ static void render_dirents(struct tbuf *b, u64 uaddr, long len)
 bool trace_arg_is_result(char kind)
 {
 	return (kind && strchr("BVTFwghQNEc", kind)) || trace_poll_is_result(kind) ||
-	       trace_timer_kind_is_result(kind) || trace_fcntl_is_result(kind);
+	       trace_timer_kind_is_result(kind) || trace_files_is_result(kind);
 }
 
 /* What the call filled in, shown once it has returned; its address if it failed. */
@@ -510,14 +510,14 @@ void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long re
 	unsigned k = (unsigned char)kind;
 
 	if (trace_poll_arg(b, kind, args, i, ret) || trace_render_timer_arg(b, kind, v, ret) ||
-	    trace_fcntl_arg(b, kind, v, ret))
+	    trace_files_arg(b, kind, v, ret))
 		return;
 	if (trace_arg_is_result(kind))
 		render_result(b, kind, args, i, ret);
 	else if (k < 128 && constant_tables[k])
 		render_named(b, constant_tables[k], v, true);
 	else if (k < 128 && flag_tables[k])
-		render_flags0(b, v, flag_tables[k]);
+		trace_flags(b, v, flag_tables[k]);
 	else if (kind == 's')
 		render_string(b, v);
 	else if (kind == 'r' && v)

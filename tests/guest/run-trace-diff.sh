@@ -16,7 +16,9 @@
 # (strace shows Linux's internal ERESTARTNOHAND), sleepers (how often a
 # signal loop runs is timing), mmap_conformance and proc_files (the host's
 # huge pages and /proc differ), files/directories' st_size (the file
-# systems differ: st_size of a directory is masked), sigchld_ignore (a
+# systems differ: st_size of a directory is masked, and so are statfs's
+# counts, fsid and the type of /tmp, which may be ext4 on the host),
+# sigchld_ignore (a
 # traced process receives even ignored signals, which interrupt its calls)
 # and the timer tests (the times left they print are timing).
 #
@@ -29,7 +31,7 @@ CLASSES=%file,%desc,%memory,%signal,%process
 here=$(dirname "$0")
 programs=("$@")
 [ ${#programs[@]} -gt 0 ] ||
-	programs=(files stdio uname sparse_files args_env exit_code pipes signal_death sigqueue)
+	programs=(files stdio uname sparse_files args_env exit_code pipes signal_death sigqueue statfs_zero)
 
 if ! command -v strace >/dev/null; then
 	echo "run-trace-diff: *** strace is not installed (Debian package strace; make test installs it) ***" >&2
@@ -47,7 +49,10 @@ normalize() {
 	awk -v strace="$2" -f "$here/trace-normalize.awk" "$1" |
 		sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/ +=  ?/ = /' \
 			-e 's/([-.])[A-Za-z0-9]{6}([/"])/\1XXXXXX\2/g' \
-			-e 's/(S_IFDIR\|[0-7]+, st_size=)[0-9]+/\1N/'
+			-e 's/(S_IFDIR\|[0-7]+, st_size=)[0-9]+/\1N/' \
+			-e 's/(f_(blocks|bfree|bavail|files|ffree)=)[0-9]+/\1N/g' \
+			-e 's/f_fsid=\{val=\[[^]]*\]\}/f_fsid={val=[N, N]}/' \
+			-e 's/(statfs\("\/tmp", \{f_type=)[A-Z0-9_]+/\1T/'
 }
 
 # Natively the program would inherit what this script was given beyond

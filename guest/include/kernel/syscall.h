@@ -41,6 +41,7 @@ typedef long (*syscall_fn)(u64, u64, u64, u64, u64, u64);
  *   E getdents64's buffer (the number of entries)  c string
  *   U epoll_event array (the result's count)  & waitid's siginfo
  *   2 siginfo  4 itimerval  6 itimerspec  8 int ("[N]")  ) mq_attr  } struct flock
+ *   : struct statfs
  */
 struct syscall_desc {
 	u32 nr;

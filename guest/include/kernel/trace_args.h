@@ -34,12 +34,15 @@ bool trace_poll_is_result(char kind);
 void trace_poll_return(struct tbuf *b, u64 nr, const u64 *args, long ret);
 
 /*
- * fcntl's third argument (trace_fcntl.c): the kind its command gives it,
- * or no third argument at all (*nargs becomes 2); and the struct flock
- * kinds, false for a kind it does not know.
+ * The file calls' structures (trace_files.c): the kind fcntl's command
+ * gives its third argument, or none (*nargs becomes 2); struct flock and
+ * struct statfs, false for a kind it does not know.
  */
 void trace_fcntl_kinds(char *kinds, int *nargs, u64 cmd);
-bool trace_fcntl_arg(struct tbuf *b, char kind, u64 v, long ret);
-bool trace_fcntl_is_result(char kind);
+bool trace_files_arg(struct tbuf *b, char kind, u64 v, long ret);
+bool trace_files_is_result(char kind);
+/* Flags by their names, "0" for none, as strace prints a flags field. */
+struct flag_name;
+void trace_flags(struct tbuf *b, u64 v, const struct flag_name *names);
 
 #endif

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * --trace-syscalls' rendering of fcntl's third argument, which means what
- * its command says: a descriptor number (F_DUPFD), FD_* or O_* flags
- * (F_SETFD, F_SETFL), nothing (the F_GET* commands), or a struct flock
- * that strace prints field by field. A lock that is set is shown as the
- * call is made ('{'); the one F_GETLK and F_OFD_GETLK fill in, with the
- * l_pid that says who holds it, once they return ('}').
+ * --trace-syscalls' renderings of the file calls' structures, as strace
+ * prints them field by field.
+ *
+ * fcntl's third argument means what its command says: a descriptor number
+ * (F_DUPFD), FD_* or O_* flags (F_SETFD, F_SETFL), nothing (the F_GET*
+ * commands), or a struct flock. A lock that is set is shown as the call is
+ * made ('{'); the one F_GETLK and F_OFD_GETLK fill in, with the l_pid that
+ * says who holds it, once they return ('}').
+ *
+ * statfs and fstatfs fill in a struct statfs (':').
  */
+#include <kernel/statfs.h>
 #include <kernel/string.h>
 #include <kernel/trace_args.h>
 #include <kernel/trace_names.h>
@@ -108,22 +113,63 @@ static void flock_struct(struct tbuf *b, u64 uaddr, bool with_pid)
 	tprintf(b, "}");
 }
 
-bool trace_fcntl_is_result(char kind)
+/* strace's names for the magic numbers pagelab's file systems report. */
+static const struct name_value fs_magics[] = {
+	{ TMPFS_MAGIC, "TMPFS_MAGIC" },
+	{ PROC_SUPER_MAGIC, "PROC_SUPER_MAGIC" },
+	{ 0, NULL },
+};
+
+static const struct flag_name statfs_flags[] = {
+	{ 0x1, "ST_RDONLY" },	   { 0x2, "ST_NOSUID" },	 { 0x4, "ST_NODEV" },
+	{ 0x8, "ST_NOEXEC" },	   { 0x10, "ST_SYNCHRONOUS" },	 { 0x20, "ST_VALID" },
+	{ 0x40, "ST_MANDLOCK" },   { 0x400, "ST_NOATIME" },	 { 0x800, "ST_NODIRATIME" },
+	{ 0x1000, "ST_RELATIME" }, { 0x2000, "ST_NOSYMFOLLOW" }, { 0, NULL },
+};
+
+static void statfs_struct(struct tbuf *b, u64 uaddr)
 {
-	return kind == '}';
+	struct user_statfs st;
+	const char *magic;
+
+	if (copy_from_user(&st, uaddr, sizeof(st))) {
+		address(b, uaddr);
+		return;
+	}
+	magic = name_of(fs_magics, (u64)st.f_type);
+	if (magic)
+		tprintf(b, "{f_type=%s", magic);
+	else
+		tprintf(b, "{f_type=%#lx", (unsigned long)st.f_type);
+	tprintf(b,
+		", f_bsize=%ld, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu",
+		(long)st.f_bsize, (unsigned long)st.f_blocks, (unsigned long)st.f_bfree,
+		(unsigned long)st.f_bavail, (unsigned long)st.f_files, (unsigned long)st.f_ffree);
+	tprintf(b, ", f_fsid={val=[%#x, %#x]}, f_namelen=%ld, f_frsize=%ld, f_flags=",
+		(unsigned)st.f_fsid[0], (unsigned)st.f_fsid[1], (long)st.f_namelen,
+		(long)st.f_frsize);
+	trace_flags(b, (u64)st.f_flags, statfs_flags);
+	tprintf(b, "}");
 }
 
-bool trace_fcntl_arg(struct tbuf *b, char kind, u64 v, long ret)
+bool trace_files_is_result(char kind)
+{
+	return kind == '}' || kind == ':';
+}
+
+bool trace_files_arg(struct tbuf *b, char kind, u64 v, long ret)
 {
 	if (kind == '{') {
 		flock_struct(b, v, false);
 		return true;
 	}
-	if (kind != '}')
+	if (kind != '}' && kind != ':')
 		return false;
-	if (ret < 0)
+	if (ret < 0 || !v)
 		address(b, v);
-	else
+	else if (kind == '}')
 		flock_struct(b, v, true);
+	else
+		statfs_struct(b, v);
 	return true;
 }
