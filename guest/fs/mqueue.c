@@ -17,6 +17,7 @@
 #include <kernel/file.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
+#include <kernel/perm.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -73,6 +74,7 @@ static void mq_put(struct mqueue *mq)
 		mq->msgs = m->next;
 		kfree(m);
 	}
+	inode_put(mq->ino);
 	kfree(mq);
 }
 
@@ -124,10 +126,17 @@ static long mq_create(const char *name, u32 mode, u64 uattr, struct mqueue **out
 	mq = kzalloc(sizeof(*mq));
 	if (!mq)
 		return -ENOMEM;
+	mq->ino = ramfs_new_anon(S_IFREG | (mode & 0777 & ~fd_umask()), vfs_now());
+	if (!mq->ino) {
+		kfree(mq);
+		return -ENOMEM;
+	}
+	/* Owned by its creator's effective IDs, as a file is. */
+	mq->ino->uid = current->cred.euid;
+	mq->ino->gid = current->cred.egid;
 	memcpy(mq->name, name, strlen(name) + 1);
 	mq->maxmsg = attr.maxmsg;
 	mq->msgsize = attr.msgsize;
-	mq->mode = mode & 0777 & ~fd_umask();
 	mq->refs = 1; /* the name's */
 	mq->next = queues;
 	queues = mq;
@@ -182,14 +191,9 @@ const struct file_ops mq_file_ops = {
 
 static long mq_open_file(struct mqueue *mq, u32 oflag)
 {
-	struct inode *ino = ramfs_new_anon(S_IFREG | mq->mode, vfs_now());
-	struct file *f;
+	struct file *f = file_alloc(mq->ino, &mq_file_ops, oflag & (O_ACCMODE | O_NONBLOCK));
 	int fd;
 
-	if (!ino)
-		return -ENOMEM;
-	f = file_alloc(ino, &mq_file_ops, oflag & (O_ACCMODE | O_NONBLOCK));
-	inode_put(ino); /* the file holds it */
 	if (!f)
 		return -ENOMEM;
 	mq->refs++;
@@ -199,6 +203,8 @@ static long mq_open_file(struct mqueue *mq, u32 oflag)
 		file_put(f);
 	return fd;
 }
+
+static const int access_wanted[] = { MAY_READ, MAY_WRITE, MAY_READ | MAY_WRITE };
 
 static long sys_mq_open(u64 uname, u64 oflag, u64 mode, u64 uattr)
 {
@@ -224,7 +230,9 @@ static long sys_mq_open(u64 uname, u64 oflag, u64 mode, u64 uattr)
 			mq_unlink_name(mq);
 		return err;
 	}
-	return mq_open_file(mq, oflag);
+	/* An existing queue: the access the descriptor asks for, as a file's. */
+	err = inode_permission(mq->ino, access_wanted[oflag & O_ACCMODE]);
+	return err ? err : mq_open_file(mq, oflag);
 }
 
 static long sys_mq_unlink(u64 uname)
@@ -238,6 +246,9 @@ static long sys_mq_unlink(u64 uname)
 	mq = mq_lookup(name);
 	if (!mq)
 		return -ENOENT;
+	/* The queues' directory is sticky (01777): only the owner or root removes one. */
+	if (!inode_owner_or_root(mq->ino))
+		return -EPERM;
 	mq_unlink_name(mq);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <kernel/waitq.h>
 
 struct file;
+struct inode;
 
 /* mq_getattr's struct mq_attr. */
 struct mq_attr {
@@ -29,7 +30,8 @@ struct mqueue {
 	struct mqueue *next; /* in the namespace, while it has a name */
 	char name[256];
 	u32 refs; /* the name's and each open file's */
-	u32 mode;
+	/* Its owner, group and mode, which mq_open and mq_unlink check; fstat shows them. */
+	struct inode *ino;
 	s64 maxmsg, msgsize, curmsgs;
 	u64 bytes;	     /* in the messages queued */
 	struct mq_msg *msgs; /* highest priority first, then oldest first */

@@ -4,8 +4,11 @@
  * priority, O_NONBLOCK's EAGAIN, absolute timeouts' ETIMEDOUT, a blocked
  * receiver woken by another process, mq_notify (one registrant; EBUSY for
  * another; SI_MESGQ with the sigev_value), mq_getattr/mq_setattr,
- * mq_unlink, poll, and the errors the specifications list.
+ * mq_unlink, poll, a queue's owner and mode as a file's (checked by
+ * mq_open and mq_unlink for a process that is not root), and the errors
+ * the specifications list.
  */
+#define _GNU_SOURCE /* setresuid */
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -13,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,11 +259,59 @@ static void access_modes(void)
 	mq_unlink(name);
 }
 
+#define NOBODY 65534
+
+/* In a child that became nobody: root's queue (mode 0604) and one of its own. */
+static void as_nobody(const char *roots)
+{
+	char own[96];
+	struct stat st;
+	mqd_t q;
+
+	if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		printf("# cannot become nobody\n");
+	q = mq_open(roots, O_RDONLY);
+	ok(q != (mqd_t)-1, "nobody may open root's queue for reading: its mode lets others read");
+	mq_close(q);
+	errno = 0;
+	ok(mq_open(roots, O_WRONLY) == (mqd_t)-1 && errno == EACCES, "but not for writing: EACCES");
+	/* The kernel says EPERM (the queues' directory is sticky); musl reports POSIX's EACCES. */
+	errno = 0;
+	ok(mq_unlink(roots) == -1 && errno == EACCES, "nor remove it: EACCES");
+	snprintf(own, sizeof(own), "%s-own", roots);
+	q = mq_open(own, O_RDWR | O_CREAT | O_EXCL, 0600, NULL);
+	ok(q != (mqd_t)-1 && !fstat(q, &st) && st.st_uid == NOBODY && st.st_gid == NOBODY &&
+	       (st.st_mode & 0777) == 0600 && !mq_unlink(own),
+	   "a queue nobody creates is nobody's, with its mode, and nobody may remove it");
+	mq_close(q);
+}
+
+static void ownership(void)
+{
+	char roots[80];
+	mqd_t q;
+	pid_t pid;
+	int status;
+
+	snprintf(roots, sizeof(roots), "%s-root", name);
+	mq_unlink(roots);
+	q = mq_open(roots, O_RDWR | O_CREAT | O_EXCL, 0604, NULL);
+	pid = tap_fork();
+	if (pid == 0) {
+		as_nobody(roots);
+		tap_child_exit();
+	}
+	waitpid(pid, &status, 0);
+	tap_child_reaped(status);
+	ok(q != (mqd_t)-1 && !mq_unlink(roots), "root removes its queue");
+	mq_close(q);
+}
+
 int main(void)
 {
 	mqd_t q;
 
-	tap_plan(41);
+	tap_plan(46);
 	snprintf(name, sizeof(name), "/pagelab-mq-%d", (int)getpid());
 	opening();
 	q = mq_open(name, O_RDWR);
@@ -270,5 +322,6 @@ int main(void)
 	unlinking(q);
 	mq_close(q);
 	access_modes();
+	ownership();
 	return tap_done();
 }
