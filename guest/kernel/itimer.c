@@ -36,10 +36,15 @@ u64 ktimer_expire(struct ktimer *t, u64 now)
 	return missed + 1;
 }
 
-/* The clock an itimer counts on, as it reads now. */
+/* The clock an itimer counts on, as it reads now: real, user or all CPU time. */
 static u64 itimer_clock(const struct proc *p, int which)
 {
-	return which == ITIMER_REAL ? clock_monotonic_ns() : proc_cpu_ns(p);
+	u64 user, sys;
+
+	if (which == ITIMER_REAL)
+		return clock_monotonic_ns();
+	proc_cpu_split(p, &user, &sys);
+	return which == ITIMER_VIRTUAL ? user : user + sys;
 }
 
 static void send_itimer_signal(struct proc *p, int which)
@@ -49,7 +54,7 @@ static void send_itimer_signal(struct proc *p, int which)
 	signal_send_info(p, &info);
 }
 
-/* cpu: p's CPU time if it is the process running, else 0 (its CPU clock stands still). */
+/* cpu: nonzero if p is the process running (else its CPU clocks stand still). */
 void itimer_tick(struct proc *p, u64 now, u64 cpu)
 {
 	struct ktimer *t = p->itimer;
@@ -59,8 +64,10 @@ void itimer_tick(struct proc *p, u64 now, u64 cpu)
 		send_itimer_signal(p, ITIMER_REAL);
 	}
 	for (int which = ITIMER_VIRTUAL; cpu && which <= ITIMER_PROF; which++) {
-		if (t[which].expires && cpu >= t[which].expires) {
-			ktimer_expire(&t[which], cpu);
+		u64 clock = itimer_clock(p, which);
+
+		if (t[which].expires && clock >= t[which].expires) {
+			ktimer_expire(&t[which], clock);
 			send_itimer_signal(p, which);
 		}
 	}

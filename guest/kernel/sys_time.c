@@ -243,8 +243,8 @@ static long sys_restart_syscall(void)
 }
 
 /*
- * CPU time as times() and getrusage() report it. The kernel does not split
- * a process's time into user and system: it is all reported as user time.
+ * CPU time as times() and getrusage() report it: user time and system
+ * time (sched.c's charge_cpu splits them at every kernel entry and exit).
  */
 struct tms {
 	s64 utime, stime, cutime, cstime;
@@ -257,7 +257,13 @@ static s64 to_ticks(u64 ns)
 
 static long sys_times(u64 ubuf)
 {
-	struct tms t = { to_ticks(proc_cpu_ns(current)), 0, to_ticks(current->children_cpu_ns), 0 };
+	struct tms t;
+	u64 user, sys;
+
+	proc_cpu_split(current, &user, &sys);
+	t = (struct tms){ to_ticks(user), to_ticks(sys),
+			  to_ticks(current->children_cpu_ns - current->children_sys_ns),
+			  to_ticks(current->children_sys_ns) };
 
 	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)))
 		return -EFAULT;
@@ -269,18 +275,26 @@ struct rusage {
 	s64 rest[14]; /* maxrss ... nivcsw: not kept */
 };
 
+static struct timeval ns_timeval(u64 ns)
+{
+	return (struct timeval){ ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
+}
+
 static long sys_getrusage(u64 who, u64 ubuf)
 {
 	struct rusage r = { 0 };
-	u64 ns;
+	u64 user, sys;
 
-	if ((s64)who == 0) /* RUSAGE_SELF */
-		ns = proc_cpu_ns(current);
-	else if ((s64)who == -1) /* RUSAGE_CHILDREN */
-		ns = current->children_cpu_ns;
-	else
+	if ((s64)who == 0) { /* RUSAGE_SELF */
+		proc_cpu_split(current, &user, &sys);
+	} else if ((s64)who == -1) { /* RUSAGE_CHILDREN */
+		sys = current->children_sys_ns;
+		user = current->children_cpu_ns - sys;
+	} else {
 		return -EINVAL;
-	r.utime = (struct timeval){ ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
+	}
+	r.utime = ns_timeval(user);
+	r.stime = ns_timeval(sys);
 	return copy_to_user(ubuf, &r, sizeof(r)) ? -EFAULT : 0;
 }
 

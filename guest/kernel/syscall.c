@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/plsys.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
 
@@ -112,6 +113,7 @@ void syscall_dispatch(struct trap_frame *f)
 					   ? pl_table[nr - PL_SYS_BASE]
 					   : NULL;
 
+	account_kernel_entry();
 	current->syscall_nr = nr;
 	if (unlikely(tracing) && trace_wanted(nr))
 		f->rax = call_traced(d, nr, args);

@@ -9,6 +9,7 @@
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/pvm.h>
+#include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/trap.h>
 
@@ -80,6 +81,11 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector >= 32) {
 		pvm_fixup_sysret_window(f);
 		pvm_fixup_idle(f);
+	}
+	/* After the fixup: an interrupt in the sysret window came from user mode. */
+	if (f->cs & 3)
+		account_kernel_entry();
+	if (f->vector >= 32) {
 		handle_interrupt(f);
 	} else if (!(f->cs & 3)) {
 		kernel_exception(f);

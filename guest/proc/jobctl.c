@@ -34,7 +34,9 @@ void jobctl_notify_parent(struct proc *p, int code, int status)
 	info.chld.pid = p->pid;
 	info.chld.uid = p->cred.uid;
 	info.chld.status = status;
-	info.chld.utime = p->cpu_ns / (NSEC_PER_SEC / TICK_HZ); /* clock ticks, as Linux's */
+	/* clock ticks, as Linux's */
+	info.chld.utime = (p->cpu_ns - p->sys_ns) / (NSEC_PER_SEC / TICK_HZ);
+	info.chld.stime = p->sys_ns / (NSEC_PER_SEC / TICK_HZ);
 	signal_send_info(parent, &info);
 }
 

@@ -148,6 +148,7 @@ long sys_fork(void)
 	child->fs_base = parent->fs_base;
 	child->gs_base = parent->gs_base;
 	child->cred = parent->cred;
+	child->in_kernel = true; /* its first return to user mode is still to come */
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
@@ -363,6 +364,7 @@ void init_start(void)
 	timer_init();
 	/* After timer_init, which starts the monotonic clock at 0. */
 	p->on_cpu_since = clock_monotonic_ns();
+	p->in_kernel = true;
 	debug_first_instruction();
 	/* The one way into user mode, for the first entry as for every other. */
 	user_return_work(p->frame, false);

@@ -315,6 +315,7 @@ void user_return_work(struct trap_frame *f, bool can_schedule)
 	if (arch_mode == ARCH_KVM_PVM && !pvm_prepare_user_return(f))
 		do_exit(default_wait_status(SIGSEGV, f));
 	pvm_user_gs_return();
+	account_user_return();
 }
 
 /* As Linux: a frame that cannot be read is a SIGSEGV the process may catch. */

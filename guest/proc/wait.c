@@ -81,6 +81,7 @@ static void consume(struct wait_result *r, unsigned opts)
 	} else {
 		*r->link = c->sibling;
 		current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
+		current->children_sys_ns += c->sys_ns + c->children_sys_ns;
 		proc_free(c);
 	}
 }

@@ -1,14 +1,17 @@
 /*
  * CPU-time clocks: CLOCK_PROCESS_CPUTIME_ID stands still while the
  * process sleeps and runs while it spins; getrusage and times report a
- * reaped child's CPU time.
+ * reaped child's CPU time; time spent in the kernel is system time, in
+ * user mode user time, and ITIMER_VIRTUAL counts only the latter.
  *
  * Only what holds on a busy machine is asserted: spinning is measured by
  * the CPU clock itself (spin until it has advanced), never by how much
  * CPU a stretch of wall time happened to get.
  */
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +38,86 @@ static double spin_cpu(double s)
 	return seconds(CLOCK_PROCESS_CPUTIME_ID) - start;
 }
 
+static double tv_seconds(struct timeval tv)
+{
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void user_sys(double *user, double *sys)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*user = tv_seconds(ru.ru_utime);
+	*sys = tv_seconds(ru.ru_stime);
+}
+
+/*
+ * Kernel work: 64 MiB populated (the kernel zeroes every page) and
+ * unmapped, until the system time has grown by s seconds (or 30 s passed).
+ */
+static void kernel_work(double s)
+{
+	double user, sys0, sys, give_up = seconds(CLOCK_MONOTONIC) + 30;
+
+	user_sys(&user, &sys0);
+	do {
+		size_t len = 64 << 20;
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p != MAP_FAILED)
+			munmap(p, len);
+		user_sys(&user, &sys);
+	} while (sys - sys0 < s && seconds(CLOCK_MONOTONIC) < give_up);
+}
+
+static double itimer_left(int which)
+{
+	struct itimerval v;
+
+	getitimer(which, &v);
+	return tv_seconds(v.it_value);
+}
+
+/* Like spin_cpu, but a million additions between two looks at the clock (a syscall). */
+static void spin_user(double s)
+{
+	double start = seconds(CLOCK_PROCESS_CPUTIME_ID);
+	double give_up = seconds(CLOCK_MONOTONIC) + 30;
+	volatile unsigned long sum = 0;
+
+	do {
+		for (int i = 0; i < 1000000; i++)
+			sum += i;
+	} while (seconds(CLOCK_PROCESS_CPUTIME_ID) - start < s &&
+		 seconds(CLOCK_MONOTONIC) < give_up);
+}
+
+/* User time and system time, each counted where it was spent. */
+static void test_user_and_system(void)
+{
+	struct itimerval ten = { { 0, 0 }, { 10, 0 } };
+	double u0, s0, u1, s1, virt, prof;
+
+	user_sys(&u0, &s0);
+	spin_user(0.2);
+	user_sys(&u1, &s1);
+	ok(u1 - u0 >= 0.1 && u1 - u0 > s1 - s0, "spinning in user mode is user time");
+	setitimer(ITIMER_VIRTUAL, &ten, NULL);
+	setitimer(ITIMER_PROF, &ten, NULL);
+	user_sys(&u0, &s0);
+	kernel_work(0.2);
+	user_sys(&u1, &s1);
+	virt = 10 - itimer_left(ITIMER_VIRTUAL);
+	prof = 10 - itimer_left(ITIMER_PROF);
+	ok(s1 - s0 >= 0.2 && s1 - s0 > u1 - u0,
+	   "zeroing pages for MAP_POPULATE is system time (getrusage's ru_stime)");
+	ok(prof - virt >= 0.1, "ITIMER_PROF counts it, ITIMER_VIRTUAL does not");
+	setitimer(ITIMER_VIRTUAL, &(struct itimerval){ 0 }, NULL);
+	setitimer(ITIMER_PROF, &(struct itimerval){ 0 }, NULL);
+}
+
 int main(void)
 {
 	double c0, c1, w0, used, w1;
@@ -42,7 +125,7 @@ int main(void)
 	struct tms t;
 	pid_t child;
 
-	tap_plan(4);
+	tap_plan(7);
 	/*
 	 * The little CPU time the process uses around its sleep can look long
 	 * when a busy host takes the CPU from the sandbox while the process
@@ -75,5 +158,6 @@ int main(void)
 	   "getrusage(RUSAGE_CHILDREN) counts the reaped child");
 	times(&t);
 	ok(t.tms_cutime + t.tms_cstime >= 5, "times() counts it too");
+	test_user_and_system();
 	return tap_done();
 }

@@ -81,10 +81,13 @@ struct proc {
 	struct rlimit rlim[RLIM_NLIMITS];
 	u64 fs_base, gs_base; /* while running, the CPU's are the true ones */
 	u64 clear_child_tid;
-	u64 syscall_nr;			    /* of the syscall in progress, for restarts */
-	struct restart_block restart;	    /* for ERESTART_RESTARTBLOCK */
-	u64 cpu_ns, on_cpu_since;	    /* CPU time used; when it last got the CPU */
-	u64 children_cpu_ns;		    /* of reaped children, theirs included */
+	u64 syscall_nr;		      /* of the syscall in progress, for restarts */
+	struct restart_block restart; /* for ERESTART_RESTARTBLOCK */
+	u64 cpu_ns, on_cpu_since;     /* CPU time used; when it last got the CPU */
+	u64 sys_ns;		      /* the part of cpu_ns spent in the kernel */
+	bool in_kernel;		      /* entered from user mode and not back yet */
+	u64 children_cpu_ns;	      /* of reaped children, theirs included */
+	u64 children_sys_ns;
 	struct ktimer itimer[ITIMER_COUNT]; /* setitimer's; not inherited by fork */
 	struct posix_timer *posix_timers;   /* timer_create's table, allocated on first use */
 	struct proc *run_next;		    /* run queue link */

@@ -25,5 +25,13 @@ void sched_tick(void);
 
 /* CPU time p has used, in ns (CLOCK_PROCESS_CPUTIME_ID, times, getrusage). */
 u64 proc_cpu_ns(const struct proc *p);
+/* The same in user mode and in the kernel (times' tms_utime and tms_stime), at one instant. */
+void proc_cpu_split(const struct proc *p, u64 *user, u64 *sys);
+/*
+ * The current process entered the kernel from user mode, or is about to
+ * return there: the time since the last such mark was user or system time.
+ */
+void account_kernel_entry(void);
+void account_user_return(void);
 
 #endif
