@@ -16,7 +16,6 @@
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 
-#define NSEC_PER_USEC 1000ULL
 
 struct timeval {
 	s64 sec, usec;

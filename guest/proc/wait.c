@@ -10,6 +10,7 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/timer.h>
 #include <kernel/uaccess.h>
 
 #define WNOHANG	    0x1
@@ -27,6 +28,7 @@ struct wait_result {
 	struct proc **link; /* the child's place in the parent's list */
 	int pid, code, status, wstatus;
 	u32 uid;
+	u64 user_ns, sys_ns; /* the child's CPU time with its reaped children's */
 };
 
 /* Which children: every one, the one with pid id, or those of group id. */
@@ -46,6 +48,8 @@ static bool reportable(struct proc *c, unsigned opts, struct wait_result *r)
 
 	r->pid = c->pid;
 	r->uid = c->cred.uid;
+	r->sys_ns = c->sys_ns + c->children_sys_ns;
+	r->user_ns = c->cpu_ns + c->children_cpu_ns - r->sys_ns;
 	if (c->state == PROC_ZOMBIE) {
 		r->code = !sig ? CLD_EXITED : c->wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 		r->status = sig ? sig : (c->wait_status >> 8) & 0xff;
@@ -112,12 +116,21 @@ static long do_wait(int which, int id, unsigned opts, struct wait_result *r)
 	}
 }
 
-/* The process's resource use: not accounted per child, so all zeros (as before). */
-static long put_rusage(u64 urusage)
+/*
+ * The child's resource use with its reaped children's (Linux's
+ * RUSAGE_BOTH): its user and system time; the counters of struct rusage
+ * that the kernel does not keep stay zero.
+ */
+static long put_rusage(u64 urusage, const struct wait_result *r)
 {
-	static const u8 zero[144];
+	struct {
+		s64 utime[2], stime[2];
+		s64 rest[14];
+	} ru = { { r->user_ns / NSEC_PER_SEC, r->user_ns % NSEC_PER_SEC / NSEC_PER_USEC },
+		 { r->sys_ns / NSEC_PER_SEC, r->sys_ns % NSEC_PER_SEC / NSEC_PER_USEC },
+		 { 0 } };
 
-	return urusage && copy_to_user(urusage, zero, sizeof(zero)) ? -EFAULT : 0;
+	return urusage && copy_to_user(urusage, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 static long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
@@ -137,7 +150,7 @@ static long sys_wait4(u64 upid, u64 ustatus, u64 options, u64 urusage)
 	/* Nothing is consumed when the answer cannot be written. */
 	if (ustatus && copy_to_user(ustatus, &r.wstatus, sizeof(r.wstatus)))
 		return -EFAULT;
-	if (put_rusage(urusage))
+	if (put_rusage(urusage, &r))
 		return -EFAULT;
 	consume(&r, opts);
 	return ret;
@@ -177,7 +190,7 @@ static long sys_waitid(u64 idtype, u64 uid, u64 uinfo, u64 options, u64 urusage)
 	if (ret > 0) {
 		head = (struct waitid_head){ SIGCHLD, 0, r.code };
 		child = (struct waitid_child){ r.pid, r.uid, r.status };
-		if (put_rusage(urusage))
+		if (put_rusage(urusage, &r))
 			return -EFAULT;
 	}
 	if (uinfo && (copy_to_user(uinfo, &head, sizeof(head)) ||

@@ -1,7 +1,7 @@
 /*
  * CPU-time clocks: CLOCK_PROCESS_CPUTIME_ID stands still while the
  * process sleeps and runs while it spins; getrusage and times report a
- * reaped child's CPU time; time spent in the kernel is system time, in
+ * reaped child's CPU time, and so does wait4; time spent in the kernel is system time, in
  * user mode user time, and ITIMER_VIRTUAL counts only the latter.
  *
  * Only what holds on a busy machine is asserted: spinning is measured by
@@ -121,11 +121,11 @@ static void test_user_and_system(void)
 int main(void)
 {
 	double c0, c1, w0, used, w1;
-	struct rusage ru;
+	struct rusage ru, wru;
 	struct tms t;
 	pid_t child;
 
-	tap_plan(7);
+	tap_plan(8);
 	/*
 	 * The little CPU time the process uses around its sleep can look long
 	 * when a busy host takes the CPU from the sandbox while the process
@@ -147,10 +147,12 @@ int main(void)
 	   "spinning uses CPU time, never more than the time that passed");
 	child = fork();
 	if (child == 0) {
-		spin_cpu(0.1);
+		spin_user(0.1);
 		_exit(0);
 	}
-	waitpid(child, NULL, 0);
+	wait4(child, NULL, 0, &wru);
+	ok(tv_seconds(wru.ru_utime) >= 0.05 && tv_seconds(wru.ru_utime) > tv_seconds(wru.ru_stime),
+	   "wait4 reports the child's user time in its rusage");
 	getrusage(RUSAGE_CHILDREN, &ru);
 	ok(ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000 +
 		   ru.ru_stime.tv_usec >

@@ -4,8 +4,9 @@
 
 #include <kernel/types.h>
 
-#define TICK_HZ	     100
-#define NSEC_PER_SEC 1000000000ULL
+#define TICK_HZ	      100
+#define NSEC_PER_SEC  1000000000ULL
+#define NSEC_PER_USEC 1000ULL
 
 void timer_init(void);
 /*
