@@ -16,7 +16,6 @@
 #include <kernel/timer.h>
 #include <kernel/uaccess.h>
 
-
 struct timeval {
 	s64 sec, usec;
 };
