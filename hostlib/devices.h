@@ -40,6 +40,6 @@ int pl_dma_engine_add(struct pl_sandbox *sb);
 int pl_rom_load(struct pl_sandbox *sb, const char *image);
 
 /* The hypercall device's counters, by hypercall number (0: unknown numbers). */
-enum { PL_HC_COUNTERS = PL_HC_STOP + 1, PL_HC_COUNTER_CORES = PL_HC_COUNTERS };
+enum { PL_HC_COUNTERS = PL_HC_POLL + 1, PL_HC_COUNTER_CORES = PL_HC_COUNTERS };
 
 #endif

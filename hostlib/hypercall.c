@@ -88,6 +88,23 @@ static int64_t hc_read(struct pl_sandbox *sb, const struct pl_hcall *hc)
 	}
 }
 
+/* Would a read of stdin wait now? Asked without waiting. */
+static int64_t hc_poll(struct pl_sandbox *sb, const struct pl_hcall *hc)
+{
+	struct pollfd pfd = { .fd = sb->stdin_fd, .events = POLLIN };
+	int r;
+
+	if (hc->arg[0] != PL_STREAM_STDIN)
+		return -PL_E_INVAL;
+	if (sb->stdin_fd < 0)
+		return 1; /* no input at all: a read gives its end at once */
+	do
+		r = poll(&pfd, 1, 0);
+	while (r < 0 && errno == EINTR);
+	/* Ready, hung up or an error: the read does not wait, it tells which. */
+	return r != 0;
+}
+
 static void add_event(struct pl_sandbox *sb, uint64_t kind, uint64_t value)
 {
 	if (sb->res.nevents == sb->events_cap) {
@@ -205,6 +222,8 @@ static int64_t hc_dispatch(struct pl_sandbox *sb, struct pl_device *dev, const s
 		return hc_last_report(sb, hc, PL_END_DEADLOCK);
 	case PL_HC_STOP:
 		return hc_stop(sb, hc);
+	case PL_HC_POLL:
+		return hc_poll(sb, hc);
 	case PL_HC_CORE_OPEN:
 	case PL_HC_CORE_WRITE:
 		return pl_core_hcall(sb, hc);
@@ -293,7 +312,7 @@ int pl_hcall_add(struct pl_sandbox *sb)
 		/* by hypercall number: enum pl_hcall_nr */
 		.counter_name = { "unknown", "write", "read", "event", "panic", "deadlock",
 				  "core-open", "core-write", "core-close", [PL_HC_STOP] = "stop",
-				  [PL_HC_COUNTER_CORES] = "cores" },
+				  [PL_HC_POLL] = "poll", [PL_HC_COUNTER_CORES] = "cores" },
 	};
 	if (pl_device_register(sb, dev, true)) {
 		free(dev);

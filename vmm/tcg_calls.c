@@ -168,6 +168,20 @@ static int64_t hc_read(struct tcg_state *s, const struct pl_serial_call *c, char
 	}
 }
 
+/* Would a read of stdin wait now? Asked without waiting, as the KVM path's hc_poll. */
+static int64_t hc_poll(const struct pl_serial_call *c)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	int r;
+
+	if (c->arg[0] != PL_STREAM_STDIN)
+		return -PL_E_INVAL;
+	do
+		r = poll(&pfd, 1, 0);
+	while (r < 0 && errno == EINTR);
+	return r != 0; /* ready, hung up, closed (POLLNVAL) or an error: a read does not wait */
+}
+
 static void add_event(struct tcg_state *s, uint64_t kind, uint64_t value)
 {
 	if (s->nevents == s->events_cap) {
@@ -288,6 +302,8 @@ static int64_t dispatch(struct tcg_state *s, const struct pl_serial_call *c, con
 		return 0;
 	case PL_HC_STOP:
 		return hc_stop(s, c, data);
+	case PL_HC_POLL:
+		return hc_poll(c);
 	case PL_SERIAL_EXIT:
 		if (c->arg[0] > 255) {
 			tcg_end(s, PL_EXIT_BAD_GUEST,

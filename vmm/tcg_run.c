@@ -240,7 +240,7 @@ static void print_stats(const struct tcg_state *s)
 	static const char *const names[TCG_HC_COUNT] = {
 		[0] = "unknown",	 [PL_HC_WRITE] = "write", [PL_HC_READ] = "read",
 		[PL_HC_EVENT] = "event", [PL_HC_PANIC] = "panic", [PL_HC_DEADLOCK] = "deadlock",
-		[PL_HC_STOP] = "stop",
+		[PL_HC_STOP] = "stop",	 [PL_HC_POLL] = "poll",
 	};
 
 	fprintf(stderr, "pagelab: stats: accel tcg; hypercalls:");

@@ -11,7 +11,7 @@
 
 #include "tcg.h"
 
-#define TCG_HC_COUNT   (PL_HC_STOP + 1) /* enum pl_hcall_nr, and 0 for unknown numbers */
+#define TCG_HC_COUNT   (PL_HC_POLL + 1) /* enum pl_hcall_nr, and 0 for unknown numbers */
 #define TCG_LINE_MAX   256
 #define TCG_EVENTS_MAX 65536
 #ifndef MIN

@@ -124,6 +124,12 @@ long console_read(void *buf, size_t len)
 	return r;
 }
 
+/* A host without PL_HC_POLL (or QEMU's TCG path) says -NOSYS: ready, as a read waits there. */
+bool console_input_ready(void)
+{
+	return hypercall(PL_HC_POLL, PL_STREAM_STDIN, 0, 0, 0) != 0;
+}
+
 __noreturn void kernel_exit(int status)
 {
 	console_flush();

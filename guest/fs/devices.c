@@ -86,9 +86,10 @@ static long console_file_read(struct file *f, u64 ubuf, size_t len, u64 *pos, un
 	char *kbuf;
 	long n;
 
-	(void)f, (void)pos;
-	if (io & IO_NOWAIT)
-		return -EAGAIN; /* the host read would wait for input */
+	(void)pos;
+	/* The host's read waits for input, and the whole machine with it. */
+	if ((io & IO_NOWAIT) || ((f->flags & O_NONBLOCK) && !console_input_ready()))
+		return -EAGAIN;
 	if (!len)
 		return 0;
 	kbuf = kmalloc(chunk);
@@ -139,15 +140,30 @@ static long console_file_write(struct file *f, u64 ubuf, size_t len, u64 *pos, u
 }
 
 /*
- * The host's streams are always ready as far as the guest can tell: a
- * read waits in the host (the whole machine with it) until input or its
- * end arrives, as a read of a terminal waits. So poll says readable, and
- * epoll may watch the console, as it may a terminal.
+ * The host's output streams are always ready. Whether input is there the
+ * host says (one exit); nothing tells the guest when it arrives, so a
+ * poller of the console is woken at every timer tick to ask again
+ * (console_tick), and epoll may watch the console as it may a terminal.
  */
+static struct wait_queue console_pollers;
+
 static unsigned console_poll(struct file *f, struct poll_table *pt)
 {
-	(void)f, (void)pt;
-	return DEFAULT_POLLMASK;
+	if ((int)(uintptr_t)f->priv != PL_STREAM_STDIN)
+		return DEFAULT_POLLMASK;
+	poll_wait(pt, &console_pollers);
+	return console_input_ready() ? DEFAULT_POLLMASK : DEFAULT_POLLMASK & ~(POLLIN | POLLRDNORM);
+}
+
+bool console_has_pollers(void)
+{
+	return console_pollers.head;
+}
+
+void console_tick(void)
+{
+	if (console_pollers.head)
+		waitq_wake(&console_pollers);
 }
 
 /* /dev/console opened by name: output to the host's stdout. */

@@ -132,7 +132,7 @@ static bool anyone_can_wake(void)
 	for (int i = 0; i < MAX_PROCS; i++)
 		if (proc_table[i].state == PROC_SLEEPING && proc_table[i].wake_at_ns)
 			return true;
-	return timers_armed();
+	return timers_armed() || console_has_pollers();
 }
 
 /* Nothing runnable: halt until an interrupt makes something runnable. */

@@ -66,6 +66,7 @@ void timer_tick(void)
 	vvar_tick(now);
 	next_tick_tsc = now + tsc_per_tick;
 	sched_tick();
+	console_tick();
 }
 
 /*

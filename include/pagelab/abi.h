@@ -158,6 +158,12 @@ enum pl_hcall_nr {
 	 * resumes the guest after this one exit (an assertion ends the run).
 	 */
 	PL_HC_STOP = 9,
+	/*
+	 * arg0 = stream (PL_STREAM_STDIN): ret 1 if a PL_HC_READ would not
+	 * wait (input is there, or its end, or the run has no input), 0 if
+	 * it would. The guest asks only when a program polls the console.
+	 */
+	PL_HC_POLL = 10,
 };
 
 /* One piece of a core file: len bytes at gpa, or len zero bytes (PL_CORE_HOLE). */

@@ -188,6 +188,22 @@ static void remember_run(const struct run *r)
 	fail_msg("more than %d runs not given back with run_free", MAX_LIVE_RUNS);
 }
 
+/* A process that writes input into fd after ms, then closes it: input that comes late. */
+static pid_t write_later(int fd, const char *input, int ms)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+		size_t len = strlen(input);
+
+		nanosleep(&ts, NULL);
+		_exit(write(fd, input, len) == (ssize_t)len ? 0 : 1);
+	}
+	return pid;
+}
+
 void run_pagelab(struct run *r, const struct run_opts *o, ...)
 {
 	static const struct run_opts defaults = { 0 };
@@ -196,7 +212,7 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	int in[2], out[2], err[2], n = 1;
 	double start = now_s();
 	va_list ap;
-	pid_t pid;
+	pid_t pid, writer = 0;
 
 	o = o ? o : &defaults;
 	signal(SIGPIPE, SIG_IGN); /* a pagelab that exits early must not kill the test */
@@ -217,7 +233,9 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	close(out[1]);
 	close(err[1]);
 	/* Small inputs fit in the pipe buffer; a closed pipe means end of input. */
-	if (o->input)
+	if (o->input && o->input_after_ms)
+		writer = write_later(in[1], o->input, o->input_after_ms);
+	else if (o->input)
 		assert_true(write(in[1], o->input, strlen(o->input)) == (ssize_t)strlen(o->input));
 	close(in[1]);
 	s[0].fd = out[0];
@@ -227,6 +245,8 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	r->out = s[0].buf ? s[0].buf : strdup("");
 	r->err = s[1].buf ? s[1].buf : strdup("");
 	r->seconds = now_s() - start;
+	if (writer > 0)
+		waitpid(writer, NULL, 0);
 	remember_run(r);
 }
 

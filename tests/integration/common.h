@@ -19,6 +19,7 @@ struct run {
 
 struct run_opts {
 	const char *input;  /* standard input; NULL = /dev/null */
+	int input_after_ms; /* write the input only this long after the start, into an open pipe */
 	int limit_s;	    /* 0 = 60 */
 	bool as_nobody;	    /* drop to uid/gid 65534 first (needs root) */
 	const char *binary; /* NULL = pagelab_path() */

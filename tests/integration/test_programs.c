@@ -35,6 +35,33 @@ static void test_streams_and_status(void **state)
 	run_free(&r);
 }
 
+/*
+ * Input that comes late: poll, select and epoll time out and a
+ * non-blocking read says EAGAIN while the host's stdin is an empty pipe,
+ * then poll sees the input; the same lines as the program prints natively.
+ */
+static void test_console_readiness(void **state)
+{
+	struct run_opts o = { .input = "late\n", .input_after_ms = 1500 };
+	struct run native, sandbox;
+
+	(void)state;
+	o.binary = GUEST "console_poll";
+	run_pagelab(&native, &o, "pipe", NULL);
+	o.binary = NULL;
+	run_pagelab(&sandbox, &o, "run", "--timeout", "60", GUEST "console_poll", "pipe", NULL);
+	assert_int_equal(native.status, 0);
+	has(native.out, "# poll: timed out\n");
+	has(native.out, "# select: timed out\n");
+	has(native.out, "# epoll_wait: timed out\n");
+	has(native.out, "# non-blocking read: EAGAIN\n");
+	has(native.out, "# read: \"late\"\n");
+	assert_int_equal(sandbox.status, 0);
+	assert_string_equal(sandbox.out, native.out);
+	run_free(&native);
+	run_free(&sandbox);
+}
+
 static void test_signal_death_is_explained(void **state)
 {
 	struct run r;
@@ -273,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_streams_and_status, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_console_readiness, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_signal_death_is_explained, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_trace_syscalls, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_trace_filter_and_output, setup_kvm_kernel),

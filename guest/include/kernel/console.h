@@ -22,6 +22,15 @@ void console_trace(const char *line, size_t len);
 long console_write(int stream, const void *buf, size_t len);
 /* Read up to len bytes of the host's stdin into kernel memory. */
 long console_read(void *buf, size_t len);
+/* Would console_read return without waiting (input, its end, or none at all)? One exit. */
+bool console_input_ready(void);
+/*
+ * Processes polling the console's input (fs/devices.c) are woken at every
+ * tick to ask the host again; while there are any, the machine is not
+ * deadlocked.
+ */
+void console_tick(void);
+bool console_has_pollers(void);
 
 extern bool kernel_verbose;
 #define pr_verbose(...)                      \
