@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
+#include <kernel/rusage.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
@@ -270,31 +271,20 @@ static long sys_times(u64 ubuf)
 	return to_ticks(clock_monotonic_ns());
 }
 
-struct rusage {
-	struct timeval utime, stime;
-	s64 rest[14]; /* maxrss ... nivcsw: not kept */
-};
-
-static struct timeval ns_timeval(u64 ns)
-{
-	return (struct timeval){ ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
-}
-
 static long sys_getrusage(u64 who, u64 ubuf)
 {
-	struct rusage r = { 0 };
+	struct user_rusage r;
 	u64 user, sys;
 
 	if ((s64)who == 0) { /* RUSAGE_SELF */
 		proc_cpu_split(current, &user, &sys);
+		r = rusage_of(user, sys, current->min_flt);
 	} else if ((s64)who == -1) { /* RUSAGE_CHILDREN */
 		sys = current->children_sys_ns;
-		user = current->children_cpu_ns - sys;
+		r = rusage_of(current->children_cpu_ns - sys, sys, current->children_min_flt);
 	} else {
 		return -EINVAL;
 	}
-	r.utime = ns_timeval(user);
-	r.stime = ns_timeval(sys);
 	return copy_to_user(ubuf, &r, sizeof(r)) ? -EFAULT : 0;
 }
 

@@ -169,6 +169,14 @@ int vm_fault(struct mm *mm, u64 addr, u64 error, struct fault_info *fi)
 	}
 	if (err == SIGBUS)
 		fi->addr = addr; /* si_addr is the faulting byte, not its page */
+	/*
+	 * getrusage's ru_minflt, as Linux's mm_account_fault(): every fault
+	 * handled, the kernel's own in user memory and MAP_POPULATE's and
+	 * mlock's too; not the ones that fail. A RAM file system has no major
+	 * faults.
+	 */
+	if (!err && current)
+		current->min_flt++;
 	return err;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/proc.h>
+#include <kernel/rusage.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
@@ -29,6 +30,7 @@ struct wait_result {
 	int pid, code, status, wstatus;
 	u32 uid;
 	u64 user_ns, sys_ns; /* the child's CPU time with its reaped children's */
+	u64 min_flt;	     /* its page faults, likewise */
 };
 
 /* Which children: every one, the one with pid id, or those of group id. */
@@ -50,6 +52,7 @@ static bool reportable(struct proc *c, unsigned opts, struct wait_result *r)
 	r->uid = c->cred.uid;
 	r->sys_ns = c->sys_ns + c->children_sys_ns;
 	r->user_ns = c->cpu_ns + c->children_cpu_ns - r->sys_ns;
+	r->min_flt = c->min_flt + c->children_min_flt;
 	if (c->state == PROC_ZOMBIE) {
 		r->code = !sig ? CLD_EXITED : c->wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 		r->status = sig ? sig : (c->wait_status >> 8) & 0xff;
@@ -86,6 +89,7 @@ static void consume(struct wait_result *r, unsigned opts)
 		*r->link = c->sibling;
 		current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
 		current->children_sys_ns += c->sys_ns + c->children_sys_ns;
+		current->children_min_flt += c->min_flt + c->children_min_flt;
 		proc_free(c);
 	}
 }
@@ -118,17 +122,11 @@ static long do_wait(int which, int id, unsigned opts, struct wait_result *r)
 
 /*
  * The child's resource use with its reaped children's (Linux's
- * RUSAGE_BOTH): its user and system time; the counters of struct rusage
- * that the kernel does not keep stay zero.
+ * RUSAGE_BOTH): its user and system time and its page faults.
  */
 static long put_rusage(u64 urusage, const struct wait_result *r)
 {
-	struct {
-		s64 utime[2], stime[2];
-		s64 rest[14];
-	} ru = { { r->user_ns / NSEC_PER_SEC, r->user_ns % NSEC_PER_SEC / NSEC_PER_USEC },
-		 { r->sys_ns / NSEC_PER_SEC, r->sys_ns % NSEC_PER_SEC / NSEC_PER_USEC },
-		 { 0 } };
+	struct user_rusage ru = rusage_of(r->user_ns, r->sys_ns, r->min_flt);
 
 	return urusage && copy_to_user(urusage, &ru, sizeof(ru)) ? -EFAULT : 0;
 }

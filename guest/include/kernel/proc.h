@@ -88,6 +88,7 @@ struct proc {
 	bool in_kernel;		      /* entered from user mode and not back yet */
 	u64 children_cpu_ns;	      /* of reaped children, theirs included */
 	u64 children_sys_ns;
+	u64 min_flt, children_min_flt;	    /* page faults handled (ru_minflt) */
 	struct ktimer itimer[ITIMER_COUNT]; /* setitimer's; not inherited by fork */
 	struct posix_timer *posix_timers;   /* timer_create's table, allocated on first use */
 	struct proc *run_next;		    /* run queue link */
