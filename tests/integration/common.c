@@ -120,7 +120,25 @@ static void child(const struct run_opts *o, int in, int out, int err, char **arg
 	_exit(127);
 }
 
-static void collect(struct run *r, pid_t pid, struct sink *s, double deadline)
+/* Input held back until the program's stdout shows a text (run_opts.input_after). */
+struct late_input {
+	int fd; /* the pipe's write end, -1 once written and closed */
+	const char *text, *after;
+};
+
+static void give_late_input(struct late_input *in, const struct sink *out)
+{
+	size_t len = in->text ? strlen(in->text) : 0;
+
+	if (in->fd < 0 || !out->buf || !memmem(out->buf, out->len, in->after, strlen(in->after)))
+		return;
+	assert_true(write(in->fd, in->text, len) == (ssize_t)len);
+	close(in->fd);
+	in->fd = -1;
+}
+
+static void collect(struct run *r, pid_t pid, struct sink *s, double deadline,
+		    struct late_input *in)
 {
 	int status;
 
@@ -138,10 +156,13 @@ static void collect(struct run *r, pid_t pid, struct sink *s, double deadline)
 		for (int i = 0; i < 2; i++)
 			if (s[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				drain(&s[i]);
+		give_late_input(in, &s[0]);
 	}
 	for (int i = 0; i < 2; i++)
 		if (s[i].fd >= 0)
 			close(s[i].fd);
+	if (in->fd >= 0)
+		close(in->fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -188,22 +209,6 @@ static void remember_run(const struct run *r)
 	fail_msg("more than %d runs not given back with run_free", MAX_LIVE_RUNS);
 }
 
-/* A process that writes input into fd after ms, then closes it: input that comes late. */
-static pid_t write_later(int fd, const char *input, int ms)
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
-		size_t len = strlen(input);
-
-		nanosleep(&ts, NULL);
-		_exit(write(fd, input, len) == (ssize_t)len ? 0 : 1);
-	}
-	return pid;
-}
-
 void run_pagelab(struct run *r, const struct run_opts *o, ...)
 {
 	static const struct run_opts defaults = { 0 };
@@ -212,7 +217,7 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	int in[2], out[2], err[2], n = 1;
 	double start = now_s();
 	va_list ap;
-	pid_t pid, writer = 0;
+	pid_t pid;
 
 	o = o ? o : &defaults;
 	signal(SIGPIPE, SIG_IGN); /* a pagelab that exits early must not kill the test */
@@ -233,20 +238,20 @@ void run_pagelab(struct run *r, const struct run_opts *o, ...)
 	close(out[1]);
 	close(err[1]);
 	/* Small inputs fit in the pipe buffer; a closed pipe means end of input. */
-	if (o->input && o->input_after_ms)
-		writer = write_later(in[1], o->input, o->input_after_ms);
-	else if (o->input)
+	if (o->input && !o->input_after)
 		assert_true(write(in[1], o->input, strlen(o->input)) == (ssize_t)strlen(o->input));
-	close(in[1]);
+	if (!o->input_after) {
+		close(in[1]);
+		in[1] = -1;
+	}
 	s[0].fd = out[0];
 	s[1].fd = err[0];
 	memset(r, 0, sizeof(*r));
-	collect(r, pid, s, start + (o->limit_s ? o->limit_s : 60));
+	collect(r, pid, s, start + (o->limit_s ? o->limit_s : 60),
+		&(struct late_input){ in[1], o->input, o->input_after });
 	r->out = s[0].buf ? s[0].buf : strdup("");
 	r->err = s[1].buf ? s[1].buf : strdup("");
 	r->seconds = now_s() - start;
-	if (writer > 0)
-		waitpid(writer, NULL, 0);
 	remember_run(r);
 }
 

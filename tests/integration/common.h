@@ -18,8 +18,9 @@ struct run {
 };
 
 struct run_opts {
-	const char *input;  /* standard input; NULL = /dev/null */
-	int input_after_ms; /* write the input only this long after the start, into an open pipe */
+	const char *input; /* standard input; NULL = /dev/null */
+	/* Write the input only once stdout shows this text; until then stdin is an open, empty pipe. */
+	const char *input_after;
 	int limit_s;	    /* 0 = 60 */
 	bool as_nobody;	    /* drop to uid/gid 65534 first (needs root) */
 	const char *binary; /* NULL = pagelab_path() */

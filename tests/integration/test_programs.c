@@ -37,12 +37,15 @@ static void test_streams_and_status(void **state)
 
 /*
  * Input that comes late: poll, select and epoll time out and a
- * non-blocking read says EAGAIN while the host's stdin is an empty pipe,
- * then poll sees the input; the same lines as the program prints natively.
+ * non-blocking read says EAGAIN while the host's stdin is an empty pipe;
+ * once the program has said so, the input comes and poll sees it. The
+ * same lines as the program prints natively.
  */
 static void test_console_readiness(void **state)
 {
-	struct run_opts o = { .input = "late\n", .input_after_ms = 1500 };
+	struct run_opts o = {
+		.input = "late\n", .input_after = "# non-blocking read:", .limit_s = 30
+	};
 	struct run native, sandbox;
 
 	(void)state;
