@@ -40,7 +40,7 @@ static void hex(struct tbuf *b, u64 v)
 		tprintf(b, "0");
 }
 
-static void pointer(struct tbuf *b, u64 v)
+void trace_pointer(struct tbuf *b, u64 v)
 {
 	if (v)
 		tprintf(b, "%#lx", (unsigned long)v);
@@ -82,7 +82,7 @@ static void render_bytes(struct tbuf *b, u64 uaddr, size_t len)
 	size_t n = MIN(len, sizeof(data));
 
 	if (copy_from_user(data, uaddr, n))
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 	else
 		quoted(b, data, n, len > n);
 }
@@ -93,7 +93,7 @@ static void render_string(struct tbuf *b, u64 uaddr)
 	long n = uaddr ? strncpy_from_user(data, uaddr, sizeof(data)) : -EFAULT;
 
 	if (n == -EFAULT)
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 	else
 		quoted(b, data, n < 0 ? sizeof(data) - 1 : (size_t)n, n < 0);
 }
@@ -199,6 +199,11 @@ static void render_named(struct tbuf *b, const struct name_value *t, u64 v, bool
 		hex(b, v);
 }
 
+void trace_named(struct tbuf *b, const struct name_value *t, u64 v)
+{
+	render_named(b, t, v, true);
+}
+
 static void render_signal(struct tbuf *b, u64 v)
 {
 	char buf[8];
@@ -227,7 +232,7 @@ static void render_sigset(struct tbuf *b, u64 uaddr)
 	bool first = true;
 
 	if (copy_from_user(&set, uaddr, sizeof(set))) {
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	show = popcount(set) > NSIG / 2 ? ~set : set;
@@ -250,7 +255,7 @@ static void render_sigaction(struct tbuf *b, u64 uaddr)
 	} sa;
 
 	if (copy_from_user(&sa, uaddr, sizeof(sa))) {
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	if (sa.handler == SIG_DFL || sa.handler == SIG_IGN)
@@ -273,7 +278,7 @@ static void render_timespec(struct tbuf *b, u64 uaddr)
 	} ts;
 
 	if (!uaddr || copy_from_user(&ts, uaddr, sizeof(ts)))
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 	else
 		tprintf(b, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts.sec, (long)ts.nsec);
 }
@@ -295,7 +300,7 @@ static void render_stat(struct tbuf *b, u64 uaddr)
 	const char *type;
 
 	if (copy_from_user(&st, uaddr, sizeof(st))) {
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	type = file_type(st.st_mode);
@@ -315,7 +320,7 @@ static void render_wait_status(struct tbuf *b, u64 uaddr)
 	int s;
 
 	if (!uaddr || copy_from_user(&s, uaddr, sizeof(s))) {
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 	} else if ((s & 0x7f) == 0) {
 		tprintf(b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", (s >> 8) & 0xff);
 	} else if (s == 0xffff) {
@@ -336,7 +341,7 @@ static void render_fd_pair(struct tbuf *b, u64 uaddr)
 	int fds[2];
 
 	if (copy_from_user(fds, uaddr, sizeof(fds)))
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 	else
 		tprintf(b, "[%d, %d]", fds[0], fds[1]);
 }
@@ -380,7 +385,7 @@ static void render_page_vector(struct tbuf *b, u64 uaddr, u64 len)
 	u64 n = MIN(pages, sizeof(v));
 
 	if (copy_from_user(v, uaddr, n)) {
-		pointer(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	tprintf(b, "[");
@@ -418,7 +423,7 @@ static void render_result(struct tbuf *b, char kind, const u64 *args, int i, lon
 	u64 v = args[i];
 
 	if (ret < 0 || !v) {
-		pointer(b, v);
+		trace_pointer(b, v);
 		return;
 	}
 	switch (kind) {
@@ -438,7 +443,7 @@ static void render_result(struct tbuf *b, char kind, const u64 *args, int i, lon
 		if (ret)
 			render_wait_status(b, v);
 		else
-			pointer(b, v);
+			trace_pointer(b, v);
 		break;
 	case 'g':
 		render_sigset(b, v);
@@ -487,7 +492,7 @@ static void render_number(struct tbuf *b, char kind, u64 v)
 			tprintf(b, "%d", (int)v);
 		break;
 	default:
-		pointer(b, v);
+		trace_pointer(b, v);
 		break;
 	}
 }
@@ -543,7 +548,7 @@ void trace_render_arg(struct tbuf *b, char kind, const u64 *args, int i, long re
 	else if (kind == 't')
 		render_timespec(b, v);
 	else if ((kind == 'G' || kind == 'H') && !v)
-		pointer(b, v);
+		trace_pointer(b, v);
 	else if (kind == 'G')
 		render_sigset(b, v);
 	else if (kind == 'H')

@@ -41,8 +41,12 @@ struct user_flock {
 	s32 pid;
 };
 
-static const char *const lock_types[] = { "F_RDLCK", "F_WRLCK", "F_UNLCK" };
-static const char *const whences[] = { "SEEK_SET", "SEEK_CUR", "SEEK_END" };
+static const struct name_value lock_types[] = {
+	{ 0, "F_RDLCK" },
+	{ 1, "F_WRLCK" },
+	{ 2, "F_UNLCK" },
+	{ 0, NULL },
+};
 
 void trace_fcntl_kinds(char *kinds, int *nargs, u64 cmd)
 {
@@ -78,35 +82,18 @@ void trace_fcntl_kinds(char *kinds, int *nargs, u64 cmd)
 	}
 }
 
-/* A value strace has a name for, or the number and a comment ("0x5 /\* F_??? *\/"). */
-static void named(struct tbuf *b, const char *const *names, short v, const char *unknown)
-{
-	if (v >= 0 && v < 3)
-		tprintf(b, "%s", names[v]);
-	else
-		tprintf(b, "%#x /* %s */", (unsigned)(u16)v, unknown);
-}
-
-static void address(struct tbuf *b, u64 uaddr)
-{
-	if (uaddr)
-		tprintf(b, "%#lx", (unsigned long)uaddr);
-	else
-		tprintf(b, "NULL");
-}
-
 static void flock_struct(struct tbuf *b, u64 uaddr, bool with_pid)
 {
 	struct user_flock fl;
 
 	if (!uaddr || copy_from_user(&fl, uaddr, sizeof(fl))) {
-		address(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	tprintf(b, "{l_type=");
-	named(b, lock_types, fl.type, "F_???");
+	trace_named(b, lock_types, (u16)fl.type);
 	tprintf(b, ", l_whence=");
-	named(b, whences, fl.whence, "SEEK_???");
+	trace_named(b, seek_whences, (u16)fl.whence);
 	tprintf(b, ", l_start=%ld, l_len=%ld", (long)fl.start, (long)fl.len);
 	if (with_pid)
 		tprintf(b, ", l_pid=%d", fl.pid);
@@ -133,7 +120,7 @@ static void statfs_struct(struct tbuf *b, u64 uaddr)
 	const char *magic;
 
 	if (copy_from_user(&st, uaddr, sizeof(st))) {
-		address(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	magic = name_of(fs_magics, (u64)st.f_type);
@@ -166,7 +153,7 @@ bool trace_files_arg(struct tbuf *b, char kind, u64 v, long ret)
 	if (kind != '}' && kind != ':')
 		return false;
 	if (ret < 0 || !v)
-		address(b, v);
+		trace_pointer(b, v);
 	else if (kind == '}')
 		flock_struct(b, v, true);
 	else

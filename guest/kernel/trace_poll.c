@@ -74,14 +74,6 @@ static void flags(struct tbuf *b, u64 v, const struct flag_name *names)
 		tprintf(b, "%s%#lx", any ? "|" : "", (unsigned long)v);
 }
 
-static void addr(struct tbuf *b, u64 v)
-{
-	if (v)
-		tprintf(b, "%#lx", (unsigned long)v);
-	else
-		tprintf(b, "NULL");
-}
-
 struct pollfd {
 	s32 fd;
 	u16 events, revents;
@@ -142,7 +134,7 @@ static void timeval(struct tbuf *b, u64 utv)
 	s64 tv[2];
 
 	if (!utv || copy_from_user(tv, utv, sizeof(tv)))
-		addr(b, utv);
+		trace_pointer(b, utv);
 	else
 		tprintf(b, "{tv_sec=%ld, tv_usec=%ld}", (long)tv[0], (long)tv[1]);
 }
@@ -192,7 +184,7 @@ static void waitid_info(struct tbuf *b, u64 uinfo)
 
 	if (copy_from_user(head, uinfo, sizeof(head)) ||
 	    copy_from_user(times, uinfo + 32, sizeof(times))) {
-		addr(b, uinfo);
+		trace_pointer(b, uinfo);
 		return;
 	}
 	if (!head[0]) {
@@ -241,13 +233,13 @@ bool trace_poll_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)
 		return true;
 	case 'J':
 		if (!v || copy_from_user(&ev, v, sizeof(ev)))
-			addr(b, v);
+			trace_pointer(b, v);
 		else
 			epoll_event(b, &ev);
 		return true;
 	case 'U':
 		if (ret < 0)
-			addr(b, v);
+			trace_pointer(b, v);
 		else
 			epoll_events_out(b, v, ret);
 		return true;
@@ -259,7 +251,7 @@ bool trace_poll_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)
 		return true;
 	case '$': /* pselect6's mask argument */
 		if (!v || copy_from_user(masks, v, sizeof(masks))) {
-			addr(b, v);
+			trace_pointer(b, v);
 		} else {
 			u64 sig_args[1] = { masks[0] };
 
@@ -276,7 +268,7 @@ bool trace_poll_arg(struct tbuf *b, char kind, const u64 *args, int i, long ret)
 		return true;
 	case '&':
 		if (ret < 0 || !v)
-			addr(b, v);
+			trace_pointer(b, v);
 		else
 			waitid_info(b, v);
 		return true;

@@ -32,14 +32,6 @@ static void signal_named(struct tbuf *b, int sig)
 		tprintf(b, "%d", sig);
 }
 
-static void ptr_or_null(struct tbuf *b, u64 v)
-{
-	if (v)
-		tprintf(b, "%#lx", (unsigned long)v);
-	else
-		tprintf(b, "NULL");
-}
-
 static const char *si_code_name(const struct siginfo *si)
 {
 	static const struct name_value codes[] = {
@@ -66,7 +58,7 @@ static void render_siginfo(struct tbuf *b, u64 uaddr)
 	const char *code;
 
 	if (copy_from_user(&si, uaddr, sizeof(si))) {
-		ptr_or_null(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	if (!si.signo) {
@@ -90,17 +82,17 @@ static void render_siginfo(struct tbuf *b, u64 uaddr)
 			(long)si.chld.stime);
 	} else if (si.code == SI_TIMER) {
 		tprintf(b, ", si_timerid=");
-		ptr_or_null(b, (u32)si.timer.tid);
+		trace_pointer(b, (u32)si.timer.tid);
 		tprintf(b, ", si_overrun=%d, si_int=%d, si_ptr=", si.timer.overrun,
 			(int)si.timer.value);
-		ptr_or_null(b, si.timer.value);
+		trace_pointer(b, si.timer.value);
 	} else if (si.code == SI_USER || si.code == SI_TKILL || si.code == SI_QUEUE ||
 		   si.code == SI_MESGQ) {
 		tprintf(b, ", si_pid=%d, si_uid=%u", si.rt.pid, si.rt.uid);
 		/* strace leaves out a value of 0 (NULL) of these, not a timer's. */
 		if ((si.code == SI_QUEUE || si.code == SI_MESGQ) && si.rt.value) {
 			tprintf(b, ", si_int=%d, si_ptr=", (int)si.rt.value);
-			ptr_or_null(b, si.rt.value);
+			trace_pointer(b, si.rt.value);
 		}
 	}
 	tprintf(b, "}");
@@ -114,7 +106,7 @@ static void render_interval_value(struct tbuf *b, u64 uaddr, const char *unit)
 	} t;
 
 	if (copy_from_user(&t, uaddr, sizeof(t))) {
-		ptr_or_null(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	tprintf(b, "{it_interval={tv_sec=%ld, tv_%s=%ld}, it_value={tv_sec=%ld, tv_%s=%ld}}",
@@ -131,7 +123,7 @@ static void render_sigevent(struct tbuf *b, u64 uaddr)
 	} ev;
 
 	if (copy_from_user(&ev, uaddr, sizeof(ev))) {
-		ptr_or_null(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	tprintf(b, "{");
@@ -159,7 +151,7 @@ static void render_mq_attr(struct tbuf *b, u64 uaddr)
 	} a;
 
 	if (copy_from_user(&a, uaddr, sizeof(a))) {
-		ptr_or_null(b, uaddr);
+		trace_pointer(b, uaddr);
 		return;
 	}
 	tprintf(b, "{mq_flags=%s, mq_maxmsg=%ld, mq_msgsize=%ld, mq_curmsgs=%ld}",
@@ -174,7 +166,7 @@ static void render_int(struct tbuf *b, u64 uaddr)
 	s32 v;
 
 	if (copy_from_user(&v, uaddr, sizeof(v)))
-		ptr_or_null(b, uaddr);
+		trace_pointer(b, uaddr);
 	else
 		tprintf(b, "[%d]", v);
 }
@@ -206,7 +198,7 @@ bool trace_render_timer_arg(struct tbuf *b, char kind, u64 v, long ret)
 		return false;
 	/* NULL, or what a failed call did not fill in: the address. */
 	if (!v || (trace_timer_kind_is_result(kind) && ret < 0)) {
-		ptr_or_null(b, v);
+		trace_pointer(b, v);
 		return true;
 	}
 	if (kind == '1' || kind == '2')

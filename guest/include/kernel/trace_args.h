@@ -44,5 +44,10 @@ bool trace_files_is_result(char kind);
 /* Flags by their names, "0" for none, as strace prints a flags field. */
 struct flag_name;
 void trace_flags(struct tbuf *b, u64 v, const struct flag_name *names);
+/* A constant by its name, or the number with strace's comment: "0x5 /\* SEEK_??? *\/". */
+struct name_value;
+void trace_named(struct tbuf *b, const struct name_value *t, u64 v);
+/* A user address as strace prints one: hex, or NULL. */
+void trace_pointer(struct tbuf *b, u64 v);
 
 #endif
