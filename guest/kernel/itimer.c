@@ -62,9 +62,12 @@ void itimer_tick(struct proc *p, u64 now, u64 cpu)
 		send_itimer_signal(p, ITIMER_REAL);
 	}
 	for (int which = ITIMER_VIRTUAL; cpu && which <= ITIMER_PROF; which++) {
-		u64 clock = itimer_clock(p, which);
+		u64 clock;
 
-		if (t[which].expires && clock >= t[which].expires) {
+		if (!t[which].expires)
+			continue; /* most ticks: no CPU-time timer armed, no clock to read */
+		clock = itimer_clock(p, which);
+		if (clock >= t[which].expires) {
 			ktimer_expire(&t[which], clock);
 			send_itimer_signal(p, which);
 		}

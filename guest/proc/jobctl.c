@@ -23,6 +23,7 @@ void jobctl_notify_parent(struct proc *p, int code, int status)
 {
 	struct proc *parent = p->parent;
 	struct siginfo info = { .signo = SIGCHLD, .code = code };
+	u64 user, sys;
 
 	if (!parent)
 		return;
@@ -34,9 +35,9 @@ void jobctl_notify_parent(struct proc *p, int code, int status)
 	info.chld.pid = p->pid;
 	info.chld.uid = p->cred.uid;
 	info.chld.status = status;
-	/* clock ticks, as Linux's */
-	info.chld.utime = (p->cpu_ns - p->sys_ns) / (NSEC_PER_SEC / TICK_HZ);
-	info.chld.stime = p->sys_ns / (NSEC_PER_SEC / TICK_HZ);
+	proc_cpu_split(p, &user, &sys);
+	info.chld.utime = user / (NSEC_PER_SEC / TICK_HZ); /* clock ticks, as Linux's */
+	info.chld.stime = sys / (NSEC_PER_SEC / TICK_HZ);
 	signal_send_info(parent, &info);
 }
 
