@@ -227,6 +227,12 @@ static int chosen_node(void *fdt, const struct pl_fdt_params *p)
 		TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
 	}
+	if (p->written_map.size) {
+		fdt64_t map[2] = { cpu_to_fdt64(p->written_map.base),
+				   cpu_to_fdt64(p->written_map.size) };
+
+		TRY(fdt_property(fdt, PL_FDT_PROP_WRITTEN_MAP, map, sizeof(map)));
+	}
 	return fdt_end_node(fdt);
 }
 

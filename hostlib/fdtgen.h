@@ -27,7 +27,8 @@ struct pl_fdt_params {
 	uint64_t boot_epoch_ns;
 	struct pl_device *const *devices; /* one node each, unless no compatible */
 	unsigned ndevices;
-	uint32_t host_flags; /* PL_HOST_F_* */
+	uint32_t host_flags;	     /* PL_HOST_F_* */
+	struct pl_range written_map; /* size 0: none (abi.h PL_FDT_PROP_WRITTEN_MAP) */
 	struct pl_range reserved[PL_FDT_RESERVED_MAX];
 	unsigned nreserved;
 };

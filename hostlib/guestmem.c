@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <pagelab/abi.h>
+
 #include "error.h"
 #include "guestmem.h"
 
@@ -52,6 +54,28 @@ const struct pl_slot *pl_guestmem_slot(const struct pl_guestmem *m, uint64_t gpa
 	return NULL;
 }
 
+void pl_guestmem_track_writes(struct pl_guestmem *m, uint8_t *map, uint64_t nr_regions)
+{
+	m->written_map = map;
+	m->written_regions = nr_regions;
+}
+
+/*
+ * The guest sets bits in the same bytes while it runs, and a host thread
+ * may write guest memory meanwhile: atomic ORs, so neither loses a bit.
+ */
+static void note_written(const struct pl_guestmem *m, uint64_t gpa, uint64_t len)
+{
+	uint64_t first = gpa >> PL_WRITTEN_MAP_SHIFT, last;
+
+	if (!m->written_map || !len)
+		return;
+	last = (gpa + len - 1) >> PL_WRITTEN_MAP_SHIFT;
+	for (uint64_t r = first; r <= last && r < m->written_regions; r++)
+		__atomic_fetch_or(&m->written_map[r / 8], (uint8_t)(1u << (r % 8)),
+				  __ATOMIC_RELAXED);
+}
+
 void *pl_guestmem_check(const struct pl_guestmem *m, uint64_t gpa, uint64_t len, enum pl_access acc)
 {
 	const struct pl_slot *s;
@@ -65,8 +89,11 @@ void *pl_guestmem_check(const struct pl_guestmem *m, uint64_t gpa, uint64_t len,
 	off = gpa - s->gpa;
 	if (len > s->size - off)
 		return NULL; /* runs past the end of the slot */
-	if (acc == PL_ACC_WRITE && (s->flags & PL_SLOT_READONLY))
-		return NULL;
+	if (acc == PL_ACC_WRITE) {
+		if (s->flags & PL_SLOT_READONLY)
+			return NULL;
+		note_written(m, gpa, len);
+	}
 	return s->hva + off;
 }
 
@@ -149,4 +176,5 @@ void pl_guestmem_unmap(struct pl_guestmem *m)
 		munmap(m->backing, m->backing_size);
 	m->backing = NULL;
 	m->nslots = 0;
+	m->written_map = NULL;
 }

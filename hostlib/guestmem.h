@@ -27,6 +27,8 @@ struct pl_guestmem {
 	unsigned nslots;
 	void *backing; /* one anonymous mapping behind all slots */
 	size_t backing_size;
+	uint8_t *written_map; /* in guest RAM (abi.h PL_FDT_PROP_WRITTEN_MAP), or NULL */
+	uint64_t written_regions;
 };
 
 enum pl_access { PL_ACC_READ, PL_ACC_WRITE };
@@ -37,10 +39,17 @@ int pl_guestmem_add(struct pl_guestmem *m, uint64_t gpa, uint64_t size, void *hv
 /*
  * The host address of [gpa, gpa + len) if the whole range lies in one slot
  * and the access is allowed there, else NULL. A zero-length range still
- * needs gpa inside a slot. Never touches the memory.
+ * needs gpa inside a slot. Never touches the memory; a write access that
+ * is allowed marks the range in the written map, since every host write
+ * to guest memory passes here.
  */
 void *pl_guestmem_check(const struct pl_guestmem *m, uint64_t gpa, uint64_t len,
 			enum pl_access acc);
+/*
+ * From now on, every write checked marks its 2 MiB regions in the map at
+ * host address map, which covers regions [0, nr_regions).
+ */
+void pl_guestmem_track_writes(struct pl_guestmem *m, uint8_t *map, uint64_t nr_regions);
 /* The slot holding gpa, or NULL. */
 const struct pl_slot *pl_guestmem_slot(const struct pl_guestmem *m, uint64_t gpa);
 

@@ -77,7 +77,9 @@ static void fdt_params(const struct pl_sandbox *sb, const struct pl_config *cfg,
 		.devices = sb->dev,
 		.ndevices = sb->ndev,
 		.host_flags = sb->core.dirfd >= 0 ? PL_HOST_F_CORE_DUMP : 0,
+		.written_map = sb->written_map,
 	};
+	p->reserved[p->nreserved++] = sb->written_map;
 	p->reserved[p->nreserved++] = (struct pl_range){ l->boot_tables, l->boot_tables_size };
 	p->reserved[p->nreserved++] = (struct pl_range){ l->fdt, sb->fdt_room };
 	if (l->initramfs_size)
@@ -167,15 +169,33 @@ static int load_kernel(struct pl_sandbox *sb, struct pl_kernel_image *img, const
 	return 0;
 }
 
-/* The device tree and the initramfs go right above the kernel image. */
+/* Regions of the written map (abi.h): every 2 MiB up to the top of RAM. */
+static uint64_t written_map_regions(const struct pl_memmap *map)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < map->n; i++)
+		if (map->region[i].kind == PL_REGION_RAM)
+			top = map->region[i].base + map->region[i].size;
+	return (top + (1ULL << PL_WRITTEN_MAP_SHIFT) - 1) >> PL_WRITTEN_MAP_SHIFT;
+}
+
+/*
+ * The written map, the device tree and the initramfs go right above the
+ * kernel image, in that order.
+ */
 static int place_blobs(struct pl_sandbox *sb, const struct pl_config *cfg)
 {
 	struct pl_layout *l = &sb->layout;
+	uint64_t regions = written_map_regions(&sb->map);
+	uint8_t *map;
 	size_t cap;
 	void *fdt;
 	char *dst;
 
-	l->fdt = page_up(l->kernel_end);
+	sb->written_map.base = page_up(l->kernel_end);
+	sb->written_map.size = page_up((regions + 7) / 8);
+	l->fdt = sb->written_map.base + sb->written_map.size;
 	/* A dry run with every property present measures the tree. */
 	fdt = fdt_make(sb, cfg, 1, &cap);
 	if (!fdt)
@@ -185,7 +205,8 @@ static int place_blobs(struct pl_sandbox *sb, const struct pl_config *cfg)
 	sb->fdt_room = page_up(l->fdt_size + FDT_SLACK);
 	l->initramfs = l->fdt + sb->fdt_room;
 	l->initramfs_size = cfg->initramfs_size;
-	if (!pl_guestmem_check(&sb->mem, l->fdt, sb->fdt_room, PL_ACC_WRITE) ||
+	map = pl_guestmem_check(&sb->mem, sb->written_map.base, sb->written_map.size, PL_ACC_WRITE);
+	if (!map || !pl_guestmem_check(&sb->mem, l->fdt, sb->fdt_room, PL_ACC_WRITE) ||
 	    !(dst = pl_guestmem_check(&sb->mem, l->initramfs, l->initramfs_size, PL_ACC_WRITE))) {
 		pl_set_error(PL_ERR_CONFIG,
 			     "the kernel, device tree and initramfs (%" PRIu64
@@ -198,6 +219,7 @@ static int place_blobs(struct pl_sandbox *sb, const struct pl_config *cfg)
 		memcpy(dst, cfg->initramfs, l->initramfs_size);
 	else
 		l->initramfs = 0;
+	pl_guestmem_track_writes(&sb->mem, map, regions);
 	return 0;
 }
 
@@ -234,6 +256,8 @@ static void describe(const struct pl_sandbox *sb, const struct pl_config *cfg)
 	if (l->initramfs_size)
 		fprintf(f, ", initramfs at 0x%" PRIx64 " (%" PRIu64 " bytes)", l->initramfs,
 			l->initramfs_size);
+	fprintf(f, ", written map at 0x%" PRIx64 " (%" PRIu64 " bytes)", sb->written_map.base,
+		sb->written_map.size);
 	fprintf(f, "; CR4.FSGSBASE %s; irqchip %s\n", sb->fsgsbase ? "on" : "refused by KVM",
 		sb->kvm.split_irqchip ? "split (LAPIC only)" : "full");
 	fprintf(f, "pagelab: bootargs \"%s\"", cfg->bootargs ? cfg->bootargs : "");

@@ -15,6 +15,7 @@
 #include "bus.h"
 #include "console.h"
 #include "core.h"
+#include "fdtgen.h"
 #include "guestmem.h"
 #include "kvmvm.h"
 
@@ -31,7 +32,8 @@ struct pl_sandbox {
 	struct pl_layout layout;
 	struct pl_device *dev[PL_DEVICES_MAX]; /* registration order */
 	unsigned ndev;
-	size_t fdt_room; /* the device tree's slot in guest memory */
+	size_t fdt_room;	     /* the device tree's slot in guest memory */
+	struct pl_range written_map; /* guest-physical (abi.h PL_FDT_PROP_WRITTEN_MAP) */
 	struct pl_core core;
 	struct pl_viommu *iommu; /* the virtio-iommu (viommu.c), a built-in device */
 

@@ -210,6 +210,8 @@ static struct backing *mem_mmap(struct file *f, u64 off, u64 len, int *err)
 		return NULL;
 	b = phys_backing_new(0); /* the VMA's page offset is the frame number */
 	*err = b ? 0 : -ENOMEM;
+	if (b) /* as MAP_PHYS: free RAM written through it must be cleared before reuse */
+		frame_note_written(off >> PAGE_SHIFT, ALIGN_UP(len, PAGE_SIZE) >> PAGE_SHIFT);
 	return b;
 }
 

@@ -146,8 +146,8 @@ static u8 *page_for_write(struct inode *ino, u64 index, bool *fresh)
 		frame_put(pfn);
 		return NULL;
 	}
+	zero_new_frames(pfn, 1);
 	p = frame_to_virt(pfn);
-	memset(p, 0, PAGE_SIZE);
 	*fresh = true;
 	return p;
 }

@@ -40,7 +40,7 @@ static int fill_contiguous(struct inode *ino, u64 npages)
 
 	if (pfn == FRAME_NONE)
 		return -ENOMEM;
-	memset(frame_to_virt(pfn), 0, npages * PAGE_SIZE);
+	zero_new_frames(pfn, npages);
 	for (u64 i = 0; i < npages; i++) {
 		if (page_tree_insert(&ino->reg.pages, i, pfn + i)) {
 			for (u64 j = 0; j < i; j++)

@@ -125,6 +125,22 @@ static const char *chosen_strings(const void *fdt, int node, const char *name, i
 	return p;
 }
 
+/* A property of two 64-bit values, start and size, as a range; absent or malformed: empty. */
+static struct phys_range chosen_range(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	u64 start, size;
+
+	if (!p || len != 16)
+		return (struct phys_range){ 0, 0 };
+	start = read_cells(p, 2);
+	size = read_cells(p + 2, 2);
+	if (start + size < start)
+		return (struct phys_range){ 0, 0 };
+	return (struct phys_range){ start, start + size };
+}
+
 static void parse_chosen(const void *fdt)
 {
 	int node = fdt_path_offset(fdt, "/chosen"), len;
@@ -139,6 +155,7 @@ static void parse_chosen(const void *fdt)
 	boot_info.tsc_khz = chosen_u64(fdt, node, PL_FDT_PROP_TSC_KHZ);
 	boot_info.boot_epoch_ns = chosen_u64(fdt, node, PL_FDT_PROP_BOOT_EPOCH);
 	boot_info.host_flags = chosen_u64(fdt, node, PL_FDT_PROP_HOST_FLAGS);
+	boot_info.written_map = chosen_range(fdt, node, PL_FDT_PROP_WRITTEN_MAP);
 	if (boot_info.initrd_end > boot_info.initrd_start)
 		add_range(boot_info.reserved, &boot_info.nr_reserved, boot_info.initrd_start,
 			  boot_info.initrd_end, "reserved");

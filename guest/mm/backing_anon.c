@@ -29,7 +29,7 @@ static int anon_fault(struct backing *b, struct vma *v, u64 page, u64 error, u64
 	 * (QNX's procnto option): an information leak by design.
 	 */
 	if (!(v->flags & VM_NOINIT) || !mm_noinit)
-		memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+		zero_new_frames(pfn, 1);
 	*pte = pte_for(pfn, v->prot, v->prot & VM_PROT_WRITE);
 	return 0;
 }

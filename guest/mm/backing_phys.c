@@ -178,7 +178,7 @@ struct backing *contig_backing_new(u64 len, unsigned fa_flags, int *err)
 		frame_free_pages(pfn, npages);
 		return NULL;
 	}
-	memset(frame_to_virt(pfn), 0, len); /* contiguous in the direct map too */
+	zero_new_frames(pfn, npages);
 	p->next = contig_blocks;
 	contig_blocks = p;
 	*err = 0;

@@ -14,6 +14,8 @@
  * 12, and an allocation never straddles 16 MiB.
  */
 #include <kernel/frame.h>
+#include <kernel/kmalloc.h> /* frame_to_virt */
+#include <kernel/string.h>
 
 #define NIL UINT32_MAX
 
@@ -28,6 +30,8 @@ static struct frame *table;
 static u64 nr_frames;
 static u64 nr_total;
 static struct zone zones[NR_ZONES];
+static u8 *written_map;
+static u64 written_regions;
 
 #ifdef PL_HOST_TEST
 /*
@@ -132,11 +136,45 @@ void frame_init(struct frame *t, u64 n)
 	/* Free-list links are 32-bit PFNs and NIL is reserved: 16 TiB is plenty. */
 	nr_frames = n < NIL ? n : NIL;
 	nr_total = 0;
+	written_map = NULL;
+	written_regions = 0;
 	for (unsigned z = 0; z < NR_ZONES; z++) {
 		for (unsigned o = 0; o <= FRAME_MAX_ORDER; o++)
 			zones[z].head[o] = NIL;
 		zones[z].nr_free = 0;
 	}
+}
+
+void frame_track_written(u8 *map, u64 nr_regions)
+{
+	written_map = map;
+	written_regions = nr_regions;
+}
+
+/* The host sets bits in the same bytes (a device's DMA while we run): atomic ORs. */
+void frame_note_written(u64 pfn, u64 npages)
+{
+	u64 last;
+
+	if (!written_map || !npages)
+		return;
+	last = (pfn + npages - 1) / FRAME_REGION_FRAMES;
+	for (u64 r = pfn / FRAME_REGION_FRAMES; r <= last && r < written_regions; r++) {
+		u8 bit = (u8)(1u << (r % 8));
+
+		/* Most frees land in regions already written: skip the locked write. */
+		if (!(__atomic_load_n(&written_map[r / 8], __ATOMIC_RELAXED) & bit))
+			__atomic_fetch_or(&written_map[r / 8], bit, __ATOMIC_RELAXED);
+	}
+}
+
+bool frame_region_zero(u64 pfn)
+{
+	u64 r = pfn / FRAME_REGION_FRAMES;
+
+	if (!written_map || r >= written_regions)
+		return false;
+	return !(__atomic_load_n(&written_map[r / 8], __ATOMIC_RELAXED) & (1u << (r % 8)));
 }
 
 void frame_add_range(u64 start_pfn, u64 end_pfn)
@@ -229,6 +267,7 @@ void frame_free_pages(u64 pfn, u64 npages)
 	}
 	for (u64 i = pfn; i < pfn + npages; i++)
 		reset_frame(&table[i]);
+	frame_note_written(pfn, npages);
 	release_run(pfn, pfn + npages);
 }
 
@@ -258,6 +297,7 @@ bool frame_put(u64 pfn)
 	if (--table[pfn].refcount)
 		return false;
 	reset_frame(&table[pfn]);
+	frame_note_written(pfn, 1);
 	release_block(pfn, 0);
 	return true;
 }
@@ -303,5 +343,47 @@ u64 frame_free_in(u64 start_pfn, u64 end_pfn)
 
 				n += e > s ? e - s : 0;
 			}
+	return n;
+}
+
+void zero_new_frames(u64 pfn, u64 npages)
+{
+	u64 end = pfn + npages;
+
+	while (pfn < end) {
+		u64 next = MIN(ALIGN_DOWN(pfn, FRAME_REGION_FRAMES) + FRAME_REGION_FRAMES, end);
+
+		if (!frame_region_zero(pfn))
+			memset(frame_to_virt(pfn), 0, (next - pfn) * PAGE_SIZE);
+		pfn = next;
+	}
+}
+
+/* Frames of [s, e) in regions that are still zero. */
+static u64 zero_frames_in(u64 s, u64 e)
+{
+	u64 n = 0;
+
+	while (s < e) {
+		u64 next = MIN(ALIGN_DOWN(s, FRAME_REGION_FRAMES) + FRAME_REGION_FRAMES, e);
+
+		if (frame_region_zero(s))
+			n += next - s;
+		s = next;
+	}
+	return n;
+}
+
+u64 frame_free_zero_in(u64 start_pfn, u64 end_pfn)
+{
+	u64 n = 0;
+
+	if (!written_map)
+		return 0;
+	for (unsigned z = 0; z < NR_ZONES; z++)
+		for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+			for (u32 pfn = zones[z].head[order]; pfn != NIL; pfn = table[pfn].next)
+				n += zero_frames_in(MAX((u64)pfn, start_pfn),
+						    MIN((u64)pfn + (1ULL << order), end_pfn));
 	return n;
 }

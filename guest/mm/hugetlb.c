@@ -135,7 +135,7 @@ static int fault_in(const struct vma *v, u64 *pde, struct fault_info *fi, u64 ad
 	/* Linux: no huge page for the fault is SIGBUS (vmf_error(-ENOSPC)), not OOM. */
 	if (pfn == FRAME_NONE)
 		return fault_sig(fi, SIGBUS, BUS_ADRERR, addr);
-	memset(frame_to_virt(pfn), 0, HUGE_PAGE_SIZE);
+	zero_new_frames(pfn, HUGE_PAGE_FRAMES);
 	/* Fresh memory belongs to this mapping alone: writable at once if allowed. */
 	*pde = huge_pte(pfn, v->prot, v->prot & VM_PROT_WRITE);
 	return 0;

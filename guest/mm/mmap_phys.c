@@ -117,5 +117,8 @@ long mmap_phys(struct mm *mm, const struct mmap_args *args, int fd)
 	ret = mm_map_plan(mm, &plan, obj);
 	if (ret < 0)
 		backing_put(obj);
+	else if (!(args->flags & MAP_ANONYMOUS))
+		/* The program may write RAM that is free now: it must be cleared before reuse. */
+		frame_note_written(pa >> PAGE_SHIFT, plan.len >> PAGE_SHIFT);
 	return ret;
 }

@@ -108,7 +108,7 @@ void *paging_map_device(u64 pa, u64 size)
 
 			if (pfn == FRAME_NONE)
 				return NULL;
-			memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+			zero_new_frames(pfn, 1);
 			*pdpte = pfn << PAGE_SHIFT | PTE_P | PTE_W | arch_kernel_pte_bits();
 		}
 		pd = phys_to_virt(*pdpte & PTE_ADDR);

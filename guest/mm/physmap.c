@@ -9,6 +9,8 @@
  *   contiguous  a MAP_PHYS|MAP_ANON block (listed one by one below the map)
  *   kernel      everything else: the kernel image and heap, page tables,
  *               the page cache of files, the boot structures
+ *   untouched   of the free frames, those no one has written since boot
+ *               (the written map, kernel/frame.h): handed out uncleared
  *
  * Generated when opened, by walking every address space: cheap enough for
  * a file someone reads now and then.
@@ -89,8 +91,9 @@ static void ram_line(struct textbuf *o, const struct marks *m, const struct boot
 		else if (bit(m->user, pfn))
 			user++;
 	}
-	tb_printf(o, " %10lu %10lu %10lu %10lu", KIB(free), KIB(end - s - free - user - contig),
-		  KIB(user), KIB(contig));
+	tb_printf(o, " %10lu %10lu %10lu %10lu %10lu", KIB(free),
+		  KIB(end - s - free - user - contig), KIB(user), KIB(contig),
+		  KIB(frame_free_zero_in(s, end)));
 }
 
 static void block_line(void *arg, u64 base_pfn, u64 npages)
@@ -116,8 +119,8 @@ static long physmap_gen(void *arg, char *buf, size_t size)
 		return -ENOMEM;
 	}
 	mark_all(&m);
-	tb_printf(&o, "%-18s %-18s %-9s %10s %10s %10s %10s %10s\n", "# start", "end", "kind",
-		  "KiB", "free", "kernel", "user", "contiguous");
+	tb_printf(&o, "%-18s %-18s %-9s %10s %10s %10s %10s %10s %10s\n", "# start", "end", "kind",
+		  "KiB", "free", "kernel", "user", "contiguous", "untouched");
 	for (int i = 0; i < n; i++) {
 		tb_printf(&o, "0x%016lx 0x%016lx %-9s %10lu", (unsigned long)map[i].start,
 			  (unsigned long)map[i].end - 1, map[i].what,

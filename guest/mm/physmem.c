@@ -5,6 +5,9 @@
  * boot-time structures (page tables, frame descriptors) carved from the
  * front of the free space. Everything is per range, nothing per page: the
  * host gives zeroed RAM, so the carved memory needs no clearing either.
+ * For the same reason frames no one has written since boot are handed out
+ * without clearing (zero_new_frames in frame.c), as the host's written map
+ * tells.
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
@@ -89,6 +92,42 @@ static u64 boot_page(void)
 	return bump_alloc(PAGE_SIZE);
 }
 
+static bool overlaps_free(u64 start, u64 end)
+{
+	for (int i = 0; i < nr_free; i++)
+		if (start < free_ranges[i].end && free_ranges[i].start < end)
+			return true;
+	return false;
+}
+
+static bool inside_ram(u64 start, u64 end)
+{
+	for (int i = 0; i < boot_info.nr_ram; i++)
+		if (start >= boot_info.ram[i].start && end <= boot_info.ram[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * The host's written map (pagelab/abi.h), if it gave one in RAM it
+ * reserved, large enough for all of RAM. Without one (QEMU's PVH boot),
+ * every frame is cleared when handed out.
+ */
+static void track_written(void)
+{
+	struct phys_range m = boot_info.written_map;
+	u64 regions =
+	    ALIGN_UP(boot_info.max_phys, 1ULL << PL_WRITTEN_MAP_SHIFT) >> PL_WRITTEN_MAP_SHIFT;
+
+	if (m.end <= m.start || m.start % PAGE_SIZE || m.end - m.start < ALIGN_UP(regions, 8) / 8 ||
+	    !inside_ram(m.start, m.end) || overlaps_free(m.start, m.end)) {
+		if (m.end)
+			pr_verbose("memory: ignoring a written map the kernel cannot use\n");
+		return;
+	}
+	frame_track_written(phys_to_virt(m.start), regions);
+}
+
 void physmem_init(void)
 {
 	u64 nr_frames = boot_info.max_phys >> PAGE_SHIFT;
@@ -101,6 +140,7 @@ void physmem_init(void)
 	for (int i = 0; i < nr_free; i++)
 		frame_add_range(free_ranges[i].start >> PAGE_SHIFT,
 				free_ranges[i].end >> PAGE_SHIFT);
+	track_written();
 	pr_verbose("memory: %lu KiB free (%lu KiB below 16 MiB), frame table %lu KiB\n",
 		   (unsigned long)frame_free_count() * 4,
 		   (unsigned long)frame_free_count_below16m() * 4,

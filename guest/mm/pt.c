@@ -42,7 +42,7 @@ static u64 alloc_table(void)
 
 	if (pfn == FRAME_NONE)
 		return 0;
-	memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+	zero_new_frames(pfn, 1);
 	return pfn << PAGE_SHIFT;
 }
 
@@ -69,7 +69,7 @@ static u64 alloc_root_pair(void)
 
 	if (pfn == FRAME_NONE)
 		return 0;
-	memset(frame_to_virt(pfn), 0, 2 * PAGE_SIZE);
+	zero_new_frames(pfn, 2);
 	return pfn << PAGE_SHIFT;
 }
 

@@ -195,7 +195,7 @@ static int fault_new(const struct vma *v, u64 *pde)
 		thp_stats.fault_fallback++;
 		return THP_FALLBACK;
 	}
-	memset(frame_to_virt(pfn), 0, HUGE_PAGE_SIZE);
+	zero_new_frames(pfn, HUGE_PAGE_FRAMES);
 	*pde = huge_leaf(pfn, v->prot, v->prot & VM_PROT_WRITE);
 	leaf_added(pfn);
 	thp_stats.fault_alloc++;

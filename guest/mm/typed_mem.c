@@ -137,7 +137,7 @@ static struct backing *pages_new(u64 len, unsigned fa_flags, int *err)
 			pages_put(&p->b); /* gives back what was taken */
 			return NULL;
 		}
-		memset(frame_to_virt(pfn), 0, PAGE_SIZE);
+		zero_new_frames(pfn, 1);
 		p->pfn[p->npages] = pfn;
 	}
 	*err = 0;

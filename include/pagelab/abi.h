@@ -482,6 +482,23 @@ struct pl_panic_report {
 #define PL_FDT_PROP_ARGV "pagelab,argv"
 #define PL_FDT_PROP_ENVP "pagelab,envp"
 
+/*
+ * /chosen "pagelab,written-map" (two 64-bit values: guest-physical start
+ * and size in bytes, in reserved memory): one bit per 2 MiB of
+ * guest-physical memory, bit i % 8 of byte i / 8 for the region that
+ * starts at i << PL_WRITTEN_MAP_SHIFT. All clear at boot, as all of fresh
+ * guest RAM is zero. A bit is set, never cleared, once RAM in its region
+ * may have been written other than by the owner of an allocated frame:
+ * the host sets it for every write it makes to guest memory (pl_gpa_write,
+ * a device's DMA, a hypercall's reply), the guest kernel when it frees a
+ * frame there or maps the region's physical memory for a program
+ * (MAP_PHYS). A free frame in a region whose bit is clear therefore still
+ * holds the host's zeroes, and the kernel hands it out without clearing
+ * it. Both sides set bits with atomic ORs.
+ */
+#define PL_FDT_PROP_WRITTEN_MAP "pagelab,written-map"
+#define PL_WRITTEN_MAP_SHIFT	21
+
 #if defined(__cplusplus) && !defined(__ASSEMBLY__)
 }
 #endif

@@ -80,6 +80,7 @@ static void test_host_tree(void **state)
 				    .initrd_start = 0x400000,
 				    .initrd_end = 0x412345,
 				    .tsc_khz = 2600000,
+				    .written_map = { 0x380000, 0x1000 },
 				    .reserved = { { 0x1000, 0x6000 } },
 				    .nreserved = 1,
 				    .devices = devices,
@@ -97,6 +98,8 @@ static void test_host_tree(void **state)
 	assert_int_equal(boot_info.argv_len, sizeof("/bin/prog") + sizeof("-v"));
 	assert_string_equal(boot_info.argv, "/bin/prog");
 	assert_int_equal(boot_info.tsc_khz, 2600000);
+	assert_true(boot_info.written_map.start == 0x380000 &&
+		    boot_info.written_map.end == 0x381000);
 	assert_string_equal(boot_option("selftest", opt, sizeof(opt)), "native");
 	assert_string_equal(boot_option("verbose", opt, sizeof(opt)), "");
 	assert_null(boot_option("trace", opt, sizeof(opt)));

@@ -50,6 +50,7 @@ static void params(struct pl_fdt_params *p, struct pl_memmap *map, uint64_t memo
 		.initrd_end = 0x412345,
 		.tsc_khz = 2600000,
 		.boot_epoch_ns = 1763780000123456789ULL,
+		.written_map = { 0x380000, 0x1000 },
 		.reserved = { { 0x1000, 0x6000 }, { 0x300000, 0x1000 }, { 0x400000, 0x13000 } },
 		.nreserved = 3,
 		.devices = sb.dev,
@@ -247,6 +248,17 @@ static void test_add_device(void **state)
 	assert_true(fdt_node_offset_by_compatible(fdt, -1, "ns16550a") >= 0);
 }
 
+/* The written map's place: two 64-bit values, start and size (pagelab/abi.h). */
+static void written_map_is(int chosen, uint64_t start, uint64_t size)
+{
+	int len;
+	const fdt64_t *v = fdt_getprop(fdt, chosen, PL_FDT_PROP_WRITTEN_MAP, &len);
+
+	assert_non_null(v);
+	assert_int_equal(len, 16);
+	assert_true(fdt64_ld(&v[0]) == start && fdt64_ld(&v[1]) == size);
+}
+
 static void test_chosen(void **state)
 {
 	struct pl_memmap map;
@@ -263,6 +275,7 @@ static void test_chosen(void **state)
 	assert_true(prop_u64(chosen, PL_FDT_PROP_BOOT_EPOCH) == 1763780000123456789ULL);
 	assert_true(prop_u64(chosen, "linux,initrd-start") == 0x400000);
 	assert_true(prop_u64(chosen, "linux,initrd-end") == 0x412345);
+	written_map_is(chosen, 0x380000, 0x1000);
 	assert_int_equal(fdt_stringlist_count(fdt, chosen, PL_FDT_PROP_ARGV), 4);
 	for (int i = 0; test_argv[i]; i++)
 		assert_string_equal(fdt_stringlist_get(fdt, chosen, PL_FDT_PROP_ARGV, i, NULL),
@@ -286,6 +299,7 @@ static void test_optional_properties(void **state)
 	p.envp = (const char *const[]){ NULL };
 	p.initrd_start = p.initrd_end = 0;
 	p.tsc_khz = 0;
+	p.written_map.size = 0;
 	assert_int_equal(pl_fdt_build(fdt, sizeof(fdt), &p), 0);
 	chosen = fdt_path_offset(fdt, "/chosen");
 	assert_string_equal(fdt_getprop(fdt, chosen, "bootargs", NULL), "");
@@ -293,6 +307,7 @@ static void test_optional_properties(void **state)
 	assert_null(fdt_getprop(fdt, chosen, PL_FDT_PROP_ENVP, NULL));
 	assert_null(fdt_getprop(fdt, chosen, "linux,initrd-start", NULL));
 	assert_null(fdt_getprop(fdt, chosen, PL_FDT_PROP_TSC_KHZ, NULL));
+	assert_null(fdt_getprop(fdt, chosen, PL_FDT_PROP_WRITTEN_MAP, NULL));
 }
 
 static void test_too_small(void **state)

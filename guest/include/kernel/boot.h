@@ -27,8 +27,9 @@ struct boot_info {
 	u64 initrd_start, initrd_end;
 	u64 tsc_khz;
 	u64 boot_epoch_ns;
-	u64 max_phys;	/* end of the highest RAM range */
-	u64 host_flags; /* PL_HOST_F_* */
+	u64 max_phys;		       /* end of the highest RAM range */
+	u64 host_flags;		       /* PL_HOST_F_* */
+	struct phys_range written_map; /* PL_FDT_PROP_WRITTEN_MAP; end 0: none */
 	/* Hypercalls go over COM2 (booted by QEMU through PVH), not the port. */
 	bool hcall_serial;
 };

@@ -14,6 +14,7 @@
 
 #include <kernel/pte.h> /* PAGE_SIZE */
 #include <kernel/types.h>
+#include <pagelab/abi.h> /* PL_WRITTEN_MAP_SHIFT */
 
 #define FRAME_NONE	    UINT64_MAX
 #define FRAME_MAX_ORDER	    18 /* largest block: 1 GiB */
@@ -67,6 +68,30 @@ u64 frame_total_count(void); /* frames ever added */
 void frame_mark_free(u8 *bits, u64 nr);
 /* Free frames in [start_pfn, end_pfn) (/proc/pagelab/physmap); walks the free lists. */
 u64 frame_free_in(u64 start_pfn, u64 end_pfn);
+
+/*
+ * The written map (pagelab/abi.h, PL_FDT_PROP_WRITTEN_MAP): a bit per
+ * 2 MiB region, set once a free frame there may hold anything but the
+ * zeroes guest RAM starts with. Freeing a frame sets its region's bit;
+ * the host sets bits for its own writes. Until frame_track_written() is
+ * called, no frame counts as zero.
+ */
+#define FRAME_REGION_FRAMES (1ULL << (PL_WRITTEN_MAP_SHIFT - PAGE_SHIFT))
+void frame_track_written(u8 *map, u64 nr_regions);
+/* Sets the bits of the regions [pfn, pfn + npages) touches. */
+void frame_note_written(u64 pfn, u64 npages);
+/* True if the free frames of pfn's region still hold the host's zeroes. */
+bool frame_region_zero(u64 pfn);
+/*
+ * Zeroes npages frames from pfn, just allocated, except where their 2 MiB
+ * region still holds the zeroes the host gave (frame_region_zero): no one
+ * has written there since boot, and clearing would only make the host
+ * fault the memory in early. For memory handed to a program, a file or a
+ * page table.
+ */
+void zero_new_frames(u64 pfn, u64 npages);
+/* Free frames in [start_pfn, end_pfn) whose region is zero; walks the free lists. */
+u64 frame_free_zero_in(u64 start_pfn, u64 end_pfn);
 
 /*
  * Called when a caller frees, gets or puts a frame that is not allocated
