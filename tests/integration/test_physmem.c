@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include <pagelab/abi.h>
+#include <pagelab/hostlib.h>
+#include <pagelab/initramfs.h>
 
 #include "common.h"
 
@@ -206,6 +208,95 @@ static void test_map_noinit(void **state)
 	run_free(&r);
 }
 
+#define WRITTEN_MAP "build/tests/sandbox/written_map"
+
+static void test_written_map_program(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_pagelab(&r, NULL, "run", "--timeout", "120", WRITTEN_MAP, NULL);
+	if (r.status != 0 || strstr(r.out, "not ok"))
+		fail_msg("written_map ended with %d:\n%s\n%s", r.status, r.out, r.err);
+	has(r.out, "1..5\n");
+	run_free(&r);
+}
+
+/* One byte in every 2 MiB of RAM, read and written back: harmless to the guest, but a write. */
+static void rewrite_all_ram(struct pl_sandbox *sb)
+{
+	const struct pl_memmap *map = pl_sandbox_memmap(sb);
+
+	for (unsigned i = 0; i < map->n; i++) {
+		const struct pl_region *r = &map->region[i];
+
+		if (r->kind != PL_REGION_RAM)
+			continue;
+		for (uint64_t gpa = r->base; gpa < r->base + r->size; gpa += 2 << 20) {
+			uint8_t b;
+
+			assert_int_equal(pl_gpa_read(sb, gpa, &b, 1), 0);
+			assert_int_equal(pl_gpa_write(sb, gpa, &b, 1), 0);
+		}
+	}
+}
+
+/*
+ * The host's writes to guest memory reach the guest's written map, so the
+ * kernel clears such RAM before a program gets it: after the host wrote
+ * in every 2 MiB region, no free RAM counts as untouched.
+ */
+static void test_host_writes_are_noted(void **state)
+{
+	char *out = NULL, err[256];
+	size_t out_len = 0;
+	FILE *out_f = open_memstream(&out, &out_len), *null = fopen("/dev/null", "w");
+	const char *argv[] = { "/bin/written_map", "host", NULL };
+	struct pl_cpio *cpio = pl_cpio_new();
+	unsigned long long before = 0, after = 1;
+	const void *data;
+	size_t len;
+	struct pl_stop stop;
+	struct pl_sandbox *sb;
+
+	(void)state;
+	assert_non_null(cpio);
+	if (pl_cpio_add_host_file(cpio, argv[0], WRITTEN_MAP, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(pl_cpio_finish(cpio, &data, &len), 0);
+	sb = pl_sandbox_create(&(struct pl_config){
+	    .memory = 64 << 20,
+	    .kernel = guest_kernel(),
+	    .argv = argv,
+	    .initramfs = data,
+	    .initramfs_size = len,
+	    .no_stdin = true,
+	    .seccomp = PL_SECCOMP_OFF, /* cmocka goes on in this thread */
+	    .timeout_ms = 60000,
+	    .out = out_f,
+	    .err = null,
+	    .console = null,
+	    .report = null,
+	});
+	if (!sb)
+		fail_msg("pl_sandbox_create: %s", pl_error());
+	assert_int_equal(pl_sandbox_step(sb, &stop), 0);
+	assert_int_equal(stop.kind, PL_STOP_CHECKPOINT);
+	rewrite_all_ram(sb);
+	assert_int_equal(pl_sandbox_step(sb, &stop), 0);
+	assert_int_equal(stop.kind, PL_STOP_END);
+	assert_int_equal(stop.exit_status, 0);
+	pl_sandbox_destroy(sb);
+	pl_cpio_free(cpio);
+	fclose(out_f);
+	fclose(null);
+	if (sscanf(out, "untouched %llu\nuntouched %llu\n", &before, &after) != 2)
+		fail_msg("written_map host printed:\n%s", out);
+	assert_true(before > 0);
+	assert_true(after == 0);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +310,8 @@ int main(void)
 		cmocka_unit_test_setup(test_typed_memory, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_contiguous_under_fragmentation, setup_kvm_kernel),
 		cmocka_unit_test_setup(test_map_noinit, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_written_map_program, setup_kvm_kernel),
+		cmocka_unit_test_setup(test_host_writes_are_noted, setup_kvm_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
