@@ -464,7 +464,10 @@ void pl_sandbox_layout(const struct pl_sandbox *sb, struct pl_layout *layout);
  * Guest-physical memory access. A range must lie inside one memory slot
  * (low RAM, VGA, ROM, RAM, high RAM): a range that wraps, leaves memory or
  * crosses from one slot into the next is refused with -EFAULT; writes to
- * the ROM with -EACCES. Nothing is accessed then.
+ * the ROM with -EACCES. Nothing is accessed then. A write (and
+ * pl_gpa_ptr) marks its 2 MiB regions in the guest's written map
+ * (pagelab/abi.h), so the guest kernel clears that RAM before it gives it
+ * to a program, even RAM that was free when the host wrote it.
  */
 int pl_gpa_read(struct pl_sandbox *sb, uint64_t gpa, void *buf, size_t len);
 int pl_gpa_write(struct pl_sandbox *sb, uint64_t gpa, const void *buf, size_t len);
