@@ -115,6 +115,15 @@ static inline char *map_anon(size_t len, int prot)
 	return p;
 }
 
+/* The first offset in [p, p + len) whose long is not zero, or -1 (len a multiple of a long). */
+static inline long first_nonzero(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += sizeof(long))
+		if (*(const long *)(p + i))
+			return (long)i;
+	return -1;
+}
+
 /* Pages of [p, p + n pages) mincore reports resident; -1 if it fails. */
 static inline int resident(void *p, size_t n)
 {

@@ -40,15 +40,6 @@ static char *map_aligned(size_t len, int advice)
 	return p;
 }
 
-/* The first offset in [p, p + len) that is not zero, or -1. */
-static long first_nonzero(const char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i += sizeof(long))
-		if (*(const long *)(p + i))
-			return (long)i;
-	return -1;
-}
-
 /*
  * Fill, give back, take again, as many rounds: each round's new memory is
  * checked before its own fill, so it sees the frames the previous round

@@ -49,14 +49,6 @@ static struct ram_line main_ram(void)
 	return best;
 }
 
-static long first_nonzero(const char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i += sizeof(long))
-		if (*(const long *)(p + i))
-			return (long)i;
-	return -1;
-}
-
 static char *map_huge(size_t len)
 {
 	char *raw = map_anon(len + HUGE, PROT_READ | PROT_WRITE);
