@@ -218,17 +218,20 @@ int pl_elf_check(struct pl_kernel_image *img)
 	return 0;
 }
 
-static int read_all(int fd, uint8_t *buf, size_t size)
+static int pread_all(int fd, uint8_t *buf, size_t size, uint64_t off)
 {
 	size_t done = 0;
 
 	while (done < size) {
-		ssize_t n = read(fd, buf + done, size - done);
+		ssize_t n = pread(fd, buf + done, size - done, off + done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* the file is shorter than it was */
 			return -1;
+		}
 		done += n;
 	}
 	return 0;
@@ -266,6 +269,36 @@ static size_t loaded_extent(int fd, size_t file_size)
 	return end > sizeof(h) ? end : file_size;
 }
 
+/*
+ * What pl_elf_check reads of the file's first size bytes: the ELF header,
+ * the program headers and every note. The segments are read later straight
+ * into guest RAM, which saves a 300 KB buffer's first touch and one copy
+ * (~0.2 ms of every start). Headers that make no sense read the whole
+ * extent, and the checks say what is wrong with them.
+ */
+static int read_checked_parts(int fd, uint8_t *buf, size_t size)
+{
+	const Elf64_Ehdr *h = (const Elf64_Ehdr *)buf;
+	const Elf64_Phdr *ph;
+
+	if (size < sizeof(*h) || pread_all(fd, buf, sizeof(*h), 0) ||
+	    memcmp(h->e_ident, ELFMAG, SELFMAG) || h->e_phentsize != sizeof(Elf64_Phdr) ||
+	    h->e_phnum > 64 || h->e_phoff < sizeof(*h) || h->e_phoff > size ||
+	    h->e_phnum * sizeof(Elf64_Phdr) > size - h->e_phoff)
+		return pread_all(fd, buf, size, 0);
+	if (pread_all(fd, buf + h->e_phoff, h->e_phnum * sizeof(Elf64_Phdr), h->e_phoff))
+		return -1;
+	ph = (const Elf64_Phdr *)(buf + h->e_phoff);
+	for (unsigned i = 0; i < h->e_phnum; i++) {
+		if (ph[i].p_type != PT_NOTE || ph[i].p_offset > size ||
+		    ph[i].p_filesz > size - ph[i].p_offset)
+			continue; /* pl_elf_check refuses a note outside the file */
+		if (pread_all(fd, buf + ph[i].p_offset, ph[i].p_filesz, ph[i].p_offset))
+			return -1;
+	}
+	return 0;
+}
+
 int pl_elf_read(const char *path, struct pl_kernel_image *img)
 {
 	size_t size;
@@ -288,16 +321,18 @@ int pl_elf_read(const char *path, struct pl_kernel_image *img)
 		return -1;
 	}
 	size = loaded_extent(fd, st.st_size);
-	buf = malloc(size);
-	if (!buf || read_all(fd, buf, size)) {
+	/* Zeroed, so that bytes the checks never read in are not uninitialised memory. */
+	buf = calloc(1, size);
+	if (!buf || read_checked_parts(fd, buf, size)) {
 		KERR(img, "cannot read it: %s", buf ? strerror(errno) : "out of memory");
 		free(buf);
 		close(fd);
 		return -1;
 	}
-	close(fd);
 	img->data = buf;
 	img->size = size;
+	img->from_file = true;
+	img->fd = fd;
 	if (pl_elf_check(img)) {
 		pl_elf_free(img);
 		return -1;
@@ -324,7 +359,12 @@ int pl_elf_load(const struct pl_kernel_image *img, struct pl_guestmem *m)
 			return -1;
 		}
 		/* The rest (.bss) is fresh anonymous memory: already zero. */
-		memcpy(dst, img->data + ph[i].p_offset, ph[i].p_filesz);
+		if (!img->from_file) {
+			memcpy(dst, img->data + ph[i].p_offset, ph[i].p_filesz);
+		} else if (pread_all(img->fd, dst, ph[i].p_filesz, ph[i].p_offset)) {
+			KERR(img, "cannot read segment %u: %s", i, strerror(errno));
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -332,6 +372,9 @@ int pl_elf_load(const struct pl_kernel_image *img, struct pl_guestmem *m)
 void pl_elf_free(struct pl_kernel_image *img)
 {
 	free((void *)img->data);
+	if (img->from_file)
+		close(img->fd);
 	img->data = NULL;
 	img->size = 0;
+	img->from_file = false;
 }

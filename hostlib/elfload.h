@@ -3,6 +3,7 @@
 #ifndef PL_HOSTLIB_ELFLOAD_H
 #define PL_HOSTLIB_ELFLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,8 +12,16 @@
 #define PL_KERNEL_MAX_FILE (256ULL << 20)
 
 struct pl_kernel_image {
-	const uint8_t *data; /* the file up to the end of its last segment (loaded_extent) */
+	/*
+	 * The file up to the end of its last segment (size bytes). From
+	 * pl_elf_read only what pl_elf_check reads is filled in (headers and
+	 * notes): pl_elf_load reads the segments from fd straight into guest
+	 * RAM. An image built in memory has every byte and from_file false.
+	 */
+	const uint8_t *data;
 	size_t size;
+	bool from_file;
+	int fd;
 	uint64_t entry;	     /* virtual */
 	uint64_t start, end; /* physical extent of the PT_LOAD segments */
 	char name[128];	     /* for messages */
@@ -28,7 +37,7 @@ int pl_elf_read(const char *path, struct pl_kernel_image *img);
  * segment. Sets entry/start/end. 0, or -1 with PL_ERR_KERNEL.
  */
 int pl_elf_check(struct pl_kernel_image *img);
-/* Copies the segments into guest RAM (which must hold them). 0 or -1. */
+/* Copies or reads the segments into guest RAM (which must hold them). 0 or -1. */
 int pl_elf_load(const struct pl_kernel_image *img, struct pl_guestmem *m);
 void pl_elf_free(struct pl_kernel_image *img);
 

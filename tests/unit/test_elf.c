@@ -292,6 +292,53 @@ static void test_abi_note_after_others(void **state)
 	assert_int_equal(check(&im, sizeof(im)), -1);
 }
 
+/* A temporary file holding size bytes of im; its path in path. */
+static void write_image(char *path, const void *im, size_t size)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, im, size), (ssize_t)size);
+	close(fd);
+}
+
+/* From a file the segments are read straight into guest RAM, headers and notes checked first. */
+static void test_file_loads(void **state)
+{
+	struct image im = good();
+	char path[] = "/tmp/pagelab-test-elf-XXXXXX";
+	struct pl_kernel_image img;
+	struct fake *f = fake_new(16ULL << 20, -1);
+	uint8_t *p;
+
+	(void)state;
+	write_image(path, &im, sizeof(im));
+	assert_int_equal(pl_elf_read(path, &img), 0);
+	assert_true(img.entry == VBASE + PADDR + 4);
+	assert_int_equal(pl_elf_load(&img, &f->sb.mem), 0);
+	p = fake_ptr(f, PADDR, 0x3000);
+	assert_int_equal(p[0], 0x90);
+	assert_int_equal(p[31], 0x90);
+	assert_int_equal(p[0x1000 + 31], 0xda);
+	assert_int_equal(p[0x1000 + 32], 0);
+	pl_elf_free(&img);
+	/* A file cut short between the checks and the load: one line, no crash. */
+	assert_int_equal(pl_elf_read(path, &img), 0);
+	assert_int_equal(truncate(path, offsetof(struct image, data) + 8), 0);
+	assert_int_equal(pl_elf_load(&img, &f->sb.mem), -1);
+	assert_non_null(strstr(pl_error(), "cannot read segment 1"));
+	pl_elf_free(&img);
+	/* A note past the end of the file is still refused by the checks. */
+	im.ph[2].p_offset = sizeof(im) + 64;
+	unlink(path);
+	strcpy(path, "/tmp/pagelab-test-elf-XXXXXX");
+	write_image(path, &im, sizeof(im));
+	assert_int_equal(pl_elf_read(path, &img), -1);
+	assert_non_null(strstr(pl_error(), "note segment 2 is malformed"));
+	unlink(path);
+	fake_free(f);
+}
+
 static void test_read_errors(void **state)
 {
 	struct pl_kernel_image img;
@@ -324,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_bad_entry),
 		cmocka_unit_test(test_abi_note),
 		cmocka_unit_test(test_abi_note_after_others),
+		cmocka_unit_test(test_file_loads),
 		cmocka_unit_test(test_read_errors),
 	};
 
