@@ -166,6 +166,7 @@ static int load_kernel(struct pl_sandbox *sb, struct pl_kernel_image *img, const
 	sb->layout.kernel_start = img->start;
 	sb->layout.kernel_end = img->end;
 	sb->layout.entry = img->entry;
+	pl_elf_free(img); /* the file too: the run holds only its streams, VM and vCPU */
 	return 0;
 }
 
