@@ -26,6 +26,17 @@ static struct proc *run_head, *run_tail;
  * queued like them, or a wakeup of two processes in one tick loses it.
  */
 static bool idling;
+/*
+ * When current got the CPU. The tick preempts a process only after it has
+ * had half a tick of its own: a timer interrupt that waited while another
+ * process was in the kernel (kvm_pvm delivers it at the next return to
+ * user mode) must not take the CPU back from a process at its very first
+ * instruction, or a process that faults in a loop keeps the others from
+ * ever running a user instruction (tests/guest/sleepers.c).
+ */
+static u64 slice_start_ns;
+
+#define MIN_SLICE_NS (1000000000ULL / TICK_HZ / 2)
 
 void switch_stack(u64 *save_sp, u64 new_sp);
 
@@ -153,6 +164,7 @@ static struct proc *idle_until_runnable(void)
 	}
 	idling = false;
 	current->on_cpu_since = clock_monotonic_ns();
+	slice_start_ns = current->on_cpu_since;
 	return next;
 }
 
@@ -162,6 +174,7 @@ static void switch_to(struct proc *prev, struct proc *next)
 
 	charge_cpu(prev, now);
 	next->on_cpu_since = now;
+	slice_start_ns = now;
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	if (prev->mm != next->mm)
@@ -187,6 +200,8 @@ void schedule(void)
 		next = idle_until_runnable();
 	if (next != prev)
 		switch_to(prev, next);
+	else
+		slice_start_ns = clock_monotonic_ns(); /* no one else: a new slice */
 }
 
 int sleep_until(const void *chan, u64 deadline_ns)
@@ -228,6 +243,6 @@ void sched_tick(void)
 		if (p->state == PROC_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now)
 			sched_make_runnable(p);
 	}
-	if (run_head)
+	if (run_head && now - slice_start_ns >= MIN_SLICE_NS)
 		need_resched = true;
 }
