@@ -87,39 +87,45 @@ void sched_make_runnable(struct proc *p)
  * exact, except that the host's own cost of the transition shows as user
  * time: the guest first sees the clock after the entry.
  */
-static void charge_cpu(struct proc *p, u64 now)
+static void charge_cpu(struct proc *p, u64 now_tsc)
 {
-	u64 ran = now - p->on_cpu_since;
+	u64 ran = now_tsc - p->charged_tsc;
 
-	p->cpu_ns += ran;
+	p->cpu_tsc += ran;
 	if (p->in_kernel)
-		p->sys_ns += ran;
-	p->on_cpu_since = now;
+		p->sys_tsc += ran;
+	p->charged_tsc = now_tsc;
 }
 
 void account_kernel_entry(void)
 {
-	charge_cpu(current, clock_monotonic_ns());
+	charge_cpu(current, rdtsc());
 	current->in_kernel = true;
 }
 
 void account_user_return(void)
 {
-	charge_cpu(current, clock_monotonic_ns());
+	charge_cpu(current, rdtsc());
 	current->in_kernel = false;
+}
+
+/* Cycles p has run since it was last charged: none unless it is running. */
+static u64 uncharged_tsc(const struct proc *p)
+{
+	return p == current ? rdtsc() - p->charged_tsc : 0;
 }
 
 u64 proc_cpu_ns(const struct proc *p)
 {
-	return p->cpu_ns + (p == current ? clock_monotonic_ns() - p->on_cpu_since : 0);
+	return tsc_to_ns(p->cpu_tsc + uncharged_tsc(p));
 }
 
 void proc_cpu_split(const struct proc *p, u64 *user, u64 *sys)
 {
-	u64 running = p == current ? clock_monotonic_ns() - p->on_cpu_since : 0;
+	u64 running = uncharged_tsc(p), sys_tsc = p->sys_tsc + (p->in_kernel ? running : 0);
 
-	*sys = p->sys_ns + (p->in_kernel ? running : 0);
-	*user = p->cpu_ns + running - *sys;
+	*sys = tsc_to_ns(sys_tsc);
+	*user = tsc_to_ns(p->cpu_tsc + running - sys_tsc);
 }
 
 /* "pid 1 (prog), pid 2 (child)": who is stuck, for the deadlock report. */
@@ -151,7 +157,7 @@ static struct proc *idle_until_runnable(void)
 {
 	struct proc *next;
 
-	charge_cpu(current, clock_monotonic_ns());
+	charge_cpu(current, rdtsc());
 	idling = true;
 	while (!(next = dequeue())) {
 		if (!anyone_can_wake()) {
@@ -163,18 +169,18 @@ static struct proc *idle_until_runnable(void)
 		arch_wait_for_interrupt();
 	}
 	idling = false;
-	current->on_cpu_since = clock_monotonic_ns();
-	slice_start_ns = current->on_cpu_since;
+	current->charged_tsc = rdtsc();
+	slice_start_ns = clock_monotonic_ns();
 	return next;
 }
 
 static void switch_to(struct proc *prev, struct proc *next)
 {
-	u64 now = clock_monotonic_ns();
+	u64 now = rdtsc();
 
 	charge_cpu(prev, now);
-	next->on_cpu_since = now;
-	slice_start_ns = now;
+	next->charged_tsc = now;
+	slice_start_ns = clock_monotonic_ns();
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	if (prev->mm != next->mm)

@@ -82,6 +82,14 @@ bool timer_tick_overdue(void)
 	return tsc_per_tick && rdtsc() >= next_tick_tsc;
 }
 
+u64 tsc_to_ns(u64 cycles)
+{
+	u64 khz = tsc_khz();
+
+	/* Split to avoid overflow, as vvar_monotonic_ns does. */
+	return cycles / khz * 1000000 + cycles % khz * 1000000 / khz;
+}
+
 /*
  * The kernel is the page's only writer and runs on one CPU: no retry
  * needed. Before timer_init() (the initramfs unpacks earlier) it is 0.

@@ -363,7 +363,7 @@ void init_start(void)
 	arch_load_user_bases(0, 0);
 	timer_init();
 	/* After timer_init, which starts the monotonic clock at 0. */
-	p->on_cpu_since = clock_monotonic_ns();
+	p->charged_tsc = rdtsc();
 	p->in_kernel = true;
 	debug_first_instruction();
 	/* The one way into user mode, for the first entry as for every other. */

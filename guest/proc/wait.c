@@ -50,8 +50,8 @@ static bool reportable(struct proc *c, unsigned opts, struct wait_result *r)
 
 	r->pid = c->pid;
 	r->uid = c->cred.uid;
-	r->sys_ns = c->sys_ns + c->children_sys_ns;
-	r->user_ns = c->cpu_ns + c->children_cpu_ns - r->sys_ns;
+	r->sys_ns = tsc_to_ns(c->sys_tsc) + c->children_sys_ns;
+	r->user_ns = tsc_to_ns(c->cpu_tsc - c->sys_tsc) + c->children_cpu_ns - c->children_sys_ns;
 	r->min_flt = c->min_flt + c->children_min_flt;
 	if (c->state == PROC_ZOMBIE) {
 		r->code = !sig ? CLD_EXITED : c->wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED;
@@ -87,8 +87,8 @@ static void consume(struct wait_result *r, unsigned opts)
 		c->cont_report = false;
 	} else {
 		*r->link = c->sibling;
-		current->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
-		current->children_sys_ns += c->sys_ns + c->children_sys_ns;
+		current->children_cpu_ns += tsc_to_ns(c->cpu_tsc) + c->children_cpu_ns;
+		current->children_sys_ns += tsc_to_ns(c->sys_tsc) + c->children_sys_ns;
 		current->children_min_flt += c->min_flt + c->children_min_flt;
 		proc_free(c);
 	}

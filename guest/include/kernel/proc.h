@@ -83,10 +83,14 @@ struct proc {
 	u64 clear_child_tid;
 	u64 syscall_nr;		      /* of the syscall in progress, for restarts */
 	struct restart_block restart; /* for ERESTART_RESTARTBLOCK */
-	u64 cpu_ns, on_cpu_since;     /* CPU time used; when it last got the CPU */
-	u64 sys_ns;		      /* the part of cpu_ns spent in the kernel */
-	bool in_kernel;		      /* entered from user mode and not back yet */
-	u64 children_cpu_ns;	      /* of reaped children, theirs included */
+	/*
+	 * CPU time used, in TSC cycles (every kernel entry and return charges
+	 * it, so it costs an rdtsc and no division); the TSC when it was last
+	 * charged; the part of cpu_tsc spent in the kernel.
+	 */
+	u64 cpu_tsc, charged_tsc, sys_tsc;
+	bool in_kernel;	     /* entered from user mode and not back yet */
+	u64 children_cpu_ns; /* of reaped children, theirs included */
 	u64 children_sys_ns;
 	u64 min_flt, children_min_flt;	    /* page faults handled (ru_minflt) */
 	struct ktimer itimer[ITIMER_COUNT]; /* setitimer's; not inherited by fork */

@@ -30,6 +30,8 @@ void apic_enable(void);
 /* A register named by its x2APIC MSR number, in either mode. */
 void apic_write(u32 x2apic_msr, u32 value);
 
+/* A span of TSC cycles in nanoseconds. */
+u64 tsc_to_ns(u64 cycles);
 /* Monotonic nanoseconds since boot (TSC based). */
 u64 clock_monotonic_ns(void);
 /* The monotonic clock as it read at the last tick (the _COARSE clocks, as Linux's). */
