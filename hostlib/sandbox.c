@@ -159,15 +159,20 @@ static int map_memory(struct pl_sandbox *sb, const struct pl_config *cfg)
 	return pl_boot_write_tables(&sb->mem);
 }
 
-static int load_kernel(struct pl_sandbox *sb, struct pl_kernel_image *img, const char *path)
+/* The file is closed before the run: it holds only its streams, VM and vCPU. */
+static int load_kernel(struct pl_sandbox *sb, const char *path)
 {
-	if (pl_elf_read(path, img) || pl_elf_load(img, &sb->mem))
-		return -1;
-	sb->layout.kernel_start = img->start;
-	sb->layout.kernel_end = img->end;
-	sb->layout.entry = img->entry;
-	pl_elf_free(img); /* the file too: the run holds only its streams, VM and vCPU */
-	return 0;
+	struct pl_kernel_image img;
+	int err = pl_elf_read(path, &img);
+
+	if (err)
+		return err;
+	err = pl_elf_load(&img, &sb->mem);
+	sb->layout.kernel_start = img.start;
+	sb->layout.kernel_end = img.end;
+	sb->layout.entry = img.entry;
+	pl_elf_free(&img);
+	return err;
 }
 
 /* Regions of the written map (abi.h): every 2 MiB up to the top of RAM. */
@@ -270,7 +275,6 @@ static void describe(const struct pl_sandbox *sb, const struct pl_config *cfg)
 
 struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 {
-	struct pl_kernel_image img = { 0 };
 	struct pl_sandbox *sb = malloc(sizeof(*sb));
 	struct pl_user user;
 
@@ -282,14 +286,12 @@ struct pl_sandbox *pl_sandbox_create(const struct pl_config *cfg)
 	if (pl_sandbox_init(sb, cfg) || check_config(sb, cfg) ||
 	    (cfg->user && pl_user_lookup(cfg->user, &user)) ||
 	    pl_core_setup(&sb->core, cfg->core_dir) || map_memory(sb, cfg) ||
-	    load_kernel(sb, &img, cfg->kernel) || place_blobs(sb, cfg) ||
+	    load_kernel(sb, cfg->kernel) || place_blobs(sb, cfg) ||
 	    pl_kvm_setup(&sb->kvm, &sb->mem) || write_fdt(sb, cfg) ||
 	    pl_boot_set_vcpu(sb->kvm.vcpu, sb->layout.entry, sb->layout.fdt, &sb->fsgsbase)) {
-		pl_elf_free(&img);
 		pl_sandbox_destroy(sb);
 		return NULL;
 	}
-	pl_elf_free(&img);
 	if (sb->verbose)
 		describe(sb, cfg);
 	/* The VM and vCPU keep KVM alive; the run needs no /dev/kvm. */
