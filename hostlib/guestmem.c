@@ -66,14 +66,9 @@ void pl_guestmem_track_writes(struct pl_guestmem *m, uint8_t *map, uint64_t nr_r
  */
 static void note_written(const struct pl_guestmem *m, uint64_t gpa, uint64_t len)
 {
-	uint64_t first = gpa >> PL_WRITTEN_MAP_SHIFT, last;
-
-	if (!m->written_map || !len)
-		return;
-	last = (gpa + len - 1) >> PL_WRITTEN_MAP_SHIFT;
-	for (uint64_t r = first; r <= last && r < m->written_regions; r++)
-		__atomic_fetch_or(&m->written_map[r / 8], (uint8_t)(1u << (r % 8)),
-				  __ATOMIC_RELAXED);
+	if (m->written_map && len)
+		pl_written_map_mark(m->written_map, m->written_regions, gpa >> PL_WRITTEN_MAP_SHIFT,
+				    (gpa + len - 1) >> PL_WRITTEN_MAP_SHIFT);
 }
 
 void *pl_guestmem_check(const struct pl_guestmem *m, uint64_t gpa, uint64_t len, enum pl_access acc)
