@@ -63,12 +63,24 @@ void pl_guestmem_track_writes(struct pl_guestmem *m, uint8_t *map, uint64_t nr_r
 /*
  * The guest sets bits in the same bytes while it runs, and a host thread
  * may write guest memory meanwhile: atomic ORs, so neither loses a bit.
+ * The guest's side is frame_note_written (guest/mm/frame.c): the two are
+ * separate programs, and abi.h, which both include, is installed for
+ * users, so the few lines are written twice.
  */
 static void note_written(const struct pl_guestmem *m, uint64_t gpa, uint64_t len)
 {
-	if (m->written_map && len)
-		pl_written_map_mark(m->written_map, m->written_regions, gpa >> PL_WRITTEN_MAP_SHIFT,
-				    (gpa + len - 1) >> PL_WRITTEN_MAP_SHIFT);
+	uint64_t first = gpa >> PL_WRITTEN_MAP_SHIFT, last;
+
+	if (!m->written_map || !len)
+		return;
+	last = (gpa + len - 1) >> PL_WRITTEN_MAP_SHIFT;
+	for (uint64_t r = first; r <= last && r < m->written_regions; r++) {
+		uint8_t bit = (uint8_t)(1u << (r % 8));
+
+		/* Most writes land in regions already marked: skip the locked OR. */
+		if (!(__atomic_load_n(&m->written_map[r / 8], __ATOMIC_RELAXED) & bit))
+			__atomic_fetch_or(&m->written_map[r / 8], bit, __ATOMIC_RELAXED);
+	}
 }
 
 void *pl_guestmem_check(const struct pl_guestmem *m, uint64_t gpa, uint64_t len, enum pl_access acc)

@@ -154,9 +154,18 @@ void frame_track_written(u8 *map, u64 nr_regions)
 /* The host sets bits in the same bytes (a device's DMA while we run): atomic ORs. */
 void frame_note_written(u64 pfn, u64 npages)
 {
-	if (written_map && npages)
-		pl_written_map_mark(written_map, written_regions, pfn / FRAME_REGION_FRAMES,
-				    (pfn + npages - 1) / FRAME_REGION_FRAMES);
+	u64 last;
+
+	if (!written_map || !npages)
+		return;
+	last = (pfn + npages - 1) / FRAME_REGION_FRAMES;
+	for (u64 r = pfn / FRAME_REGION_FRAMES; r <= last && r < written_regions; r++) {
+		u8 bit = (u8)(1u << (r % 8));
+
+		/* Most frees land in regions already written: skip the locked write. */
+		if (!(__atomic_load_n(&written_map[r / 8], __ATOMIC_RELAXED) & bit))
+			__atomic_fetch_or(&written_map[r / 8], bit, __ATOMIC_RELAXED);
+	}
 }
 
 bool frame_region_zero(u64 pfn)

@@ -499,24 +499,6 @@ struct pl_panic_report {
 #define PL_FDT_PROP_WRITTEN_MAP "pagelab,written-map"
 #define PL_WRITTEN_MAP_SHIFT	21
 
-#ifndef __ASSEMBLY__
-/*
- * Marks regions [first, last] of a map of nr_regions, as both sides do.
- * Most marks land on bits already set, so a plain load comes before the
- * locked OR.
- */
-static inline void pl_written_map_mark(uint8_t *map, uint64_t nr_regions, uint64_t first,
-				       uint64_t last)
-{
-	for (uint64_t r = first; r <= last && r < nr_regions; r++) {
-		uint8_t bit = (uint8_t)(1u << (r % 8));
-
-		if (!(__atomic_load_n(&map[r / 8], __ATOMIC_RELAXED) & bit))
-			__atomic_fetch_or(&map[r / 8], bit, __ATOMIC_RELAXED);
-	}
-}
-#endif
-
 #if defined(__cplusplus) && !defined(__ASSEMBLY__)
 }
 #endif
